@@ -1,0 +1,94 @@
+// `npm test`: every check and test in one run, ending with one line `N passed, N failed`.
+// Steps: type check, lint, manifest check, docs check, Node tests, build, browser tests.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findBrowser, MISSING_BROWSER } from './find-browser.mjs';
+
+if (!findBrowser()) {
+  console.error(MISSING_BROWSER);
+  process.exit(1);
+}
+
+const only = process.argv.slice(2);
+const tmp = mkdtempSync(join(tmpdir(), 'admin-realtime-test-'));
+const totals = { passed: 0, failed: 0 };
+const failures = [];
+
+function run(cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d) => {
+      output += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+      process.stderr.write(d);
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/** A check counts as one test. */
+async function check(name, cmd, args) {
+  console.log(`\n── ${name}`);
+  const { code } = await run(cmd, args);
+  if (code === 0) totals.passed++;
+  else {
+    totals.failed++;
+    failures.push(name);
+  }
+}
+
+const steps = {
+  typecheck: () => check('type check', 'npx', ['tsc', '-p', '.']),
+  lint: () => check('lint (biome)', 'npx', ['biome', 'ci', '.']),
+  manifest: () => check('custom-elements.json is current', 'node', ['scripts/check-manifest.mjs']),
+  docs: () => check('docs/elements.md is current', 'node', ['scripts/elements-doc.mjs', '--check']),
+  node: async () => {
+    console.log('\n── Node tests');
+    const { code, output } = await run('node', ['scripts/node-tests.mjs']);
+    const pass = Number(/ℹ pass (\d+)/.exec(output)?.[1] ?? 0);
+    const fail = Number(/ℹ fail (\d+)/.exec(output)?.[1] ?? 0);
+    totals.passed += pass;
+    totals.failed += fail;
+    if (code !== 0 && fail === 0) {
+      totals.failed++;
+      failures.push('Node tests (runner failed)');
+    } else if (fail) failures.push(`Node tests (${fail} failed)`);
+  },
+  build: () => check('build (npm modules, CDN bundles)', 'npm', ['run', '-s', 'build']),
+  browser: async () => {
+    console.log('\n── Browser tests (Chromium)');
+    const countFile = join(tmp, 'wtr.json');
+    const { code } = await run(
+      'node',
+      ['--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js', '--config', 'web-test-runner.config.mjs'],
+      { WTR_COUNT_FILE: countFile },
+    );
+    let counts = { passed: 0, failed: 0 };
+    try {
+      counts = JSON.parse(readFileSync(countFile, 'utf8'));
+    } catch {}
+    totals.passed += counts.passed;
+    totals.failed += counts.failed;
+    if (code !== 0 && counts.failed === 0) {
+      totals.failed++;
+      failures.push('browser tests (runner failed)');
+    } else if (counts.failed) failures.push(`browser tests (${counts.failed} failed)`);
+  },
+};
+
+for (const [name, step] of Object.entries(steps)) {
+  if (only.length && !only.includes(name)) continue;
+  await step();
+}
+rmSync(tmp, { recursive: true, force: true });
+
+console.log('');
+if (failures.length) console.log(`Failed: ${failures.join('; ')}`);
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed ? 1 : 0);

@@ -1,0 +1,164 @@
+/**
+ * Public shapes of the core: connection state, the transport seam, the store's state and API.
+ * Components and integrators program against these; implementations live beside them.
+ */
+import type {
+  ActivityEvent,
+  AgentSummary,
+  ClientAction,
+  HubMessage,
+  ListedNotification,
+  NotificationFilter,
+  Priority,
+  SessionUser,
+  SystemStatus,
+  UnreadCounts,
+} from './protocol.js';
+
+// ---------------------------------------------------------------------------------------------
+// Connection
+// ---------------------------------------------------------------------------------------------
+
+export type ConnectionStatus =
+  | 'idle'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'offline'
+  | 'auth-error'
+  | 'closed';
+
+/** Observable state of the connection. */
+export type ConnectionState =
+  | { status: 'idle' }
+  | { status: 'connecting'; attempt: number }
+  | { status: 'connected'; user: SessionUser; since: number }
+  /** Waiting to retry: `attempt` counts from 1, `nextRetryAt` is epoch ms. */
+  | { status: 'reconnecting'; attempt: number; nextRetryAt: number; lastCloseCode?: number; reason?: string }
+  /** The browser reports no network; retries resume on the `online` event. */
+  | { status: 'offline' }
+  /** The hub refused the credentials; no more retries until a new token is given. */
+  | { status: 'auth-error'; code: number; reason: string }
+  /** Closed for good: by `close()`, or by a stop code other than auth. */
+  | { status: 'closed'; code?: number; reason?: string };
+
+/**
+ * What the store needs from a connection: frames in, actions out, state changes. The direct
+ * WebSocket transport is the first; a cross-tab (Web Locks + BroadcastChannel) and an SSE+POST
+ * transport can slot in behind the same seam.
+ */
+export interface Transport {
+  readonly state: ConnectionState;
+  /** Sends an action; returns false when not connected (the caller decides what to do). */
+  send(action: ClientAction): boolean;
+  /** Asks the transport to subscribe the session to these categories (null: all). */
+  setCategories(categories: string[] | null): void;
+  /** Opens (or reopens) the connection. */
+  connect(): void;
+  /** Retries now, skipping any backoff wait. */
+  reconnectNow(): void;
+  /** Closes for good; no timers or listeners remain. */
+  close(): void;
+  /** Replaces the token (or provider) and re-authenticates in place when connected. */
+  setToken(token: string | (() => Promise<string>)): void;
+  onMessage(listener: (message: HubMessage) => void): () => void;
+  onState(listener: (state: ConnectionState) => void): () => void;
+  onError(listener: (error: RealtimeError) => void): () => void;
+}
+
+/** A problem the client surfaces without throwing: a refused frame, a refused action, a close. */
+export interface RealtimeError {
+  kind: 'protocol' | 'action' | 'close' | 'auth' | 'storage';
+  message: string;
+  code?: number | string;
+  ref?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Store
+// ---------------------------------------------------------------------------------------------
+
+/** One sample per second per metric for the last `metricsWindowSeconds`. */
+export interface MetricSeries {
+  /** Epoch seconds, oldest first. */
+  t: readonly number[];
+  /** One value or null per `t`. */
+  series: Readonly<Record<string, readonly (number | null)[]>>;
+  /** Increments whenever a point is appended; lets charts append in place. */
+  version: number;
+}
+
+export type OverallHealth = 'operational' | 'degraded' | 'down' | 'unknown';
+
+export interface RealtimeState {
+  connection: ConnectionState;
+  user: SessionUser | null;
+  /** Newest first, deduplicated by id, at most `maxNotifications`. */
+  notifications: readonly ListedNotification[];
+  /** Authoritative from the hub, adjusted optimistically while a request is in flight. */
+  unread: UnreadCounts;
+  /** Whether older notifications can be loaded from the hub. */
+  hasMore: boolean;
+  loadingOlder: boolean;
+  /** True until the first snapshot arrives. */
+  loading: boolean;
+  /** Newest first, at most `maxActivity`. */
+  activity: readonly ActivityEvent[];
+  status: SystemStatus | null;
+  health: OverallHealth;
+  agents: AgentSummary | null;
+  metrics: MetricSeries;
+  /** Latest value of each metric. */
+  latest: Readonly<Record<string, number>>;
+  /** Unread critical notifications not dismissed in this session, newest first. */
+  criticalAlerts: readonly ListedNotification[];
+  /** Categories subscribed to; null means all. */
+  categories: readonly string[] | null;
+  /** Last seq applied from the hub stream. */
+  lastSeq: number;
+  lastError: RealtimeError | null;
+}
+
+export type Selector<T> = (state: RealtimeState) => T;
+
+export interface StoreOptions {
+  /** Notifications kept in memory (default 100). */
+  maxNotifications?: number;
+  /** Activity entries kept (default 50). */
+  maxActivity?: number;
+  /** Seconds of metric history kept (default 3600). */
+  metricsWindowSeconds?: number;
+  /** Critical alerts kept (default 20). */
+  maxCriticalAlerts?: number;
+}
+
+export interface RealtimeStore {
+  getState(): RealtimeState;
+  /**
+   * Calls `listener` with the selected slice whenever it changes (by `equals`, default
+   * `Object.is`), at most once per animation frame. Returns the unsubscribe function.
+   */
+  subscribe<T>(selector: Selector<T>, listener: (value: T) => void, equals?: (a: T, b: T) => boolean): () => void;
+  /** Marks notifications read; optimistic, rolled back if the hub refuses. */
+  markRead(ids: string[]): Promise<void>;
+  /** Marks every loaded and hub-side notification matching `filter` read. */
+  markAllRead(filter?: NotificationFilter): Promise<void>;
+  /** Clears this user's notifications (on the hub too). */
+  clear(): Promise<void>;
+  /** Changes which categories the hub sends (null: all). */
+  setCategories(categories: string[] | null): void;
+  /** Asks the hub for a fresh snapshot. */
+  refresh(): Promise<void>;
+  /** Loads the next page of older notifications from the hub. */
+  loadOlder(): Promise<void>;
+  /** Hides a critical alert in this session (it stays in the notification list). */
+  dismissAlert(id: string): void;
+}
+
+export interface RealtimeEventMap {
+  'realtime-state-change': ConnectionState;
+  'realtime-notification': ListedNotification;
+  'realtime-error': RealtimeError;
+}
+
+export type { ListedNotification, NotificationFilter, Priority, SessionUser };

@@ -1,0 +1,81 @@
+/**
+ * Three builds, chosen by `--mode`:
+ * - `npm`  ES modules per entry for the npm package (Lit, partysocket, uPlot and hub deps external);
+ * - `cdn`  dist/cdn/admin-realtime.js, one ES module registering every element, uPlot as a chunk
+ *          loaded only when a chart first shows;
+ * - `iife` dist/cdn/admin-realtime.iife.js, the same for a classic <script>, all in one file.
+ */
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'vite';
+
+const elements = [
+  'realtime-provider',
+  'notification-bell',
+  'admin-notification-center',
+  'connection-status',
+  'system-status',
+  'live-activity',
+  'realtime-metrics',
+  'critical-alerts',
+  'realtime-dashboard',
+];
+
+const npmExternal = [
+  /^lit($|\/)/,
+  /^@lit\//,
+  /^partysocket($|\/)/,
+  /^uplot($|\/)/,
+  'ws',
+  'jose',
+  'better-sqlite3',
+  ...builtinModules,
+  /^node:/,
+];
+
+export default defineConfig(({ mode }) => {
+  if (mode === 'npm') {
+    const entry: Record<string, string> = {
+      index: 'src/index.ts',
+      core: 'src/core/index.ts',
+      lit: 'src/components/shared/lit.ts',
+      'hub/index': 'src/hub/index.ts',
+      'hub/cli': 'src/hub/cli.ts',
+    };
+    for (const tag of elements) entry[`components/${tag}/index`] = `src/components/${tag}/index.ts`;
+    return {
+      build: {
+        outDir: 'dist',
+        emptyOutDir: false,
+        target: 'es2022',
+        minify: false,
+        sourcemap: true,
+        lib: { entry, formats: ['es'] },
+        rollupOptions: {
+          external: npmExternal,
+          output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+        },
+      },
+    };
+  }
+  const iife = mode === 'iife';
+  return {
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    build: {
+      outDir: 'dist/cdn',
+      emptyOutDir: false,
+      target: 'es2022',
+      sourcemap: true,
+      lib: {
+        entry: 'src/cdn.ts',
+        name: 'AdminRealtime',
+        formats: [iife ? 'iife' : 'es'],
+        fileName: () => (iife ? 'admin-realtime.iife.js' : 'admin-realtime.js'),
+      },
+      rollupOptions: {
+        output: iife
+          ? { inlineDynamicImports: true }
+          : { chunkFileNames: 'chunks/[name]-[hash].js', manualChunks: undefined },
+      },
+    },
+  };
+});
