@@ -1,0 +1,40 @@
+/**
+ * One shared clock for relative times ("3 minutes ago"): a single interval for the whole page,
+ * running only while some element is connected and listening. Elements never own such timers.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+const hosts = new Set<ReactiveControllerHost>();
+let timer: ReturnType<typeof setInterval> | undefined;
+
+/** How often relative times refresh (ms). */
+export const CLOCK_TICK_MS = 30_000;
+
+function tick(): void {
+  for (const host of hosts) host.requestUpdate();
+}
+
+/** Re-renders its host every CLOCK_TICK_MS while connected. `now` is the time of the last tick. */
+export class ClockController implements ReactiveController {
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+  /** Wall-clock time for this render. */
+  get now(): number {
+    return Date.now();
+  }
+  hostConnected(): void {
+    hosts.add(this.host);
+    timer ??= setInterval(tick, CLOCK_TICK_MS);
+  }
+  hostDisconnected(): void {
+    hosts.delete(this.host);
+    if (hosts.size === 0 && timer !== undefined) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  }
+}
+
+/** Number of hosts the clock is serving (for leak tests). */
+export const clockListeners = (): number => hosts.size;

@@ -1,0 +1,152 @@
+/**
+ * Lit bindings: the context key and a reactive controller that binds a component to one slice of
+ * the store. `admin-realtime/lit`.
+ */
+import { ContextConsumer } from '@lit/context';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { RealtimeStore, Selector } from '../../core/types.js';
+import { PROVIDER_READY, realtimeContext, type StoreHolder } from './context.js';
+
+export { PROVIDER_READY, realtimeContext } from './context.js';
+
+/** An element that can be given a store directly and may name its provider by id. */
+export type StoreHost = ReactiveControllerHost & HTMLElement & { store?: RealtimeStore | undefined; provider?: string };
+
+/**
+ * Finds the host's store, in the order DESIGN.md fixes: the host's `store` property; the nearest
+ * ancestor provider (context); the provider named by the host's `provider` attribute; the only
+ * provider in the document. Calls `onStore` whenever the resolved store changes.
+ */
+export class StoreResolver implements ReactiveController {
+  private contextStore: RealtimeStore | undefined;
+  private current: RealtimeStore | undefined;
+  private waiting = false;
+
+  constructor(
+    private readonly host: StoreHost,
+    private readonly onStore: (store: RealtimeStore | undefined) => void,
+  ) {
+    host.addController(this);
+    new ContextConsumer(host, {
+      context: realtimeContext,
+      subscribe: true,
+      callback: (store) => {
+        this.contextStore = store;
+        this.resolve();
+      },
+    });
+  }
+
+  /** The store in use, if one was found. */
+  get store(): RealtimeStore | undefined {
+    return this.current;
+  }
+
+  hostConnected(): void {
+    this.resolve();
+  }
+
+  hostUpdate(): void {
+    // The `store` property may have been set since the last render.
+    if (this.host.store !== undefined && this.host.store !== this.current) this.resolve();
+  }
+
+  hostDisconnected(): void {
+    this.stopWaiting();
+  }
+
+  private readonly onProviderReady = (): void => this.resolve();
+
+  private resolve(): void {
+    const store = this.host.store ?? this.contextStore ?? this.fromDocument();
+    if (!store && this.host.isConnected) this.startWaiting();
+    else this.stopWaiting();
+    if (store !== this.current) {
+      this.current = store;
+      this.onStore(store);
+    }
+  }
+
+  private fromDocument(): RealtimeStore | undefined {
+    const doc = this.host.ownerDocument;
+    const id = this.host.provider ?? this.host.getAttribute('provider');
+    if (id) return (doc.getElementById(id) as StoreHolder | null)?.store;
+    const providers = doc.querySelectorAll('realtime-provider');
+    return providers.length === 1 ? (providers[0] as StoreHolder).store : undefined;
+  }
+
+  private startWaiting(): void {
+    if (this.waiting) return;
+    this.waiting = true;
+    this.host.ownerDocument.addEventListener(PROVIDER_READY, this.onProviderReady);
+  }
+
+  private stopWaiting(): void {
+    if (!this.waiting) return;
+    this.waiting = false;
+    this.host.ownerDocument.removeEventListener(PROVIDER_READY, this.onProviderReady);
+  }
+}
+
+/**
+ * Binds a component to one slice of the store: `value` holds the selected slice and the host
+ * re-renders only when that slice changes (at most once per animation frame).
+ *
+ * ```ts
+ * private unread = new RealtimeController(this, (s) => s.unread.total);
+ * render() { return html`${this.unread.value ?? 0}`; }
+ * ```
+ */
+export class RealtimeController<T> implements ReactiveController {
+  /** The selected slice; undefined until a store is found. */
+  value: T | undefined;
+  private readonly resolver: StoreResolver;
+  private unsubscribe: (() => void) | undefined;
+  private connected = false;
+
+  constructor(
+    private readonly host: StoreHost,
+    private readonly selector: Selector<T>,
+    private readonly equals?: (a: T, b: T) => boolean,
+  ) {
+    this.resolver = new StoreResolver(host, () => this.bind());
+    host.addController(this);
+  }
+
+  /** The store this controller reads, once found. */
+  get store(): RealtimeStore | undefined {
+    return this.resolver.store;
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+    this.bind();
+  }
+
+  hostDisconnected(): void {
+    this.connected = false;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  private bound: RealtimeStore | undefined;
+
+  private bind(): void {
+    const store = this.connected ? this.resolver.store : undefined;
+    if (store === this.bound && (this.unsubscribe || !store)) return;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.bound = store;
+    if (!store) return;
+    this.value = this.selector(store.getState());
+    this.unsubscribe = store.subscribe(
+      this.selector,
+      (value) => {
+        this.value = value;
+        this.host.requestUpdate();
+      },
+      this.equals,
+    );
+    this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The one localisation module: every string a person reads comes from here, every time and number
+ * goes through `Intl`. English and German ship; add a locale with `addMessages('fr', {...})`
+ * (missing keys fall back to English) and pick it with `setLocale('fr')` or
+ * `<realtime-provider locale="fr">`. Without a choice the page's `<html lang>` decides.
+ *
+ * A message may use `{name}` placeholders. When a `count` parameter is given, the key
+ * `key.<plural category>` (`one`, `other`, …, by `Intl.PluralRules`) is tried first.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { de } from './locales/de.js';
+import { en } from './locales/en.js';
+
+export type Messages = Readonly<Record<string, string>>;
+type Base<K> = K extends `${infer B}.${'zero' | 'one' | 'two' | 'few' | 'many' | 'other'}` ? B | K : K;
+/** A message key; plural keys are used by their base name with a `count` parameter. */
+export type MessageKey = Base<keyof typeof en>;
+
+const catalogs = new Map<string, Record<string, string>>([
+  ['en', { ...en }],
+  ['de', { ...(de as Record<string, string>) }],
+]);
+let explicit: string | undefined;
+
+/** Fired on `window` when the locale changes, so every element re-renders its text. */
+export const LOCALE_CHANGE = 'realtime-locale-change';
+
+/** Adds (or extends) a locale's messages. */
+export function addMessages(locale: string, messages: Messages): void {
+  const key = locale.toLowerCase();
+  catalogs.set(key, { ...catalogs.get(key), ...messages });
+  if (getLocale() === key) notify();
+}
+
+/** Chooses the locale for every element on the page (undefined: follow `<html lang>`). */
+export function setLocale(locale: string | undefined): void {
+  const next = locale?.toLowerCase() || undefined;
+  if (next === explicit) return;
+  explicit = next;
+  notify();
+}
+
+function notify(): void {
+  if (typeof window !== 'undefined') window.dispatchEvent(new Event(LOCALE_CHANGE));
+}
+
+function match(tag: string | undefined): string | undefined {
+  if (!tag) return undefined;
+  const lower = tag.toLowerCase();
+  if (catalogs.has(lower)) return lower;
+  const base = lower.split('-')[0] ?? '';
+  return catalogs.has(base) ? base : undefined;
+}
+
+/** The locale in use: the chosen one, else the document's, else English. */
+export function getLocale(): string {
+  return (
+    match(explicit) ?? (typeof document !== 'undefined' ? match(document.documentElement.lang) : undefined) ?? 'en'
+  );
+}
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+/** The message for `key` in the current locale, with `{placeholders}` filled in. */
+export function msg(key: MessageKey, params?: Record<string, string | number>): string {
+  const locale = getLocale();
+  const catalog = catalogs.get(locale) ?? {};
+  const fallback = catalogs.get('en') ?? {};
+  let template: string | undefined;
+  if (params && typeof params.count === 'number') {
+    let rules = pluralRules.get(locale);
+    if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+    const category = rules.select(params.count);
+    template = catalog[`${key}.${category}`] ?? fallback[`${key}.${category}`] ?? catalog[`${key}.other`];
+  }
+  template ??= catalog[key] ?? fallback[key] ?? fallback[`${key}.other`] ?? key;
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    return value === undefined ? whole : typeof value === 'number' ? formatNumber(value) : value;
+  });
+}
+
+/** A number in the current locale. */
+export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat(getLocale(), options).format(value);
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86_400_000],
+  ['month', 30 * 86_400_000],
+  ['week', 7 * 86_400_000],
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+/** "3 minutes ago", "just now", in the current locale. */
+export function formatRelative(time: string | number, now = Date.now()): string {
+  const at = typeof time === 'number' ? time : Date.parse(time);
+  const diff = at - now;
+  if (Math.abs(diff) < 45_000) return msg('time.justNow');
+  const rtf = new Intl.RelativeTimeFormat(getLocale(), { numeric: 'auto' });
+  for (const [unit, ms] of UNITS) {
+    if (Math.abs(diff) >= ms || unit === 'minute') return rtf.format(Math.round(diff / ms), unit);
+  }
+  return msg('time.justNow');
+}
+
+/** A full date and time, for `title`/`datetime` attributes and screen readers. */
+export function formatDateTime(time: string | number): string {
+  return new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(time));
+}
+
+/** Re-renders its host when the locale changes. */
+export class LocaleController implements ReactiveController {
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+  private readonly onChange = (): void => this.host.requestUpdate();
+  hostConnected(): void {
+    window.addEventListener(LOCALE_CHANGE, this.onChange);
+  }
+  hostDisconnected(): void {
+    window.removeEventListener(LOCALE_CHANGE, this.onChange);
+  }
+}

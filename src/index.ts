@@ -1,0 +1,26 @@
+/**
+ * `admin-realtime`: registers every element (provider first, so descendants find its context on
+ * upgrade) and re-exports the element classes and the core API.
+ */
+import './components/realtime-provider/index.js';
+import './components/notification-bell/index.js';
+import './components/admin-notification-center/index.js';
+import './components/connection-status/index.js';
+import './components/system-status/index.js';
+import './components/live-activity/index.js';
+import './components/realtime-metrics/index.js';
+import './components/critical-alerts/index.js';
+import './components/realtime-dashboard/index.js';
+
+export { AdminNotificationCenter } from './components/admin-notification-center/admin-notification-center.js';
+export { ConnectionStatus } from './components/connection-status/connection-status.js';
+export { CriticalAlerts } from './components/critical-alerts/critical-alerts.js';
+export { LiveActivity } from './components/live-activity/live-activity.js';
+export { NotificationBell } from './components/notification-bell/notification-bell.js';
+export { RealtimeDashboard } from './components/realtime-dashboard/realtime-dashboard.js';
+export { RealtimeMetrics } from './components/realtime-metrics/realtime-metrics.js';
+export { RealtimeProvider } from './components/realtime-provider/realtime-provider.js';
+export { RealtimeController, realtimeContext, StoreResolver } from './components/shared/lit.js';
+export { addMessages, getLocale, setLocale } from './components/shared/localize.js';
+export { SystemStatus } from './components/system-status/system-status.js';
+export * from './core/index.js';
