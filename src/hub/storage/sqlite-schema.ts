@@ -1,0 +1,145 @@
+/**
+ * Schema of the embedded SQLite store, versioned with `PRAGMA user_version`. Each migration runs
+ * once, in order, inside one transaction; a database written by a newer version is refused
+ * rather than guessed at.
+ */
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+
+type Migration = (db: Database.Database) => void;
+
+const MIGRATIONS: Migration[] = [
+  // 1: initial schema.
+  (db) => {
+    db.exec(`
+      -- Key/value facts about the store: stream_id (random, created with the db), last_seq.
+      CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- The seq'd stream, for replay on resume. Pruned by count and age (a prefix at a time).
+      CREATE TABLE stream (
+        seq      INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL UNIQUE,
+        kind     TEXT NOT NULL,
+        json     TEXT NOT NULL,
+        audience TEXT,
+        created  INTEGER NOT NULL
+      );
+
+      -- Every event id appended, kept longer than the stream (>= 24 h) for idempotent publishes.
+      CREATE TABLE event_ids (
+        id      TEXT PRIMARY KEY,
+        seq     INTEGER NOT NULL,
+        created INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX event_ids_seq ON event_ids (seq);
+
+      -- Notifications, kept for days. aud_all = 1 when every admin may see it.
+      CREATE TABLE notifications (
+        seq      INTEGER PRIMARY KEY,
+        id       TEXT NOT NULL UNIQUE,
+        category TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        aud_all  INTEGER NOT NULL,
+        audience TEXT,
+        json     TEXT NOT NULL,
+        created  INTEGER NOT NULL
+      );
+      CREATE INDEX notifications_category ON notifications (category, seq);
+      -- Covering index for unread aggregation (seq is the rowid, so it is included).
+      CREATE INDEX notifications_counts ON notifications (category, priority, aud_all);
+
+      -- One row per targeted user ('u') or role ('r') of a notification with an audience.
+      CREATE TABLE notification_audience (
+        seq   INTEGER NOT NULL,
+        kind  TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (seq, kind, value)
+      ) WITHOUT ROWID;
+
+      -- Notifications one user marked read one by one.
+      CREATE TABLE notification_reads (
+        user_id TEXT NOT NULL,
+        seq     INTEGER NOT NULL,
+        PRIMARY KEY (user_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX notification_reads_seq ON notification_reads (seq);
+
+      -- "Everything through seq N matching (category, priority) is read" ('' = any), per user:
+      -- mark-all-read in O(1) rows whatever the number of notifications.
+      CREATE TABLE read_marks (
+        user_id     TEXT NOT NULL,
+        category    TEXT NOT NULL,
+        priority    TEXT NOT NULL,
+        through_seq INTEGER NOT NULL,
+        PRIMARY KEY (user_id, category, priority)
+      ) WITHOUT ROWID;
+
+      -- Per-user cleared-through seq.
+      CREATE TABLE user_state (
+        user_id         TEXT PRIMARY KEY,
+        cleared_through INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+
+      -- One value per metric per epoch second, for chart backfill.
+      CREATE TABLE metric_samples (
+        t     INTEGER NOT NULL,
+        name  TEXT NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (t, name)
+      ) WITHOUT ROWID;
+
+      -- Latest 'status' and 'agents' events.
+      CREATE TABLE latest (
+        kind TEXT PRIMARY KEY,
+        seq  INTEGER NOT NULL,
+        json TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- Recent activity (the newest N are kept).
+      CREATE TABLE activity (
+        seq  INTEGER PRIMARY KEY,
+        json TEXT NOT NULL
+      );
+
+      -- Append-only audit trail of admin actions.
+      CREATE TABLE audit (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        at         TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        user_id    TEXT,
+        role       TEXT,
+        ip         TEXT NOT NULL,
+        user_agent TEXT,
+        detail     TEXT
+      );
+      CREATE INDEX audit_user ON audit (user_id, id);
+      CREATE INDEX audit_action ON audit (action, id);
+    `);
+    const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+    put.run('stream_id', randomUUID());
+    put.run('last_seq', '0');
+  },
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings `db` up to SCHEMA_VERSION; throws if it was written by a newer version. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `admin-realtime: database schema version ${current} is newer than this hub supports (${SCHEMA_VERSION})`,
+    );
+  }
+  if (current === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (let v = current; v < SCHEMA_VERSION; v++) {
+      MIGRATIONS[v]!(db);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  }).immediate();
+}
