@@ -1,0 +1,602 @@
+/**
+ * The direct WebSocket transport: one socket to the hub's `/v1/ws`, authenticated in its first
+ * message, resumed from the last seq after every drop, kept honest by an application heartbeat.
+ *
+ * Built on partysocket's `ReconnectingWebSocket`, but with `maxRetries: 0` and one instance per
+ * attempt, so that partysocket only opens a socket (with its connect timeout and the event
+ * normalisation between browsers and Node's `ws`) while this class decides *whether* and *when* to
+ * reconnect. Partysocket's own retry loop cannot: it has no jitter, no notion of close codes that
+ * mean "stop" or "refresh the token", no server retry hint and no offline state. A fresh instance
+ * per attempt also means a late event from an abandoned socket can never reach the new session.
+ */
+import ReconnectingWebSocket from 'partysocket/ws';
+import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import {
+  type AuthMessage,
+  type ClientAction,
+  type ClientMessage,
+  CloseCode,
+  closeAction,
+  encode,
+  type HubMessage,
+  PROTOCOL_VERSION,
+  parseHubMessage,
+  retryAfterMs,
+  type WelcomeMessage,
+} from './protocol.js';
+import type { ConnectionState, RealtimeError, Transport } from './types.js';
+
+/** Returns a fresh token (e.g. from the integrator's backend). */
+export type TokenProvider = () => Promise<string>;
+
+/** The timer functions the connection uses; injectable so a test can prove none is left behind. */
+export interface TimerApi {
+  /** Schedules `callback`; returns a handle for `clearTimeout`. */
+  setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a scheduled callback. */
+  clearTimeout(handle: unknown): void;
+}
+
+/** Options of {@link RealtimeConnection}. */
+export interface RealtimeConnectionOptions {
+  /** The hub's WebSocket endpoint, e.g. `wss://hub.example.com/v1/ws`. The token never goes in it. */
+  url: string;
+  /** Token sent in the first message. Optional when `tokenProvider` is given. */
+  token?: string;
+  /** Called when there is no token, once after the hub says "token expired" (4001), and ahead of `expiresAt`. */
+  tokenProvider?: TokenProvider;
+  /** Categories to receive; `null` or omitted: every category. */
+  categories?: string[] | null;
+  /** WebSocket constructor (default: the global one; Node passes `ws`'s `WebSocket`). */
+  WebSocket?: new (
+    url: string,
+    protocols?: string | string[],
+  ) => unknown;
+  /** Interval between application pings (default: the hub's `welcome.heartbeatMs`). */
+  heartbeatMs?: number;
+  /** How long a ping may go unanswered before it counts as missed (default 10 000). */
+  pongTimeoutMs?: number;
+  /** Limit for opening the socket and receiving `welcome` (default 10 000). */
+  connectTimeoutMs?: number;
+  /** Reconnect backoff (default `{ initialMs: 1000, maxMs: 30000, factor: 2 }`), full jitter. */
+  backoff?: Partial<BackoffOptions>;
+  /** Uniform random in [0, 1) for jitter (default `Math.random`). */
+  random?: () => number;
+  /** Wall clock in epoch ms (default `Date.now`). */
+  now?: () => number;
+  /** Where `online`, `offline` and `visibilitychange` are heard (default `globalThis` when it is an EventTarget; `null`: nowhere). */
+  window?: EventTarget | null;
+  /** Timer functions (default the global ones). */
+  timers?: TimerApi;
+}
+
+type TimerName = 'retry' | 'handshake' | 'heartbeat' | 'pong' | 'expiry';
+type Listener<T> = (value: T) => void;
+
+/** Used when the hub sends no heartbeat interval (it always should). */
+const FALLBACK_HEARTBEAT_MS = 25_000;
+/** A session that lived this long resets the backoff and the once-per-4001 token refresh. */
+const STABLE_MS = 5_000;
+/** Spread for "reconnect at once" codes, so a restarted hub is not hit by every tab in one ms. */
+const RECONNECT_NOW_JITTER_MS = 250;
+/** Locally detected failures (timeout, dead heartbeat) report the code a browser uses for them. */
+const ABNORMAL_CLOSURE = 1006;
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+const AUTH_STOP_REASONS: Record<number, string> = {
+  [CloseCode.Forbidden]: 'this account’s role may not use the realtime hub',
+  [CloseCode.InvalidToken]: 'the token could not be verified',
+  [CloseCode.UserMismatch]: 'the new token belongs to a different user',
+};
+
+const defaultTimers: TimerApi = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+function report(error: unknown): void {
+  const g = globalThis as { reportError?: (e: unknown) => void };
+  if (g.reportError) g.reportError(error);
+  else console.error(error);
+}
+
+/**
+ * Direct WebSocket {@link Transport}. Created idle; `connect()` opens it.
+ *
+ * - Resume: every `auth` carries `resumeFrom` (the last seq applied) and events at or below it are
+ *   dropped here, so a store never applies one twice. A `welcome` from another stream starts over.
+ * - Close codes follow `closeAction()`: refresh the token once, stop, back off, or reconnect now.
+ * - Backoff is exponential with full jitter; a hub's `retry-after` is added as a floor.
+ */
+export class RealtimeConnection implements Transport {
+  private current: ConnectionState = { status: 'idle' };
+  private seq = 0;
+  private stream: string | null = null;
+  private token: string | undefined;
+  private tokenProvider: TokenProvider | undefined;
+  /** The provider must be asked before the next auth (new provider, or the hub said 4001). */
+  private needToken = false;
+  /** A 4001 already led to one fresh token; the next 4001 is final. */
+  private tokenRefreshed = false;
+  /** Expiry the proactive refresh already ran for; stops a loop if the provider returns the same token. */
+  private refreshedFor = 0;
+  private authedToken: string | undefined;
+  private categories: string[] | null | undefined;
+  private socket: ReconnectingWebSocket | null = null;
+  /** Bumped per attempt and on close(); async work from an older generation is discarded. */
+  private generation = 0;
+  /** Consecutive attempts that did not yield a stable session; drives the backoff. */
+  private attempt = 0;
+  private connectedAt = 0;
+  private heartbeatMs = FALLBACK_HEARTBEAT_MS;
+  private pingSentAt = 0;
+  private frameSincePing = false;
+  private missedPongs = 0;
+  private offline = false;
+  private listening = false;
+  private readonly timerHandles: Partial<Record<TimerName, unknown>> = {};
+  private readonly listeners = {
+    message: new Set<Listener<HubMessage>>(),
+    state: new Set<Listener<ConnectionState>>(),
+    error: new Set<Listener<RealtimeError>>(),
+  };
+  private readonly backoff: BackoffOptions;
+  private readonly pongTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly timers: TimerApi;
+  private readonly env: EventTarget | null;
+
+  constructor(private readonly options: RealtimeConnectionOptions) {
+    this.token = options.token;
+    this.tokenProvider = options.tokenProvider;
+    this.categories = options.categories;
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    this.timers = options.timers ?? defaultTimers;
+    const g = globalThis as unknown as Partial<EventTarget>;
+    this.env = options.window !== undefined ? options.window : g.addEventListener ? (g as EventTarget) : null;
+  }
+
+  /** Current connection state. */
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Last seq applied from the hub stream (sent as `resumeFrom`). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Sets the seq to resume from, e.g. when a store restores persisted state. */
+  setLastSeq(seq: number): void {
+    this.seq = Math.max(0, Math.floor(seq));
+  }
+
+  /** Opens the connection; a no-op while connecting, connected or waiting to retry. */
+  connect(): void {
+    const { status } = this.current;
+    if (status !== 'idle' && status !== 'closed' && status !== 'auth-error') return;
+    this.attempt = 0;
+    this.tokenRefreshed = false;
+    this.open();
+  }
+
+  /** Retries now, skipping any backoff wait (also out of `offline`, `auth-error` or `closed`). */
+  reconnectNow(): void {
+    const { status } = this.current;
+    if (status === 'connected' || status === 'connecting') return;
+    if (status === 'reconnecting' || status === 'offline') this.open();
+    else this.connect();
+  }
+
+  /** Closes for good: no socket, timer or window listener remains. `connect()` may reopen. */
+  close(): void {
+    this.generation++;
+    this.stopAll();
+    if (this.current.status !== 'closed') this.setState({ status: 'closed' });
+  }
+
+  /** Sends an action; false when not connected. */
+  send(action: ClientAction): boolean {
+    return this.current.status === 'connected' && this.write(action);
+  }
+
+  /** Changes the categories now (when connected) and for every later auth. */
+  setCategories(categories: string[] | null): void {
+    this.categories = categories;
+    if (this.current.status === 'connected') this.write({ type: 'subscribe', categories });
+  }
+
+  /** Replaces the token or provider: re-authenticates in place when connected, reconnects from `auth-error`. */
+  setToken(token: string | TokenProvider): void {
+    if (typeof token === 'function') {
+      this.tokenProvider = token;
+      this.needToken = true;
+    } else {
+      this.token = token;
+      this.needToken = false;
+    }
+    this.tokenRefreshed = false;
+    this.refreshedFor = 0;
+    if (this.current.status === 'auth-error') {
+      this.attempt = 0;
+      this.open();
+    } else if (this.current.status === 'connected') this.reauth();
+  }
+
+  /** Listens to every hub message except pongs and already-applied events. */
+  onMessage(listener: Listener<HubMessage>): () => void {
+    return this.subscribe(this.listeners.message, listener);
+  }
+
+  /** Listens to state changes. */
+  onState(listener: Listener<ConnectionState>): () => void {
+    return this.subscribe(this.listeners.state, listener);
+  }
+
+  /** Listens to refused frames, closes and auth failures. */
+  onError(listener: Listener<RealtimeError>): () => void {
+    return this.subscribe(this.listeners.error, listener);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Attempts
+  // -------------------------------------------------------------------------------------------
+
+  private open(): void {
+    this.stopSession();
+    this.dropSocket();
+    this.listen();
+    const generation = ++this.generation;
+    this.setState({ status: 'connecting', attempt: this.attempt });
+    // Covers the token fetch, the socket opening and the welcome: a hung step cannot stall us.
+    this.setTimer('handshake', this.connectTimeoutMs, () => this.abandon('no welcome from the hub in time'));
+    if (this.token !== undefined && !this.needToken) {
+      this.createSocket();
+      return;
+    }
+    if (!this.tokenProvider) {
+      this.authError(0, 'no token or tokenProvider was given');
+      return;
+    }
+    void this.fetchToken().then((token) => {
+      if (generation !== this.generation) return;
+      if (token === undefined) this.retryLater(undefined, 'token provider failed');
+      else this.createSocket();
+    });
+  }
+
+  private createSocket(): void {
+    const socket = new ReconnectingWebSocket(this.options.url, undefined, {
+      WebSocket: this.options.WebSocket,
+      maxRetries: 0,
+      connectionTimeout: this.connectTimeoutMs,
+    });
+    socket.addEventListener('open', this.handleOpen);
+    socket.addEventListener('message', this.handleMessage);
+    socket.addEventListener('close', this.handleClose);
+    this.socket = socket;
+  }
+
+  private readonly handleOpen = (): void => {
+    this.sendAuth(true);
+  };
+
+  private readonly handleClose = (event: { code: number; reason: string }): void => {
+    this.dropSocket();
+    // partysocket's Node path fills an empty reason with this placeholder; it is not the hub's.
+    const reason = event.reason === 'unknown reason' ? '' : (event.reason ?? '');
+    this.afterClose(event.code, reason);
+  };
+
+  /** Gives up on the current socket after a locally detected failure. */
+  private abandon(reason: string): void {
+    this.dropSocket();
+    this.afterClose(ABNORMAL_CLOSURE, reason);
+  }
+
+  private afterClose(code: number, reason: string): void {
+    this.stopSession();
+    if (this.connectedAt && this.now() - this.connectedAt >= STABLE_MS) {
+      this.attempt = 0;
+      this.tokenRefreshed = false;
+    }
+    this.connectedAt = 0;
+    this.emit(this.listeners.error, { kind: 'close', code, message: reason || `connection closed (${code})` });
+    const action = closeAction(code);
+    if (action === 'refresh-token') {
+      if (!this.tokenProvider || this.tokenRefreshed) this.authError(code, reason || 'the token has expired');
+      else {
+        this.tokenRefreshed = true;
+        this.needToken = true;
+        this.open();
+      }
+    } else if (action === 'stop') {
+      const authReason = AUTH_STOP_REASONS[code];
+      if (authReason) this.authError(code, reason || authReason);
+      else {
+        this.stopAll();
+        this.setState(reason ? { status: 'closed', code, reason } : { status: 'closed', code });
+      }
+    } else if (action === 'reconnect-now') {
+      this.retryLater(code, reason, this.random() * RECONNECT_NOW_JITTER_MS);
+    } else {
+      const floor = retryAfterMs(reason) ?? 0;
+      this.retryLater(code, reason, backoffDelay(this.attempt, this.backoff, this.random, floor));
+    }
+  }
+
+  private retryLater(
+    code: number | undefined,
+    reason: string,
+    delay = backoffDelay(this.attempt, this.backoff, this.random),
+  ): void {
+    this.stopSession();
+    // Offline, a retry would fail at once and only grow the backoff; `online` resumes instead.
+    if (this.offline) {
+      this.setState({ status: 'offline' });
+      return;
+    }
+    this.attempt++;
+    const state: ConnectionState = { status: 'reconnecting', attempt: this.attempt, nextRetryAt: this.now() + delay };
+    if (code !== undefined) state.lastCloseCode = code;
+    if (reason) state.reason = reason;
+    this.setState(state);
+    this.setTimer('retry', delay, () => this.open());
+  }
+
+  private authError(code: number, reason: string): void {
+    this.stopAll();
+    this.emit(this.listeners.error, { kind: 'auth', code, message: reason });
+    this.setState({ status: 'auth-error', code, reason });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Frames
+  // -------------------------------------------------------------------------------------------
+
+  private readonly handleMessage = (event: { data: unknown }): void => {
+    this.frameSincePing = true;
+    const parsed = parseHubMessage(event.data);
+    if (!parsed.ok) {
+      this.emit(this.listeners.error, { kind: 'protocol', message: `refused frame from hub: ${parsed.error}` });
+      return;
+    }
+    const message = parsed.value;
+    if (message.type === 'pong') {
+      if (this.timerHandles.pong !== undefined) this.heartbeatAnswered();
+      return;
+    }
+    if (message.type === 'welcome') this.welcome(message);
+    else if (message.type === 'snapshot') this.seq = message.seq;
+    else if (message.type === 'event') {
+      // Dedupe at the edge: a replay overlapping what was applied is dropped, never delivered twice.
+      if (message.event.seq <= this.seq) return;
+      this.seq = message.event.seq;
+    }
+    this.emit(this.listeners.message, message);
+  };
+
+  private welcome(message: WelcomeMessage): void {
+    // Seqs compare only within one stream; a new stream starts over.
+    const foreign = this.stream !== null && message.stream !== this.stream;
+    if (foreign) this.seq = 0;
+    this.stream = message.stream;
+    this.clearTimer('handshake');
+    if (!message.reauth || !this.connectedAt) {
+      this.connectedAt = this.now();
+      this.heartbeatMs = this.options.heartbeatMs ?? message.heartbeatMs ?? FALLBACK_HEARTBEAT_MS;
+      this.missedPongs = 0;
+      this.setTimer('heartbeat', this.heartbeatMs, this.ping);
+    }
+    this.scheduleRefresh(message.expiresAt);
+    this.setState({ status: 'connected', user: message.user, since: this.connectedAt });
+    // Our resumeFrom belonged to another stream, so a replay from it has gaps: ask for a snapshot.
+    if (foreign && message.resumed && !message.reauth) this.write({ type: 'refresh' });
+    // The token changed while this socket was authenticating with the old one.
+    if (this.needToken || this.token !== this.authedToken) this.reauth();
+  }
+
+  private sendAuth(first: boolean): void {
+    const token = this.token as string;
+    const message: AuthMessage = { type: 'auth', token, protocol: PROTOCOL_VERSION };
+    if (first) {
+      if (this.seq > 0) message.resumeFrom = this.seq;
+      if (this.categories !== undefined) message.categories = this.categories;
+    }
+    if (this.write(message)) this.authedToken = token;
+  }
+
+  /** Presents the current token in-session, asking the provider first when it must. */
+  private reauth(): void {
+    if (!this.needToken) {
+      this.sendAuth(false);
+      return;
+    }
+    void this.fetchToken().then((token) => {
+      if (token !== undefined && this.current.status === 'connected') this.sendAuth(false);
+    });
+  }
+
+  private async fetchToken(): Promise<string | undefined> {
+    const provider = this.tokenProvider;
+    if (!provider) return undefined;
+    try {
+      const token = await provider();
+      if (typeof token !== 'string' || !token) throw new Error('tokenProvider returned no token');
+      if (provider === this.tokenProvider) {
+        this.token = token;
+        this.needToken = false;
+      }
+      return token;
+    } catch (error) {
+      this.emit(this.listeners.error, { kind: 'auth', message: `tokenProvider failed: ${(error as Error)?.message}` });
+      return undefined;
+    }
+  }
+
+  /** Refreshes in place shortly before the token expires: halfway through its life, at most a minute early. */
+  private scheduleRefresh(expiresAt: number | undefined): void {
+    this.clearTimer('expiry');
+    if (!expiresAt || !this.tokenProvider || expiresAt <= this.refreshedFor) return;
+    const remaining = expiresAt - this.now();
+    const delay = Math.min(MAX_TIMEOUT_MS, Math.max(0, remaining - Math.min(60_000, remaining / 2)));
+    this.setTimer('expiry', delay, () => {
+      this.refreshedFor = expiresAt;
+      this.needToken = true;
+      this.reauth();
+    });
+  }
+
+  private write(message: ClientMessage): boolean {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== ReconnectingWebSocket.OPEN) return false;
+    return socket.send(encode(message));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Heartbeat. A half-open socket (the hub or a middlebox silently gone) is only found by asking.
+  // Rule: a ping is missed when its check runs, at least pongTimeoutMs of wall-clock time have
+  // passed since it was sent, and no frame at all arrived since (any frame proves the socket
+  // lives). One miss only triggers an immediate second ping; two consecutive misses drop the
+  // socket. Why two: a background tab's timers are throttled or frozen, and on wake-up the late
+  // check can run before the pong that waited in the queue is dispatched; the second ping gets a
+  // fresh window on an awake page. Becoming visible, or the browser reporting offline, re-pings
+  // at once so a dead socket is found in seconds rather than at the next heartbeat.
+  // -------------------------------------------------------------------------------------------
+
+  private readonly ping = (): void => {
+    this.clearTimer('heartbeat');
+    this.pingSentAt = this.now();
+    this.frameSincePing = false;
+    if (!this.write({ type: 'ping', t: this.pingSentAt })) return;
+    this.setTimer('pong', this.pongTimeoutMs, this.checkPong);
+  };
+
+  private readonly checkPong = (): void => {
+    if (this.frameSincePing) {
+      this.heartbeatAnswered();
+      return;
+    }
+    const elapsed = this.now() - this.pingSentAt;
+    if (elapsed < this.pongTimeoutMs) {
+      this.setTimer('pong', this.pongTimeoutMs - elapsed, this.checkPong);
+      return;
+    }
+    if (++this.missedPongs >= 2) this.abandon('the hub stopped answering heartbeats');
+    else this.ping();
+  };
+
+  private heartbeatAnswered(): void {
+    this.clearTimer('pong');
+    this.missedPongs = 0;
+    this.setTimer('heartbeat', this.heartbeatMs, this.ping);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Browser signals
+  // -------------------------------------------------------------------------------------------
+
+  private readonly handleOnline = (): void => {
+    this.offline = false;
+    const { status } = this.current;
+    if (status === 'offline' || status === 'reconnecting') {
+      this.attempt = 0;
+      this.open();
+    }
+  };
+
+  private readonly handleOffline = (): void => {
+    this.offline = true;
+    if (this.current.status === 'reconnecting') {
+      this.clearTimer('retry');
+      this.setState({ status: 'offline' });
+    } else if (this.current.status === 'connected') this.ping();
+  };
+
+  private readonly handleVisibility = (): void => {
+    const doc = (globalThis as { document?: { visibilityState?: string } }).document;
+    if (doc?.visibilityState !== 'hidden' && this.current.status === 'connected') this.ping();
+  };
+
+  private listen(): void {
+    if (this.listening) return;
+    this.listening = true;
+    this.offline = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false;
+    this.env?.addEventListener('online', this.handleOnline);
+    this.env?.addEventListener('offline', this.handleOffline);
+    this.env?.addEventListener('visibilitychange', this.handleVisibility);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Plumbing
+  // -------------------------------------------------------------------------------------------
+
+  /** Drops the socket without reporting its close (the caller decides what comes next). */
+  private dropSocket(): void {
+    const socket = this.socket;
+    if (!socket) return;
+    this.socket = null;
+    socket.removeEventListener('open', this.handleOpen);
+    socket.removeEventListener('message', this.handleMessage);
+    socket.removeEventListener('close', this.handleClose);
+    socket.close(CloseCode.Normal);
+  }
+
+  /** Ends the session's timers (heartbeat, handshake, refresh, retry); the socket is separate. */
+  private stopSession(): void {
+    for (const name of Object.keys(this.timerHandles) as TimerName[]) this.clearTimer(name);
+  }
+
+  /** Stops everything: socket, timers, window listeners. */
+  private stopAll(): void {
+    this.stopSession();
+    this.dropSocket();
+    if (this.listening) {
+      this.listening = false;
+      this.env?.removeEventListener('online', this.handleOnline);
+      this.env?.removeEventListener('offline', this.handleOffline);
+      this.env?.removeEventListener('visibilitychange', this.handleVisibility);
+    }
+  }
+
+  private setTimer(name: TimerName, ms: number, callback: () => void): void {
+    this.clearTimer(name);
+    this.timerHandles[name] = this.timers.setTimeout(() => {
+      delete this.timerHandles[name];
+      callback();
+    }, ms);
+  }
+
+  private clearTimer(name: TimerName): void {
+    const handle = this.timerHandles[name];
+    if (handle === undefined) return;
+    delete this.timerHandles[name];
+    this.timers.clearTimeout(handle);
+  }
+
+  private setState(state: ConnectionState): void {
+    this.current = state;
+    this.emit(this.listeners.state, state);
+  }
+
+  private subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): () => void {
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** A throwing listener is reported, never allowed to break the socket's event handling. */
+  private emit<T>(set: Set<Listener<T>>, value: T): void {
+    for (const listener of [...set]) {
+      try {
+        listener(value);
+      } catch (error) {
+        report(error);
+      }
+    }
+  }
+}
