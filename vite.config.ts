@@ -24,7 +24,8 @@ const npmExternal = [
   /^lit($|\/)/,
   /^@lit\//,
   /^partysocket($|\/)/,
-  /^uplot($|\/)/,
+  // uPlot stays external; its stylesheet, imported as text, is inlined into the package.
+  /^uplot$/,
   'ws',
   'jose',
   'better-sqlite3',

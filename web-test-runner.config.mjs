@@ -3,6 +3,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { browserArgs, findBrowser, MISSING_BROWSER } from './scripts/find-browser.mjs';
+import { cssInlinePlugin } from './test/support/css-inline.mjs';
 import { hubCommandsPlugin } from './test/support/hub-commands.mjs';
 
 const executablePath = findBrowser();
@@ -46,6 +47,10 @@ export default {
       launchOptions: { executablePath, headless: true, args: browserArgs() },
     }),
   ],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), hubCommandsPlugin()],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
+    cssInlinePlugin(),
+    hubCommandsPlugin(),
+  ],
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countReporter()],
 };

@@ -1,0 +1,6 @@
+import { define } from '../shared/define.js';
+import { RealtimeMetrics } from './realtime-metrics.js';
+
+define('realtime-metrics', RealtimeMetrics);
+
+export { RealtimeMetrics };

@@ -1,0 +1,232 @@
+/**
+ * The uPlot side of `<realtime-metrics>`: loads uPlot (and its stylesheet) the first time the
+ * chart area is on screen, creates one chart per metric name once, then feeds each store change
+ * into the existing charts with `setData` and follows the plot boxes' size with a ResizeObserver.
+ * Charts are rebuilt only when the set of names changes; there is no timer here, the store drives.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type uPlot from 'uplot';
+import type { MetricSeries } from '../../core/types.js';
+import { getLocale } from '../shared/localize.js';
+import { formatMetric, metricLabel } from './metric-values.js';
+
+interface UplotModule {
+  UPlot: typeof uPlot;
+  sheet: CSSStyleSheet;
+}
+
+let loading: Promise<UplotModule> | undefined;
+
+/** Imports uPlot and its CSS text once per page; Vite puts both in a chunk of their own. */
+function loadUplot(): Promise<UplotModule> {
+  loading ??= Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css?inline')]).then(([lib, css]) => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css.default);
+    return { UPlot: lib.default, sheet };
+  });
+  loading.catch(() => {
+    loading = undefined; // let a later show try again
+  });
+  return loading;
+}
+
+/** What the controller reads from its host on every update. */
+export interface ChartSource {
+  /** The element the IntersectionObserver watches; null while not rendered. */
+  area(): HTMLElement | null;
+  /** The box a chart for `name` draws into. */
+  plot(name: string): HTMLElement | null;
+  names(): readonly string[];
+  metrics(): MetricSeries | undefined;
+}
+
+const FALLBACK_COLORS = ['#0b5cd5', '#1a7f37', '#9a6700', '#cf222e', '#8250df'];
+
+export class MetricChartsController implements ReactiveController {
+  private io: IntersectionObserver | undefined;
+  private ro: ResizeObserver | undefined;
+  private watched: HTMLElement | null = null;
+  private shown = false;
+  private lib: UplotModule | undefined;
+  private readonly charts = new Map<string, uPlot>();
+  private builtKey: string | undefined;
+  private applied: MetricSeries | undefined;
+  private colors = FALLBACK_COLORS;
+  private axisColor = '#57606a';
+  private gridColor = '#d0d7de';
+  private readonly scheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
+  /** True when uPlot could not be loaded (the host shows a message instead of charts). */
+  failed = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly source: ChartSource,
+  ) {
+    host.addController(this);
+  }
+
+  /** The chart drawing `name`, once shown. */
+  chart(name: string): uPlot | undefined {
+    return this.charts.get(name);
+  }
+
+  hostConnected(): void {
+    this.scheme?.addEventListener('change', this.onScheme);
+  }
+
+  hostUpdated(): void {
+    const area = this.source.area();
+    if (!area) {
+      if (this.charts.size) this.destroyCharts(); // charts="" removed the area
+      return;
+    }
+    if (!this.shown) this.watch(area);
+    else this.sync();
+  }
+
+  hostDisconnected(): void {
+    this.scheme?.removeEventListener('change', this.onScheme);
+    this.io?.disconnect();
+    this.ro?.disconnect();
+    this.io = this.ro = undefined;
+    this.watched = null;
+    this.shown = false;
+    this.destroyCharts();
+  }
+
+  private watch(area: HTMLElement): void {
+    if (this.watched === area) return;
+    this.io?.disconnect();
+    this.watched = area;
+    if (typeof IntersectionObserver !== 'function') {
+      this.show();
+      return;
+    }
+    this.io = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      this.io?.disconnect();
+      this.io = undefined;
+      this.show();
+    });
+    this.io.observe(area);
+  }
+
+  private show(): void {
+    this.shown = true;
+    loadUplot().then(
+      (lib) => {
+        if (!this.shown) return; // removed while loading
+        this.lib = lib;
+        const root = this.host.shadowRoot;
+        if (root && !root.adoptedStyleSheets.includes(lib.sheet)) {
+          root.adoptedStyleSheets = [...root.adoptedStyleSheets, lib.sheet];
+        }
+        this.failed = false;
+        this.sync();
+      },
+      (error: unknown) => {
+        console.warn('admin-realtime: uPlot could not be loaded', error);
+        this.failed = true;
+        this.shown = false;
+        this.watched = null;
+        this.host.requestUpdate();
+      },
+    );
+  }
+
+  private sync(): void {
+    if (!this.lib) return;
+    const names = this.source.names();
+    const metrics = this.source.metrics();
+    const key = names.join(',');
+    if (key !== this.builtKey) {
+      this.destroyCharts();
+      this.readTheme();
+      this.ro ??= new ResizeObserver((entries) => this.onResize(entries));
+      names.forEach((name, index) => {
+        const plot = this.source.plot(name);
+        if (!plot) return;
+        this.charts.set(name, this.create(this.lib!.UPlot, name, index, plot, metrics));
+        this.ro?.observe(plot);
+      });
+      this.builtKey = key;
+      this.applied = metrics;
+      return;
+    }
+    if (metrics === this.applied) return;
+    this.applied = metrics;
+    for (const [name, chart] of this.charts) chart.setData(dataOf(metrics, name));
+  }
+
+  private create(UPlot: typeof uPlot, name: string, index: number, plot: HTMLElement, metrics?: MetricSeries): uPlot {
+    const color = (): string => this.colors[index % this.colors.length] ?? FALLBACK_COLORS[0]!;
+    const axis = {
+      stroke: () => this.axisColor,
+      grid: { stroke: () => this.gridColor, width: 1 },
+      ticks: { stroke: () => this.gridColor, width: 1 },
+    };
+    const opts: uPlot.Options = {
+      width: Math.max(plot.clientWidth, 100),
+      height: Math.max(plot.clientHeight, 60),
+      legend: { show: false },
+      cursor: { show: false },
+      select: { show: false, left: 0, top: 0, width: 0, height: 0 },
+      scales: { x: { time: true } },
+      series: [{}, { label: metricLabel(name), stroke: color, width: 2, spanGaps: true, points: { show: false } }],
+      axes: [
+        { ...axis, values: (_u, splits, _i, _space, incr) => splits.map((s) => formatTime(s, incr)) },
+        { ...axis, size: 56, values: (_u, splits) => splits.map((v) => formatMetric(name, v)) },
+      ],
+    };
+    return new UPlot(opts, dataOf(metrics, name), plot);
+  }
+
+  private onResize(entries: ResizeObserverEntry[]): void {
+    for (const entry of entries) {
+      for (const chart of this.charts.values()) {
+        if (chart.root.parentElement !== entry.target) continue;
+        const width = Math.round(entry.contentRect.width);
+        const height = Math.round(entry.contentRect.height);
+        if (width > 0 && height > 0 && (width !== chart.width || height !== chart.height)) {
+          chart.setSize({ width, height });
+        }
+      }
+    }
+  }
+
+  private readonly onScheme = (): void => {
+    this.readTheme();
+    for (const chart of this.charts.values()) chart.redraw(true, true);
+  };
+
+  /** Reads the chart colours from `--realtime-chart-1..5` (resolved into `--_chart-*` by the styles). */
+  private readTheme(): void {
+    const style = getComputedStyle(this.host);
+    const read = (prop: string, fallback: string): string => style.getPropertyValue(prop).trim() || fallback;
+    this.colors = FALLBACK_COLORS.map((fallback, i) => read(`--_chart-${i + 1}`, fallback));
+    this.axisColor = read('--_muted', this.axisColor);
+    this.gridColor = read('--_border', this.gridColor);
+  }
+
+  private destroyCharts(): void {
+    for (const chart of this.charts.values()) chart.destroy();
+    this.charts.clear();
+    this.ro?.disconnect();
+    this.builtKey = undefined;
+    this.applied = undefined;
+  }
+}
+
+/** uPlot's column data for one metric; the store hands out fresh arrays it never mutates. */
+function dataOf(metrics: MetricSeries | undefined, name: string): uPlot.AlignedData {
+  const t = (metrics?.t ?? []) as number[];
+  const column = (metrics?.series[name] as (number | null)[] | undefined) ?? t.map(() => null);
+  return [t, column];
+}
+
+/** An x-axis tick in the page's locale: seconds shown when ticks are less than a minute apart. */
+function formatTime(epochSeconds: number, incr: number): string {
+  const options: Intl.DateTimeFormatOptions =
+    incr < 60 ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
+  return new Intl.DateTimeFormat(getLocale(), options).format(epochSeconds * 1000);
+}
