@@ -22,3 +22,125 @@ export const commands: Record<string, Handler> = {
     return null;
   },
 };
+
+// ---------------------------------------------------------------------------------------------
+// test-server-*: the protocol test server (test/support/test-server.ts) for connection tests.
+// ---------------------------------------------------------------------------------------------
+const testServers = new Map<number, import('./test-server.js').TestServer>();
+let nextTestServerId = 0;
+const testServer = (payload: Record<string, unknown>) => {
+  const server = testServers.get(Number(payload.id));
+  if (!server) throw new Error(`no test server ${String(payload.id)}`);
+  return server;
+};
+Object.assign(commands, {
+  'test-server-start': async () => {
+    const { TestServer } = await import('./test-server.js');
+    const server = await TestServer.start();
+    const id = ++nextTestServerId;
+    testServers.set(id, server);
+    onStopAll(() => server.close());
+    return { id, url: server.url };
+  },
+  'test-server-publish': (payload) => {
+    const server = testServer(payload);
+    const seqs: number[] = [];
+    for (let i = 0; i < (Number(payload.count) || 1); i++) seqs.push(server.publish().seq);
+    return { seqs };
+  },
+  'test-server-close-all': (payload) => {
+    testServer(payload).closeAll(Number(payload.code), String(payload.reason ?? ''));
+    return true; // the runner reads null as "command not handled"
+  },
+  'test-server-info': (payload) => {
+    const server = testServer(payload);
+    return { connections: server.connections, auths: server.auths, requestUrls: server.requestUrls };
+  },
+  'test-server-stop': async (payload) => {
+    await testServer(payload).close();
+    testServers.delete(Number(payload.id));
+    return true; // the runner reads null as "command not handled"
+  },
+} satisfies Record<string, Handler>);
+
+// ---------------------------------------------------------------------------------------------
+// hub-*: a real admin-realtime hub (src/hub) on 127.0.0.1 for browser tests. In-memory storage,
+// the test secret and publish key of test/support/hub-harness.ts, silent logs, any origin.
+//   hub-start   {port?, allowedOrigins?, authTimeoutMs?, heartbeatMs?, maxFrameKiB?, masking?,
+//                maxBufferedBytes?, messageRate?, connectionRate?}  → {url, wsUrl, port, publishKey}
+//   hub-token   {sub, role?, ttl?, claims?}                        → {token}
+//   hub-publish {port?, events}                                    → {accepted} | {error}
+//   hub-health  {port?}                                            → GET /healthz {ok, connections, seq}
+//   hub-stop    {port?}  (no port: every hub)                      → true
+// ---------------------------------------------------------------------------------------------
+type HubModule = typeof import('./hub-harness.js');
+const hubsByPort = new Map<number, import('../../src/hub/hub.js').Hub>();
+let hubHarness: Promise<HubModule> | undefined;
+const harness = () => {
+  hubHarness ??= import('./hub-harness.js');
+  return hubHarness;
+};
+const pickHub = (payload: Record<string, unknown>) => {
+  const hub = payload.port === undefined ? [...hubsByPort.values()].at(-1) : hubsByPort.get(Number(payload.port));
+  if (!hub) throw new Error(`no hub ${payload.port === undefined ? 'running' : `on port ${String(payload.port)}`}`);
+  return hub;
+};
+const HUB_START_OPTIONS = [
+  'authTimeoutMs',
+  'heartbeatMs',
+  'maxFrameKiB',
+  'masking',
+  'maxBufferedBytes',
+  'messageRate',
+  'connectionRate',
+] as const;
+Object.assign(commands, {
+  'hub-start': async (payload) => {
+    const { startHub, TEST_PUBLISH_KEY } = await harness();
+    const options: Record<string, unknown> = {
+      port: payload.port === undefined ? 0 : Number(payload.port),
+      allowedOrigins: (payload.allowedOrigins ?? payload.origins ?? ['*']) as string[],
+      // Browser tests reconnect often from one address; keep the per-IP limit out of their way.
+      connectionRate: { perSecond: 100, burst: 1000 },
+    };
+    for (const key of HUB_START_OPTIONS) if (payload[key] !== undefined) options[key] = payload[key];
+    const hub = await startHub(options);
+    hubsByPort.set(hub.port, hub);
+    onStopAll(async () => {
+      hubsByPort.delete(hub.port);
+      await hub.close();
+    });
+    return { url: hub.url, wsUrl: hub.wsUrl, port: hub.port, publishKey: TEST_PUBLISH_KEY };
+  },
+  'hub-token': async (payload) => {
+    const { signToken } = await harness();
+    const ttl = payload.ttl === undefined ? 3600 : Number(payload.ttl);
+    const token = await signToken({
+      sub: String(payload.sub ?? 'admin-1'),
+      role: (payload.role as string | string[] | undefined) ?? 'admin',
+      ttl,
+      ...(payload.claims ? { claims: payload.claims as Record<string, unknown> } : {}),
+    });
+    return { token };
+  },
+  'hub-publish': async (payload) => {
+    const { InvalidEventError } = await import('../../src/hub/http.js');
+    try {
+      return pickHub(payload).publish(payload.events);
+    } catch (err) {
+      if (err instanceof InvalidEventError) return { error: err.message };
+      throw err;
+    }
+  },
+  /** GET /healthz of a hub, as a page cannot read it cross-origin: `{ok, connections, seq, …}`. */
+  'hub-health': async (payload) => {
+    const response = await fetch(`${pickHub(payload).url}/healthz`);
+    return await response.json();
+  },
+  'hub-stop': async (payload) => {
+    const hubs = payload.port === undefined ? [...hubsByPort.values()] : [pickHub(payload)];
+    for (const hub of hubs) hubsByPort.delete(hub.port);
+    await Promise.all(hubs.map((hub) => hub.close()));
+    return true; // the runner reads null as "command not handled"
+  },
+} satisfies Record<string, Handler>);

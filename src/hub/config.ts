@@ -1,0 +1,292 @@
+/**
+ * The CLI's configuration: flags (`node:util` parseArgs) with an environment variable for each,
+ * turned into `HubOptions`. Pure apart from reading a public-key file, so it is tested directly.
+ * Precedence: flag, then environment variable, then default.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { AuthOptions } from './auth.js';
+import type { HubOptions } from './hub.js';
+import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
+
+/** Default port of the CLI (the library defaults to any free port). */
+export const DEFAULT_PORT = 8787;
+
+interface FlagSpec {
+  type: 'string' | 'boolean';
+  env: string;
+  help: string;
+  multiple?: boolean;
+}
+
+/** Every flag, its environment variable, and its line in `--help`. */
+export const FLAGS: Record<string, FlagSpec> = {
+  port: {
+    type: 'string',
+    env: 'ADMIN_REALTIME_PORT',
+    help: `port to listen on (default ${DEFAULT_PORT}; 0 = any free port)`,
+  },
+  host: {
+    type: 'string',
+    env: 'ADMIN_REALTIME_HOST',
+    help: 'interface (default 127.0.0.1; use 0.0.0.0 to expose, e.g. in a container)',
+  },
+  'jwt-secret': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_JWT_SECRET',
+    help: 'HS256 secret that admin tokens are signed with',
+  },
+  'jwt-public-key': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_JWT_PUBLIC_KEY',
+    help: 'RS256/ES256 public key: a PEM file path or the PEM text',
+  },
+  'jwks-url': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_JWKS_URL',
+    help: 'JWKS URL of your identity provider (cached; follows key rotation)',
+  },
+  'jwt-issuer': { type: 'string', env: 'ADMIN_REALTIME_JWT_ISSUER', help: 'required `iss` claim' },
+  'jwt-audience': { type: 'string', env: 'ADMIN_REALTIME_JWT_AUDIENCE', help: 'required `aud` claim' },
+  'role-claim': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_ROLE_CLAIM',
+    help: 'claim holding the role (default `role`, then `roles`; dotted paths work)',
+  },
+  'allowed-roles': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_ALLOWED_ROLES',
+    help: 'comma-separated roles allowed in (default admin,super_admin)',
+  },
+  'publish-key': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_PUBLISH_KEY',
+    help: 'key for POST /v1/events and GET /v1/audit (comma-separated in the env var, or repeat the flag, to rotate)',
+    multiple: true,
+  },
+  'allowed-origins': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_ALLOWED_ORIGINS',
+    help: 'comma-separated browser origins allowed to connect, or * (default: none)',
+  },
+  'require-origin': {
+    type: 'boolean',
+    env: 'ADMIN_REALTIME_REQUIRE_ORIGIN',
+    help: 'refuse upgrades without an Origin header (non-browser clients)',
+  },
+  db: {
+    type: 'string',
+    env: 'ADMIN_REALTIME_DB',
+    help: 'SQLite file (default ./data/admin-realtime.db; :memory: keeps nothing)',
+  },
+  'max-frame-kib': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_MAX_FRAME_KIB',
+    help: 'largest inbound frame in KiB (default 64); bigger closes with 1009',
+  },
+  'trust-proxy': {
+    type: 'boolean',
+    env: 'ADMIN_REALTIME_TRUST_PROXY',
+    help: 'take the client IP from X-Forwarded-For (one proxy hop; the env var may give a number of hops)',
+  },
+  'no-masking': {
+    type: 'boolean',
+    env: 'ADMIN_REALTIME_NO_MASKING',
+    help: 'store notification and activity text unmasked',
+  },
+  demo: {
+    type: 'boolean',
+    env: 'ADMIN_REALTIME_DEMO',
+    help: 'run the simulator and serve GET /v1/demo-token (never in production)',
+  },
+  'log-level': { type: 'string', env: 'ADMIN_REALTIME_LOG_LEVEL', help: `${LOG_LEVELS.join(' | ')} (default info)` },
+  help: { type: 'boolean', env: '', help: 'print this help' },
+};
+
+/** The `--help` text. */
+export function usage(): string {
+  const lines = Object.entries(FLAGS).map(([name, spec]) => {
+    const flag = `  --${name}${spec.type === 'string' ? ' <value>' : ''}`;
+    return `${flag.padEnd(28)} ${spec.help}${spec.env ? `\n${''.padEnd(29)}env ${spec.env}` : ''}`;
+  });
+  return [
+    'Usage: admin-realtime-hub [options]',
+    '',
+    'Runs the admin-realtime hub: WebSocket fan-out on /v1/ws, POST /v1/events, GET /healthz, GET /v1/audit.',
+    'Every option can also come from the environment variable shown (a flag wins over its variable);',
+    'boolean variables take 1/true/yes or 0/false/no.',
+    '',
+    'Required: one key source (--jwt-secret, --jwt-public-key or --jwks-url) and --publish-key,',
+    'except with --demo, which generates whichever is missing.',
+    '',
+    ...lines,
+    '',
+    'Example:',
+    '  admin-realtime-hub --port 8787 --jwt-secret "$SECRET" --publish-key "$KEY" \\',
+    '    --allowed-origins https://admin.example.com --db ./data/admin-realtime.db',
+    '',
+  ].join('\n');
+}
+
+export type CliConfig =
+  | { kind: 'help'; text: string }
+  | { kind: 'error'; message: string }
+  | {
+      kind: 'ok';
+      options: HubOptions & { port: number; host: string; db: string };
+      logLevel: LogLevel;
+      /** Set when demo mode generated the publish key (printed once at start). */
+      generatedPublishKey?: string;
+    };
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function envBool(value: string | undefined, name: string): boolean | undefined | Error {
+  if (value === undefined || value === '') return undefined;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  return new Error(`${name} must be 1/true/yes or 0/false/no, got "${value}"`);
+}
+
+/** Reads argv and env into hub options, or the message that says what to fix. */
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliConfig {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    const parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: Object.fromEntries(
+        Object.entries(FLAGS).map(([name, spec]) => [name, { type: spec.type, multiple: spec.multiple ?? false }]),
+      ),
+    });
+    values = parsed.values as typeof values;
+  } catch (err) {
+    return { kind: 'error', message: `${(err as Error).message}\nRun with --help for the options.` };
+  }
+  if (values.help) return { kind: 'help', text: usage() };
+
+  const str = (name: string): string | undefined => {
+    const v = values[name];
+    if (Array.isArray(v)) return v.join(',');
+    if (typeof v === 'string') return v;
+    const e = env[FLAGS[name]!.env];
+    return e === undefined || e === '' ? undefined : e;
+  };
+  const bool = (name: string): boolean | Error => {
+    if (values[name] === true) return true;
+    return envBool(env[FLAGS[name]!.env], FLAGS[name]!.env) ?? false;
+  };
+
+  const portText = str('port');
+  const port = portText === undefined ? DEFAULT_PORT : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    return {
+      kind: 'error',
+      message: `--port (${FLAGS.port!.env}) must be an integer from 0 to 65535, got "${portText}"`,
+    };
+  }
+  const frameText = str('max-frame-kib');
+  const maxFrameKiB = frameText === undefined ? 64 : Number(frameText);
+  if (!Number.isFinite(maxFrameKiB) || maxFrameKiB < 1 || maxFrameKiB > 16 * 1024) {
+    return { kind: 'error', message: `--max-frame-kib must be a number from 1 to 16384, got "${frameText}"` };
+  }
+  const logLevel = str('log-level') ?? 'info';
+  if (!isLogLevel(logLevel)) {
+    return { kind: 'error', message: `--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"` };
+  }
+
+  const booleans: Record<string, boolean> = {};
+  for (const name of ['require-origin', 'no-masking', 'demo']) {
+    const b = bool(name);
+    if (b instanceof Error) return { kind: 'error', message: b.message };
+    booleans[name] = b;
+  }
+  // --trust-proxy is a switch; its variable may also give a hop count.
+  let trustProxy: boolean | number = false;
+  if (values['trust-proxy'] === true) trustProxy = true;
+  else {
+    const raw = env[FLAGS['trust-proxy']!.env];
+    if (raw && /^\d+$/.test(raw)) trustProxy = Number(raw);
+    else {
+      const b = envBool(raw, FLAGS['trust-proxy']!.env);
+      if (b instanceof Error) return { kind: 'error', message: b.message };
+      trustProxy = b ?? false;
+    }
+  }
+  const demo = booleans.demo!;
+
+  const auth: AuthOptions = {};
+  const secret = str('jwt-secret');
+  if (secret) auth.jwtSecret = secret;
+  const publicKey = str('jwt-public-key');
+  if (publicKey) {
+    if (publicKey.includes('-----BEGIN')) auth.publicKey = publicKey;
+    else {
+      try {
+        auth.publicKey = readFileSync(publicKey, 'utf8');
+      } catch (err) {
+        return { kind: 'error', message: `--jwt-public-key: cannot read ${publicKey} (${(err as Error).message})` };
+      }
+    }
+  }
+  const jwksUrl = str('jwks-url');
+  if (jwksUrl) auth.jwksUrl = jwksUrl;
+  const issuer = str('jwt-issuer');
+  if (issuer) auth.issuer = issuer;
+  const audience = str('jwt-audience');
+  if (audience) auth.audience = audience;
+  const roleClaim = str('role-claim');
+  if (roleClaim) auth.roleClaim = roleClaim;
+  const roles = list(str('allowed-roles'));
+  if (roles.length) auth.allowedRoles = roles;
+
+  const sources = [auth.jwtSecret, auth.publicKey, auth.jwksUrl].filter(Boolean).length;
+  if (sources === 0 && !demo) {
+    return {
+      kind: 'error',
+      message:
+        'No token key source: set --jwt-secret (ADMIN_REALTIME_JWT_SECRET), --jwt-public-key (ADMIN_REALTIME_JWT_PUBLIC_KEY) or --jwks-url (ADMIN_REALTIME_JWKS_URL).',
+    };
+  }
+  if (sources > 1) {
+    return { kind: 'error', message: 'Set only one of --jwt-secret, --jwt-public-key and --jwks-url.' };
+  }
+
+  let publishKeys = list(str('publish-key'));
+  let generatedPublishKey: string | undefined;
+  if (publishKeys.length === 0) {
+    if (!demo) {
+      return {
+        kind: 'error',
+        message: 'No publish key: set --publish-key (ADMIN_REALTIME_PUBLISH_KEY) so your backend can POST /v1/events.',
+      };
+    }
+    generatedPublishKey = randomBytes(24).toString('base64url');
+    publishKeys = [generatedPublishKey];
+  }
+
+  return {
+    kind: 'ok',
+    logLevel,
+    ...(generatedPublishKey ? { generatedPublishKey } : {}),
+    options: {
+      port,
+      host: str('host') ?? '127.0.0.1',
+      db: str('db') ?? './data/admin-realtime.db',
+      auth,
+      publishKey: publishKeys,
+      allowedOrigins: list(str('allowed-origins')),
+      allowMissingOrigin: !booleans['require-origin'],
+      maxFrameKiB,
+      trustProxy,
+      masking: !booleans['no-masking'],
+      demo,
+    },
+  };
+}

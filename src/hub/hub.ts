@@ -1,0 +1,415 @@
+/**
+ * `createHub(options)`: the reference hub. Mounts on an existing `http.Server` (answering only its
+ * own paths and the upgrade of `/v1/ws`) or starts its own. Publishes are validated, masked,
+ * stored and fanned out; each fanned-out entry is serialised once and the same string goes to
+ * every socket that may see it.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { CloseCode, closeReason, encode } from '../core/protocol.js';
+import { type AuthOptions, createDemoTokenSigner, createVerifier } from './auth.js';
+import type { HubBackend, RetentionOptions, StreamEntry } from './backend.js';
+import { createHttpHandler, createKeyMatcher, PATHS, type PublishResult } from './http.js';
+import { createLogger, type Logger, type LogLevel } from './log.js';
+import { createMasker, type MaskingOptions } from './masking.js';
+import { createPublisher } from './publish.js';
+import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
+import { type Peer, Session, type SessionContext, type TokenCheck } from './session.js';
+import { createSqliteBackend } from './sqlite-backend.js';
+import { createClientIp, createOriginCheck, rejectUpgrade } from './upgrade.js';
+
+export type { MaskingOptions };
+
+export interface HubOptions {
+  /** Mount on this server instead of starting one; the hub then answers only its own paths. */
+  server?: Server;
+  /** Port for the hub's own server; default 0 (any free port). Ignored with `server`. */
+  port?: number;
+  /** Interface for the hub's own server; default `127.0.0.1` (loopback only — set `0.0.0.0` to expose). */
+  host?: string;
+
+  /** How tokens are verified (one key source: `jwtSecret`, `publicKey` or `jwksUrl`). */
+  auth?: AuthOptions;
+  /** A custom verifier instead of `auth` (e.g. sessions of an existing login system). */
+  verifyToken?: (token: string) => Promise<TokenCheck>;
+  /** Key(s) a publisher sends as `Authorization: Bearer <key>`; several allow rotation. Without one, `POST /v1/events` answers 401. */
+  publishKey?: string | readonly string[];
+
+  /** Storage and fan-out; default a SQLite backend on `db`. The hub closes it on `close()`. */
+  backend?: HubBackend;
+  /** SQLite file for the default backend; default `./data/admin-realtime.db`; `:memory:` works. */
+  db?: string;
+  /** Retention for the default backend. */
+  retention?: Partial<RetentionOptions>;
+
+  /**
+   * Browser origins allowed to open the WebSocket (`https://admin.example.com`); `*` allows any.
+   * Default none: every browser (which always sends `Origin`) is refused until configured.
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * Accept an upgrade without an `Origin` header (a non-browser client: a server, a CLI, a test).
+   * Default true: browsers always send `Origin`, so its absence is not a cross-site page, and the
+   * token is still required. Set false to admit browsers only.
+   */
+  allowMissingOrigin?: boolean;
+  /** Read the client IP from `X-Forwarded-For`: true trusts one proxy hop, a number that many. Default false. */
+  trustProxy?: boolean | number;
+
+  /** Largest inbound frame, KiB; default 64. Bigger frames close that socket with 1009. */
+  maxFrameKiB?: number;
+  /** Outbound bytes a socket may have queued before it is closed as a slow consumer (4102); default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Largest `POST /v1/events` body, bytes; default 1 MiB (413 above). */
+  maxBodyBytes?: number;
+  /** Sockets at once; a socket over it is closed with 4103 and `retry-after=5`. Default 10 000. */
+  maxConnections?: number;
+  /** Time for the first `auth` message, ms; default 5000 (then close 4101). */
+  authTimeoutMs?: number;
+  /** Protocol ping interval, ms; a socket that missed one pong is cut. Default 30 000. */
+  heartbeatMs?: number;
+
+  /** Upgrades per client IP; default 1/s, burst 30. Over it: HTTP 429 at the upgrade. */
+  connectionRate?: RateLimit;
+  /** Messages per socket; default 20/s, burst 60. Over it: close 4100 with `retry-after=N`. */
+  messageRate?: RateLimit;
+  /** Publishes per key and IP; default 50/s, burst 200. Over it: 429 with Retry-After. */
+  publishRate?: RateLimit;
+
+  /** Mask emails, phone numbers, card numbers and secrets in notification and activity text; default true. */
+  masking?: boolean | MaskingOptions;
+
+  /**
+   * Demo mode: enables `GET /v1/demo-token` (a short-lived admin token for the demo page; never
+   * outside demo mode) and, unless `simulator: false`, runs the voice-AI platform simulator.
+   * Without a key source in `auth`, a random HS256 secret is generated.
+   */
+  demo?: boolean | { simulator?: boolean; tokenTtlSeconds?: number };
+
+  /** A logger, or the level for the default JSON-lines logger on stdout; default `info`. */
+  log?: Logger | LogLevel;
+  /** Clock (epoch ms); for tests. */
+  now?: () => number;
+}
+
+export interface Hub {
+  /** `http://host:port` of the hub. */
+  readonly url: string;
+  /** `ws://host:port/v1/ws`. */
+  readonly wsUrl: string;
+  readonly port: number;
+  readonly server: Server;
+  readonly backend: HubBackend;
+  /** Validates (exactly as `POST /v1/events`), masks, stores and fans out; throws `InvalidEventError`. */
+  publish(events: unknown): PublishResult;
+  /** Sockets open and served (one that is closing no longer counts). */
+  connections(): number;
+  /** Closes every socket with 1001, stops timers, closes storage and (when the hub owns it) the server. */
+  close(): Promise<void>;
+}
+
+const DEFAULTS = {
+  host: '127.0.0.1',
+  db: './data/admin-realtime.db',
+  maxFrameKiB: 64,
+  maxBufferedBytes: 1024 * 1024,
+  maxBodyBytes: 1024 * 1024,
+  maxConnections: 10_000,
+  authTimeoutMs: 5000,
+  heartbeatMs: 30_000,
+  connectionRate: { perSecond: 1, burst: 30 },
+  messageRate: { perSecond: 20, burst: 60 },
+  publishRate: { perSecond: 50, burst: 200 },
+  demoTokenTtlSeconds: 15 * 60,
+  pruneEveryMs: 60_000,
+} as const;
+
+/** Starts (or mounts) a hub. Resolves once it is listening. */
+export async function createHub(options: HubOptions = {}): Promise<Hub> {
+  const now = options.now ?? Date.now;
+  const log =
+    typeof options.log === 'object' ? options.log : createLogger({ level: options.log ?? 'info', now: options.now });
+  const demo = options.demo ? (options.demo === true ? {} : options.demo) : null;
+
+  let auth = options.auth ?? {};
+  const hasKeySource = Boolean(auth.jwtSecret || auth.publicKey || auth.jwksUrl);
+  if (demo && !hasKeySource && !options.verifyToken) {
+    auth = { ...auth, jwtSecret: randomBytes(32).toString('base64url') };
+    log.info('demo mode: generated a random JWT secret');
+  }
+  const verify = options.verifyToken ?? createVerifier(auth);
+  const signDemoToken = demo && auth.jwtSecret ? createDemoTokenSigner(auth.jwtSecret) : null;
+  if (demo && !signDemoToken) throw new Error('demo mode needs an HS256 jwtSecret (or none, to generate one)');
+
+  const backend =
+    options.backend ??
+    createSqliteBackend({
+      path: options.db ?? DEFAULTS.db,
+      retention: options.retention,
+      now,
+      log: ({ level, msg, ...rest }) => {
+        const at = level === 'error' || level === 'warn' || level === 'debug' ? level : 'info';
+        log[at](String(msg ?? 'backend'), rest);
+      },
+    });
+
+  const maskingOn = options.masking !== false;
+  const mask = maskingOn
+    ? createMasker(typeof options.masking === 'object' ? options.masking : {})
+    : (text: string) => text;
+
+  const publishKeys = options.publishKey === undefined ? [] : [options.publishKey].flat().filter(Boolean);
+  const matchPublishKey = createKeyMatcher(publishKeys);
+  const originAllowed = createOriginCheck(options.allowedOrigins ?? [], options.allowMissingOrigin ?? true);
+  const clientIp = createClientIp(options.trustProxy ?? false);
+  const connectionLimiter = new KeyedRateLimiter(options.connectionRate ?? DEFAULTS.connectionRate, now);
+  const publishLimiter = new KeyedRateLimiter(options.publishRate ?? DEFAULTS.publishRate, now);
+  const maxConnections = options.maxConnections ?? DEFAULTS.maxConnections;
+  const maxFrameBytes = Math.max(1, Math.floor((options.maxFrameKiB ?? DEFAULTS.maxFrameKiB) * 1024));
+
+  const sessions = new Set<Session>();
+  const live = new Set<Session>();
+  let closing = false;
+  let whenEmpty: (() => void) | null = null;
+
+  /** Sockets open and served (a socket that is closing no longer counts). */
+  const openConnections = () => {
+    let count = 0;
+    for (const session of sessions) if (!session.isClosing) count++;
+    return count;
+  };
+
+  const publish = createPublisher(backend, mask, now);
+
+  // Fan-out: one JSON string per entry, built only when a first session takes it.
+  const fanOut = (entry: StreamEntry) => {
+    let frame: string | undefined;
+    const serialised = () => {
+      frame ??= encode({ type: 'event', event: entry.event });
+      return frame;
+    };
+    for (const session of live) {
+      try {
+        session.deliver(entry, serialised);
+      } catch (err) {
+        log.error('delivery failed', { session: session.id, err });
+      }
+    }
+  };
+  const unsubscribe = backend.subscribe(fanOut);
+
+  const sessionContext: SessionContext = {
+    backend,
+    log,
+    now,
+    verify,
+    heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    authTimeoutMs: options.authTimeoutMs ?? DEFAULTS.authTimeoutMs,
+    maxFrameBytes,
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+    messageRate: options.messageRate ?? DEFAULTS.messageRate,
+    join: (session) => live.add(session),
+    leave: (session) => live.delete(session),
+    gone: (session) => {
+      sessions.delete(session);
+      if (sessions.size === 0) whenEmpty?.();
+    },
+  };
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false });
+
+  const ownsServer = !options.server;
+  const server = options.server ?? createServer();
+  const handleHttp = createHttpHandler({
+    backend,
+    log,
+    matchPublishKey,
+    publish,
+    publishLimiter,
+    verify,
+    clientIp,
+    originAllowed,
+    connections: openConnections,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+    ownsServer,
+    ...(signDemoToken
+      ? {
+          demoToken: async () => {
+            const ttl = demo?.tokenTtlSeconds ?? DEFAULTS.demoTokenTtlSeconds;
+            const token = await signDemoToken({ sub: 'demo-admin', role: 'admin', name: 'Demo Admin' }, ttl);
+            return { token, expiresAt: now() + ttl * 1000 };
+          },
+        }
+      : {}),
+  });
+
+  // Mounted: take over 'request' so the host app's handlers see only paths that are not the hub's.
+  const hostRequestListeners = ownsServer ? [] : (server.listeners('request') as Array<(...a: unknown[]) => void>);
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (handleHttp(req, res)) return;
+    for (const listener of hostRequestListeners) listener.call(server, req, res);
+  };
+  if (!ownsServer) server.removeAllListeners('request');
+  server.on('request', onRequest);
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://hub.invalid').pathname;
+    } catch {
+      path = '';
+    }
+    if (path !== PATHS.ws) {
+      // Another upgrade handler on a shared server may want it; alone, refuse rather than hang.
+      if (ownsServer || server.listeners('upgrade').length <= 1) rejectUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    const ip = clientIp(req);
+    const origin = req.headers.origin;
+    if (closing) return rejectUpgrade(socket, 503, 'Service Unavailable', { 'Retry-After': '1' });
+    if (!originAllowed(origin)) {
+      log.info('upgrade refused: origin', { ip, origin: origin ?? null });
+      return rejectUpgrade(socket, 403, 'Forbidden');
+    }
+    const rate = connectionLimiter.take(ip);
+    if (!rate.ok) {
+      log.info('upgrade refused: connection rate', { ip });
+      return rejectUpgrade(socket, 429, 'Too Many Requests', { 'Retry-After': String(rate.retryAfterSeconds) });
+    }
+    const atCapacity = sessions.size >= maxConnections;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (atCapacity) {
+        // Closed after the upgrade, not refused before it: a browser sees only the close code,
+        // and 4103 with a retry-after tells its client to back off for that long.
+        log.warn('connection refused: at capacity', { ip, connections: sessions.size });
+        ws.on('error', () => {});
+        ws.close(CloseCode.Overloaded, closeReason('hub-at-capacity', 5));
+        return;
+      }
+      const userAgent = req.headers['user-agent'] ?? null;
+      const peer: Peer = { ip, userAgent, origin: origin ?? null };
+      sessions.add(new Session(ws, peer, sessionContext));
+      log.debug('socket opened', { ip, origin: origin ?? null });
+    });
+  };
+  server.on('upgrade', onUpgrade);
+
+  const heartbeat = setInterval(() => {
+    for (const session of sessions) session.heartbeat();
+  }, sessionContext.heartbeatMs);
+  const housekeeping = setInterval(() => {
+    connectionLimiter.sweep();
+    publishLimiter.sweep();
+    try {
+      backend.prune(now());
+    } catch (err) {
+      log.error('prune failed', { err });
+    }
+  }, DEFAULTS.pruneEveryMs);
+  housekeeping.unref();
+
+  if (ownsServer) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port ?? 0, options.host ?? DEFAULTS.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      // Nothing may keep the process alive after a failed start (e.g. the port is taken).
+      clearInterval(heartbeat);
+      clearInterval(housekeeping);
+      unsubscribe();
+      wss.close();
+      backend.close();
+      throw err;
+    }
+  }
+
+  // Loaded only in demo mode: a production hub never carries the simulator.
+  let simulator: { stop(): void } | null = null;
+  if (demo && demo.simulator !== false) {
+    const { startSimulator } = await import('./simulator.js');
+    simulator = startSimulator({
+      publish: (events) => {
+        try {
+          publish(events);
+        } catch (err) {
+          log.error('simulator publish failed', { err });
+        }
+      },
+      now,
+    });
+  }
+
+  const address = () => {
+    const a = server.address() as AddressInfo | null;
+    const port = a?.port ?? 0;
+    const family = a?.family;
+    let host = a?.address ?? options.host ?? DEFAULTS.host;
+    if (host === '0.0.0.0' || host === '::') host = family === 'IPv6' && host === '::' ? '[::1]' : '127.0.0.1';
+    else if (host.includes(':')) host = `[${host}]`;
+    return { host, port };
+  };
+
+  let closed: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      closing = true;
+      clearInterval(heartbeat);
+      clearInterval(housekeeping);
+      simulator?.stop();
+      server.off('upgrade', onUpgrade);
+      server.off('request', onRequest);
+      if (!ownsServer) for (const listener of hostRequestListeners) server.on('request', listener);
+      // Sessions close with 1001; each is cut after a short grace if its peer never answers.
+      if (sessions.size) {
+        const empty = new Promise<void>((resolve) => {
+          whenEmpty = resolve;
+        });
+        for (const session of sessions) session.close(1001, 'hub shutting down');
+        await empty;
+      }
+      unsubscribe();
+      wss.close();
+      if (ownsServer) {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+      }
+      try {
+        backend.close();
+      } catch (err) {
+        log.error('closing storage failed', { err });
+      }
+      log.info('hub closed');
+    })();
+    return closed;
+  };
+
+  return {
+    get url() {
+      const { host, port } = address();
+      return `http://${host}:${port}`;
+    },
+    get wsUrl() {
+      const { host, port } = address();
+      return `ws://${host}:${port}${PATHS.ws}`;
+    },
+    get port() {
+      return address().port;
+    },
+    server,
+    backend,
+    publish,
+    connections: openConnections,
+    close,
+  };
+}

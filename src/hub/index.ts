@@ -1,0 +1,27 @@
+/**
+ * The hub as a library: `createHub(options)` plus the storage seam. No side effects on import;
+ * the CLI is `cli.ts`.
+ */
+
+export type { AuthOptions, AuthResult } from './auth.js';
+export { AuthConfigError, createDemoTokenSigner, createVerifier } from './auth.js';
+export type {
+  AppendResult,
+  AuditQuery,
+  AuditRecord,
+  HubBackend,
+  NewEntry,
+  RetentionOptions,
+  StreamEntry,
+  Viewer,
+} from './backend.js';
+export type { PublishResult } from './http.js';
+export { InvalidEventError } from './http.js';
+export type { Hub, HubOptions, MaskingOptions } from './hub.js';
+export { createHub } from './hub.js';
+export type { Logger, LoggerOptions, LogLevel } from './log.js';
+export { createLogger } from './log.js';
+export type { RateLimit } from './rate-limit.js';
+export type { TokenCheck } from './session.js';
+export type { SqliteBackendOptions } from './sqlite-backend.js';
+export { createSqliteBackend } from './sqlite-backend.js';

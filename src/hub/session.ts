@@ -1,0 +1,464 @@
+/**
+ * One WebSocket session: authentication (first message, in-session refresh, expiry), the switch
+ * from replay or snapshot to live without losing or repeating an event, the client's actions, and
+ * the per-socket limits (message rate, outbound buffer). The hub owns the set of sessions and the
+ * fan-out loop; a session decides only about itself.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import {
+  type AuthMessage,
+  type ClientMessage,
+  CloseCode,
+  closeReason,
+  encode,
+  type HubMessage,
+  type NotificationFilter,
+  PROTOCOL_VERSION,
+  parseClientMessage,
+  type SessionUser,
+} from '../core/protocol.js';
+import type { AuthResult } from './auth.js';
+import type { AuditRecord, HubBackend, StreamEntry, Viewer } from './backend.js';
+import type { Logger } from './log.js';
+import { type RateLimit, TokenBucket } from './rate-limit.js';
+import { buildSnapshot, canSee } from './view.js';
+
+/** What a token check answers: a user (and its token's expiry, epoch ms) or the close code. */
+export type TokenCheck = AuthResult;
+
+/** Everything a session needs from its hub. */
+export interface SessionContext {
+  backend: HubBackend;
+  log: Logger;
+  now: () => number;
+  verify: (token: string) => Promise<TokenCheck>;
+  heartbeatMs: number;
+  authTimeoutMs: number;
+  maxFrameBytes: number;
+  maxBufferedBytes: number;
+  messageRate: RateLimit;
+  /** Adds the session to the fan-out set (called synchronously after its catch-up is sent). */
+  join(session: Session): void;
+  /** Removes it from the fan-out set (as soon as closing starts). */
+  leave(session: Session): void;
+  /** Forgets it (its socket is closed). */
+  gone(session: Session): void;
+}
+
+/** Who connected, as seen at the upgrade. */
+export interface Peer {
+  ip: string;
+  userAgent: string | null;
+  origin: string | null;
+}
+
+const HISTORY_PAGE = 50;
+/** How long a closing socket may take to flush its close frame before it is cut. */
+const CLOSE_GRACE_MS = 5000;
+/** Longest delay setTimeout honours; longer expiries re-arm. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A close reason fits a control frame: at most 123 bytes of UTF-8, never split inside a character. */
+export function truncateReason(reason: string): string {
+  const bytes = Buffer.from(reason, 'utf8');
+  if (bytes.length <= 123) return reason;
+  let end = 123;
+  // Step back over continuation bytes (10xxxxxx) so the cut lands on a character boundary.
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
+}
+
+export class Session {
+  /** Short id for logs. */
+  readonly id = randomUUID().slice(0, 8);
+  /** Set once authenticated. */
+  user: SessionUser | null = null;
+  /** Subscribed categories; null is every category. */
+  categories: Set<string> | null = null;
+  /** Highest seq this session has been brought past (sent or filtered out). */
+  lastSeq = 0;
+  /** Answered the last protocol ping. */
+  alive = true;
+  readonly connectedAt: number;
+
+  private closing = false;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly bucket: TokenBucket;
+  private authTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly peer: Peer,
+    private readonly ctx: SessionContext,
+  ) {
+    this.connectedAt = ctx.now();
+    this.bucket = new TokenBucket(ctx.messageRate, ctx.now);
+    this.authTimer = setTimeout(() => this.close(CloseCode.AuthTimeout, 'auth-timeout'), ctx.authTimeoutMs);
+    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    ws.on('error', (err) => ctx.log.debug('socket error', { session: this.id, ip: peer.ip, err }));
+    ws.on('close', (code, reason) => this.onClosed(code, reason.toString()));
+  }
+
+  /** The viewer for audience and read-state checks. */
+  get viewer(): Viewer {
+    return { userId: this.user!.id, role: this.user!.role };
+  }
+
+  /** True once closing began; a closing session receives nothing more. */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /**
+   * Sends one pre-serialised frame, or closes the session as a slow consumer when its outbound
+   * buffer is already over the bound (so memory per socket stays under the bound plus one frame).
+   */
+  sendFrame(frame: string): boolean {
+    if (this.closing) return false;
+    if (this.ws.bufferedAmount > this.ctx.maxBufferedBytes) {
+      this.close(CloseCode.SlowConsumer, closeReason('slow-consumer', 5));
+      return false;
+    }
+    this.ws.send(frame);
+    return true;
+  }
+
+  /** Offers a fanned-out entry (already serialised once for everyone) to this session. */
+  deliver(entry: StreamEntry, frame: () => string): void {
+    if (!this.user || this.closing || entry.event.seq <= this.lastSeq) return;
+    this.lastSeq = entry.event.seq;
+    if (canSee(this.viewer, this.categories, entry)) this.sendFrame(frame());
+  }
+
+  /** Protocol-level heartbeat: terminate when the last ping got no pong. */
+  heartbeat(): void {
+    if (!this.alive) {
+      this.ctx.log.info('heartbeat missed', { session: this.id, ip: this.peer.ip });
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    try {
+      this.ws.ping();
+    } catch {
+      this.ws.terminate();
+    }
+  }
+
+  /** Starts closing with a code; idempotent. The socket is cut if the close handshake stalls. */
+  close(code: number, reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.clearTimers();
+    this.ctx.leave(this);
+    this.ctx.log.debug('closing session', { session: this.id, code, reason });
+    try {
+      this.ws.close(code, truncateReason(reason));
+    } catch {
+      this.ws.terminate();
+    }
+    this.graceTimer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
+  }
+
+  private send(message: HubMessage): void {
+    this.sendFrame(encode(message));
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.authTimer);
+    clearTimeout(this.expiryTimer);
+  }
+
+  private onClosed(code: number, reason: string): void {
+    this.closing = true;
+    this.clearTimers();
+    clearTimeout(this.graceTimer);
+    this.ctx.leave(this);
+    if (this.user) {
+      this.audit('disconnect', { code, durationMs: this.ctx.now() - this.connectedAt });
+      this.ctx.log.info('disconnected', { session: this.id, user: this.user.id, ip: this.peer.ip, code, reason });
+    }
+    this.ctx.gone(this);
+  }
+
+  private onFrame(data: unknown, isBinary: boolean): void {
+    if (this.closing) return;
+    const rate = this.bucket.take();
+    if (!rate.ok) {
+      this.close(CloseCode.RateLimited, closeReason('rate-limited', rate.retryAfterSeconds));
+      return;
+    }
+    if (isBinary) {
+      this.close(CloseCode.PolicyViolation, 'frame must be UTF-8 JSON text, not binary');
+      return;
+    }
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
+    const parsed = parseClientMessage(text, this.ctx.maxFrameBytes);
+    if (!parsed.ok) {
+      this.close(CloseCode.PolicyViolation, parsed.error);
+      return;
+    }
+    const message = parsed.value;
+    // Handled one at a time, in order: an auth awaiting its verifier holds the next message back.
+    this.queue = this.queue
+      .then(() => (this.closing ? undefined : this.handle(message)))
+      .catch((err: unknown) => {
+        this.ctx.log.error('message handler failed', { session: this.id, type: message.type, err });
+        const ref = 'ref' in message ? message.ref : undefined;
+        this.send({
+          type: 'error',
+          code: 'internal',
+          message: 'the hub could not handle this message',
+          ...(ref ? { ref } : {}),
+        });
+      });
+  }
+
+  private async handle(message: ClientMessage): Promise<void> {
+    if (!this.user) {
+      if (message.type !== 'auth') {
+        this.close(CloseCode.PolicyViolation, 'first message must be auth');
+        return;
+      }
+      await this.authenticate(message);
+      return;
+    }
+    const ack = (ref: string | undefined) => {
+      if (ref !== undefined) this.send({ type: 'ack', ref });
+    };
+    switch (message.type) {
+      case 'auth':
+        await this.authenticate(message);
+        return;
+      case 'ping':
+        this.send({ type: 'pong', t: message.t });
+        return;
+      case 'subscribe':
+        this.setCategories(message.categories);
+        this.audit('subscribe', { categories: message.categories });
+        ack(message.ref);
+        return;
+      case 'markRead':
+        this.markRead(message.ids);
+        ack(message.ref);
+        return;
+      case 'markAllRead':
+        this.markAllRead(message.filter);
+        ack(message.ref);
+        return;
+      case 'clear':
+        this.clear();
+        ack(message.ref);
+        return;
+      case 'history': {
+        const { notifications, hasMore } = this.ctx.backend.listNotifications(this.viewer, {
+          beforeSeq: message.beforeSeq,
+          limit: message.limit ?? HISTORY_PAGE,
+          categories: this.categoryList(),
+        });
+        this.send({ type: 'history', notifications, hasMore, ...(message.ref ? { ref: message.ref } : {}) });
+        return;
+      }
+      case 'refresh':
+        this.send(buildSnapshot(this.ctx.backend, this.viewer, this.categoryList(), this.ctx.now(), message.ref));
+        return;
+    }
+  }
+
+  private async authenticate(message: AuthMessage): Promise<void> {
+    if (message.protocol !== undefined && message.protocol !== PROTOCOL_VERSION) {
+      this.close(
+        CloseCode.UnsupportedProtocol,
+        `protocol ${message.protocol} not supported; speak ${PROTOCOL_VERSION}`,
+      );
+      return;
+    }
+    let result: TokenCheck;
+    try {
+      result = await this.ctx.verify(message.token);
+    } catch (err) {
+      this.ctx.log.warn('token verifier threw', { session: this.id, err });
+      result = { ok: false, code: CloseCode.InvalidToken, reason: 'token could not be verified' };
+    }
+    if (this.closing) return;
+    if (!result.ok) {
+      this.auditAuthFailure(result.code, result.reason);
+      this.close(result.code, result.reason);
+      return;
+    }
+    const reauth = this.user !== null;
+    if (reauth && result.user.id !== this.user!.id) {
+      this.auditAuthFailure(CloseCode.UserMismatch, 'token-user-mismatch', result.user);
+      this.close(CloseCode.UserMismatch, 'token is for a different user');
+      return;
+    }
+    clearTimeout(this.authTimer);
+    this.armExpiry(result.expiresAt);
+    this.user = result.user;
+    if (message.categories !== undefined) {
+      this.setCategories(message.categories);
+      if (reauth) this.audit('subscribe', { categories: message.categories });
+    }
+    if (reauth) {
+      this.send(this.welcome(true, this.ctx.backend.latestSeq(), result.expiresAt, true));
+      this.ctx.log.debug('re-authenticated', { session: this.id, user: result.user.id });
+      return;
+    }
+    this.audit('connect', { origin: this.peer.origin, resumeFrom: message.resumeFrom ?? null });
+    this.ctx.log.info('connected', {
+      session: this.id,
+      user: result.user.id,
+      role: result.user.role,
+      ip: this.peer.ip,
+      userAgent: this.peer.userAgent,
+    });
+    this.catchUpAndJoin(message.resumeFrom, result.expiresAt);
+  }
+
+  /**
+   * Sends the welcome, then the missed entries (resume) or a snapshot, then joins the live set —
+   * all in one synchronous run, so no entry can be appended in between. `lastSeq` also guards
+   * against a backend whose fan-out arrives later than its storage (e.g. Redis pub/sub): an entry
+   * already replayed or inside the snapshot is skipped when it shows up live.
+   */
+  private catchUpAndJoin(resumeFrom: number | undefined, expiresAt: number | undefined): void {
+    const backend = this.ctx.backend;
+    const latest = backend.latestSeq();
+    const missed = resumeFrom !== undefined && resumeFrom <= latest ? backend.replay(resumeFrom) : null;
+    if (missed) {
+      this.send(this.welcome(true, latest, expiresAt));
+      this.lastSeq = resumeFrom!;
+      for (const entry of missed) {
+        if (entry.event.seq <= this.lastSeq) continue;
+        this.lastSeq = entry.event.seq;
+        if (canSee(this.viewer, this.categories, entry)) this.send({ type: 'event', event: entry.event });
+      }
+      this.lastSeq = Math.max(this.lastSeq, latest);
+    } else {
+      const snapshot = buildSnapshot(backend, this.viewer, this.categoryList(), this.ctx.now());
+      this.send(this.welcome(false, snapshot.seq, expiresAt));
+      this.send(snapshot);
+      this.lastSeq = snapshot.seq;
+    }
+    if (!this.closing) this.ctx.join(this);
+  }
+
+  private welcome(resumed: boolean, seq: number, expiresAt: number | undefined, reauth = false): HubMessage {
+    return {
+      type: 'welcome',
+      user: this.user!,
+      stream: this.ctx.backend.streamId(),
+      resumed,
+      seq,
+      unread: this.ctx.backend.unreadCounts(this.viewer),
+      heartbeatMs: this.ctx.heartbeatMs,
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
+      ...(reauth ? { reauth: true } : {}),
+    };
+  }
+
+  /** Closes with 4001 when the token's `exp` passes, unless a new token re-arms the timer first. */
+  private armExpiry(expiresAt: number | undefined): void {
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    if (expiresAt === undefined) return;
+    const wait = expiresAt - this.ctx.now();
+    if (wait <= 0) {
+      this.close(CloseCode.TokenExpired, 'token-expired');
+      return;
+    }
+    this.expiryTimer = setTimeout(
+      () => {
+        if (wait > MAX_TIMER_MS) this.armExpiry(expiresAt);
+        else this.close(CloseCode.TokenExpired, 'token-expired');
+      },
+      Math.min(wait, MAX_TIMER_MS),
+    );
+  }
+
+  private setCategories(categories: string[] | null): void {
+    this.categories = categories === null ? null : new Set(categories);
+  }
+
+  private categoryList(): string[] | null {
+    return this.categories ? [...this.categories] : null;
+  }
+
+  /** Read changes go into the stream for this user only, with the new authoritative counts. */
+  private appendForUser(event: Record<string, unknown>): void {
+    const backend = this.ctx.backend;
+    backend.append([
+      {
+        event: { ...event, unread: backend.unreadCounts(this.viewer) } as never,
+        audience: { userIds: [this.user!.id] },
+      },
+    ]);
+  }
+
+  private markRead(ids: string[]): void {
+    const changed = this.ctx.backend.markRead(this.viewer, ids);
+    this.audit('mark-read', { ids: changed });
+    if (changed.length) this.appendForUser({ kind: 'read', id: `read-${randomUUID()}`, ids: changed });
+  }
+
+  private markAllRead(filter: NotificationFilter | undefined): void {
+    const throughSeq = this.ctx.backend.latestSeq();
+    const count = this.ctx.backend.markAllRead(this.viewer, throughSeq, filter);
+    this.audit('mark-all-read', { throughSeq, count, ...(filter ? { filter } : {}) });
+    if (count > 0) {
+      this.appendForUser({
+        kind: 'read',
+        id: `read-${randomUUID()}`,
+        ids: [],
+        all: filter ? { throughSeq, filter } : { throughSeq },
+      });
+    }
+  }
+
+  private clear(): void {
+    const throughSeq = this.ctx.backend.latestSeq();
+    this.ctx.backend.clear(this.viewer, throughSeq);
+    this.audit('clear', { throughSeq });
+    this.appendForUser({ kind: 'cleared', id: `cleared-${randomUUID()}`, throughSeq });
+  }
+
+  private audit(action: AuditRecord['action'], detail?: Record<string, unknown>): void {
+    this.writeAudit({
+      at: new Date(this.ctx.now()).toISOString(),
+      action,
+      userId: this.user?.id ?? null,
+      role: this.user?.role ?? null,
+      ip: this.peer.ip,
+      userAgent: this.peer.userAgent,
+      ...(detail ? { detail } : {}),
+    });
+  }
+
+  private auditAuthFailure(code: number, reason: string, claimed?: SessionUser): void {
+    this.ctx.log.info('auth failed', { session: this.id, ip: this.peer.ip, code, reason });
+    this.writeAudit({
+      at: new Date(this.ctx.now()).toISOString(),
+      action: 'auth-failed',
+      userId: claimed?.id ?? this.user?.id ?? null,
+      role: claimed?.role ?? this.user?.role ?? null,
+      ip: this.peer.ip,
+      userAgent: this.peer.userAgent,
+      detail: { code, reason },
+    });
+  }
+
+  /** An audit write that fails is logged, never thrown into the socket's handlers. */
+  private writeAudit(record: AuditRecord): void {
+    try {
+      this.ctx.backend.audit(record);
+    } catch (err) {
+      this.ctx.log.error('audit write failed', { action: record.action, err });
+    }
+  }
+}

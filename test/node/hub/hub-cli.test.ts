@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { after, describe, test } from 'node:test';
+import { CloseCode } from '../../../src/core/protocol.js';
+import { DEFAULT_PORT, parseCliArgs } from '../../../src/hub/config.js';
+import {
+  closeAllHubs,
+  signToken,
+  startHub,
+  TEST_PUBLISH_KEY,
+  TEST_SECRET,
+  TestClient,
+  waitUntil,
+} from '../../support/hub-harness.js';
+
+after(closeAllHubs);
+
+const CLI = 'src/hub/cli.ts';
+const children = new Set<ChildProcess>();
+after(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+/** Runs the CLI through tsx; collects output; resolves its exit code. */
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d) => {
+    out.stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    out.stderr += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, out, exited };
+}
+
+describe('hub CLI configuration', () => {
+  test('flags and environment variables map to options; a flag wins over its variable', () => {
+    const config = parseCliArgs(['--port', '9000', '--allowed-origins', 'https://a.example, https://b.example'], {
+      ADMIN_REALTIME_PORT: '1234',
+      ADMIN_REALTIME_JWT_SECRET: 'from-env',
+      ADMIN_REALTIME_PUBLISH_KEY: 'k1,k2',
+      ADMIN_REALTIME_DB: ':memory:',
+      ADMIN_REALTIME_MAX_FRAME_KIB: '16',
+      ADMIN_REALTIME_TRUST_PROXY: '2',
+      ADMIN_REALTIME_NO_MASKING: 'true',
+      ADMIN_REALTIME_ALLOWED_ROLES: 'ops,admin',
+      ADMIN_REALTIME_LOG_LEVEL: 'warn',
+    });
+    assert.equal(config.kind, 'ok');
+    if (config.kind !== 'ok') return;
+    const o = config.options;
+    assert.equal(o.port, 9000);
+    assert.equal(o.host, '127.0.0.1');
+    assert.equal(o.db, ':memory:');
+    assert.deepEqual(o.auth, { jwtSecret: 'from-env', allowedRoles: ['ops', 'admin'] });
+    assert.deepEqual(o.publishKey, ['k1', 'k2']);
+    assert.deepEqual(o.allowedOrigins, ['https://a.example', 'https://b.example']);
+    assert.equal(o.maxFrameKiB, 16);
+    assert.equal(o.trustProxy, 2);
+    assert.equal(o.masking, false);
+    assert.equal(o.demo, false);
+    assert.equal(config.logLevel, 'warn');
+  });
+
+  test('defaults: port, loopback host, db file, masking on', () => {
+    const config = parseCliArgs(['--jwt-secret', 's', '--publish-key', 'k'], {});
+    assert.equal(config.kind, 'ok');
+    if (config.kind !== 'ok') return;
+    assert.equal(config.options.port, DEFAULT_PORT);
+    assert.equal(config.options.host, '127.0.0.1');
+    assert.equal(config.options.db, './data/admin-realtime.db');
+    assert.equal(config.options.masking, true);
+    assert.equal(config.options.allowMissingOrigin, true);
+  });
+
+  test('demo mode generates a publish key when none is given', () => {
+    const config = parseCliArgs(['--demo'], {});
+    assert.equal(config.kind, 'ok');
+    assert.ok(config.kind === 'ok' && config.generatedPublishKey && config.generatedPublishKey.length >= 24);
+  });
+
+  test('bad values are refused with a message naming the flag', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--port', 'http'], /--port/],
+      [['--max-frame-kib', '0'], /--max-frame-kib/],
+      [['--log-level', 'loud'], /--log-level/],
+      [['--jwt-secret', 'a', '--jwks-url', 'https://id.example/jwks', '--publish-key', 'k'], /only one of/],
+      [['--nope'], /nope/],
+    ];
+    for (const [args, message] of cases) {
+      const config = parseCliArgs(
+        [...args, ...(args.includes('--jwt-secret') ? [] : ['--jwt-secret', 's', '--publish-key', 'k'])],
+        {},
+      );
+      assert.equal(config.kind, 'error', args.join(' '));
+      assert.match(config.kind === 'error' ? config.message : '', message);
+    }
+  });
+});
+
+describe('hub CLI process', () => {
+  test('--help prints usage with the environment variables', async () => {
+    const { out, exited } = run(['--help']);
+    assert.equal(await exited, 0);
+    assert.match(out.stdout, /Usage: admin-realtime-hub/);
+    assert.match(out.stdout, /--jwt-secret <value>[\s\S]*ADMIN_REALTIME_JWT_SECRET/);
+    assert.match(out.stdout, /ADMIN_REALTIME_PUBLISH_KEY/);
+  });
+
+  test('no key source exits 2 saying what to set', async () => {
+    const { out, exited } = run(['--publish-key', 'k']);
+    assert.equal(await exited, 2);
+    assert.match(out.stderr, /--jwt-secret \(ADMIN_REALTIME_JWT_SECRET\)/);
+  });
+
+  test('no publish key exits 2 saying what to set', async () => {
+    const { out, exited } = run([], { ADMIN_REALTIME_JWT_SECRET: 'secret' });
+    assert.equal(await exited, 2);
+    assert.match(out.stderr, /--publish-key \(ADMIN_REALTIME_PUBLISH_KEY\)/);
+  });
+
+  test('a port already in use exits 1 by itself', async () => {
+    const taken = await startHub();
+    const { out, exited } = run(['--port', String(taken.port), '--db', ':memory:'], {
+      ADMIN_REALTIME_JWT_SECRET: TEST_SECRET,
+      ADMIN_REALTIME_PUBLISH_KEY: TEST_PUBLISH_KEY,
+    });
+    assert.equal(await exited, 1);
+    assert.match(out.stdout, /failed to start.*EADDRINUSE/);
+    await taken.close();
+  });
+
+  test('SIGTERM closes clients with 1001 and the process exits 0 by itself', async () => {
+    const { child, out, exited } = run(['--port', '0', '--db', ':memory:', '--log-level', 'warn'], {
+      ADMIN_REALTIME_JWT_SECRET: TEST_SECRET,
+      ADMIN_REALTIME_PUBLISH_KEY: TEST_PUBLISH_KEY,
+    });
+    const line = await waitUntil(
+      () => out.stdout.split('\n').find((l) => l.includes('"listening"')),
+      `listening line (stderr: ${out.stderr})`,
+      15_000,
+    );
+    const started = JSON.parse(line) as { url: string; wsUrl: string; level: string };
+    assert.equal(started.level, 'info');
+    assert.match(started.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const hubLike = { wsUrl: started.wsUrl } as Parameters<typeof TestClient.open>[0];
+    const client = await TestClient.open(hubLike, await signToken({ sub: 'cli-user' }));
+    const published = await fetch(`${started.url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_PUBLISH_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'notification', title: 'from the CLI hub' }),
+    });
+    assert.equal(published.status, 202);
+    await client.waitForEvent((e) => e.kind === 'notification', 'event');
+
+    child.kill('SIGTERM');
+    assert.equal((await client.waitClosed('close on SIGTERM', 10_000)).code, CloseCode.GoingAway);
+    assert.equal(await exited, 0);
+  });
+});

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { HistoryResultMessage, ReadEvent, SnapshotMessage, StreamEvent } from '../../../src/core/protocol.js';
+import type { Hub } from '../../../src/hub/hub.js';
+import { closeAllHubs, note, signToken, startHub, TestClient } from '../../support/hub-harness.js';
+
+after(closeAllHubs);
+
+const titles = (events: StreamEvent[]) => events.flatMap((e) => (e.kind === 'notification' ? [e.title] : []));
+
+describe('hub fan-out', () => {
+  let hub: Hub;
+  before(async () => {
+    hub = await startHub();
+  });
+  after(() => hub.close());
+
+  /** Publishes a marker every client sees, and waits until `clients` have it: everything before it has arrived. */
+  async function barrier(clients: TestClient[], name: string) {
+    hub.publish({ kind: 'metrics', id: `barrier-${name}`, values: { activeUsers: 1 } });
+    await Promise.all(clients.map((c) => c.waitForEvent((e) => e.id === `barrier-${name}`, `barrier ${name}`)));
+  }
+
+  test('category subscriptions are filtered on the hub; non-notifications reach everyone', async () => {
+    const billingOnly = await TestClient.open(hub, await signToken({ sub: 'u-cat-1' }), { categories: ['billing'] });
+    const everything = await TestClient.open(hub, await signToken({ sub: 'u-cat-2' }));
+    hub.publish([
+      note('invoice failed', { category: 'billing' }),
+      note('new login', { category: 'security' }),
+      { kind: 'status', components: { api: { state: 'operational' } } },
+      { kind: 'activity', type: 'billing', action: 'invoice paid', user: { id: 'cust-1' } },
+    ]);
+    await barrier([billingOnly, everything], 'cat1');
+    assert.deepEqual(titles(billingOnly.events()), ['invoice failed']);
+    assert.deepEqual(titles(everything.events()), ['invoice failed', 'new login']);
+    for (const c of [billingOnly, everything]) {
+      assert.ok(c.events().some((e) => e.kind === 'status'));
+      assert.ok(c.events().some((e) => e.kind === 'activity'));
+    }
+
+    billingOnly.send({ type: 'subscribe', categories: ['security'], ref: 'sub-1' });
+    await billingOnly.waitFor((m) => m.type === 'ack' && m.ref === 'sub-1', 'subscribe ack');
+    hub.publish([note('second invoice', { category: 'billing' }), note('second login', { category: 'security' })]);
+    await barrier([billingOnly], 'cat2');
+    assert.deepEqual(titles(billingOnly.events()), ['invoice failed', 'second login']);
+    const audit = hub.backend.readAudit({ action: 'subscribe', userId: 'u-cat-1' });
+    assert.equal(audit.length, 1);
+    billingOnly.close();
+    everything.close();
+  });
+
+  test('audience user ids and roles are honoured', async () => {
+    const ann = await TestClient.open(hub, await signToken({ sub: 'ann' }));
+    const ben = await TestClient.open(hub, await signToken({ sub: 'ben' }));
+    const root = await TestClient.open(hub, await signToken({ sub: 'root', role: 'super_admin' }));
+    hub.publish([
+      note('for ann', { audience: { userIds: ['ann'] } }),
+      note('for super admins', { audience: { roles: ['super_admin'] } }),
+      note('for ben or super admins', { audience: { userIds: ['ben'], roles: ['super_admin'] } }),
+      note('for everyone'),
+    ]);
+    await barrier([ann, ben, root], 'aud');
+    assert.deepEqual(titles(ann.events()), ['for ann', 'for everyone']);
+    assert.deepEqual(titles(ben.events()), ['for ben or super admins', 'for everyone']);
+    assert.deepEqual(titles(root.events()), ['for super admins', 'for ben or super admins', 'for everyone']);
+    for (const c of [ann, ben, root]) c.close();
+  });
+
+  test("mark read in one session reaches the user's other session and not another user's", async () => {
+    const tab1 = await TestClient.open(hub, await signToken({ sub: 'reader' }));
+    const tab2 = await TestClient.open(hub, await signToken({ sub: 'reader' }));
+    const other = await TestClient.open(hub, await signToken({ sub: 'someone-else' }));
+    const [a, b] = hub.publish([
+      note('read me', { id: 'n-read-1', category: 'calls', priority: 'high' }),
+      note('me too', { id: 'n-read-2', category: 'calls' }),
+    ]).accepted;
+    await tab2.waitForEvent((e) => e.id === b!.id, 'second note');
+    const before = hub.backend.unreadCounts({ userId: 'reader', role: 'admin' }).total;
+
+    tab1.send({ type: 'markRead', ids: [a!.id], ref: 'mr-1' });
+    await tab1.waitFor((m) => m.type === 'ack' && m.ref === 'mr-1', 'ack');
+    const read = (await tab2.waitForEvent((e) => e.kind === 'read', 'read event in other tab')) as ReadEvent;
+    assert.deepEqual(read.ids, [a!.id]);
+    assert.equal(read.unread.total, before - 1, 'carries the new authoritative count');
+    assert.ok(
+      tab1.events().some((e) => e.kind === 'read'),
+      'the acting session gets it too',
+    );
+
+    tab2.send({ type: 'markAllRead', ref: 'mar-1' });
+    await tab2.waitFor((m) => m.type === 'ack' && m.ref === 'mar-1', 'ack');
+    const all = (await tab1.waitForEvent((e) => e.kind === 'read' && e.all !== undefined, 'mark all')) as ReadEvent;
+    assert.equal(all.all!.throughSeq, b!.seq + 1);
+    assert.equal(all.unread.total, 0);
+
+    tab1.send({ type: 'clear', ref: 'clr-1' });
+    await tab2.waitForEvent((e) => e.kind === 'cleared', 'cleared in other tab');
+
+    await barrier([other, tab1, tab2], 'read');
+    assert.equal(
+      other.events().filter((e) => e.kind === 'read' || e.kind === 'cleared').length,
+      0,
+      "another user sees none of reader's read state",
+    );
+    assert.equal(hub.backend.unreadCounts({ userId: 'someone-else', role: 'admin' }).total > 0, true);
+    const actions = hub.backend.readAudit({ userId: 'reader' }).map((r) => r.action);
+    for (const action of ['mark-read', 'mark-all-read', 'clear', 'connect'] as const)
+      assert.ok(actions.includes(action), action);
+    for (const c of [tab1, tab2, other]) c.close();
+  });
+
+  test('history pages backwards and refresh answers a snapshot with the ref', async () => {
+    const client = await TestClient.open(hub, await signToken({ sub: 'pager' }));
+    const accepted = hub.publish(
+      Array.from({ length: 5 }, (_, i) => note(`page ${i}`, { category: 'agents' })),
+    ).accepted;
+    await client.waitForEvent((e) => e.id === accepted[4]!.id, 'last page note');
+    client.send({ type: 'history', beforeSeq: accepted[3]!.seq, limit: 2, ref: 'h1' });
+    const history = await client.waitFor<HistoryResultMessage>(
+      (m) => m.type === 'history' && m.ref === 'h1',
+      'history',
+    );
+    assert.deepEqual(
+      history.notifications.map((n) => n.title),
+      ['page 2', 'page 1'],
+    );
+    assert.equal(history.hasMore, true);
+    client.send({ type: 'refresh', ref: 'r1' });
+    const snapshot = await client.waitFor<SnapshotMessage>((m) => m.type === 'snapshot' && m.ref === 'r1', 'refresh');
+    assert.equal(snapshot.seq, hub.backend.latestSeq());
+    assert.equal(snapshot.notifications[0]!.title, 'page 4');
+    client.send({ type: 'ping', t: 7 });
+    await client.waitFor((m) => m.type === 'pong' && m.t === 7, 'pong');
+    assert.deepEqual(client.invalid, []);
+    client.close();
+  });
+
+  test('each fanned-out event is serialised once, whatever the number of sockets', async () => {
+    const clients = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => TestClient.open(hub, await signToken({ sub: `s${i}` }))),
+    );
+    const count = (title: string) => {
+      const original = JSON.stringify;
+      let calls = 0;
+      JSON.stringify = ((...args: Parameters<typeof JSON.stringify>) => {
+        const out = original(...args);
+        if (typeof out === 'string' && out.includes(title) && out.startsWith('{"type":"event"')) calls++;
+        return out;
+      }) as typeof JSON.stringify;
+      try {
+        hub.publish(note(title));
+      } finally {
+        JSON.stringify = original;
+      }
+      return calls;
+    };
+    assert.equal(count('serialise-once-check'), 1);
+    await Promise.all(
+      clients.map((c) =>
+        c.waitForEvent((e) => e.kind === 'notification' && e.title === 'serialise-once-check', 'event'),
+      ),
+    );
+    // And every socket received the very same text.
+    const texts = new Set(clients.map((c) => c.raw.find((r) => r.includes('serialise-once-check'))));
+    assert.equal(texts.size, 1);
+    for (const c of clients) c.close();
+  });
+});
