@@ -405,7 +405,10 @@ export class RealtimeConnection implements Transport {
     const token = this.token as string;
     const message: AuthMessage = { type: 'auth', token, protocol: PROTOCOL_VERSION };
     if (first) {
-      if (this.seq > 0) message.resumeFrom = this.seq;
+      if (this.seq > 0) {
+        message.resumeFrom = this.seq;
+        if (this.stream) message.stream = this.stream;
+      }
       if (this.categories !== undefined) message.categories = this.categories;
     }
     if (this.write(message)) this.authedToken = token;

@@ -420,6 +420,8 @@ export interface AuthMessage {
   protocol?: number;
   /** Last seq this client applied; the hub replays what came after, or sends a snapshot. */
   resumeFrom?: number;
+  /** The stream `resumeFrom` belongs to (from `welcome.stream`); another stream gets a snapshot. */
+  stream?: string;
   /** Categories to receive; omitted or null means every category. */
   categories?: string[] | null;
 }
@@ -490,7 +492,12 @@ const seqNumber = num({ min: 0, int: true });
 const clientMessage = union<ClientMessage>('type', {
   auth: object(
     { type: oneOf(['auth']), token: str({ min: 1, max: 8192 }) },
-    { protocol: num({ min: 1, int: true, max: 1000 }), resumeFrom: seqNumber, categories: nullableCategories },
+    {
+      protocol: num({ min: 1, int: true, max: 1000 }),
+      resumeFrom: seqNumber,
+      stream: str({ min: 1, max: 128 }),
+      categories: nullableCategories,
+    },
   ) as Check<ClientMessage>,
   ping: object({ type: oneOf(['ping']), t: num() }) as Check<ClientMessage>,
   subscribe: ((value: unknown, path: string) => {

@@ -56,6 +56,8 @@ export interface Peer {
 const HISTORY_PAGE = 50;
 /** How long a closing socket may take to flush its close frame before it is cut. */
 const CLOSE_GRACE_MS = 5000;
+/** The smallest `welcome.heartbeatMs` the protocol allows (clients refuse a welcome below it). */
+const MIN_CLIENT_HEARTBEAT_MS = 1000;
 /** Longest delay setTimeout honours; longer expiries re-arm. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -318,7 +320,9 @@ export class Session {
       ip: this.peer.ip,
       userAgent: this.peer.userAgent,
     });
-    this.catchUpAndJoin(message.resumeFrom, result.expiresAt);
+    // A seq from another stream (a wiped store, another hub) means nothing here: snapshot instead.
+    const sameStream = message.stream === undefined || message.stream === this.ctx.backend.streamId();
+    this.catchUpAndJoin(sameStream ? message.resumeFrom : undefined, result.expiresAt);
   }
 
   /**
@@ -357,7 +361,8 @@ export class Session {
       resumed,
       seq,
       unread: this.ctx.backend.unreadCounts(this.viewer),
-      heartbeatMs: this.ctx.heartbeatMs,
+      // The protocol's floor for the client's ping interval; a hub may ping its sockets faster.
+      heartbeatMs: Math.max(MIN_CLIENT_HEARTBEAT_MS, this.ctx.heartbeatMs),
       ...(expiresAt !== undefined ? { expiresAt } : {}),
       ...(reauth ? { reauth: true } : {}),
     };

@@ -128,7 +128,7 @@ export class TestClient {
   static async open(
     hub: Hub,
     token: string,
-    auth: { resumeFrom?: number; categories?: string[] | null } = {},
+    auth: { resumeFrom?: number; stream?: string; categories?: string[] | null } = {},
   ): Promise<TestClient> {
     const client = await TestClient.connect(hub.wsUrl);
     client.send({ type: 'auth', token, ...auth });

@@ -139,4 +139,18 @@ describe('hub resume', () => {
     assert.equal(snapshot.unread.total, 11);
     client.close();
   });
+  test('a resume from another stream gets resumed: false and a snapshot; the same stream resumes', async () => {
+    const hub = await startHub();
+    hubs.push(hub);
+    const token = await signToken({ sub: 'stream-check' });
+    const published = hub.publish([note('one'), note('two')]).accepted;
+    const foreign = await TestClient.open(hub, token, { resumeFrom: published[0]!.seq, stream: 'another-stream' });
+    assert.equal((foreign.frames[0] as WelcomeMessage).resumed, false);
+    await foreign.waitFor((m) => m.type === 'snapshot', 'snapshot');
+    foreign.close();
+    const same = await TestClient.open(hub, token, { resumeFrom: published[0]!.seq, stream: hub.backend.streamId() });
+    assert.equal((same.frames[0] as WelcomeMessage).resumed, true);
+    await same.waitForEvent((e) => e.seq === published[1]!.seq, 'replayed');
+    same.close();
+  });
 });
