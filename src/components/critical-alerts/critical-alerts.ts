@@ -1,0 +1,234 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
+import type { RealtimeStore } from '../../core/types.js';
+import { ClockController } from '../shared/clock.js';
+import { emit } from '../shared/events.js';
+import { RealtimeController } from '../shared/lit.js';
+import { formatDateTime, formatRelative, LocaleController, msg } from '../shared/localize.js';
+import { tokens } from '../shared/tokens.styles.js';
+import { AlertSound } from './alert-sound.js';
+import { styles } from './critical-alerts.styles.js';
+import {
+  type DesktopPermission,
+  desktopPermission,
+  requestDesktopPermission,
+  showDesktopNotification,
+} from './desktop-notifier.js';
+
+/** Alert ids remembered as already seen, so a re-render never sounds twice. */
+const SEEN_CAP = 500;
+
+/**
+ * Toasts for unread critical notifications, in an assertive live region, fixed to a corner or
+ * edge of the viewport. Each toast has its title, message, time, link (http/https only, other
+ * schemes shown as text), Mark read and Dismiss; Escape on a toast dismisses it.
+ *
+ * Optional, both off by default and both only for alerts that arrive after the element
+ * connects (never the initial snapshot): a short beep (`sound`; Web Audio, started only after a
+ * user gesture) and a desktop notification while the tab is hidden (`browser-notifications`;
+ * permission is asked only when the reader presses "Enable desktop alerts").
+ *
+ * @tag critical-alerts
+ * @summary Dismissable toasts for critical notifications.
+ *
+ * @fires realtime-alert-dismiss - A toast was dismissed; `detail.notification` is the alert.
+ *
+ * @csspart base - The stack of toasts.
+ * @csspart list - The assertive live region holding the toasts.
+ * @csspart toast - One toast (has `data-id`).
+ * @csspart icon - A toast's warning icon.
+ * @csspart title - A toast's title.
+ * @csspart message - A toast's message.
+ * @csspart time - A toast's relative time (full time in its title).
+ * @csspart link - A toast's http(s) link.
+ * @csspart link-text - A link with another scheme, shown as plain text.
+ * @csspart actions - A toast's buttons.
+ * @csspart mark-read - The Mark read button.
+ * @csspart dismiss - The Dismiss button.
+ * @csspart more - The "+N more" line.
+ * @csspart enable-notifications - The "Enable desktop alerts" button.
+ *
+ * @cssproperty [--realtime-alerts-width=22rem] - Width of the toast stack.
+ * @cssproperty [--realtime-alerts-offset=1rem] - Distance from the viewport edges.
+ * @cssproperty [--realtime-alerts-z-index=1000] - Stacking order of the overlay.
+ * @cssproperty [--realtime-alerts-accent=var(--realtime-priority-critical)] - Toast accent colour.
+ * @cssproperty [--realtime-alerts-background=var(--realtime-surface)] - Toast background.
+ */
+export class CriticalAlerts extends LitElement {
+  static override styles = [tokens, styles];
+
+  /** How many toasts are visible at once; the rest are counted as "+N more". */
+  @property({ type: Number }) max = 3;
+
+  /** Where the stack sits: `top-end` (default), `top`, `bottom-end` or `bottom`. */
+  @property({ reflect: true }) placement: 'top-end' | 'top' | 'bottom-end' | 'bottom' = 'top-end';
+
+  /** Beep when a new critical alert arrives (after the first user gesture on the page). */
+  @property({ type: Boolean, reflect: true }) sound = false;
+
+  /** Show a desktop notification for new alerts while the tab is hidden (asks permission on click). */
+  @property({ type: Boolean, reflect: true, attribute: 'browser-notifications' }) browserNotifications = false;
+
+  /** The store to read; found through the provider when not set. */
+  @property({ attribute: false }) store?: RealtimeStore;
+
+  /** Id of the `<realtime-provider>` to use when not inside one. */
+  @property() provider?: string;
+
+  @state() private permission: DesktopPermission = desktopPermission();
+
+  private readonly alerts = new RealtimeController(this, (s) => s.criticalAlerts);
+  private readonly loading = new RealtimeController(this, (s) => s.loading);
+  private readonly clock = new ClockController(this);
+  private readonly beeper = new AlertSound();
+  /** Ids present when the element connected or seen since; undefined until the snapshot is in. */
+  private seen: Set<string> | undefined;
+  /** Position of the toast whose button was used, to move focus when that toast leaves. */
+  private focusIndex: number | undefined;
+
+  constructor() {
+    super();
+    new LocaleController(this);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.permission = desktopPermission();
+    if (this.sound) this.beeper.attach();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.beeper.detach();
+    this.seen = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('sound') && this.sound && this.isConnected) this.beeper.attach();
+  }
+
+  override render() {
+    const alerts = this.alerts.value ?? [];
+    const limit = Math.max(1, this.max);
+    const visible = alerts.slice(0, limit);
+    const more = alerts.length - visible.length;
+    return html`<div part="base" class="stack">
+      ${
+        this.browserNotifications && this.permission === 'default'
+          ? html`<button part="enable-notifications" class="enable" type="button" @click=${this.enableDesktop}>
+            ${msg('alerts.enableDesktop')}
+          </button>`
+          : nothing
+      }
+      <ol part="list" class="list" aria-live="assertive" aria-relevant="additions" aria-label=${msg('alerts.label')}>
+        ${repeat(
+          visible,
+          (a) => a.id,
+          (a, index) => this.renderToast(a, index),
+        )}
+      </ol>
+      ${more > 0 ? html`<p part="more" class="more">${msg('alerts.more', { count: more })}</p>` : nothing}
+    </div>`;
+  }
+
+  private renderToast(alert: ListedNotification, index: number) {
+    const titleId = `alert-title-${index}`;
+    return html`<li part="toast" class="toast" data-id=${alert.id} @keydown=${(e: KeyboardEvent) => this.onToastKey(e, alert, index)}>
+      <svg part="icon" class="icon" viewBox="0 0 16 16" width="18" height="18" aria-hidden="true" focusable="false">
+        <path d="M8 1.2L15.2 14.4H0.8Z" /><path class="mark" d="M8 5.6v4.2M8 11.6v.9" />
+      </svg>
+      <div class="content">
+        <p part="title" class="title" id=${titleId}>${alert.title}</p>
+        ${alert.message ? html`<p part="message" class="message">${alert.message}</p>` : nothing}
+        <p class="meta">
+          <time part="time" datetime=${alert.createdAt} title=${formatDateTime(alert.createdAt)}
+            >${formatRelative(alert.createdAt, this.clock.now)}</time
+          >
+          ${this.renderLink(alert, titleId)}
+        </p>
+      </div>
+      <div part="actions" class="actions">
+        <button part="mark-read" type="button" aria-describedby=${titleId} @click=${() => this.markRead(alert, index)}>
+          ${msg('alerts.markRead')}
+        </button>
+        <button part="dismiss" type="button" aria-describedby=${titleId} @click=${() => this.dismiss(alert, index)}>
+          ${msg('alerts.dismiss')}
+        </button>
+      </div>
+    </li>`;
+  }
+
+  private renderLink(alert: ListedNotification, titleId: string) {
+    if (!alert.link) return nothing;
+    if (!isSafeLink(alert.link)) return html`<span part="link-text" class="link-text">${alert.link}</span>`;
+    return html`<a part="link" href=${alert.link} target="_blank" rel="noopener noreferrer" aria-describedby=${titleId}
+      >${msg('alerts.open')}</a
+    >`;
+  }
+
+  protected override updated(): void {
+    this.noticeArrivals();
+    this.restoreFocus();
+  }
+
+  /** Sounds and notifies for alerts not seen before; the snapshot at connect only sets the baseline. */
+  private noticeArrivals(): void {
+    if (this.loading.value !== false) return;
+    const alerts = this.alerts.value ?? [];
+    if (!this.seen) {
+      this.seen = new Set(alerts.map((a) => a.id));
+      return;
+    }
+    const fresh = alerts.filter((a) => !this.seen?.has(a.id));
+    if (fresh.length === 0) return;
+    for (const a of fresh) this.seen.add(a.id);
+    for (const id of this.seen) {
+      if (this.seen.size <= SEEN_CAP) break;
+      this.seen.delete(id);
+    }
+    if (this.sound) this.beeper.play();
+    if (this.browserNotifications) for (const a of fresh) showDesktopNotification(a);
+  }
+
+  /** When the toast holding focus goes away, focus moves to the toast that took its place. */
+  private restoreFocus(): void {
+    if (this.focusIndex === undefined) return;
+    const root = this.renderRoot as ShadowRoot;
+    if (root.activeElement) return;
+    const toasts = root.querySelectorAll<HTMLElement>('[part="toast"]');
+    const index = this.focusIndex;
+    this.focusIndex = undefined;
+    const next = toasts[Math.min(index, toasts.length - 1)];
+    next?.querySelector<HTMLButtonElement>('[part="dismiss"]')?.focus();
+  }
+
+  private dismiss(alert: ListedNotification, index: number): void {
+    this.focusIndex = index;
+    this.alerts.store?.dismissAlert(alert.id);
+    emit(this, 'realtime-alert-dismiss', { notification: alert });
+  }
+
+  private markRead(alert: ListedNotification, index: number): void {
+    this.focusIndex = index;
+    // A refusal rolls the read back in the store and surfaces as lastError; the toast returns.
+    this.alerts.store?.markRead([alert.id]).catch(() => undefined);
+  }
+
+  private onToastKey(event: KeyboardEvent, alert: ListedNotification, index: number): void {
+    if (event.key !== 'Escape') return;
+    event.stopPropagation();
+    this.dismiss(alert, index);
+  }
+
+  private async enableDesktop(): Promise<void> {
+    this.permission = await requestDesktopPermission();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'critical-alerts': CriticalAlerts;
+  }
+}

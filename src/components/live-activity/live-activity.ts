@@ -1,0 +1,249 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { ACTIVITY_TYPES, type ActivityEvent } from '../../core/protocol.js';
+import type { RealtimeStore } from '../../core/types.js';
+import { ClockController } from '../shared/clock.js';
+import { RealtimeController } from '../shared/lit.js';
+import { formatDateTime, formatRelative, LocaleController, msg } from '../shared/localize.js';
+import { tokens } from '../shared/tokens.styles.js';
+import { typeIcon, typeKey, typeLabel, userLabel } from './activity-types.js';
+import { ThrottledAnnouncer } from './announcer.js';
+import { styles } from './live-activity.styles.js';
+
+/** How close to the end (px) still counts as "at the newest entry". */
+const FOLLOW_SLACK_PX = 8;
+
+/**
+ * A live feed of what admins and users do, with a type icon and colour per entry, filters by
+ * type and by user, and auto-scroll.
+ *
+ * The feed reads like a log: oldest at the top, newest at the bottom. While the reader is at the
+ * bottom it follows new entries; scrolling up pauses it, and the list then stays still (entries
+ * that arrive are counted, not inserted) until the reader presses Resume or scrolls back down.
+ * New entries are announced politely, at most once per `announce-interval`, summarised when
+ * several arrive together.
+ *
+ * @tag live-activity
+ * @summary Live activity feed with filters and pausable auto-scroll.
+ *
+ * @csspart base - The wrapper.
+ * @csspart filters - The filter bar.
+ * @csspart type-filter - The type select.
+ * @csspart user-filter - The user select.
+ * @csspart feed - The scrolling container (focusable, so it scrolls by keyboard).
+ * @csspart list - The list of entries.
+ * @csspart entry - One entry (has `data-type`).
+ * @csspart type - An entry's icon badge, coloured by type.
+ * @csspart user - Who acted.
+ * @csspart action - What they did.
+ * @csspart detail - Extra detail.
+ * @csspart time - The relative time (full time in its title).
+ * @csspart empty - The "no activity" line.
+ * @csspart paused - The "Paused — N new" bar.
+ * @csspart resume - The Resume button.
+ * @csspart announcer - The visually hidden polite live region.
+ *
+ * @cssproperty [--realtime-activity-height=20rem] - Maximum height of the feed before it scrolls.
+ * @cssproperty [--realtime-activity-authentication=#8250df] - Colour of authentication entries.
+ * @cssproperty [--realtime-activity-agents=var(--realtime-color-info)] - Colour of agent entries.
+ * @cssproperty [--realtime-activity-billing=var(--realtime-color-ok)] - Colour of billing entries.
+ * @cssproperty [--realtime-activity-contacts=#bc4c00] - Colour of contact entries.
+ * @cssproperty [--realtime-activity-other=var(--realtime-text-muted)] - Colour of any other type.
+ */
+export class LiveActivity extends LitElement {
+  static override styles = [tokens, styles];
+
+  /** How many entries are shown at most (newest kept). */
+  @property({ type: Number }) max = 50;
+
+  /** Show only this activity type ('' = all). */
+  @property({ attribute: 'filter-type' }) filterType = '';
+
+  /** Show only this user id ('' = all). */
+  @property({ attribute: 'filter-user' }) filterUser = '';
+
+  /** Minimum ms between two screen-reader announcements of new entries. */
+  @property({ type: Number, attribute: 'announce-interval' }) announceInterval = 5000;
+
+  /** Whether auto-scroll is paused because the reader scrolled away; set false to resume. */
+  @property({ type: Boolean, reflect: true }) paused = false;
+
+  /** The store to read; found through the provider when not set. */
+  @property({ attribute: false }) store?: RealtimeStore;
+
+  /** Id of the `<realtime-provider>` to use when not inside one. */
+  @property() provider?: string;
+
+  /** The list as it was when the reader paused; shown instead of the live one until resume. */
+  @state() private frozen: readonly ActivityEvent[] | null = null;
+
+  @query('.feed') private feed?: HTMLElement;
+
+  private readonly activity = new RealtimeController(this, (s) => s.activity);
+  /** Re-renders when the first snapshot lands, even if it holds no activity (sets the baseline). */
+  private readonly loading = new RealtimeController(this, (s) => s.loading);
+  private readonly clock = new ClockController(this);
+  private readonly announcer = new ThrottledAnnouncer(this, () => this.announceInterval);
+  /** Highest seq already announced; undefined until the first snapshot is in. */
+  private announcedSeq: number | undefined;
+
+  constructor() {
+    super();
+    new LocaleController(this);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('paused')) {
+      if (this.paused && !this.frozen) this.frozen = this.live;
+      if (!this.paused) this.frozen = null;
+    }
+    this.announceNew();
+  }
+
+  override render() {
+    const live = this.live;
+    const shown = (this.frozen ?? live).filter((e) => this.passesFilters(e)).slice(0, Math.max(0, this.max));
+    const filtered = this.filterType !== '' || this.filterUser !== '';
+    return html`<section part="base" class="base" aria-label=${msg('activity.label')}>
+      <div part="filters" class="filters">${this.renderFilters(live)}</div>
+      ${this.paused ? this.renderPaused(this.newSincePause(live)) : nothing}
+      <div part="feed" class="feed" tabindex="0" role="region" aria-label=${msg('activity.feed')} @scroll=${this.onScroll}>
+        ${
+          shown.length === 0
+            ? html`<p part="empty" class="empty">${msg(filtered ? 'activity.emptyFiltered' : 'activity.empty')}</p>`
+            : html`<ol part="list" class="list">
+              ${repeat(
+                [...shown].reverse(),
+                (e) => e.id,
+                (e) => this.renderEntry(e),
+              )}
+            </ol>`
+        }
+      </div>
+      ${this.announcer.render()}
+    </section>`;
+  }
+
+  protected override updated(): void {
+    // Following: keep the newest entry (the bottom) in view.
+    if (!this.paused && this.feed) this.feed.scrollTop = this.feed.scrollHeight;
+  }
+
+  /** Stops following new entries (as scrolling up does). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Shows everything that arrived while paused and follows new entries again. */
+  resume(): void {
+    this.paused = false;
+  }
+
+  private get live(): readonly ActivityEvent[] {
+    return this.activity.value ?? [];
+  }
+
+  private passesFilters(e: ActivityEvent): boolean {
+    return (
+      (this.filterType === '' || e.type === this.filterType) &&
+      (this.filterUser === '' || e.user.id === this.filterUser)
+    );
+  }
+
+  private newSincePause(live: readonly ActivityEvent[]): number {
+    const since = this.frozen?.[0]?.seq ?? Number.NEGATIVE_INFINITY;
+    return live.filter((e) => e.seq > since && this.passesFilters(e)).length;
+  }
+
+  private renderFilters(live: readonly ActivityEvent[]) {
+    const types = new Set<string>([...ACTIVITY_TYPES, ...live.map((e) => e.type)]);
+    if (this.filterType) types.add(this.filterType);
+    const users = new Map<string, string>();
+    for (const e of live) if (!users.has(e.user.id)) users.set(e.user.id, userLabel(e.user));
+    if (this.filterUser && !users.has(this.filterUser)) users.set(this.filterUser, this.filterUser);
+    const sortedUsers = [...users].sort((a, b) => a[1].localeCompare(b[1]));
+    return html`<label class="filter">
+        <span>${msg('activity.filter.type')}</span>
+        <select part="type-filter" .value=${this.filterType} @change=${this.onTypeChange}>
+          <option value="" ?selected=${this.filterType === ''}>${msg('activity.filter.allTypes')}</option>
+          ${[...types].map((t) => html`<option value=${t} ?selected=${t === this.filterType}>${typeLabel(t)}</option>`)}
+        </select>
+      </label>
+      <label class="filter">
+        <span>${msg('activity.filter.user')}</span>
+        <select part="user-filter" .value=${this.filterUser} @change=${this.onUserChange}>
+          <option value="" ?selected=${this.filterUser === ''}>${msg('activity.filter.allUsers')}</option>
+          ${sortedUsers.map(([id, label]) => html`<option value=${id} ?selected=${id === this.filterUser}>${label}</option>`)}
+        </select>
+      </label>`;
+  }
+
+  private renderPaused(count: number) {
+    return html`<div part="paused" class="paused">
+      <span>${count > 0 ? msg('activity.pausedNew', { count }) : msg('activity.paused')}</span>
+      <button part="resume" type="button" @click=${this.onResumeClick}>${msg('activity.resume')}</button>
+    </div>`;
+  }
+
+  private renderEntry(e: ActivityEvent) {
+    const key = typeKey(e.type);
+    return html`<li part="entry" class="entry" data-type=${key}>
+      <span part="type" class="type type-${key}" title=${typeLabel(e.type)}>
+        ${typeIcon(e.type)}<span class="visually-hidden">${typeLabel(e.type)}:</span>
+      </span>
+      <div class="body">
+        <span part="user" class="user">${userLabel(e.user)}</span>
+        <span part="action" class="action">${e.action}</span>
+        ${e.detail ? html`<span part="detail" class="detail">${e.detail}</span>` : nothing}
+      </div>
+      <time part="time" class="time" datetime=${e.at} title=${formatDateTime(e.at)}
+        >${formatRelative(e.at, this.clock.now)}</time
+      >
+    </li>`;
+  }
+
+  /** Announces entries newer than the last announced one; the first snapshot is not news. */
+  private announceNew(): void {
+    const live = this.live;
+    if (this.loading.value !== false) return;
+    const newest = live[0]?.seq ?? 0;
+    if (this.announcedSeq === undefined) {
+      this.announcedSeq = newest;
+      return;
+    }
+    const since = this.announcedSeq;
+    if (newest <= since) return;
+    this.announcedSeq = newest;
+    const fresh = live.filter((e) => e.seq > since && this.passesFilters(e)).reverse();
+    this.announcer.add(fresh.map((e) => msg('activity.announceEntry', { user: userLabel(e.user), action: e.action })));
+  }
+
+  private onScroll(): void {
+    const feed = this.feed;
+    if (!feed) return;
+    const atEnd = feed.scrollHeight - feed.scrollTop - feed.clientHeight <= FOLLOW_SLACK_PX;
+    if (!atEnd && !this.paused) this.pause();
+    else if (atEnd && this.paused) this.resume();
+  }
+
+  private onResumeClick(): void {
+    this.resume();
+    // The button goes away with the pause; keep keyboard focus in the feed.
+    this.feed?.focus();
+  }
+
+  private onTypeChange(event: Event): void {
+    this.filterType = (event.target as HTMLSelectElement).value;
+  }
+
+  private onUserChange(event: Event): void {
+    this.filterUser = (event.target as HTMLSelectElement).value;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'live-activity': LiveActivity;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * An in-memory `Transport` for unit tests of the store: a test plays the hub by calling
+ * `receive`, `setState` and `fail`, and reads what the store sent from `sent`.
+ * `receiveFrame` runs a raw frame through the real protocol parser, as a connection would.
+ */
+import { type ClientAction, type HubMessage, parseHubMessage } from '../../src/core/protocol.js';
+import type { ConnectionState, RealtimeError, Transport } from '../../src/core/types.js';
+
+export const testUser = { id: 'admin-1', role: 'admin', name: 'Ada' };
+
+export class MemoryTransport implements Transport {
+  state: ConnectionState = { status: 'idle' };
+  /** Every action the store sent while connected, in order. */
+  readonly sent: ClientAction[] = [];
+  /** Categories passed to setCategories, in order. */
+  readonly categoryCalls: (string[] | null)[] = [];
+  /** Called for each action sent; lets a test answer synchronously. */
+  onSend: ((action: ClientAction) => void) | null = null;
+  private readonly messages = new Set<(m: HubMessage) => void>();
+  private readonly states = new Set<(s: ConnectionState) => void>();
+  private readonly errors = new Set<(e: RealtimeError) => void>();
+
+  get listenerCount(): number {
+    return this.messages.size + this.states.size + this.errors.size;
+  }
+
+  send(action: ClientAction): boolean {
+    if (this.state.status !== 'connected') return false;
+    this.sent.push(action);
+    this.onSend?.(action);
+    return true;
+  }
+
+  /** The last action of this type the store sent. */
+  last<T extends ClientAction['type']>(type: T): Extract<ClientAction, { type: T }> {
+    const found = this.sent.filter((a) => a.type === type).at(-1);
+    if (!found) throw new Error(`no ${type} was sent`);
+    return found as Extract<ClientAction, { type: T }>;
+  }
+
+  setCategories(categories: string[] | null): void {
+    this.categoryCalls.push(categories);
+  }
+  connect(): void {
+    this.setState({ status: 'connected', user: testUser, since: Date.now() });
+  }
+  reconnectNow(): void {}
+  close(): void {
+    this.setState({ status: 'closed' });
+  }
+  setToken(): void {}
+
+  onMessage(listener: (m: HubMessage) => void): () => void {
+    this.messages.add(listener);
+    return () => this.messages.delete(listener);
+  }
+  onState(listener: (s: ConnectionState) => void): () => void {
+    this.states.add(listener);
+    return () => this.states.delete(listener);
+  }
+  onError(listener: (e: RealtimeError) => void): () => void {
+    this.errors.add(listener);
+    return () => this.errors.delete(listener);
+  }
+
+  receive(message: HubMessage): void {
+    for (const l of this.messages) l(message);
+  }
+
+  /** Parses a raw frame like a connection does: valid ones are delivered, others become errors. */
+  receiveFrame(frame: string): void {
+    const parsed = parseHubMessage(frame);
+    if (parsed.ok) this.receive(parsed.value);
+    else this.fail({ kind: 'protocol', message: parsed.error });
+  }
+
+  setState(state: ConnectionState): void {
+    this.state = state;
+    for (const l of this.states) l(state);
+  }
+
+  fail(error: RealtimeError): void {
+    for (const l of this.errors) l(error);
+  }
+}
+
+/** A frame scheduler the test runs by hand: `run()` plays the pending frame, `count` tallies them. */
+export class ManualFrames {
+  private pending: (() => void) | null = null;
+  scheduled = 0;
+
+  readonly schedule = (flush: () => void): (() => void) => {
+    this.scheduled++;
+    this.pending = flush;
+    return () => {
+      if (this.pending === flush) this.pending = null;
+    };
+  };
+
+  get isPending(): boolean {
+    return this.pending !== null;
+  }
+
+  run(): void {
+    const flush = this.pending;
+    this.pending = null;
+    flush?.();
+  }
+}
