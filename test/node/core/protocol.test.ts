@@ -1,0 +1,309 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  type ClientMessage,
+  CloseCode,
+  closeAction,
+  closeReason,
+  encode,
+  type HubMessage,
+  isSafeLink,
+  noUnread,
+  parseClientMessage,
+  parseHubMessage,
+  retryAfterMs,
+  validateClientMessage,
+  validateEventInput,
+  validateHubMessage,
+  validatePublishBody,
+} from '../../../src/core/protocol.js';
+
+const at = '2026-11-25T10:00:00Z';
+const unread = { total: 2, byCategory: { billing: 2 }, byPriority: { high: 2 } };
+const notification = {
+  kind: 'notification',
+  id: 'n1',
+  seq: 1,
+  title: 'Payment failed',
+  message: 'Card declined for ACME',
+  category: 'billing',
+  priority: 'high',
+  link: 'https://admin.example.com/billing/1',
+  createdAt: at,
+  data: { invoice: 'inv_1' },
+} as const;
+
+const validClient: ClientMessage[] = [
+  { type: 'auth', token: 'jwt', protocol: 1, resumeFrom: 42, categories: ['billing', 'calls'] },
+  { type: 'ping', t: 1_700_000_000_000 },
+  { type: 'subscribe', categories: ['security'], ref: 'r1' },
+  { type: 'subscribe', categories: null },
+  { type: 'markRead', ids: ['n1', 'n2'], ref: 'r2' },
+  { type: 'markAllRead', filter: { category: 'billing', priority: 'critical' }, ref: 'r3' },
+  { type: 'markAllRead' },
+  { type: 'clear', ref: 'r4' },
+  { type: 'history', beforeSeq: 100, limit: 50, ref: 'r5' },
+  { type: 'refresh' },
+];
+
+const validHub: HubMessage[] = [
+  {
+    type: 'welcome',
+    user: { id: 'u1', role: 'admin', name: 'Ada', email: 'ada@example.com' },
+    stream: 's1',
+    resumed: false,
+    seq: 10,
+    unread,
+    heartbeatMs: 25_000,
+    expiresAt: 1_800_000_000_000,
+    reauth: true,
+  },
+  {
+    type: 'snapshot',
+    ref: 'r1',
+    seq: 10,
+    notifications: [{ ...notification, read: true }],
+    hasMore: true,
+    unread,
+    activity: [{ kind: 'activity', id: 'a1', seq: 2, type: 'authentication', action: 'login', user: { id: 'u2' }, at }],
+    status: { components: { database: { state: 'operational', latencyMs: 4 } }, at },
+    agents: { active: 3, idle: 2, error: 0, at },
+    metrics: { t: [1, 2], series: { activeCalls: [3, null] } },
+  },
+  { type: 'event', event: notification },
+  {
+    type: 'event',
+    event: { kind: 'activity', id: 'a2', seq: 3, type: 'contacts', action: 'x', user: { id: 'u' }, at },
+  },
+  { type: 'event', event: { kind: 'metrics', id: 'm1', seq: 4, values: { errorRate: 0.01 }, at } },
+  { type: 'event', event: { kind: 'status', id: 's1', seq: 5, components: { api: { state: 'degraded' } }, at } },
+  { type: 'event', event: { kind: 'agents', id: 'g1', seq: 6, active: 1, idle: 0, error: 1, at } },
+  {
+    type: 'event',
+    event: { kind: 'read', id: 'r1', seq: 7, ids: ['n1'], all: { throughSeq: 6, filter: { category: 'x' } }, unread },
+  },
+  { type: 'event', event: { kind: 'cleared', id: 'c1', seq: 8, throughSeq: 7, unread: noUnread() } },
+  { type: 'history', ref: 'r2', notifications: [{ ...notification, read: false }], hasMore: false },
+  { type: 'pong', t: 5 },
+  { type: 'ack', ref: 'r3' },
+  { type: 'error', code: 'unknown-notification', message: 'No such notification', ref: 'r4' },
+];
+
+describe('protocol: every message in its valid form', () => {
+  for (const message of validClient) {
+    test(`client ${message.type} ${JSON.stringify(message).slice(0, 60)}`, () => {
+      const parsed = parseClientMessage(encode(message));
+      assert.deepEqual(parsed, { ok: true, value: message });
+    });
+  }
+  for (const message of validHub) {
+    const label = message.type === 'event' ? `event ${message.event.kind}` : message.type;
+    test(`hub ${label}`, () => {
+      const parsed = parseHubMessage(encode(message));
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+      assert.deepEqual(parsed.value, message);
+    });
+  }
+
+  test('auth with categories null means every category, the same as omitting them', () => {
+    const parsed = parseClientMessage(encode({ type: 'auth', token: 'jwt', categories: null }));
+    assert.deepEqual(parsed, { ok: true, value: { type: 'auth', token: 'jwt' } });
+  });
+
+  test('a listed notification without `read` defaults to unread; unknown fields are dropped', () => {
+    const parsed = validateHubMessage({
+      type: 'history',
+      notifications: [{ ...notification, extra: 1 }],
+      hasMore: false,
+    });
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.value, {
+      type: 'history',
+      notifications: [{ ...notification, read: false }],
+      hasMore: false,
+    });
+  });
+});
+
+/** Expects refusal with this exact `path: reason`. */
+function refused(result: { ok: boolean; error?: string; path?: string }, error: string) {
+  assert.equal(result.ok, false, `expected refusal: ${error}`);
+  assert.equal(result.error, error);
+  assert.equal(result.path, error.slice(0, error.indexOf(': ')));
+}
+
+describe('protocol: refusals name the path', () => {
+  test('unknown type or kind', () => {
+    refused(
+      validateClientMessage({ type: 'shutdown' }),
+      'type: must be one of auth, ping, subscribe, markRead, markAllRead, clear, history, refresh',
+    );
+    refused(
+      validateHubMessage({ type: 'event', event: { kind: 'hack', seq: 1 } }),
+      'event.kind: must be one of notification, activity, metrics, status, agents, read, cleared',
+    );
+    refused(
+      validateEventInput({ kind: 'nope' }),
+      'kind: must be one of notification, activity, metrics, status, agents',
+    );
+    refused(validateClientMessage({ token: 'x' }), 'type: is required');
+  });
+
+  test('wrong types', () => {
+    refused(validateClientMessage({ type: 'ping', t: '1' }), 't: must be a finite number');
+    refused(validateClientMessage({ type: 'markRead', ids: 'n1' }), 'ids: must be an array');
+    refused(validateClientMessage({ type: 'history', beforeSeq: 1.5 }), 'beforeSeq: must be an integer');
+    refused(
+      validateClientMessage({ type: 'auth', token: 'x', categories: ['bad name'] }),
+      'categories[0]: must match /^[A-Za-z0-9_.-]+$/',
+    );
+    refused(validateHubMessage({ ...validHub[0], resumed: 'no' }), 'resumed: must be true or false');
+    refused(
+      validateHubMessage({ type: 'event', event: { ...notification, seq: 'x' } }),
+      'event.seq: must be a finite number',
+    );
+    refused(
+      validateHubMessage({ type: 'event', event: { ...notification, priority: 'urgent' } }),
+      'event.priority: must be one of low, medium, high, critical',
+    );
+    refused(
+      validateHubMessage({ type: 'error', code: 'teapot', message: 'x' }),
+      'code: must be one of invalid-message, unknown-notification, not-authenticated, rate-limited, internal',
+    );
+    refused(validateEventInput({ kind: 'agents', active: -1, idle: 0, error: 0 }), 'active: must be at least 0');
+    refused(
+      validateEventInput({ kind: 'notification', title: 'x', createdAt: 'yesterday' }),
+      'createdAt: must be an ISO 8601 date-time such as 2026-11-25T10:00:00Z',
+    );
+  });
+
+  test('missing fields', () => {
+    refused(validateClientMessage({ type: 'auth' }), 'token: is required');
+    refused(validateHubMessage({ type: 'ack' }), 'ref: is required');
+    refused(
+      validateHubMessage({ type: 'event', event: { kind: 'notification', id: 'x', seq: 6 } }),
+      'event.title: is required',
+    );
+    refused(validateEventInput({ kind: 'activity', type: 'billing', action: 'paid' }), 'user: is required');
+    refused(
+      validateEventInput({ kind: 'activity', type: 'billing', action: 'paid', user: {} }),
+      'user.id: is required',
+    );
+  });
+
+  test('extra-deep or oversized data', () => {
+    refused(
+      validateEventInput({ kind: 'notification', title: 'x', data: { a: { b: { c: { d: { e: 1 } } } } } }),
+      'data.a.b.c.d: must be nested at most 4 levels deep',
+    );
+    const tooMany = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]));
+    refused(
+      validateEventInput({ kind: 'notification', title: 'x', data: tooMany }),
+      'data: must hold at most 50 values',
+    );
+    refused(
+      validateEventInput({ kind: 'notification', title: 'x'.repeat(201) }),
+      'title: must have at most 200 characters',
+    );
+  });
+
+  test('javascript: and other non-http links are refused; isSafeLink agrees', () => {
+    for (const link of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,x', '/relative', 'ftp://x']) {
+      refused(
+        validateEventInput({ kind: 'notification', title: 'x', link }),
+        'link: must be an absolute http:// or https:// URL',
+      );
+      assert.equal(isSafeLink(link), false, link);
+    }
+    assert.equal(isSafeLink('https://example.com/a?b=1'), true);
+    assert.equal(isSafeLink('http://localhost:8080'), true);
+  });
+
+  test('prototype keys are refused in records', () => {
+    refused(
+      validateEventInput(JSON.parse('{"kind":"metrics","values":{"__proto__":1}}')),
+      'values.__proto__: is not an allowed name',
+    );
+  });
+
+  test('metric history columns must match t', () => {
+    const snapshot = { ...validHub[1], metrics: { t: [1, 2], series: { x: [1] } } };
+    refused(validateHubMessage(snapshot), 'metrics.series.x: must have one value per t');
+  });
+
+  test('frames: binary, oversized and broken JSON are refused with a reason', () => {
+    assert.deepEqual(parseHubMessage(new Uint8Array(4)), {
+      ok: false,
+      error: 'frame must be UTF-8 JSON text, not binary',
+    });
+    assert.deepEqual(parseClientMessage('x'.repeat(70_000)), { ok: false, error: 'frame exceeds 65536 bytes' });
+    assert.deepEqual(parseHubMessage('{"type":'), { ok: false, error: 'frame is not valid JSON' });
+    assert.equal(parseHubMessage('[]').ok, false);
+  });
+});
+
+describe('protocol: publish bodies', () => {
+  test('one event or a batch is accepted', () => {
+    const one = validatePublishBody({ kind: 'agents', active: 1, idle: 2, error: 0 });
+    assert.ok(one.ok);
+    assert.equal(one.value.length, 1);
+    const many = validatePublishBody([
+      { kind: 'notification', title: 'Call failed', priority: 'critical', audience: { roles: ['admin'] } },
+      { kind: 'metrics', values: { activeCalls: 12, systemLoad: 0.4 }, id: 'tick-1' },
+      { kind: 'status', components: { elevenlabs: { state: 'degraded', latencyMs: 900 } } },
+      { kind: 'activity', type: 'agents', action: 'deployed', user: { id: 'u1', email: 'a@b.c' } },
+    ]);
+    assert.ok(many.ok);
+    assert.equal(many.value.length, 4);
+  });
+
+  test('errors in a batch name the index and the field', () => {
+    refused(
+      validatePublishBody([{ kind: 'notification', title: 'ok' }, { kind: 'notification' }]),
+      '[1].title: is required',
+    );
+    refused(
+      validatePublishBody([
+        { kind: 'agents', active: 1, idle: 1, error: 0 },
+        { kind: 'metrics', values: { activeCalls: 1 } },
+        { kind: 'notification', title: 'x', link: 'javascript:alert(1)' },
+      ]),
+      '[2].link: must be an absolute http:// or https:// URL',
+    );
+    const r = validatePublishBody([]);
+    assert.deepEqual(r, { ok: false, error: 'body: batch must hold at least one event' });
+    const big = validatePublishBody(
+      Array.from({ length: 501 }, () => ({ kind: 'agents', active: 0, idle: 0, error: 0 })),
+    );
+    assert.equal(big.ok ? '' : big.error, 'body: batch must hold at most 500 events');
+  });
+});
+
+describe('protocol: close codes', () => {
+  test('closeAction by range, including codes it does not know', () => {
+    const cases: [number, string][] = [
+      [CloseCode.TokenExpired, 'refresh-token'],
+      [CloseCode.Forbidden, 'stop'],
+      [CloseCode.InvalidToken, 'stop'],
+      [4000, 'stop'],
+      [4099, 'stop'],
+      [CloseCode.RateLimited, 'backoff'],
+      [4150, 'backoff'],
+      [4199, 'backoff'],
+      [CloseCode.HubRestarting, 'reconnect-now'],
+      [4299, 'reconnect-now'],
+      [CloseCode.GoingAway, 'reconnect-now'],
+      [4300, 'backoff'],
+      [1006, 'backoff'],
+      [CloseCode.PolicyViolation, 'backoff'],
+      [CloseCode.MessageTooBig, 'backoff'],
+    ];
+    for (const [code, action] of cases) assert.equal(closeAction(code), action, String(code));
+  });
+
+  test('the retry hint round-trips through the close reason', () => {
+    assert.equal(closeReason('rate-limited', 4.2), 'rate-limited; retry-after=5');
+    assert.equal(retryAfterMs(closeReason('overloaded', 30)), 30_000);
+    assert.equal(retryAfterMs('hub-restarting'), undefined);
+  });
+});
