@@ -3,7 +3,11 @@
  * returns JSON. Everything started here listens on 127.0.0.1 with port 0 and is stopped by
  * `stop-all` when the runner ends.
  */
-type Handler = (payload: Record<string, unknown>) => unknown | Promise<unknown>;
+/** What the runner knows about the calling test page (its session, with the browser launcher). */
+export interface CommandContext {
+  session?: { id: string; browser?: { getPage?(id: string): unknown } };
+}
+type Handler = (payload: Record<string, unknown>, context?: CommandContext) => unknown | Promise<unknown>;
 
 const stoppers = new Set<() => Promise<void>>();
 
@@ -142,5 +146,93 @@ Object.assign(commands, {
     for (const hub of hubs) hubsByPort.delete(hub.port);
     await Promise.all(hubs.map((hub) => hub.close()));
     return true; // the runner reads null as "command not handled"
+  },
+} satisfies Record<string, Handler>);
+
+// ---------------------------------------------------------------------------------------------
+// resilience-*: fault injection, demo traffic and page memory for the resilience suite
+// (test/browser/resilience-*.test.ts; issue 6). Everything listens on 127.0.0.1, port 0.
+//   proxy-start  {port?}             TCP proxy in front of a hub (default the last started)  → {port, wsUrl}
+//   proxy-fault  {proxy, fault, delayMs?}  fault: drop | stall | slow | heal                 → {connections, accepted}
+//   proxy-stop   {proxy}                                                                     → true
+//   sim-ticks    {port?, ticks, startMs?, seed?}  runs the demo simulator `ticks` steps
+//                synchronously against a hub, one simulated second per tick                  → {seq}
+//   page-memory  {}                  GC, then the page's JS heap and DOM counters over CDP    → {usedSize, totalSize, nodes, jsEventListeners, documents}
+// ---------------------------------------------------------------------------------------------
+const faultProxies = new Map<number, import('./fault-proxy.js').FaultProxy>();
+const simulators = new Map<number, { tick(): void; stop(): void; clock: { now: number } }>();
+Object.assign(commands, {
+  'proxy-start': async (payload) => {
+    const { FaultProxy } = await import('./fault-proxy.js');
+    const proxy = await FaultProxy.start(pickHub(payload).port);
+    faultProxies.set(proxy.port, proxy);
+    onStopAll(() => proxy.close());
+    return { port: proxy.port, wsUrl: proxy.wsUrl };
+  },
+  'proxy-fault': (payload) => {
+    const proxy = faultProxies.get(Number(payload.proxy));
+    if (!proxy) throw new Error(`no proxy on port ${String(payload.proxy)}`);
+    const fault = String(payload.fault);
+    if (fault === 'drop') proxy.dropAll();
+    else if (fault === 'stall') proxy.stall();
+    else if (fault === 'slow') proxy.slow(Number(payload.delayMs ?? 100));
+    else if (fault === 'heal') proxy.heal();
+    else throw new Error(`unknown fault ${fault}`);
+    return { connections: proxy.connections, accepted: proxy.accepted };
+  },
+  'proxy-stop': async (payload) => {
+    const proxy = faultProxies.get(Number(payload.proxy));
+    faultProxies.delete(Number(payload.proxy));
+    await proxy?.close();
+    return true;
+  },
+  'sim-ticks': async (payload) => {
+    const hub = pickHub(payload);
+    let sim = simulators.get(hub.port);
+    if (!sim) {
+      const { startSimulator, mulberry32 } = await import('../../src/hub/simulator.js');
+      const clock = { now: Number(payload.startMs ?? Date.now()) };
+      const running = startSimulator({
+        publish: (events) => hub.publish(events),
+        random: mulberry32(Number(payload.seed ?? 7)),
+        now: () => clock.now,
+        intervalMs: 2 ** 30, // never on its own: the test drives it with tick()
+      });
+      sim = { ...running, clock };
+      simulators.set(hub.port, sim);
+      const stopping = sim;
+      onStopAll(async () => {
+        stopping.stop();
+        simulators.delete(hub.port);
+      });
+    }
+    const ticks = Math.min(10_000, Math.max(0, Number(payload.ticks ?? 1)));
+    for (let i = 0; i < ticks; i++) {
+      sim.clock.now += 1000;
+      sim.tick();
+    }
+    return { seq: hub.backend.latestSeq() };
+  },
+  'page-memory': async (_payload, context) => {
+    const session = context?.session;
+    const page = session?.browser?.getPage?.(session.id) as
+      | { createCDPSession(): Promise<{ send(m: string, p?: object): Promise<unknown>; detach(): Promise<void> }> }
+      | undefined;
+    if (!page) throw new Error('page-memory needs the Chrome launcher');
+    const cdp = await page.createCDPSession();
+    try {
+      await cdp.send('HeapProfiler.enable');
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('HeapProfiler.collectGarbage');
+      const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+      const dom = (await cdp.send('Memory.getDOMCounters')) as {
+        documents: number;
+        nodes: number;
+        jsEventListeners: number;
+      };
+      return { ...heap, ...dom };
+    } finally {
+      await cdp.detach();
+    }
   },
 } satisfies Record<string, Handler>);

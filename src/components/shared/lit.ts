@@ -58,8 +58,10 @@ export class StoreResolver implements ReactiveController {
   private readonly onProviderReady = (): void => this.resolve();
 
   private resolve(): void {
-    const store = this.host.store ?? this.contextStore ?? this.fromDocument();
-    if (!store && this.host.isConnected) this.startWaiting();
+    const own = this.host.store ?? this.contextStore;
+    const store = own ?? this.fromDocument();
+    // A store found in the document can be replaced (its provider's url changed): keep listening.
+    if (!own && this.host.isConnected) this.startWaiting();
     else this.stopWaiting();
     if (store !== this.current) {
       this.current = store;

@@ -1,0 +1,309 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ListedNotification, Priority } from '../../core/protocol.js';
+import type { RealtimeError, RealtimeStore } from '../../core/types.js';
+import { ClockController } from '../shared/clock.js';
+import { emit } from '../shared/events.js';
+import { RealtimeController } from '../shared/lit.js';
+import { LocaleController, msg } from '../shared/localize.js';
+import { priorityColors, tokens } from '../shared/tokens.styles.js';
+import { styles } from './admin-notification-center.styles.js';
+import { ArrivalAnnouncer } from './announcer.js';
+import { Arrivals } from './arrivals.js';
+import { renderFilters } from './center-filters.js';
+import { emptyText, renderBanner, sameView, selectView } from './center-states.js';
+import { ListKeyboard } from './list-keyboard.js';
+import { renderItem } from './notification-item.js';
+
+/** A refused or failed action is already in the store's `lastError`, which the banner shows. */
+const surfaced = (): void => {};
+
+/**
+ * The notification center: Unread / All tabs, category and priority filters, mark one / mark all
+ * (within the active filter) / clear, paging into the hub's history, and a list that never jumps
+ * under the reader: while they are scrolled down or working in the list, arrivals wait behind an
+ * "N new" button. Keyboard: Arrow Up/Down, Home, End move between notifications; Enter opens the
+ * notification (its link, if http/https) after firing a cancelable `realtime-notification-click`;
+ * M or Space marks the focused notification read.
+ *
+ * @summary Notification list with tabs, filters, bulk actions and keyboard navigation.
+ *
+ * @tag admin-notification-center
+ *
+ * @attr {'unread'|'all'} tab - Which tab is shown (reflected; default `unread`).
+ * @attr {string} category - Category filter; empty for every category (reflected).
+ * @attr {string} priority - Priority filter (`low`, `medium`, `high`, `critical`); empty for any (reflected).
+ * @attr {string} heading - Optional title above the tabs.
+ * @attr {string} provider - Id of the `<realtime-provider>` to use when not inside one.
+ * @attr {string} link-target - Browsing context for notification links (default `_blank`).
+ *
+ * @fires realtime-notification-click - A notification was opened (Enter or click); cancel to stop the link being followed.
+ *
+ * @csspart base - The whole center.
+ * @csspart header - Heading, tabs, filters and actions.
+ * @csspart tabs - The tab list.
+ * @csspart tab - A tab (also `tab-selected`).
+ * @csspart filters - The filter controls.
+ * @csspart action - A bulk action button (mark all read, clear, confirm, cancel).
+ * @csspart banner - Loading, offline or error message.
+ * @csspart new - The "N new" button.
+ * @csspart list - The notification list.
+ * @csspart item - A notification (also `item-unread` / `item-read` and `item-<priority>`).
+ * @csspart title - A notification's title.
+ * @csspart link - A notification's link (only for http/https links).
+ * @csspart message - A notification's message.
+ * @csspart meta - Category, priority and time of a notification.
+ * @csspart category - A notification's category chip.
+ * @csspart priority - A notification's priority.
+ * @csspart time - A notification's relative time.
+ * @csspart mark-read - A notification's mark-read button.
+ * @csspart empty - The empty-state text.
+ * @csspart load-older - The "load older" button.
+ *
+ * @cssproperty [--realtime-center-max-height=32rem] - Height limit; the list scrolls inside it.
+ * @cssproperty [--realtime-center-unread-background] - Background of unread notifications.
+ * @cssproperty [--realtime-category-system=#6e7781] - Colour of the `system` category (also `security`, `billing`, `agents`, `users`, `calls`, or any category name).
+ * @cssproperty [--realtime-priority-critical=var(--realtime-color-danger)] - Colour of critical notifications (also `-low`, `-medium`, `-high`).
+ */
+export class AdminNotificationCenter extends LitElement {
+  static override styles = [tokens, priorityColors, styles];
+
+  /** Store to read; found through the provider when not set. */
+  @property({ attribute: false }) store?: RealtimeStore;
+  /** Id of the `<realtime-provider>` to use when not inside one. */
+  @property() provider?: string;
+  /** Which tab is shown. */
+  @property({ reflect: true }) tab: 'unread' | 'all' = 'unread';
+  /** Category filter; empty for every category. */
+  @property({ reflect: true }) category = '';
+  /** Priority filter; empty for any priority. */
+  @property({ reflect: true }) priority: Priority | '' = '';
+  /** Optional title above the tabs. */
+  @property() heading = '';
+  /** Browsing context for notification links. */
+  @property({ attribute: 'link-target' }) linkTarget = '_blank';
+
+  @state() private confirming = false;
+  @state() private dismissedError?: RealtimeError;
+  @query('.scroller') private scroller?: HTMLElement;
+  @query('.list') private listEl?: HTMLElement;
+
+  private readonly data = new RealtimeController(this, selectView, sameView);
+  private readonly clock = new ClockController(this);
+  private readonly arrivals = new Arrivals();
+  private readonly announcer = new ArrivalAnnouncer(this, (count) => msg('center.arrived', { count }));
+  private readonly keyboard = new ListKeyboard(this, {
+    items: () => this.visible(),
+    list: () => this.listEl,
+    open: (n) => this.openNotification(n),
+    markRead: (n) => this.markRead(n),
+  });
+  private lastList?: readonly ListedNotification[];
+
+  constructor() {
+    super();
+    new LocaleController(this);
+  }
+
+  /** Focuses the selected tab. */
+  override focus(options?: FocusOptions): void {
+    this.renderRoot.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus(options);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const view = this.data.value;
+    if (view && view.notifications !== this.lastList) {
+      this.lastList = view.notifications;
+      const fresh = this.arrivals.take(view.notifications, view.loading);
+      if (fresh.length > 0) {
+        if (this.readerIsBusy()) this.arrivals.hold(fresh);
+        else this.arrivals.release();
+        this.announcer.add(fresh.length);
+      }
+    }
+    if (changed.has('tab') || changed.has('category') || changed.has('priority')) this.confirming = false;
+  }
+
+  protected override render() {
+    const view = this.data.value;
+    const unread = view?.unread.total ?? 0;
+    const items = this.visible();
+    const activeId = this.keyboard.activeId(items);
+    const heldCount = view ? this.arrivals.count(view.notifications.filter((n) => this.passesFilters(n))) : 0;
+    return html`<section class="base" part="base" aria-labelledby=${this.heading ? 'heading' : nothing} aria-label=${this.heading ? nothing : msg('center.label')}>
+      <div class="header" part="header">
+        ${this.heading ? html`<h2 class="heading" id="heading">${this.heading}</h2>` : nothing}
+        <div class="tabs" part="tabs" role="tablist" aria-label=${msg('center.tabsLabel')} @keydown=${this.onTabKey}>
+          ${this.renderTab('unread', msg('center.tab.unread', { count: unread }))}
+          ${this.renderTab('all', msg('center.tab.all'))}
+        </div>
+        ${renderFilters(view, { category: this.category, priority: this.priority }, (change) => Object.assign(this, change))}
+        ${
+          this.confirming
+            ? this.renderConfirm()
+            : html`<div class="actions">
+          <button class="action" part="action" type="button" ?disabled=${this.unreadInFilter() === 0} @click=${this.markAll}>
+            ${this.category || this.priority ? msg('center.markAllFiltered') : msg('center.markAll')}
+          </button>
+          <button class="action" part="action" type="button" ?disabled=${(view?.notifications.length ?? 0) === 0} @click=${this.askClear}>${msg('center.clear')}</button>
+        </div>`
+        }
+      </div>
+      ${renderBanner(view, this.dismissedError, this.dismissError)}
+      ${heldCount > 0 ? html`<button class="new" part="new" type="button" @click=${this.reveal}>${msg('center.showNew', { count: heldCount })}</button>` : nothing}
+      <div class="scroller" role="tabpanel" id="panel" aria-labelledby="tab-${this.tab}" @scroll=${this.onScroll}>
+        ${
+          items.length > 0
+            ? html`<ul class="list" part="list" role="list" aria-label=${msg('center.listLabel')} aria-busy=${view?.loadingOlder ? 'true' : 'false'} @keydown=${this.keyboard.onKeyDown} @click=${this.keyboard.onClick} @focusin=${this.keyboard.onFocusIn}>
+              ${repeat(
+                items,
+                (n) => n.id,
+                (n, index) =>
+                  renderItem(n, {
+                    index,
+                    active: n.id === activeId,
+                    now: this.clock.now,
+                    linkTarget: this.linkTarget,
+                  }),
+              )}
+            </ul>`
+            : html`<p class="empty" part="empty">${emptyText(view, this.tab, Boolean(this.category || this.priority))}</p>`
+        }
+        ${
+          view?.hasMore
+            ? html`<div class="footer"><button class="action" part="action load-older" type="button" ?disabled=${view.loadingOlder} @click=${this.loadOlder}>
+              ${view.loadingOlder ? msg('center.loadingOlder') : msg('center.loadOlder')}
+            </button></div>`
+            : nothing
+        }
+      </div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcer.text}</div>
+    </section>`;
+  }
+
+  private renderTab(tab: 'unread' | 'all', label: string) {
+    const selected = this.tab === tab;
+    return html`<button class="tab" part=${selected ? 'tab tab-selected' : 'tab'} role="tab" id="tab-${tab}" type="button"
+      aria-selected=${selected ? 'true' : 'false'} aria-controls="panel" tabindex=${selected ? 0 : -1} data-tab=${tab}
+      @click=${() => (this.tab = tab)}>${label}</button>`;
+  }
+
+  private renderConfirm() {
+    return html`<div class="confirm" role="group" aria-label=${msg('center.clearConfirm')}>
+      <span>${msg('center.clearConfirm')}</span>
+      <button class="action danger" part="action" type="button" data-confirm @click=${this.clear}>${msg('center.clearYes')}</button>
+      <button class="action" part="action" type="button" @click=${this.cancelClear}>${msg('center.clearNo')}</button>
+    </div>`;
+  }
+
+  private passesFilters(n: ListedNotification): boolean {
+    return (
+      (this.tab === 'all' || !n.read) &&
+      (!this.category || n.category === this.category) &&
+      (!this.priority || n.priority === this.priority)
+    );
+  }
+
+  /** Unread notifications the active filter covers, from the hub's counts where they say it. */
+  private unreadInFilter(): number {
+    const view = this.data.value;
+    if (!view) return 0;
+    const { category, priority } = this;
+    if (!category && !priority) return view.unread.total;
+    if (!priority) return view.unread.byCategory[category] ?? 0;
+    if (!category) return view.unread.byPriority[priority] ?? 0;
+    // Both: only the loaded list can say; with older pages on the hub, stay enabled when it might.
+    const loaded = view.notifications.filter((n) => !n.read && n.category === category && n.priority === priority);
+    if (loaded.length > 0 || !view.hasMore) return loaded.length;
+    return Math.min(view.unread.byCategory[category] ?? 0, view.unread.byPriority[priority] ?? 0);
+  }
+
+  private visible(): ListedNotification[] {
+    return (this.data.value?.notifications ?? []).filter((n) => this.passesFilters(n) && !this.arrivals.isHeld(n.id));
+  }
+
+  /** Reader scrolled down or working in the list: arrivals must not move what they are reading. */
+  private readerIsBusy(): boolean {
+    const scrolled = (this.scroller?.scrollTop ?? 0) > 4;
+    const active = this.shadowRoot?.activeElement;
+    return scrolled || Boolean(active && this.listEl?.contains(active));
+  }
+
+  private readonly onTabKey = (event: KeyboardEvent): void => {
+    const order: ('unread' | 'all')[] = ['unread', 'all'];
+    const index = order.indexOf(this.tab);
+    const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: order.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    this.tab = order[(next + order.length) % order.length]!;
+    this.updateComplete.then(() => this.focus());
+  };
+
+  private readonly onScroll = (): void => {
+    if ((this.scroller?.scrollTop ?? 0) <= 4 && !this.readerIsBusy() && this.arrivals.count(this.lastList ?? []) > 0) {
+      this.arrivals.release();
+      this.requestUpdate();
+    }
+  };
+
+  private readonly reveal = async (): Promise<void> => {
+    const first = this.data.value?.notifications.find((n) => this.arrivals.isHeld(n.id) && this.passesFilters(n));
+    this.arrivals.release();
+    this.requestUpdate();
+    await this.updateComplete;
+    if (this.scroller) this.scroller.scrollTop = 0;
+    if (first) this.keyboard.focusItem(first.id);
+  };
+
+  private readonly markAll = (): void => {
+    const filter: { category?: string; priority?: Priority } = {};
+    if (this.category) filter.category = this.category;
+    if (this.priority) filter.priority = this.priority;
+    this.data.store?.markAllRead(filter).catch(surfaced);
+  };
+
+  private readonly askClear = async (): Promise<void> => {
+    this.confirming = true;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('[data-confirm]')?.focus();
+  };
+
+  private readonly cancelClear = async (): Promise<void> => {
+    this.confirming = false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('.actions .action:last-child')?.focus();
+  };
+
+  private readonly clear = async (): Promise<void> => {
+    this.confirming = false;
+    await this.data.store?.clear().catch(surfaced);
+    await this.updateComplete;
+    this.focus();
+  };
+
+  private readonly dismissError = (): void => {
+    this.dismissedError = this.data.value?.lastError ?? undefined;
+  };
+
+  private readonly loadOlder = (): void => {
+    this.data.store?.loadOlder().catch(surfaced);
+  };
+
+  private markRead(n: ListedNotification): void {
+    if (!n.read) this.data.store?.markRead([n.id]).catch(surfaced);
+  }
+
+  /** Fires the click event and, unless cancelled, marks read; returns whether to follow the link. */
+  private openNotification(n: ListedNotification): boolean {
+    const ok = emit(this, 'realtime-notification-click', { notification: n }, { cancelable: true });
+    if (ok) this.markRead(n);
+    return ok;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'admin-notification-center': AdminNotificationCenter;
+  }
+}

@@ -1,0 +1,62 @@
+import { html, nothing } from 'lit';
+import { DEFAULT_CATEGORIES } from '../../core/protocol.js';
+import type { RealtimeError, RealtimeState } from '../../core/types.js';
+import { msg } from '../shared/localize.js';
+
+/** The slice of the store the center renders. */
+export type CenterView = Pick<
+  RealtimeState,
+  'notifications' | 'unread' | 'hasMore' | 'loadingOlder' | 'loading' | 'connection' | 'lastError' | 'categories'
+>;
+
+export const selectView = (s: RealtimeState): CenterView => ({
+  notifications: s.notifications,
+  unread: s.unread,
+  hasMore: s.hasMore,
+  loadingOlder: s.loadingOlder,
+  loading: s.loading,
+  connection: s.connection,
+  lastError: s.lastError,
+  categories: s.categories,
+});
+
+export const sameView = (a: CenterView, b: CenterView): boolean =>
+  (Object.keys(a) as (keyof CenterView)[]).every((k) => a[k] === b[k]);
+
+/**
+ * The line above the list for what is not the normal live state: no store, not connected,
+ * offline or reconnecting, sign-in expired, or an action the hub refused (dismissable).
+ */
+export function renderBanner(view: CenterView | undefined, dismissed: RealtimeError | undefined, dismiss: () => void) {
+  if (!view) return html`<p class="banner" part="banner">${msg('center.noProvider')}</p>`;
+  const status = view.connection.status;
+  if (status === 'auth-error') return html`<p class="banner error" part="banner">${msg('center.authError')}</p>`;
+  if (status === 'offline' || status === 'reconnecting' || status === 'closed')
+    return html`<p class="banner" part="banner">${msg('center.offline')}</p>`;
+  if (status === 'idle') return html`<p class="banner" part="banner">${msg('state.idle')}</p>`;
+  const error = view.lastError;
+  if (error && error.kind === 'action' && error !== dismissed)
+    return html`<div class="banner error" part="banner" role="alert">
+      <span>${msg('center.error', { message: error.message })}</span>
+      <button class="action" part="action" type="button" @click=${dismiss}>${msg('center.dismiss')}</button>
+    </div>`;
+  return nothing;
+}
+
+/** What an empty list says: loading, nothing matching the filters, or nothing at all. */
+export function emptyText(view: CenterView | undefined, tab: 'unread' | 'all', filtered: boolean): string {
+  const status = view?.connection.status;
+  if (!view || (view.loading && (status === 'connecting' || status === 'connected'))) return msg('center.loading');
+  if (filtered) return msg('center.emptyFiltered');
+  return tab === 'unread' ? msg('center.emptyUnread') : msg('center.empty');
+}
+
+/** Categories to filter by: the defaults, the subscribed ones, and any seen in data. */
+export function categoryOptions(view: CenterView | undefined, current: string): string[] {
+  const names = new Set<string>(DEFAULT_CATEGORIES);
+  for (const c of view?.categories ?? []) names.add(c);
+  for (const n of view?.notifications ?? []) names.add(n.category);
+  for (const c of Object.keys(view?.unread.byCategory ?? {})) names.add(c);
+  if (current) names.add(current);
+  return [...names];
+}

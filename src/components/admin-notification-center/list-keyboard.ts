@@ -1,0 +1,149 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ListedNotification } from '../../core/protocol.js';
+
+export interface ListKeyboardOptions {
+  /** The notifications currently listed, in order. */
+  items(): ListedNotification[];
+  /** The list element. */
+  list(): HTMLElement | undefined;
+  /** Opens a notification; returns false when the click event was cancelled. */
+  open(n: ListedNotification): boolean;
+  markRead(n: ListedNotification): void;
+}
+
+/**
+ * Roving tab stop and keys for the notification list: one item is in the tab order; Arrow
+ * Up/Down, Home and End move it; Enter opens; M or Space marks read. Marking read on the Unread
+ * tab removes the item, so focus moves on to its neighbour instead of falling to the page.
+ */
+export class ListKeyboard implements ReactiveController {
+  private active?: string;
+  private pendingFocus?: { removed: string; next: string | undefined };
+  private following = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly o: ListKeyboardOptions,
+  ) {
+    host.addController(this);
+  }
+
+  /** Id of the item that is the tab stop. */
+  activeId(items: ListedNotification[]): string | undefined {
+    return items.some((n) => n.id === this.active) ? this.active : items[0]?.id;
+  }
+
+  /** Makes `id` the tab stop and focuses it after the next render. */
+  async focusItem(id: string): Promise<void> {
+    this.active = id;
+    this.host.requestUpdate();
+    await (this.host as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    this.element(id)?.focus();
+  }
+
+  hostUpdated(): void {
+    const pending = this.pendingFocus;
+    if (!pending) return;
+    const still = this.element(pending.removed);
+    if (still) {
+      // Still listed (the All tab): nothing to move once it shows as read.
+      if (!still.hasAttribute('data-unread')) this.pendingFocus = undefined;
+      return;
+    }
+    this.pendingFocus = undefined;
+    const next = pending.next && this.element(pending.next) ? pending.next : this.o.items()[0]?.id;
+    if (next) void this.focusItem(next);
+  }
+
+  readonly onFocusIn = (event: FocusEvent): void => {
+    const li = this.itemOf(event);
+    if (li?.dataset.id) this.active = li.dataset.id;
+  };
+
+  readonly onKeyDown = (event: KeyboardEvent): void => {
+    const li = this.itemOf(event);
+    if (!li) return;
+    const items = this.o.items();
+    const index = items.findIndex((n) => n.id === li.dataset.id);
+    const n = items[index];
+    if (!n) return;
+    const onItem = event.composedPath()[0] === li;
+    const move = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: items.length - 1 }[event.key];
+    if (move !== undefined) {
+      event.preventDefault();
+      const target = items[Math.max(0, Math.min(items.length - 1, move))];
+      if (target) void this.focusItem(target.id);
+    } else if (onItem && event.key === 'Enter') {
+      event.preventDefault();
+      this.activate(n, li, items, index);
+    } else if (onItem && (event.key === 'm' || event.key === 'M' || event.key === ' ')) {
+      event.preventDefault();
+      this.markRead(n, items, index);
+    }
+  };
+
+  readonly onClick = (event: MouseEvent): void => {
+    const li = this.itemOf(event);
+    const items = this.o.items();
+    const index = items.findIndex((n) => n.id === li?.dataset.id);
+    const n = items[index];
+    if (!li || !n) return;
+    const origin = event.composedPath()[0] as Element;
+    if (origin.closest?.('[data-action="mark"]')) {
+      this.markRead(n, items, index);
+    } else if (origin.closest?.('a')) {
+      if (this.following) return;
+      this.expectRemoval(n, items, index);
+      if (!this.o.open(n)) {
+        this.pendingFocus = undefined;
+        event.preventDefault();
+      }
+    } else {
+      this.active = n.id;
+      this.activate(n, li, items, index);
+    }
+  };
+
+  /** Opens `n`: the click event first, then its link (only http/https links are rendered as links). */
+  private activate(n: ListedNotification, li: HTMLElement, items: ListedNotification[], index: number): void {
+    this.expectRemoval(n, items, index);
+    if (!this.o.open(n)) {
+      this.pendingFocus = undefined;
+      return;
+    }
+    const link = li.querySelector<HTMLAnchorElement>('a.link');
+    if (!link) return;
+    this.following = true;
+    try {
+      link.click();
+    } finally {
+      this.following = false;
+    }
+  }
+
+  private markRead(n: ListedNotification, items: ListedNotification[], index: number): void {
+    if (n.read) return;
+    this.expectRemoval(n, items, index);
+    this.o.markRead(n);
+  }
+
+  /** Reading `n` may remove it from the list (Unread tab): focus then goes to its neighbour. */
+  private expectRemoval(n: ListedNotification, items: ListedNotification[], index: number): void {
+    if (!n.read) this.pendingFocus = { removed: n.id, next: (items[index + 1] ?? items[index - 1])?.id };
+  }
+
+  private itemOf(event: Event): HTMLElement | null {
+    for (const node of event.composedPath()) {
+      if (node === this.o.list()) return null;
+      if (node instanceof HTMLElement && node.classList.contains('item')) return node;
+    }
+    return null;
+  }
+
+  private element(id: string): HTMLElement | null {
+    const list = this.o.list();
+    if (!list) return null;
+    for (const li of list.querySelectorAll<HTMLElement>('.item')) if (li.dataset.id === id) return li;
+    return null;
+  }
+}

@@ -1,0 +1,87 @@
+import { html, nothing } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
+import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
+import { formatDateTime, formatRelative, type MessageKey, msg } from '../shared/localize.js';
+
+const KNOWN_CATEGORIES = new Set(['system', 'security', 'billing', 'agents', 'users', 'calls']);
+
+/** The category's name for people: localised for the known ones, as published otherwise. */
+export function categoryLabel(category: string): string {
+  return KNOWN_CATEGORIES.has(category) ? msg(`center.category.${category}` as MessageKey) : category;
+}
+
+/** The priority's name for people. */
+export function priorityLabel(priority: string): string {
+  return msg(`center.priority.${priority}` as MessageKey);
+}
+
+/** `--realtime-category-<name>` for this category, falling back to the built-in colour, then muted. */
+function categoryColour(category: string): string {
+  const ident = category.replace(/[^A-Za-z0-9_-]/g, '-');
+  return `var(--realtime-category-${ident}, var(--_category-${ident}, var(--_muted)))`;
+}
+
+export interface ItemOptions {
+  index: number;
+  active: boolean;
+  now: number;
+  linkTarget: string;
+}
+
+/**
+ * One notification as a list item. The item is the roving tab stop; its link and button are
+ * reachable with Tab only while the item is the active one. Unsafe links render as plain text.
+ */
+export function renderItem(n: ListedNotification, o: ItemOptions) {
+  const tab = o.active ? 0 : -1;
+  const id = `n${o.index}`;
+  const safe = n.link !== undefined && isSafeLink(n.link);
+  const state = n.read ? 'item-read' : 'item-unread';
+  return html`<li
+    class="item"
+    part="item ${state} item-${n.priority}"
+    data-id=${n.id}
+    data-priority=${n.priority}
+    data-category=${n.category}
+    ?data-unread=${!n.read}
+    tabindex=${tab}
+    aria-labelledby="${id}-title"
+    aria-describedby=${n.message ? `${id}-message ${id}-meta` : `${id}-meta`}
+    style=${styleMap({ '--_category': categoryColour(n.category) })}
+  >
+    <span class="marker" aria-hidden="true"></span>
+    <div class="body">
+      <p class="title" part="title" id="${id}-title">
+        ${
+          safe
+            ? html`<a class="link" part="link" href=${n.link!} target=${o.linkTarget} rel="noopener noreferrer" tabindex=${tab}
+              >${n.title}</a
+            >`
+            : n.title
+        }
+      </p>
+      ${n.message ? html`<p class="message" part="message" id="${id}-message">${n.message}</p>` : nothing}
+      <p class="meta" part="meta" id="${id}-meta">
+        ${n.read ? nothing : html`<span class="visually-hidden">${msg('center.unreadMarker')}</span>`}
+        <span class="category" part="category"><span class="dot" aria-hidden="true"></span>${categoryLabel(n.category)}</span>
+        <span class="priority" part="priority">${priorityLabel(n.priority)}</span>
+        <time part="time" datetime=${n.createdAt} title=${formatDateTime(n.createdAt)}>${formatRelative(n.createdAt, o.now)}</time>
+      </p>
+    </div>
+    ${
+      n.read
+        ? nothing
+        : html`<button
+          class="mark"
+          part="mark-read"
+          type="button"
+          tabindex=${tab}
+          aria-label=${msg('center.markOne', { title: n.title })}
+          title=${msg('center.markOneShort')}
+          data-action="mark"
+        >
+          <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M20 6 9 17l-5-5" /></svg>
+        </button>`
+    }
+  </li>`;
+}

@@ -1,0 +1,148 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { CloseCode } from '../../core/protocol.js';
+import type { ConnectionState, RealtimeStore } from '../../core/types.js';
+import { RealtimeController } from '../shared/lit.js';
+import { LocaleController, msg } from '../shared/localize.js';
+import { tokens } from '../shared/tokens.styles.js';
+import { styles } from './connection-status.styles.js';
+import { Countdown } from './countdown.js';
+
+/** What "Retry now" needs: a `RealtimeConnection`, or anything with `reconnectNow()`. */
+export interface Reconnectable {
+  reconnectNow(): void;
+}
+
+type ProviderLike = HTMLElement & { store?: RealtimeStore; client?: { connection: Reconnectable } };
+
+/**
+ * The connection's state in words and colour: connecting, live, reconnecting (with the attempt
+ * and a live countdown to the next try), offline, sign-in expired (with the hub's reason), and
+ * disconnected, plus a "Retry now" button while waiting. State changes are announced politely.
+ *
+ * @summary Connection state with retry.
+ *
+ * @tag connection-status
+ *
+ * @attr {'badge'|'full'} variant - `badge`: a dot and a word; `full` (default): with details and the retry button (reflected).
+ * @attr {string} provider - Id of the `<realtime-provider>` to use when not inside one.
+ * @attr {string} data-state - The current connection status, set by the element for page CSS.
+ *
+ * @csspart base - The whole status.
+ * @csspart dot - The coloured state indicator.
+ * @csspart label - The state in one word.
+ * @csspart detail - Attempt, countdown or reason (full variant).
+ * @csspart retry - The "Retry now" button (full variant).
+ *
+ * @cssproperty [--realtime-status-dot-size=0.6rem] - Size of the state dot.
+ * @cssproperty [--realtime-status-connected=var(--realtime-color-ok)] - Colour while live.
+ * @cssproperty [--realtime-status-reconnecting=var(--realtime-color-warn)] - Colour while connecting or reconnecting.
+ * @cssproperty [--realtime-status-offline=var(--realtime-text-muted)] - Colour while offline, idle or disconnected.
+ * @cssproperty [--realtime-status-error=var(--realtime-color-danger)] - Colour on a sign-in error.
+ */
+export class ConnectionStatus extends LitElement {
+  static override styles = [tokens, styles];
+
+  /** Store to read; found through the provider when not set. */
+  @property({ attribute: false }) store?: RealtimeStore;
+  /** Id of the `<realtime-provider>` to use when not inside one. */
+  @property() provider?: string;
+  /** Connection for "Retry now"; by default the one of the provider that owns the store. */
+  @property({ attribute: false }) connection?: Reconnectable;
+  /** `badge`: a dot and a word; `full`: with details and the retry button. */
+  @property({ reflect: true }) variant: 'badge' | 'full' = 'full';
+
+  private readonly state = new RealtimeController(this, (s) => s.connection);
+  private readonly countdown = new Countdown(this);
+
+  constructor() {
+    super();
+    new LocaleController(this);
+  }
+
+  /** The connection state shown. */
+  get connectionState(): ConnectionState {
+    return this.state.value ?? { status: 'idle' };
+  }
+
+  /** Skips the backoff wait and tries to connect now. */
+  retry(): void {
+    this.findConnection()?.reconnectNow();
+  }
+
+  protected override willUpdate(_changed: PropertyValues<this>): void {
+    const s = this.connectionState;
+    this.countdown.set(s.status === 'reconnecting' ? s.nextRetryAt : undefined);
+  }
+
+  protected override updated(): void {
+    this.dataset.state = this.connectionState.status;
+  }
+
+  protected override render() {
+    const s = this.connectionState;
+    const full = this.variant !== 'badge';
+    const detail = full ? this.detail(s) : '';
+    const canRetry = full && (s.status === 'reconnecting' || s.status === 'offline');
+    return html`<div class="base" part="base" data-state=${s.status} title=${full ? nothing : this.detail(s) || nothing}>
+      <span class="dot" part="dot" aria-hidden="true"></span>
+      <span class="label" part="label" role="status">${msg(`state.${s.status}`)}${full ? nothing : this.badgeSuffix(s)}</span>
+      ${detail ? html`<span class="detail" part="detail">${detail}</span>` : nothing}
+      ${canRetry ? html`<button class="retry" part="retry" type="button" @click=${() => this.retry()}>${msg('status.retry')}</button>` : nothing}
+    </div>`;
+  }
+
+  /** In the badge, the word alone; screen readers still hear what the full variant says. */
+  private badgeSuffix(s: ConnectionState) {
+    const detail = this.detail(s, false);
+    return detail ? html`<span class="visually-hidden">. ${detail}</span>` : nothing;
+  }
+
+  private detail(s: ConnectionState, ticking = true): string {
+    switch (s.status) {
+      case 'reconnecting': {
+        const seconds = this.countdown.seconds;
+        if (!ticking) return msg('status.attempt', { attempt: s.attempt });
+        return seconds > 0
+          ? msg('status.reconnectingIn', { seconds, attempt: s.attempt })
+          : msg('status.retryingNow', { attempt: s.attempt });
+      }
+      case 'connecting':
+        return s.attempt > 0 ? msg('status.attempt', { attempt: s.attempt }) : '';
+      case 'offline':
+        return msg('status.offlineDetail');
+      case 'auth-error': {
+        const head = s.code === CloseCode.Forbidden ? msg('status.authForbidden') : msg('status.authExpired');
+        return s.reason ? `${head} ${msg('status.reason', { reason: s.reason })}` : head;
+      }
+      case 'closed':
+        return s.reason ? msg('status.reason', { reason: s.reason }) : '';
+      case 'connected':
+        return s.user.name ? msg('status.connectedAs', { name: s.user.name }) : '';
+      default:
+        return '';
+    }
+  }
+
+  /** The `connection` property, else the connection of the provider whose store this element shows. */
+  private findConnection(): Reconnectable | undefined {
+    if (this.connection) return this.connection;
+    const store = this.state.store;
+    const owns = (el: Element | null): el is ProviderLike => !!el && (el as ProviderLike).store === store;
+    for (let node: Node | null = this; node; node = (node.getRootNode() as ShadowRoot).host ?? null) {
+      const closest = (node as Element).closest?.('realtime-provider') ?? null;
+      if (owns(closest)) return closest.client?.connection;
+    }
+    const doc = this.ownerDocument;
+    const named = this.provider ? doc.getElementById(this.provider) : null;
+    if (owns(named)) return named.client?.connection;
+    for (const el of doc.querySelectorAll('realtime-provider')) if (owns(el)) return el.client?.connection;
+    return undefined;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'connection-status': ConnectionStatus;
+  }
+}

@@ -1,0 +1,197 @@
+import { ContextProvider } from '@lit/context';
+import { html, LitElement, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions } from '../../core/client.js';
+import type { TokenProvider } from '../../core/connection.js';
+import type { RealtimeStore } from '../../core/types.js';
+import { PROVIDER_READY, realtimeContext } from '../shared/context.js';
+import { emit } from '../shared/events.js';
+import { setLocale } from '../shared/localize.js';
+import { styles } from './realtime-provider.styles.js';
+
+/** `"a, b"` ⇄ `['a', 'b']`; an absent or empty attribute means every category (null). */
+const categoryList = {
+  fromAttribute: (value: string | null): string[] | null => {
+    const list = (value ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    return list.length > 0 ? list : null;
+  },
+  toAttribute: (value: string[] | null): string | null => (value && value.length > 0 ? value.join(',') : null),
+};
+
+const sameList = (a: string[] | null, b: string[] | null): boolean =>
+  a === b || (a !== null && b !== null && a.length === b.length && a.every((c, i) => c === b[i]));
+
+/**
+ * Owns one connection to the hub and its store, and provides the store to every element inside
+ * it (context) and to elements elsewhere that name it with `provider="id"` or find it as the only
+ * provider in the document. Opens when connected to the DOM (unless `manual`), closes when
+ * removed: no socket, timer or listener is left behind.
+ *
+ * @summary Connection and store for the realtime elements.
+ *
+ * @tag realtime-provider
+ *
+ * @attr {string} url - The hub's WebSocket endpoint, e.g. `wss://hub.example.com/v1/ws`. Changing it starts a new connection and store.
+ * @attr {string} token - JWT sent in the first message (never in the URL). Changing it re-authenticates in place.
+ * @attr {string} categories - Comma-separated categories to receive (absent: all); the hub filters.
+ * @attr {string} locale - Language of every element on the page (`en`, `de`, or one added with `addMessages`).
+ * @attr {number} max-notifications - Notifications kept in memory (default 100). Read when the client is created.
+ * @attr {number} max-activity - Activity entries kept (default 50). Read when the client is created.
+ * @attr {number} metrics-window - Seconds of metric history kept (default 3600). Read when the client is created.
+ * @attr {boolean} manual - Do not connect on insertion; call `connect()`.
+ *
+ * @fires realtime-provider-ready - On `document`, whenever this provider's store is created (discovery listens for it).
+ * @fires realtime-state-change - The connection state changed; `detail` is the `ConnectionState`.
+ * @fires realtime-notification - A new notification arrived; `detail` is the notification.
+ * @fires realtime-error - The client surfaced a problem (refused frame or action, close, auth); `detail` is the error.
+ *
+ * @slot - The page content that uses this provider's store.
+ */
+export class RealtimeProvider extends LitElement {
+  static override styles = styles;
+
+  /** The hub's WebSocket endpoint. */
+  @property() url = '';
+  /** JWT sent in the first message; changing it re-authenticates in place. */
+  @property() token?: string;
+  /** Called for a token when none is set, after the hub says it expired, and ahead of expiry. */
+  @property({ attribute: false }) tokenProvider?: TokenProvider;
+  /** Categories to receive; null for every category. */
+  @property({ converter: categoryList }) categories: string[] | null = null;
+  /** Language of every element on the page. */
+  @property() locale?: string;
+  /** Notifications kept in memory. */
+  @property({ type: Number, attribute: 'max-notifications' }) maxNotifications?: number;
+  /** Activity entries kept. */
+  @property({ type: Number, attribute: 'max-activity' }) maxActivity?: number;
+  /** Seconds of metric history kept. */
+  @property({ type: Number, attribute: 'metrics-window' }) metricsWindow?: number;
+  /** Do not connect on insertion; call `connect()`. */
+  @property({ type: Boolean }) manual = false;
+
+  private readonly context = new ContextProvider(this, { context: realtimeContext });
+  private current?: RealtimeClient;
+  private clientUrl = '';
+  /** What the client was last given, so only real changes reach it. */
+  private applied: { token?: string; tokenProvider?: TokenProvider; categories: string[] | null } = {
+    categories: null,
+  };
+  private offClient: (() => void)[] = [];
+
+  /** The store shared by the elements using this provider; one stable object per `url`. */
+  get store(): RealtimeStore | undefined {
+    return this.current?.store;
+  }
+
+  /** The client (store, connection, events), for code that needs more than the store. */
+  get client(): RealtimeClient | undefined {
+    return this.current;
+  }
+
+  /** Opens the connection (creating the client if needed). */
+  connect(): void {
+    this.ensureClient()?.connect();
+  }
+
+  /** Closes the connection; the store and its data stay, and `connect()` reopens. */
+  disconnect(): void {
+    this.current?.connection.close();
+  }
+
+  /** Drops the current socket and opens a new one now. */
+  reconnect(): void {
+    this.disconnect();
+    this.connect();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.ensureClient();
+    this.autoConnect();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.disconnect();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('locale') && (this.locale || changed.get('locale'))) setLocale(this.locale || undefined);
+    const client = this.current;
+    if (!client) {
+      // The url arrived after insertion (a framework setting properties late).
+      if (this.isConnected && this.ensureClient()) this.autoConnect();
+      return;
+    }
+    if (changed.has('url') && this.url !== this.clientUrl) {
+      if (this.url) this.replaceClient();
+      return;
+    }
+    if (this.token && this.token !== this.applied.token) {
+      this.applied.token = this.token;
+      client.setToken(this.token);
+    }
+    if (this.tokenProvider && this.tokenProvider !== this.applied.tokenProvider) {
+      this.applied.tokenProvider = this.tokenProvider;
+      client.setToken(this.tokenProvider);
+    }
+    if (!sameList(this.applied.categories, this.categories)) {
+      this.applied.categories = this.categories;
+      client.store.setCategories(this.categories);
+    }
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+
+  /** Connects after the pending update, so a tokenProvider set right after insertion is in place. */
+  private autoConnect(): void {
+    if (this.manual) return;
+    void this.updateComplete.then(() => {
+      if (this.isConnected && !this.manual) this.current?.connect();
+    });
+  }
+
+  private ensureClient(): RealtimeClient | undefined {
+    if (this.current || !this.url) return this.current;
+    const options: RealtimeClientOptions = { url: this.url, categories: this.categories };
+    if (this.token) options.token = this.token;
+    if (this.tokenProvider) options.tokenProvider = this.tokenProvider;
+    if (this.maxNotifications !== undefined) options.maxNotifications = this.maxNotifications;
+    if (this.maxActivity !== undefined) options.maxActivity = this.maxActivity;
+    if (this.metricsWindow !== undefined) options.metricsWindowSeconds = this.metricsWindow;
+    const client = createRealtimeClient(options);
+    this.current = client;
+    this.clientUrl = this.url;
+    this.applied = { token: this.token, tokenProvider: this.tokenProvider, categories: this.categories };
+    this.offClient = [
+      client.on('realtime-state-change', (state) => emit(this, 'realtime-state-change', state)),
+      client.on('realtime-notification', (n) => emit(this, 'realtime-notification', n)),
+      client.on('realtime-error', (error) => emit(this, 'realtime-error', error)),
+    ];
+    this.context.setValue(client.store);
+    this.ownerDocument.dispatchEvent(new CustomEvent(PROVIDER_READY, { detail: { provider: this } }));
+    return client;
+  }
+
+  /** A new endpoint is another hub stream: start over with a fresh client and store. */
+  private replaceClient(): void {
+    const wasOpen = this.current && this.current.connection.state.status !== 'closed';
+    for (const off of this.offClient) off();
+    this.current?.close();
+    this.current = undefined;
+    this.context.setValue(undefined);
+    const next = this.ensureClient();
+    if (next && wasOpen && this.isConnected) next.connect();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'realtime-provider': RealtimeProvider;
+  }
+}

@@ -1,0 +1,422 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import '../../src/components/admin-notification-center/index.js';
+import type { AdminNotificationCenter } from '../../src/components/admin-notification-center/admin-notification-center.js';
+import { setLocale } from '../../src/components/shared/localize.js';
+import type { RealtimeClient } from '../../src/core/client.js';
+import { noUnread } from '../../src/core/protocol.js';
+import { createStore } from '../../src/core/store.js';
+import { MemoryTransport } from '../support/memory-transport.js';
+import {
+  all,
+  type HubInfo,
+  hubToken,
+  liveClient,
+  one,
+  publish,
+  shadow,
+  startHub,
+  stopHub,
+  text,
+  withProvider,
+} from './widget-hub.js';
+
+const titles = (el: AdminNotificationCenter): string[] => all(el, '.item .title').map(text);
+const item = (el: AdminNotificationCenter, title: string): HTMLElement => {
+  const found = all(el, '.item').find((li) => text(li.querySelector('.title')) === title);
+  if (!found) throw new Error(`no item "${title}"; have ${titles(el).join(' | ')}`);
+  return found;
+};
+const activeInShadow = (el: Element): Element | null => shadow(el).activeElement;
+
+let counter = 0;
+/** A unique user per test, so read state and unread counts start from zero on the shared hub. */
+const user = (): string => `center-admin-${++counter}-${Date.now()}`;
+
+describe('<admin-notification-center>', () => {
+  let hub: HubInfo;
+  const clients: RealtimeClient[] = [];
+
+  before(async () => {
+    hub = await startHub();
+  });
+  afterEach(() => {
+    setLocale(undefined);
+    for (const c of clients.splice(0)) c.close();
+  });
+  after(() => stopHub(hub));
+
+  async function mount(sub = user(), attrs = html`<admin-notification-center></admin-notification-center>`) {
+    const token = await hubToken(sub);
+    const { provider, el } = await withProvider<AdminNotificationCenter>(
+      hub,
+      token,
+      attrs,
+      'admin-notification-center',
+    );
+    await el.updateComplete;
+    return { provider, el, token, sub };
+  }
+
+  /** Publishes notifications addressed to one user only, so other tests' users are unaffected. */
+  const notify = (sub: string, ...items: Record<string, unknown>[]) =>
+    publish(hub, ...items.map((n) => ({ kind: 'notification', audience: { userIds: [sub] }, ...n })));
+
+  it('shows published notifications with priority, category and a relative time, and announces them', async () => {
+    const { el, sub } = await mount();
+    await waitUntil(
+      () => text(shadow(el).querySelector('[part~="empty"]')) === 'No unread notifications.',
+      'empty state',
+    );
+    await expect(el).to.be.accessible();
+    await notify(
+      sub,
+      { title: 'Payment failed', message: 'Card declined for Acme', category: 'billing', priority: 'high' },
+      { title: 'Agent offline', category: 'agents', priority: 'critical' },
+    );
+    await waitUntil(() => titles(el).length === 2, 'two notifications listed');
+    expect(titles(el)).to.deep.equal(['Agent offline', 'Payment failed']);
+    const payment = item(el, 'Payment failed');
+    expect(payment.dataset.priority).to.equal('high');
+    expect(text(payment.querySelector('[part~="category"]'))).to.equal('Billing');
+    expect(text(payment.querySelector('[part~="priority"]'))).to.equal('High');
+    expect(text(payment.querySelector('time'))).to.equal('just now');
+    expect(payment.querySelector('time')?.getAttribute('datetime')).to.match(/^\d{4}-\d\d-\d\dT/);
+    expect(text(one(el, '[role="tab"][aria-selected="true"]'))).to.equal('Unread (2)');
+    await waitUntil(
+      () => text(one(el, '[role="status"]')) === '2 new notifications',
+      'one announcement for both arrivals',
+    );
+    await expect(el).to.be.accessible();
+  });
+
+  it('marks one read on the hub: another session of the same user sees it read', async () => {
+    const { el, sub, token } = await mount();
+    await notify(sub, { title: 'Keep me' }, { title: 'Read me' });
+    await waitUntil(() => titles(el).length === 2, 'listed');
+    const other = await liveClient(hub, token);
+    clients.push(other);
+    const button = item(el, 'Read me').querySelector<HTMLButtonElement>('[part~="mark-read"]')!;
+    expect(button.getAttribute('aria-label')).to.equal('Mark “Read me” as read');
+    button.click();
+    await waitUntil(() => titles(el).join() === 'Keep me', 'read item leaves the Unread tab');
+    await waitUntil(
+      () => other.store.getState().notifications.find((n) => n.title === 'Read me')?.read === true,
+      'the second session sees the read state',
+    );
+    expect(other.store.getState().unread.total).to.equal(1);
+    expect(other.store.getState().notifications.find((n) => n.title === 'Keep me')?.read).to.equal(false);
+  });
+
+  it('marks all read within the category filter only, and clears after a confirm step', async () => {
+    const { el, sub, token } = await mount();
+    await notify(
+      sub,
+      { title: 'Invoice 1', category: 'billing' },
+      { title: 'Invoice 2', category: 'billing' },
+      { title: 'Login from new IP', category: 'security' },
+    );
+    await waitUntil(() => titles(el).length === 3, 'listed');
+    const other = await liveClient(hub, token);
+    clients.push(other);
+    const category = one<HTMLSelectElement>(el, 'select');
+    category.value = 'billing';
+    category.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(el.getAttribute('category')).to.equal('billing');
+    expect(titles(el)).to.deep.equal(['Invoice 2', 'Invoice 1']);
+    const markAll = all<HTMLButtonElement>(el, '.actions .action')[0]!;
+    expect(text(markAll)).to.equal('Mark matching read');
+    markAll.click();
+    await waitUntil(() => other.store.getState().unread.total === 1, 'hub unread drops to the security one');
+    const read = Object.fromEntries(other.store.getState().notifications.map((n) => [n.title, n.read]));
+    expect(read).to.deep.equal({ 'Login from new IP': false, 'Invoice 2': true, 'Invoice 1': true });
+    await waitUntil(
+      () => text(one(el, '[part~="empty"]')) === 'No notifications match these filters.',
+      'empty filtered',
+    );
+    await expect(el).to.be.accessible();
+
+    // Clear: asks first, Cancel keeps everything, the confirm clears on the hub.
+    el.category = '';
+    el.tab = 'all';
+    await el.updateComplete;
+    all<HTMLButtonElement>(el, '.actions .action')[1]!.click();
+    await el.updateComplete;
+    expect(text(one(el, '.confirm span'))).to.equal('Clear all notifications?');
+    expect(activeInShadow(el)).to.equal(one(el, '[data-confirm]'));
+    await expect(el).to.be.accessible();
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(titles(el)).to.have.length(3);
+    expect(text(activeInShadow(el) as HTMLElement)).to.equal('Clear');
+    all<HTMLButtonElement>(el, '.actions .action')[1]!.click();
+    await el.updateComplete;
+    one<HTMLButtonElement>(el, '[data-confirm]').click();
+    await waitUntil(() => other.store.getState().notifications.length === 0, 'cleared on the hub');
+    await waitUntil(() => text(shadow(el).querySelector('[part~="empty"]')) === 'No notifications yet.', 'empty list');
+  });
+
+  it('switches tabs and filters by keyboard', async () => {
+    const { el, sub } = await mount();
+    await notify(sub, { title: 'Old news', priority: 'low' }, { title: 'Urgent', priority: 'critical' });
+    await waitUntil(() => titles(el).length === 2, 'listed');
+    item(el, 'Old news').querySelector<HTMLButtonElement>('[part~="mark-read"]')!.click();
+    await waitUntil(() => titles(el).length === 1, 'one unread left');
+    el.focus();
+    expect(activeInShadow(el)?.id).to.equal('tab-unread');
+    await sendKeys({ press: 'ArrowRight' });
+    await el.updateComplete;
+    expect(el.getAttribute('tab')).to.equal('all');
+    expect(activeInShadow(el)?.id).to.equal('tab-all');
+    expect(one(el, '#tab-all').getAttribute('aria-selected')).to.equal('true');
+    expect(one(el, '#tab-unread').getAttribute('tabindex')).to.equal('-1');
+    expect(titles(el)).to.deep.equal(['Urgent', 'Old news']);
+    await sendKeys({ press: 'Home' });
+    await el.updateComplete;
+    expect(el.tab).to.equal('unread');
+    await sendKeys({ press: 'End' });
+    await el.updateComplete;
+    expect(el.tab).to.equal('all');
+    // Tab to the priority select and pick "Low" with the arrow keys.
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Tab' });
+    const priority = all<HTMLSelectElement>(el, 'select')[1]!;
+    expect(activeInShadow(el)).to.equal(priority);
+    expect(priority.labels?.[0]?.textContent).to.contain('Priority');
+    await sendKeys({ press: 'ArrowDown' });
+    await waitUntil(() => el.priority === 'low', 'priority filter chosen by keyboard');
+    await el.updateComplete;
+    expect(el.getAttribute('priority')).to.equal('low');
+    expect(titles(el)).to.deep.equal(['Old news']);
+    await expect(el).to.be.accessible();
+  });
+
+  it('moves between items with the arrow keys, marks read with M, and opens with Enter', async () => {
+    const { el, sub } = await mount();
+    await notify(
+      sub,
+      { title: 'First', link: 'https://example.com/first' },
+      { title: 'Second' },
+      { title: 'Third', link: 'https://example.com/third' },
+    );
+    await waitUntil(() => titles(el).length === 3, 'listed');
+    const items = all(el, '.item');
+    expect(items.map((li) => li.tabIndex)).to.deep.equal([0, -1, -1]);
+    items[0]!.focus();
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    expect(activeInShadow(el)).to.equal(item(el, 'Second'));
+    expect(all(el, '.item').map((li) => li.tabIndex)).to.deep.equal([-1, 0, -1]);
+    await sendKeys({ press: 'End' });
+    await el.updateComplete;
+    expect(activeInShadow(el)).to.equal(item(el, 'First'));
+    await sendKeys({ press: 'Home' });
+    await el.updateComplete;
+    expect(activeInShadow(el)).to.equal(item(el, 'Third'));
+
+    // Enter fires a cancelable event; cancelled, the link is not followed and the item stays unread.
+    const followed: string[] = [];
+    const onClick = (event: MouseEvent) => {
+      const anchor = event.composedPath()[0];
+      if (anchor instanceof HTMLAnchorElement) {
+        followed.push(`${anchor.href} ${anchor.target} ${anchor.rel}`);
+        event.preventDefault();
+      }
+    };
+    document.addEventListener('click', onClick);
+    try {
+      const cancel = (e: Event) => e.preventDefault();
+      el.addEventListener('realtime-notification-click', cancel, { once: true });
+      setTimeout(() => sendKeys({ press: 'Enter' }));
+      const cancelled = await oneEvent(el, 'realtime-notification-click');
+      expect(cancelled.detail.notification.title).to.equal('Third');
+      expect(followed).to.deep.equal([]);
+      // Not cancelled: the link is followed (noopener, noreferrer) and the item is marked read.
+      setTimeout(() => sendKeys({ press: 'Enter' }));
+      const opened = await oneEvent(el, 'realtime-notification-click');
+      expect(opened.detail.notification.title).to.equal('Third');
+      expect(followed).to.deep.equal(['https://example.com/third _blank noopener noreferrer']);
+      await waitUntil(() => titles(el).join() === 'Second,First', 'opened item is read');
+      await waitUntil(() => activeInShadow(el) === item(el, 'Second'), 'focus moves to the neighbour');
+      // An item without a link only fires the event.
+      setTimeout(() => sendKeys({ press: 'Enter' }));
+      const plain = await oneEvent(el, 'realtime-notification-click');
+      expect(plain.detail.notification.title).to.equal('Second');
+      expect(followed).to.have.length(1);
+    } finally {
+      document.removeEventListener('click', onClick);
+    }
+    await waitUntil(() => titles(el).join() === 'First', 'second read after opening');
+    await waitUntil(() => activeInShadow(el) === item(el, 'First'), 'focus on the remaining item');
+    await sendKeys({ press: 'm' });
+    await waitUntil(() => titles(el).length === 0, 'M marks read');
+  });
+
+  it('never renders a non-http link as a link', async () => {
+    const transport = new MemoryTransport();
+    const store = createStore(transport);
+    transport.connect();
+    const base = { kind: 'notification' as const, category: 'security', priority: 'high' as const, read: false };
+    transport.receive({
+      type: 'snapshot',
+      seq: 2,
+      notifications: [
+        {
+          ...base,
+          id: 'a',
+          seq: 2,
+          title: 'Script link',
+          link: 'javascript:alert(1)',
+          createdAt: new Date().toISOString(),
+        },
+        {
+          ...base,
+          id: 'b',
+          seq: 1,
+          title: 'Safe link',
+          link: 'https://example.com/',
+          createdAt: new Date().toISOString(),
+        },
+      ],
+      hasMore: false,
+      unread: { ...noUnread(), total: 2 },
+      activity: [],
+      status: null,
+      agents: null,
+      metrics: { t: [], series: {} },
+    });
+    const el = await fixture<AdminNotificationCenter>(
+      html`<admin-notification-center .store=${store}></admin-notification-center>`,
+    );
+    await waitUntil(() => titles(el).length === 2, 'listed');
+    const scripted = item(el, 'Script link');
+    expect(scripted.querySelector('a')).to.equal(null);
+    expect(shadow(el).innerHTML).not.to.contain('javascript:');
+    expect(item(el, 'Safe link').querySelector('a')?.getAttribute('href')).to.equal('https://example.com/');
+
+    // A refused action rolls back and says so, until dismissed.
+    transport.onSend = (action) => {
+      if (action.type === 'markRead')
+        transport.receive({
+          type: 'error',
+          code: 'unknown-notification',
+          message: 'unknown notification',
+          ref: action.ref!,
+        });
+    };
+    item(el, 'Safe link').querySelector<HTMLButtonElement>('[part~="mark-read"]')!.click();
+    await waitUntil(() => shadow(el).querySelector('[role="alert"]'), 'error banner');
+    expect(text(one(el, '[role="alert"] span'))).to.equal('Something went wrong: unknown notification');
+    expect(titles(el)).to.include('Safe link');
+    await expect(el).to.be.accessible();
+    one<HTMLButtonElement>(el, '[role="alert"] button').click();
+    await el.updateComplete;
+    expect(shadow(el).querySelector('[role="alert"]')).to.equal(null);
+    store.destroy();
+  });
+
+  it('holds arrivals behind an "N new" button while the reader is scrolled down', async () => {
+    const { el, sub } = await mount();
+    el.style.setProperty('--realtime-center-max-height', '18rem');
+    await notify(sub, ...Array.from({ length: 12 }, (_, i) => ({ title: `Item ${i + 1}` })));
+    await waitUntil(() => titles(el).length === 12, 'listed');
+    const scroller = one(el, '.scroller');
+    scroller.scrollTop = 200;
+    await waitUntil(() => scroller.scrollTop > 4, 'scrolled');
+    await notify(sub, { title: 'Late 1' }, { title: 'Late 2' });
+    await waitUntil(() => shadow(el).querySelector('[part~="new"]'), '"N new" button');
+    expect(text(one(el, '[part~="new"]'))).to.equal('2 new');
+    expect(titles(el)).not.to.include('Late 1');
+    expect(titles(el)[0]).to.equal('Item 12');
+    expect(scroller.scrollTop).to.be.greaterThan(4);
+    await expect(el).to.be.accessible();
+    one<HTMLButtonElement>(el, '[part~="new"]').click();
+    await waitUntil(() => titles(el)[0] === 'Late 2', 'revealed');
+    expect(scroller.scrollTop).to.equal(0);
+    expect(activeInShadow(el)).to.equal(item(el, 'Late 2'));
+    expect(shadow(el).querySelector('[part~="new"]')).to.equal(null);
+    // At the top (focus outside the list) arrivals appear directly.
+    (shadow(el).activeElement as HTMLElement).blur();
+    await notify(sub, { title: 'Direct' });
+    await waitUntil(() => titles(el)[0] === 'Direct', 'appears directly at the top');
+    expect(shadow(el).querySelector('[part~="new"]')).to.equal(null);
+  });
+
+  it('loads older notifications from the hub history', async () => {
+    const sub = user();
+    await notify(sub, ...Array.from({ length: 56 }, (_, i) => ({ title: `N${i + 1}` })));
+    const { el } = await mount(sub, html`<admin-notification-center tab="all"></admin-notification-center>`);
+    await waitUntil(() => titles(el).length === 50, 'first page from the snapshot');
+    const more = one<HTMLButtonElement>(el, '[part~="load-older"]');
+    expect(text(more)).to.equal('Load older');
+    more.click();
+    await waitUntil(() => titles(el).length === 56, 'older page appended');
+    expect(titles(el).at(-1)).to.equal('N1');
+    expect(shadow(el).querySelector('[part~="load-older"]')).to.equal(null);
+    expect(shadow(el).querySelector('[part~="new"]')).to.equal(null);
+  });
+
+  it('shows the offline and sign-in states in words', async () => {
+    const local = await startHub();
+    const token = await hubToken('center-offline');
+    const { el } = await withProvider<AdminNotificationCenter>(
+      local,
+      token,
+      html`<admin-notification-center heading="Inbox"></admin-notification-center>`,
+      'admin-notification-center',
+    );
+    expect(text(one(el, '.heading'))).to.equal('Inbox');
+    await stopHub(local);
+    await waitUntil(
+      () =>
+        text(shadow(el).querySelector('[part~="banner"]')) === 'Offline: showing the notifications received so far.',
+      'offline banner',
+    );
+    await expect(el).to.be.accessible();
+
+    const bad = await fixture(
+      html`<realtime-provider url=${hub.wsUrl} token="not-a-jwt"><admin-notification-center></admin-notification-center></realtime-provider>`,
+    );
+    const center = bad.querySelector('admin-notification-center')!;
+    await waitUntil(
+      () => text(shadow(center).querySelector('[part~="banner"]')) === 'Sign-in expired: notifications are paused.',
+      'auth banner',
+      { timeout: 8000 },
+    );
+    await expect(center).to.be.accessible();
+  });
+
+  it('themes through custom properties and parts, in German', async () => {
+    const { el, sub } = await mount();
+    await notify(sub, { title: 'Rechnung offen', category: 'billing', priority: 'medium' });
+    await waitUntil(() => titles(el).length === 1, 'listed');
+    el.style.setProperty('--realtime-category-billing', 'rgb(1, 2, 3)');
+    const dot = item(el, 'Rechnung offen').querySelector('.dot')!;
+    expect(getComputedStyle(dot).backgroundColor).to.equal('rgb(1, 2, 3)');
+    const style = document.createElement('style');
+    style.textContent = 'admin-notification-center::part(item) { border-inline-end: 3px solid rgb(4, 5, 6); }';
+    document.head.append(style);
+    try {
+      expect(getComputedStyle(item(el, 'Rechnung offen')).borderInlineEndColor).to.equal('rgb(4, 5, 6)');
+    } finally {
+      style.remove();
+    }
+    setLocale('de');
+    await el.updateComplete;
+    expect(text(one(el, '#tab-unread'))).to.equal('Ungelesen (1)');
+    expect(text(item(el, 'Rechnung offen').querySelector('[part~="category"]'))).to.equal('Abrechnung');
+    expect(text(item(el, 'Rechnung offen').querySelector('[part~="priority"]'))).to.equal('Mittel');
+    expect(text(item(el, 'Rechnung offen').querySelector('time'))).to.equal('gerade eben');
+    expect(text(all(el, '.actions .action')[0])).to.equal('Alle als gelesen markieren');
+    await expect(el).to.be.accessible();
+    await emulateMedia({ colorScheme: 'dark' });
+    try {
+      expect(getComputedStyle(el).backgroundColor).to.equal('rgb(22, 27, 34)');
+      await expect(el).to.be.accessible();
+    } finally {
+      await emulateMedia({ colorScheme: 'light' });
+    }
+  });
+});
