@@ -93,7 +93,10 @@ export type OverallHealth = 'operational' | 'degraded' | 'down' | 'unknown';
 export interface RealtimeState {
   connection: ConnectionState;
   user: SessionUser | null;
-  /** Newest first, deduplicated by id, at most `maxNotifications`. */
+  /**
+   * Newest first, deduplicated by id, at most `maxNotifications` — plus any pages the reader
+   * loaded with `loadOlder()` in this session (a snapshot trims back to the cap).
+   */
   notifications: readonly ListedNotification[];
   /** Authoritative from the hub, adjusted optimistically while a request is in flight. */
   unread: UnreadCounts;

@@ -34,6 +34,7 @@ const OPEN: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'connected', 
  * `provider="id"`, or the only provider in the document). Connect / Disconnect call that
  * provider's `connect()` / `disconnect()` and are hidden when only a bare `store` was given.
  *
+ * @tag realtime-dashboard
  * @summary Composes every realtime element with connect, refresh, auto-refresh and category controls.
  *
  * @fires realtime-categories-change - The reader changed the subscribed categories; `detail.categories` is the new list (null: all).

@@ -30,6 +30,7 @@ const ARROWS = { up: '▲', down: '▼', flat: '▶' } as const;
 const TABLE_MINUTES = 5;
 
 /**
+ * @tag realtime-metrics
  * @summary Live KPI cards with trends, uPlot time-series charts backfilled from the hub, the agent
  * summary and an error-rate alert, with a text alternative for screen readers.
  *

@@ -68,8 +68,8 @@ export function msg(key: MessageKey, params?: Record<string, string | number>): 
   const fallback = catalogs.get('en') ?? {};
   let template: string | undefined;
   if (params && typeof params.count === 'number') {
-    let rules = pluralRules.get(locale);
-    if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+    const rules = pluralRules.get(locale) ?? new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
     const category = rules.select(params.count);
     template = catalog[`${key}.${category}`] ?? fallback[`${key}.${category}`] ?? catalog[`${key}.other`];
   }
