@@ -125,6 +125,7 @@ const DEFAULTS = {
   publishRate: { perSecond: 50, burst: 200 },
   demoTokenTtlSeconds: 15 * 60,
   pruneEveryMs: 60_000,
+  httpCloseGraceMs: 1000,
 } as const;
 
 /** Starts (or mounts) a hub. Resolves once it is listening. */
@@ -345,6 +346,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         }
       },
       now,
+      // A fresh demo database gets the last 15 minutes of history, so the page is live at once.
+      backfillSeconds: backend.latestSeq() === 0 ? 15 * 60 : 0,
     });
   }
 
@@ -380,7 +383,13 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       wss.close();
       if (ownsServer) {
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
+          // A connection that never sends (or never finishes) its request — a half-open link,
+          // a slow client — would hold close() until Node's header timeout; cut it after a grace.
+          const force = setTimeout(() => server.closeAllConnections(), DEFAULTS.httpCloseGraceMs);
+          server.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
           server.closeIdleConnections();
         });
       }

@@ -40,6 +40,8 @@ export interface SimulatorOptions {
   intervalMs?: number;
   /** Base of the links in notifications; default `https://app.voiceagents.example`. */
   baseUrl?: string;
+  /** Seconds of history to publish at start, stamped in the past (default 0). */
+  backfillSeconds?: number;
 }
 
 /** mulberry32: a tiny, fast, seedable 32-bit PRNG returning uniform numbers in [0, 1). */
@@ -497,7 +499,10 @@ const TEMPLATES: Template[] = [
 /** Starts publishing; `tick()` runs one step synchronously (tests drive it without the timer). */
 export function startSimulator(options: SimulatorOptions): { stop(): void; tick(): void } {
   const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
+  const clock = options.now ?? Date.now;
+  // While backfilling, ticks run at past times: `now()` lags the clock by `rewindMs`.
+  let rewindMs = 0;
+  const now = () => clock() - rewindMs;
   const baseUrl = (options.baseUrl ?? 'https://app.voiceagents.example').replace(/\/+$/, '');
   const intervalMs = options.intervalMs ?? 1000;
 
@@ -854,6 +859,15 @@ export function startSimulator(options: SimulatorOptions): { stop(): void; tick(
 
     options.publish(events);
   }
+
+  // History first (one tick per past interval, oldest first), so a fresh demo has charts, a
+  // feed and notifications at once; then live ticks on the timer, continuing the same dynamics.
+  const backfill = Math.max(0, Math.floor(options.backfillSeconds ?? 0));
+  for (let i = Math.floor((backfill * 1000) / intervalMs); i > 0; i--) {
+    rewindMs = i * intervalMs;
+    tick();
+  }
+  rewindMs = 0;
 
   let timer: ReturnType<typeof setInterval> | null = setInterval(() => tick(), intervalMs);
   (timer as { unref?: () => void }).unref?.();

@@ -257,3 +257,26 @@ describe('simulator: timer', () => {
     sim.stop(); // idempotent
   });
 });
+
+describe('simulator: backfill', () => {
+  test('publishes the requested history in the past, oldest first, before any live tick', () => {
+    const t = Date.UTC(2026, 10, 25, 12, 0, 0);
+    const batches: EventInput[][] = [];
+    const sim = startSimulator({
+      publish: (events) => batches.push(events),
+      random: mulberry32(7),
+      now: () => t,
+      backfillSeconds: 120,
+    });
+    sim.stop();
+    assert.equal(batches.length, 120);
+    const stamps = batches.map((batch) => {
+      const metrics = batch.find((e) => e.kind === 'metrics');
+      return Date.parse(metrics!.at!);
+    });
+    assert.equal(stamps[0], t - 120_000);
+    assert.equal(stamps.at(-1), t - 1000);
+    for (let i = 1; i < stamps.length; i++) assert.ok(stamps[i]! > stamps[i - 1]!, 'oldest first');
+    for (const e of batches.flat()) assert.ok(validateEventInput(e).ok);
+  });
+});
