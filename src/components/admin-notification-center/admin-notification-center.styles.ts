@@ -121,6 +121,8 @@ export const styles = css`
     flex: 1;
     min-block-size: 0;
     overflow: auto;
+    /* Contains absolutely positioned (visually hidden) text, which would otherwise stretch the page. */
+    position: relative;
     overscroll-behavior: contain;
   }
   .list {

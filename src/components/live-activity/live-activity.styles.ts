@@ -63,6 +63,8 @@ export const styles = css`
   .feed {
     max-block-size: var(--_height);
     overflow-y: auto;
+    /* Contains absolutely positioned (visually hidden) text, which would otherwise stretch the page. */
+    position: relative;
     overscroll-behavior: contain;
     /* The list stays still while paused; the browser must not re-anchor it either. */
     overflow-anchor: none;
