@@ -1,11 +1,12 @@
 // Fails when the committed custom-elements.json differs from what the analyzer makes of the
 // source now (a @fires, @cssproperty, attribute... changed without `npm run manifest`).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const out = mkdtempSync(join(tmpdir(), 'cem-'));
+// The analyzer resolves --outdir against the working directory, so use a (git-ignored) folder in it.
+mkdirSync('.artifacts', { recursive: true });
+const out = mkdtempSync(join('.artifacts', 'cem-'));
 try {
   execFileSync(
     'npx',

@@ -1,7 +1,8 @@
 // `npm test`: every check and test in one run, ending with one line `N passed, N failed`.
-// Steps: type check, lint, manifest check, docs check, Node tests, build, browser tests.
+// Steps: type check, lint, manifest check, docs check, Node tests, build, browser tests, end-to-end
+// tests (after the build: `npm start`'s stack and the React and Vue apps in Chromium).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBrowser, MISSING_BROWSER } from './find-browser.mjs';
@@ -43,11 +44,27 @@ async function check(name, cmd, args) {
   }
 }
 
+/** Runs Node's test runner and adds its pass and fail counts to the totals. */
+async function nodeTests(name, args) {
+  console.log(`\n── ${name}`);
+  const { code, output } = await run('node', args);
+  const pass = Number(/ℹ pass (\d+)/.exec(output)?.[1] ?? 0);
+  const fail = Number(/ℹ fail (\d+)/.exec(output)?.[1] ?? 0);
+  totals.passed += pass;
+  totals.failed += fail;
+  if (code !== 0 && fail === 0) {
+    totals.failed++;
+    failures.push(`${name} (runner failed)`);
+  } else if (fail) failures.push(`${name} (${fail} failed)`);
+}
+
 const steps = {
   typecheck: () => check('type check', 'npx', ['tsc', '-p', '.']),
+  'typecheck-demos': () => check('type check (demo/react)', 'npx', ['tsc', '-p', 'demo/react']),
   lint: () => check('lint (biome)', 'npx', ['biome', 'ci', '.']),
   manifest: () => check('custom-elements.json is current', 'node', ['scripts/check-manifest.mjs']),
-  docs: () => check('docs/elements.md is current', 'node', ['scripts/elements-doc.mjs', '--check']),
+  docs: () =>
+    check('docs/elements.md and docs/theming.md are current', 'node', ['scripts/elements-doc.mjs', '--check']),
   node: async () => {
     console.log('\n── Node tests');
     const { code, output } = await run('node', ['scripts/node-tests.mjs']);
@@ -80,6 +97,19 @@ const steps = {
       failures.push('browser tests (runner failed)');
     } else if (counts.failed) failures.push(`browser tests (${counts.failed} failed)`);
   },
+  e2e: () =>
+    nodeTests('End-to-end tests (Chromium)', [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      '--test-concurrency=1',
+      '--test-timeout=180000',
+      ...readdirSync('test/e2e')
+        .filter((f) => f.endsWith('.test.ts'))
+        .sort()
+        .map((f) => `test/e2e/${f}`),
+    ]),
 };
 
 for (const [name, step] of Object.entries(steps)) {
