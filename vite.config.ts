@@ -37,8 +37,9 @@ export default defineConfig(({ mode }) => {
   if (mode === 'npm') {
     const entry: Record<string, string> = {
       index: 'src/index.ts',
-      core: 'src/core/index.ts',
-      lit: 'src/components/shared/lit.ts',
+      // Entry names mirror the source paths, so preserveModules writes each to its own place.
+      'core/index': 'src/core/index.ts',
+      'components/shared/lit': 'src/components/shared/lit.ts',
       'hub/index': 'src/hub/index.ts',
       'hub/cli': 'src/hub/cli.ts',
     };
