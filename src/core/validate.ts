@@ -1,7 +1,8 @@
 /**
  * A tiny runtime validator: just enough to check every wire message at the edge and to name the
- * exact field that is wrong. Hand-written rather than a schema library because it costs ~1 KB
- * gzip in the browser bundle, where zod/mini or valibot cost several (measured in bench/).
+ * exact field that is wrong. Hand-written rather than a schema library, by measured cost (esbuild,
+ * minified + gzip -9, 2026-11): this module 1.3 KB; valibot 2.5 KB and zod/mini 8.5 KB for a
+ * two-branch toy schema, before the ~40 message and event shapes the protocol needs.
  */
 
 /** A failed check: the dotted path of the bad field and what was expected there. */
