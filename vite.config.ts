@@ -7,18 +7,9 @@
  */
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
+import { ELEMENT_TAGS } from './src/components/tags.js';
 
-const elements = [
-  'realtime-provider',
-  'notification-bell',
-  'admin-notification-center',
-  'connection-status',
-  'system-status',
-  'live-activity',
-  'realtime-metrics',
-  'critical-alerts',
-  'realtime-dashboard',
-];
+const elements = ELEMENT_TAGS;
 
 const npmExternal = [
   /^lit($|\/)/,

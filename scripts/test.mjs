@@ -65,18 +65,7 @@ const steps = {
   manifest: () => check('custom-elements.json is current', 'node', ['scripts/check-manifest.mjs']),
   docs: () =>
     check('docs/elements.md and docs/theming.md are current', 'node', ['scripts/elements-doc.mjs', '--check']),
-  node: async () => {
-    console.log('\n── Node tests');
-    const { code, output } = await run('node', ['scripts/node-tests.mjs']);
-    const pass = Number(/ℹ pass (\d+)/.exec(output)?.[1] ?? 0);
-    const fail = Number(/ℹ fail (\d+)/.exec(output)?.[1] ?? 0);
-    totals.passed += pass;
-    totals.failed += fail;
-    if (code !== 0 && fail === 0) {
-      totals.failed++;
-      failures.push('Node tests (runner failed)');
-    } else if (fail) failures.push(`Node tests (${fail} failed)`);
-  },
+  node: () => nodeTests('Node tests', ['scripts/node-tests.mjs']),
   build: () => check('build (npm modules, CDN bundles)', 'npm', ['run', '-s', 'build']),
   browser: async () => {
     console.log('\n── Browser tests (Chromium)');

@@ -1,0 +1,14 @@
+/** Every element's tag, in registration order (the provider first). Fixed by DESIGN.md. */
+export const ELEMENT_TAGS = [
+  'realtime-provider',
+  'notification-bell',
+  'admin-notification-center',
+  'connection-status',
+  'system-status',
+  'live-activity',
+  'realtime-metrics',
+  'critical-alerts',
+  'realtime-dashboard',
+] as const;
+
+export type ElementTag = (typeof ELEMENT_TAGS)[number];
