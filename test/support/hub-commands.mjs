@@ -5,11 +5,12 @@ export function hubCommandsPlugin() {
   let handlers;
   return {
     name: 'admin-realtime-commands',
-    async executeCommand({ command, payload }) {
+    async executeCommand({ command, payload, session }) {
       handlers ??= (await import('./commands.ts')).commands;
       const handler = handlers[command];
       if (!handler) return undefined;
-      return (await handler(payload ?? {})) ?? null;
+      // The session lets a command reach the test's page (e.g. through CDP for heap counters).
+      return (await handler(payload ?? {}, { session })) ?? null;
     },
     async serverStop() {
       if (handlers?.['stop-all']) await handlers['stop-all']({});
