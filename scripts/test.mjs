@@ -62,7 +62,7 @@ const steps = {
   typecheck: () => check('type check', 'npx', ['tsc', '-p', '.']),
   'typecheck-demos': () => check('type check (demo/react)', 'npx', ['tsc', '-p', 'demo/react']),
   lint: () => check('lint (biome)', 'npx', ['biome', 'ci', '.']),
-  manifest: () => check('custom-elements.json is current', 'node', ['scripts/check-manifest.mjs']),
+  manifest: () => check('custom-elements.json is current', 'node', ['scripts/manifest.mjs', '--check']),
   docs: () =>
     check('docs/elements.md and docs/theming.md are current', 'node', ['scripts/elements-doc.mjs', '--check']),
   node: () => nodeTests('Node tests', ['scripts/node-tests.mjs']),
