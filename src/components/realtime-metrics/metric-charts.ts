@@ -51,9 +51,8 @@ export class MetricChartsController implements ReactiveController {
   private readonly charts = new Map<string, uPlot>();
   private builtKey: string | undefined;
   private applied: MetricSeries | undefined;
-  private colors = FALLBACK_COLORS;
-  private axisColor = '#57606a';
-  private gridColor = '#d0d7de';
+  /** Read by the charts' stroke callbacks; updated in place when the colour scheme changes. */
+  private readonly theme: ChartTheme = { colors: FALLBACK_COLORS, axis: '#57606a', grid: '#d0d7de' };
   private readonly scheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
   /** True when uPlot could not be loaded (the host shows a message instead of charts). */
   failed = false;
@@ -146,7 +145,7 @@ export class MetricChartsController implements ReactiveController {
       names.forEach((name, index) => {
         const plot = this.source.plot(name);
         if (!plot) return;
-        this.charts.set(name, this.create(this.lib!.UPlot, name, index, plot, metrics));
+        this.charts.set(name, createChart(this.lib!.UPlot, this.theme, name, index, plot, metrics));
         this.ro?.observe(plot);
       });
       this.builtKey = key;
@@ -156,29 +155,6 @@ export class MetricChartsController implements ReactiveController {
     if (metrics === this.applied) return;
     this.applied = metrics;
     for (const [name, chart] of this.charts) chart.setData(dataOf(metrics, name));
-  }
-
-  private create(UPlot: typeof uPlot, name: string, index: number, plot: HTMLElement, metrics?: MetricSeries): uPlot {
-    const color = (): string => this.colors[index % this.colors.length] ?? FALLBACK_COLORS[0]!;
-    const axis = {
-      stroke: () => this.axisColor,
-      grid: { stroke: () => this.gridColor, width: 1 },
-      ticks: { stroke: () => this.gridColor, width: 1 },
-    };
-    const opts: uPlot.Options = {
-      width: Math.max(plot.clientWidth, 100),
-      height: Math.max(plot.clientHeight, 60),
-      legend: { show: false },
-      cursor: { show: false },
-      select: { show: false, left: 0, top: 0, width: 0, height: 0 },
-      scales: { x: { time: true } },
-      series: [{}, { label: metricLabel(name), stroke: color, width: 2, spanGaps: true, points: { show: false } }],
-      axes: [
-        { ...axis, values: (_u, splits, _i, _space, incr) => splits.map((s) => formatTime(s, incr)) },
-        { ...axis, size: 56, values: (_u, splits) => splits.map((v) => formatMetric(name, v)) },
-      ],
-    };
-    return new UPlot(opts, dataOf(metrics, name), plot);
   }
 
   private onResize(entries: ResizeObserverEntry[]): void {
@@ -203,9 +179,9 @@ export class MetricChartsController implements ReactiveController {
   private readTheme(): void {
     const style = getComputedStyle(this.host);
     const read = (prop: string, fallback: string): string => style.getPropertyValue(prop).trim() || fallback;
-    this.colors = FALLBACK_COLORS.map((fallback, i) => read(`--_chart-${i + 1}`, fallback));
-    this.axisColor = read('--_muted', this.axisColor);
-    this.gridColor = read('--_border', this.gridColor);
+    this.theme.colors = FALLBACK_COLORS.map((fallback, i) => read(`--_chart-${i + 1}`, fallback));
+    this.theme.axis = read('--_muted', this.theme.axis);
+    this.theme.grid = read('--_border', this.theme.grid);
   }
 
   private destroyCharts(): void {
@@ -215,6 +191,52 @@ export class MetricChartsController implements ReactiveController {
     this.builtKey = undefined;
     this.applied = undefined;
   }
+}
+
+/** The colours the charts draw with, resolved from the host's custom properties. */
+interface ChartTheme {
+  colors: readonly string[];
+  axis: string;
+  grid: string;
+}
+
+/**
+ * One uPlot chart for metric `name`. A module function, not a method, so that no callback handed
+ * to uPlot can reach the controller or its host: they close over `theme`, `name` and `index` only.
+ * uPlot builds each instance on a `{ mode }` object literal and defines its `rect` getter with
+ * Object.defineProperty; V8 keeps that getter (and so the constructor scope it closes over, with
+ * these options) in a descriptor array shared by every object of that shape, for the life of the
+ * page, after destroy(). A callback that captured `this` kept the first chart's element, its
+ * provider, client and store (and the page around them) reachable after removal.
+ */
+function createChart(
+  UPlot: typeof uPlot,
+  theme: ChartTheme,
+  name: string,
+  index: number,
+  plot: HTMLElement,
+  metrics?: MetricSeries,
+): uPlot {
+  const color = (): string => theme.colors[index % theme.colors.length] ?? FALLBACK_COLORS[0]!;
+  const axis = {
+    stroke: () => theme.axis,
+    grid: { stroke: () => theme.grid, width: 1 },
+    ticks: { stroke: () => theme.grid, width: 1 },
+  };
+  const opts: uPlot.Options = {
+    width: Math.max(plot.clientWidth, 100),
+    height: Math.max(plot.clientHeight, 60),
+    legend: { show: false },
+    cursor: { show: false },
+    select: { show: false, left: 0, top: 0, width: 0, height: 0 },
+    scales: { x: { time: true } },
+    series: [{}, { label: metricLabel(name), stroke: color, width: 2, spanGaps: true, points: { show: false } }],
+    axes: [
+      { ...axis, values: (_u, splits, _i, _space, incr) => splits.map((s) => formatTime(s, incr)) },
+      { ...axis, size: 56, values: (_u, splits) => splits.map((v) => formatMetric(name, v)) },
+    ],
+  };
+  return new UPlot(opts, dataOf(metrics, name), plot);
 }
 
 /** uPlot's column data for one metric; the store hands out fresh arrays it never mutates. */
