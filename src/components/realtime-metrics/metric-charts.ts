@@ -7,7 +7,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type uPlot from 'uplot';
 import type { MetricSeries } from '../../core/types.js';
-import { getLocale } from '../shared/localize.js';
+import { formatDate } from '../shared/localize.js';
 import { formatMetric, metricLabel } from './metric-values.js';
 
 interface UplotModule {
@@ -246,9 +246,10 @@ function dataOf(metrics: MetricSeries | undefined, name: string): uPlot.AlignedD
   return [t, column];
 }
 
+const WITH_SECONDS: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', second: '2-digit' };
+const MINUTES: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
+
 /** An x-axis tick in the page's locale: seconds shown when ticks are less than a minute apart. */
 function formatTime(epochSeconds: number, incr: number): string {
-  const options: Intl.DateTimeFormatOptions =
-    incr < 60 ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
-  return new Intl.DateTimeFormat(getLocale(), options).format(epochSeconds * 1000);
+  return formatDate(epochSeconds * 1000, incr < 60 ? WITH_SECONDS : MINUTES);
 }

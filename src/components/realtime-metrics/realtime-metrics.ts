@@ -5,7 +5,7 @@ import type uPlot from 'uplot';
 import type { AgentSummary } from '../../core/protocol.js';
 import type { MetricSeries, RealtimeStore } from '../../core/types.js';
 import { RealtimeController } from '../shared/lit.js';
-import { formatNumber, getLocale, LocaleController, msg } from '../shared/localize.js';
+import { formatDate, formatNumber, LocaleController, msg } from '../shared/localize.js';
 import { MetricChartsController } from './metric-charts.js';
 import {
   DEFAULT_CHARTS,
@@ -216,9 +216,11 @@ export class RealtimeMetrics extends LitElement {
   }
 }
 
+const SHORT_TIME: Intl.DateTimeFormatOptions = { timeStyle: 'short' };
+
 /** The start of a table row's minute, as a short time in the current locale. */
 function formatMinute(epochSeconds: number): string {
-  return new Intl.DateTimeFormat(getLocale(), { timeStyle: 'short' }).format(epochSeconds * 1000);
+  return formatDate(epochSeconds * 1000, SHORT_TIME);
 }
 
 declare global {

@@ -61,6 +61,27 @@ export function getLocale(): string {
 
 const pluralRules = new Map<string, Intl.PluralRules>();
 
+/**
+ * Building an Intl formatter costs far more than using one (it dominated render profiles when
+ * every list row made its own), so formatters are kept per locale and options. Bounded: a few
+ * option sets per locale in use.
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>(
+  kind: string,
+  options: object | undefined,
+  make: (locale: string) => T,
+): T {
+  const locale = getLocale();
+  const key = `${kind}|${locale}|${options ? JSON.stringify(options) : ''}`;
+  let formatter = formatters.get(key) as T | undefined;
+  if (!formatter) {
+    formatter = make(locale);
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** The message for `key` in the current locale, with `{placeholders}` filled in. */
 export function msg(key: MessageKey, params?: Record<string, string | number>): string {
   const locale = getLocale();
@@ -83,7 +104,7 @@ export function msg(key: MessageKey, params?: Record<string, string | number>): 
 
 /** A number in the current locale. */
 export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
-  return new Intl.NumberFormat(getLocale(), options).format(value);
+  return cached('number', options, (locale) => new Intl.NumberFormat(locale, options)).format(value);
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -100,7 +121,7 @@ export function formatRelative(time: string | number, now = Date.now()): string 
   const at = typeof time === 'number' ? time : Date.parse(time);
   const diff = at - now;
   if (Math.abs(diff) < 45_000) return msg('time.justNow');
-  const rtf = new Intl.RelativeTimeFormat(getLocale(), { numeric: 'auto' });
+  const rtf = cached('relative', undefined, (locale) => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
   for (const [unit, ms] of UNITS) {
     if (Math.abs(diff) >= ms || unit === 'minute') return rtf.format(Math.round(diff / ms), unit);
   }
@@ -109,7 +130,15 @@ export function formatRelative(time: string | number, now = Date.now()): string 
 
 /** A full date and time, for `title`/`datetime` attributes and screen readers. */
 export function formatDateTime(time: string | number): string {
-  return new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(time));
+  return formatDate(time, FULL_DATE_TIME);
+}
+
+const FULL_DATE_TIME: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'medium' };
+
+/** A date or time in the current locale with the given options (formatter cached). */
+export function formatDate(time: string | number | Date, options: Intl.DateTimeFormatOptions): string {
+  const value = time instanceof Date ? time : new Date(time);
+  return cached('date', options, (locale) => new Intl.DateTimeFormat(locale, options)).format(value);
 }
 
 /** Re-renders its host when the locale changes. */
