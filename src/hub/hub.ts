@@ -185,11 +185,12 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
 
   const publish = createPublisher(backend, mask, now);
 
-  // Fan-out: one JSON string per entry, built only when a first session takes it.
+  // Fan-out: one UTF-8 frame payload per entry, serialised and encoded only when a first session
+  // takes it; every socket then sends the same bytes (no per-socket JSON or UTF-8 encoding).
   const fanOut = (entry: StreamEntry) => {
-    let frame: string | undefined;
+    let frame: Buffer | undefined;
     const serialised = () => {
-      frame ??= encode({ type: 'event', event: entry.event });
+      frame ??= Buffer.from(encode({ type: 'event', event: entry.event }), 'utf8');
       return frame;
     };
     for (const session of live) {

@@ -118,21 +118,22 @@ export class Session {
   }
 
   /**
-   * Sends one pre-serialised frame, or closes the session as a slow consumer when its outbound
-   * buffer is already over the bound (so memory per socket stays under the bound plus one frame).
+   * Sends one pre-serialised text frame (a string, or its UTF-8 bytes when shared by many
+   * sockets), or closes the session as a slow consumer when its outbound buffer is already over
+   * the bound (so memory per socket stays under the bound plus one frame).
    */
-  sendFrame(frame: string): boolean {
+  sendFrame(frame: string | Buffer): boolean {
     if (this.closing) return false;
     if (this.ws.bufferedAmount > this.ctx.maxBufferedBytes) {
       this.close(CloseCode.SlowConsumer, closeReason('slow-consumer', 5));
       return false;
     }
-    this.ws.send(frame);
+    this.ws.send(frame, { binary: false });
     return true;
   }
 
-  /** Offers a fanned-out entry (already serialised once for everyone) to this session. */
-  deliver(entry: StreamEntry, frame: () => string): void {
+  /** Offers a fanned-out entry (already serialised and encoded once for everyone) to this session. */
+  deliver(entry: StreamEntry, frame: () => string | Buffer): void {
     if (!this.user || this.closing || entry.event.seq <= this.lastSeq) return;
     this.lastSeq = entry.event.seq;
     if (canSee(this.viewer, this.categories, entry)) this.sendFrame(frame());

@@ -1,0 +1,230 @@
+/**
+ * Bundle size: every figure is one Vite (rolldown) production build, minified, target es2022,
+ * everything bundled (nothing external), measured raw, gzip (level 9) and brotli (quality 11) with
+ * node:zlib. Only the static graph of the entry counts; dynamically imported chunks (uPlot and its
+ * stylesheet) are reported on their own.
+ *
+ * An element's own cost is a difference of two builds with the same bundler settings:
+ *   base    = core (with partysocket) + Lit + the shared element infrastructure, all re-exported
+ *             so nothing of it can be tree-shaken away;
+ *   element = base + that element's registration module.
+ * cost = size(element) − size(base), compressed sizes included, so the figure is what adding the
+ * element to a page that already has core and Lit costs.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { build } from 'vite';
+import { PEERS_DIR, peerVersion } from './peers.mjs';
+
+export const ELEMENTS = [
+  'realtime-provider',
+  'notification-bell',
+  'admin-notification-center',
+  'connection-status',
+  'system-status',
+  'live-activity',
+  'realtime-metrics',
+  'critical-alerts',
+  'realtime-dashboard',
+];
+
+const KB = 1024;
+const sizes = (code) => {
+  const buf = Buffer.from(code);
+  return {
+    min: buf.length,
+    gzip: gzipSync(buf, { level: 9 }).length,
+    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+};
+const add = (a, b) => ({ min: a.min + b.min, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
+const sub = (a, b) => ({ min: a.min - b.min, gzip: a.gzip - b.gzip, brotli: a.brotli - b.brotli });
+
+/**
+ * The package's `sideEffects` lists the built registration modules (dist/components/<tag>/index.js)
+ * but not their sources, so a build from src would drop every `define()`. Their sources are the
+ * same modules, so they keep their side effect here too.
+ */
+const registrationSideEffects = {
+  name: 'bench-registration-side-effects',
+  transform(code, id) {
+    if (/[\\/]src[\\/]components[\\/][^\\/]+[\\/]index\.ts$/.test(id)) return { code, moduleSideEffects: true };
+    return null;
+  },
+};
+
+/** Builds one entry; returns { static: sizes of the entry's static graph, dynamic: [{ name, sizes }] }. */
+async function measure(root, entry) {
+  const result = await build({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    mode: 'production',
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    plugins: [registrationSideEffects],
+    build: {
+      write: false,
+      target: 'es2022',
+      minify: true,
+      sourcemap: false,
+      emptyOutDir: false,
+      modulePreload: false,
+      copyPublicDir: false,
+      // Not lib mode: Vite's ES lib mode leaves whitespace unminified, which is not what a page should load.
+      rollupOptions: {
+        input: entry,
+        preserveEntrySignatures: 'exports-only',
+        output: { format: 'es', entryFileNames: 'entry.js', chunkFileNames: '[name]-[hash].js' },
+      },
+    },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
+  const chunks = new Map(outputs.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c]));
+  const entryChunk = [...chunks.values()].find((c) => c.isEntry);
+  const seen = new Set();
+  const walk = (name) => {
+    if (seen.has(name) || !chunks.has(name)) return;
+    seen.add(name);
+    for (const dep of chunks.get(name).imports) walk(dep);
+  };
+  walk(entryChunk.fileName);
+  let total = { min: 0, gzip: 0, brotli: 0 };
+  for (const name of seen) total = add(total, sizes(chunks.get(name).code));
+  const dynamic = [...chunks.values()]
+    .filter((c) => !seen.has(c.fileName))
+    .map((c) => ({ name: c.name, ...sizes(c.code) }));
+  // Vite may emit CSS assets for peers that import stylesheets; they are part of what a page loads.
+  for (const asset of outputs.filter((o) => o.type === 'asset' && o.fileName.endsWith('.css'))) {
+    total = add(total, sizes(typeof asset.source === 'string' ? asset.source : Buffer.from(asset.source)));
+  }
+  return { static: total, dynamic };
+}
+
+const PEER_ENTRIES = {
+  '@trycourier/courier-ui-inbox': "export * from '@trycourier/courier-ui-inbox';",
+  '@novu/js (ui)': "export * from '@novu/js/ui';",
+  centrifuge: "export * from 'centrifuge';",
+  'socket.io-client': "export * from 'socket.io-client';",
+};
+const PEER_PACKAGE = {
+  '@trycourier/courier-ui-inbox': '@trycourier/courier-ui-inbox',
+  '@novu/js (ui)': '@novu/js',
+  centrifuge: 'centrifuge',
+  'socket.io-client': 'socket.io-client',
+};
+
+/** Runs the bundle benchmark; `peerFailures` are install failures from ensurePeers(). */
+export async function runBundle({ root, log = console.log, peerFailures = {} }) {
+  const tmp = join(root, 'bench', '.tmp', 'entries');
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const src = (p) => relative(tmp, join(root, 'src', p)).replaceAll('\\', '/');
+  const entry = (name, text) => {
+    const file = join(tmp, `${name}.ts`);
+    writeFileSync(file, text);
+    return file;
+  };
+  const baseText = [
+    `export * from '${src('core/index.ts')}';`,
+    `export * from '${src('components/shared/lit.ts')}';`,
+    `export * from '${src('components/shared/define.ts')}';`,
+    `export * from '${src('components/shared/localize.ts')}';`,
+    `export * from '${src('components/shared/events.ts')}';`,
+    `export * from '${src('components/shared/clock.ts')}';`,
+    `export * from '${src('components/shared/context.ts')}';`,
+    `export * from '${src('components/shared/tokens.styles.ts')}';`,
+    "export * from 'lit';",
+    "export * from 'lit/decorators.js';",
+    "export * from '@lit/context';",
+  ].join('\n');
+
+  const rows = [];
+  log('bundle: CDN bundle (src/cdn.ts) …');
+  const cdn = await measure(root, join(root, 'src', 'cdn.ts'));
+  const uplot = cdn.dynamic.reduce((s, d) => add(s, d), { min: 0, gzip: 0, brotli: 0 });
+  rows.push({
+    id: 'cdn',
+    label: 'CDN bundle, every element + core + Lit + partysocket (without uPlot)',
+    ...cdn.static,
+    budget: { gzip: 30 * KB },
+  });
+  rows.push({ id: 'uplot', label: `uPlot chunk (lazy; ${cdn.dynamic.map((d) => d.name).join(' + ')})`, ...uplot });
+
+  log('bundle: core alone …');
+  const core = await measure(root, entry('core', `export * from '${src('core/index.ts')}';`));
+  rows.push({ id: 'core', label: 'core alone (createRealtimeClient, store, protocol, partysocket)', ...core.static });
+
+  log('bundle: base (core + Lit + shared element code) …');
+  const base = await measure(root, entry('base', baseText));
+  rows.push({ id: 'base', label: 'base: core + Lit + shared element code (all exported)', ...base.static });
+
+  const pageText = ['realtime-provider', 'notification-bell', 'admin-notification-center']
+    .map((tag) => `import '${src(`components/${tag}/index.ts`)}';`)
+    .join('\n');
+  log('bundle: bell + center page …');
+  const page = await measure(root, entry('bell-center', pageText));
+  rows.push({
+    id: 'bell-center',
+    label: 'page with bell + notification center (+ provider, core, Lit)',
+    ...page.static,
+    budget: { gzip: 20 * KB },
+  });
+
+  for (const tag of ELEMENTS) {
+    log(`bundle: element ${tag} …`);
+    const one = await measure(root, entry(tag, `${baseText}\nimport '${src(`components/${tag}/index.ts`)}';`));
+    rows.push({ id: `element:${tag}`, label: `<${tag}> own cost`, ...sub(one.static, base.static) });
+  }
+
+  const peers = [];
+  for (const [label, text] of Object.entries(PEER_ENTRIES)) {
+    const pkg = PEER_PACKAGE[label];
+    if (peerFailures[pkg]) {
+      peers.push({ id: `peer:${label}`, label, error: peerFailures[pkg] });
+      continue;
+    }
+    log(`bundle: peer ${label} …`);
+    const dir = join(PEERS_DIR, 'entries');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${label.replace(/[^a-z0-9]+/gi, '_')}.js`);
+    writeFileSync(file, text);
+    try {
+      const m = await measure(PEERS_DIR, file);
+      const lazy = m.dynamic.reduce((s, d) => add(s, d), { min: 0, gzip: 0, brotli: 0 });
+      peers.push({ id: `peer:${label}`, label: `${label} ${peerVersion(pkg) ?? ''}`.trim(), ...m.static, lazy });
+    } catch (err) {
+      peers.push({
+        id: `peer:${label}`,
+        label,
+        error: `build failed: ${String(err.message ?? err)
+          .split('\n')[0]
+          .slice(0, 200)}`,
+      });
+    }
+  }
+
+  const checks = [
+    {
+      name: 'all elements + core + Lit + partysocket ≤ 30 KB gzip',
+      value: cdn.static.gzip,
+      budget: 30 * KB,
+      unit: 'B',
+      holds: cdn.static.gzip <= 30 * KB,
+    },
+    {
+      name: 'page with only bell + notification center ≤ 20 KB gzip',
+      value: page.static.gzip,
+      budget: 20 * KB,
+      unit: 'B',
+      holds: page.static.gzip <= 20 * KB,
+    },
+  ];
+  return {
+    rows,
+    peers,
+    checks,
+    method:
+      "element cost = build(base + element) − build(base), base = core + Lit + shared element code with everything re-exported; same Vite/rolldown settings for every build and peer (minify, es2022, all dependencies bundled); only the entry's static graph counts, lazy chunks separately.",
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * The fan-out load generator, a process of its own (forked by bench/run.mjs): opens N clients to
+ * one server (hub: authenticated with a JWT each; ws; Socket.IO, Engine.IO over a websocket) and
+ * records publish-to-receive latency of every delivered event. Only the `"t":` stamp is read from
+ * each frame (the same cheap scan for every server), so the generator spends as little as it can.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { SignJWT } from 'jose';
+
+const [mode, portText, countText, secret] = process.argv.slice(2);
+const port = Number(portText);
+const count = Number(countText);
+const clock = () => performance.timeOrigin + performance.now();
+const send = (msg) => process.send?.(msg);
+
+const CAPACITY = 2_000_000;
+const latencies = new Float64Array(CAPACITY);
+let received = 0;
+let recording = false;
+const T = Buffer.from('"t":');
+
+const record = (t) => {
+  if (!recording || Number.isNaN(t)) return;
+  if (received < CAPACITY) latencies[received] = clock() - t;
+  received++;
+};
+
+const clients = [];
+let closedEarly = 0;
+
+/**
+ * A minimal WebSocket client on a raw TCP socket: the HTTP upgrade, masked text frames out, and
+ * for the frames in only a scan of the byte stream for `"t":` stamps (every event carries one),
+ * with no per-frame parsing, allocation or event. A library client (ws, socket.io-client) costs
+ * tens of microseconds per message, and 1,000 clients × 100 events/s would then measure the
+ * generator rather than the server. The servers are configured not to ping during the run.
+ */
+function rawSocket(path, { onOpen, onText }) {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, noDelay: true });
+    const key = randomBytes(16).toString('base64');
+    let upgraded = false;
+    let head = Buffer.alloc(0);
+    let carry = Buffer.alloc(0);
+    const api = {
+      socket,
+      live: false,
+      sendText(text) {
+        const payload = Buffer.from(text);
+        const mask = randomBytes(4);
+        const len = payload.length;
+        const header =
+          len < 126 ? Buffer.from([0x81, 0x80 | len]) : Buffer.from([0x81, 0x80 | 126, len >> 8, len & 255]);
+        for (let i = 0; i < len; i++) payload[i] ^= mask[i & 3];
+        socket.write(Buffer.concat([header, mask, payload]));
+      },
+      terminate() {
+        socket.destroy();
+      },
+    };
+    socket.on('connect', () => {
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
+    });
+    socket.on('data', (chunk) => {
+      if (!upgraded) {
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        if (!head.subarray(0, 12).toString().includes('101')) {
+          reject(new Error(`upgrade refused: ${head.subarray(0, 40).toString()}`));
+          socket.destroy();
+          return;
+        }
+        upgraded = true;
+        chunk = head.subarray(end + 4);
+        onOpen(api, resolve);
+        if (!chunk.length) return;
+      }
+      if (!api.live) {
+        onText(api, chunk, resolve);
+        return;
+      }
+      if (!recording) return;
+      // Stamps may straddle two chunks: scan the tail of the last chunk together with this one.
+      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      let at = buf.indexOf(T);
+      let last = -1;
+      while (at >= 0) {
+        let end = at + 4;
+        while (end < buf.length) {
+          const c = buf[end];
+          if ((c >= 48 && c <= 57) || c === 46 || c === 45 || c === 101 || c === 43) end++;
+          else break;
+        }
+        if (end === buf.length) break; // the number may go on in the next chunk
+        record(Number(buf.toString('latin1', at + 4, end)));
+        last = end;
+        at = buf.indexOf(T, end);
+      }
+      const keepFrom = at >= 0 ? at : Math.max(last, buf.length - 3);
+      carry = Buffer.from(buf.subarray(keepFrom));
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      if (api.live) closedEarly++;
+      else reject(new Error('closed before it was live'));
+    });
+  });
+}
+
+async function openHubClient(i) {
+  const signed = await new SignJWT({ role: 'admin' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(`bench-${i}`)
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(secret));
+  let seen = '';
+  return rawSocket('/v1/ws', {
+    onOpen: (api) => api.sendText(JSON.stringify({ type: 'auth', token: signed, protocol: 1 })),
+    onText: (api, chunk, resolve) => {
+      // Live once the snapshot is in (it follows the welcome); the tail of it is all that matters.
+      seen = (seen + chunk.toString('latin1')).slice(-200_000);
+      if (seen.includes('{"type":"snapshot"')) {
+        api.live = true;
+        seen = '';
+        resolve(api);
+      }
+    },
+  });
+}
+
+function openWsClient() {
+  return rawSocket('/', {
+    onOpen: (api, resolve) => {
+      api.live = true;
+      resolve(api);
+    },
+    onText: () => {},
+  });
+}
+
+/** Socket.IO: Engine.IO v4 over the websocket transport: open packet `0{…}`, namespace connect `40`. */
+function openSocketIoClient() {
+  let seen = '';
+  let asked = false;
+  return rawSocket('/socket.io/?EIO=4&transport=websocket', {
+    onOpen: () => {},
+    onText: (api, chunk, resolve) => {
+      seen += chunk.toString('latin1');
+      if (!asked && seen.includes('0{"sid"')) {
+        asked = true;
+        seen = '';
+        api.sendText('40');
+      } else if (asked && seen.includes('40{')) {
+        api.live = true;
+        resolve(api);
+      }
+    },
+  });
+}
+
+const open = mode === 'hub' ? openHubClient : mode === 'ws' ? openWsClient : openSocketIoClient;
+
+async function connectAll() {
+  const t0 = clock();
+  let next = 0;
+  let failed = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      try {
+        clients.push(await open(i));
+      } catch {
+        failed++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 50 }, worker));
+  return { connected: clients.length, failed, ms: clock() - t0 };
+}
+
+function percentile(sorted, p) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+process.on('message', async (msg) => {
+  if (msg.cmd === 'connect') send({ type: 'connected', ...(await connectAll()) });
+  else if (msg.cmd === 'begin') {
+    received = 0;
+    recording = true;
+    send({ type: 'begun' });
+  } else if (msg.cmd === 'received') send({ type: 'received', received });
+  else if (msg.cmd === 'end') {
+    recording = false;
+    const n = Math.min(received, CAPACITY);
+    const sorted = latencies.slice(0, n).sort();
+    send({
+      type: 'ended',
+      received,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      max: n ? sorted[n - 1] : NaN,
+      closedEarly,
+    });
+  } else if (msg.cmd === 'stop') {
+    for (const c of clients) c.terminate();
+    send({ type: 'stopped' });
+    setTimeout(() => process.exit(0), 100);
+  }
+});
+send({ type: 'ready' });

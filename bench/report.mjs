@@ -1,0 +1,291 @@
+/** Turns the run's results into the printed table, bench/report.md and bench/report.json. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The last rate of the fan-out steps: leaving the run after it is just the end. */
+const RATES_MAX = 150;
+const kb = (b) => (b === undefined || b === null ? '—' : (b / 1024).toFixed(1));
+const n = (x, d = 1) => (x === undefined || x === null || Number.isNaN(x) ? '—' : Number(x).toFixed(d));
+const mark = (holds, informational) => (informational ? 'ℹ️ reported' : holds ? '✅ holds' : '❌ fails');
+
+function table(head, rows) {
+  const out = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows) out.push(`| ${r.join(' | ')} |`);
+  return out.join('\n');
+}
+
+function fmtValue(c) {
+  if (typeof c.value !== 'number') return String(c.value);
+  if (c.unit === 'B') return `${kb(c.value)} KB`;
+  return `${c.value}${c.unit && c.unit !== '×' ? ` ${c.unit}` : c.unit}`;
+}
+function fmtBudget(c) {
+  if (typeof c.budget !== 'number') return String(c.budget);
+  if (c.unit === 'B') return `≤ ${kb(c.budget)} KB`;
+  return `${c.budget}${c.unit && c.unit !== '×' ? ` ${c.unit}` : c.unit}`;
+}
+
+export function writeReport(root, report, { partial = false } = {}) {
+  const s = report.sections;
+  const md = [];
+  md.push('# admin-realtime benchmarks');
+  md.push('');
+  md.push(
+    `Run ${report.startedAt} on ${report.machine.cpus} × ${report.machine.model}, Node ${report.machine.node}; load average ${report.machine.loadavgAtStart.join(' / ')} at start, ${report.machine.loadavgAtEnd?.join(' / ')} at end (a shared machine: absolute times are noisy, ratios against baselines of the same run are the figures to read). Whole run ${report.durationS} s. Regenerate with \`npm run bench\`.`,
+  );
+  md.push('');
+  md.push('## Budgets');
+  md.push('');
+  const checks = Object.entries(s).flatMap(([name, sec]) => [
+    ...(sec.error
+      ? [{ section: name, name: `${name} benchmark ran`, value: `error: ${sec.error}`, budget: 'runs', holds: false }]
+      : []),
+    ...(sec.checks ?? []).map((c) => ({ section: name, ...c })),
+  ]);
+  md.push(
+    table(
+      ['section', 'budget', 'measured', 'limit', 'verdict'],
+      checks.map((c) => [c.section, c.name, fmtValue(c), fmtBudget(c), mark(c.holds, c.informational)]),
+    ),
+  );
+  md.push('');
+
+  if (s.bundle && !s.bundle.error) {
+    md.push('## 1. Bundle size');
+    md.push('');
+    md.push(`Method: ${s.bundle.method}`);
+    md.push('');
+    md.push(
+      table(
+        ['what', 'min KB', 'gzip KB', 'brotli KB'],
+        s.bundle.rows.map((r) => [r.label, kb(r.min), kb(r.gzip), kb(r.brotli)]),
+      ),
+    );
+    md.push('');
+    md.push('Peers, same bundler and settings (`export *` of the package entry, every dependency bundled):');
+    md.push('');
+    md.push(
+      table(
+        ['peer', 'min KB', 'gzip KB', 'brotli KB', 'lazy chunks gzip KB'],
+        s.bundle.peers.map((p) =>
+          p.error
+            ? [p.label, p.error, '', '', '']
+            : [p.label, kb(p.min), kb(p.gzip), kb(p.brotli), p.lazy?.gzip ? kb(p.lazy.gzip) : '—'],
+        ),
+      ),
+    );
+    md.push('');
+    md.push(
+      'Note: `<notification-bell>` registers `<admin-notification-center>` (its index imports it), and `<realtime-dashboard>` registers every element it composes, so their own cost includes those.',
+    );
+    md.push('');
+  }
+
+  if (s.client && !s.client.error) {
+    const c = s.client;
+    md.push('## 2. Client ingestion and render (Chromium, every element connected to a real hub)');
+    md.push('');
+    md.push(
+      'Phases: A = 10,000 mixed events as fast as they come; B = 2,000 events/s for 10 s; C = 200,000 more as fast as the page takes them, bounded in time (the naive page runs A and B). Main thread = CDP TaskDuration; renders = Lit `update()` calls.',
+    );
+    md.push('');
+    const rows = [];
+    for (const [who, r] of [
+      ['elements', c.ours],
+      ['naive', c.naive],
+    ]) {
+      for (const p of r.rows)
+        rows.push([
+          who,
+          p.phase,
+          p.events,
+          n(p.wallMs / 1000),
+          n(p.mainThreadMsPer1000),
+          n(p.scriptMsPer1000),
+          n(p.layoutStyleMsPer1000),
+          n(p.rendersPer1000),
+          p.longTasks,
+          n(p.longestTaskMs, 0),
+          p.applied ? 'yes' : 'no',
+        ]);
+    }
+    md.push(
+      table(
+        [
+          'client',
+          'phase',
+          'events',
+          'wall s',
+          'main-thread ms / 1000 ev',
+          'script ms / 1000 ev',
+          'layout + style ms / 1000 ev',
+          'renders / 1000 ev',
+          'long tasks > 50 ms',
+          'longest ms',
+          'all applied',
+        ],
+        rows,
+      ),
+    );
+    md.push('');
+    const tags = [...new Set(c.ours.rows.flatMap((p) => Object.keys(p.renders)))].sort();
+    md.push(
+      table(
+        ['element', ...c.ours.rows.map((p) => `renders in ${p.phase} (${p.events} ev)`)],
+        tags.map((t) => [t, ...c.ours.rows.map((p) => p.renders[t] ?? 0)]),
+      ),
+    );
+    md.push('');
+    md.push(
+      `Heap (after GC): elements ${c.ours.heapAfter10kMB} MB after the first 10,000 → ${c.ours.heapAfterCMB} MB after phase C; naive ${c.naive.heapAfter10kMB} MB after its first 10,000. Renders per event, naive ÷ busiest element = ${c.renderRatio}×; naive ÷ all elements together = ${c.renderRatioAllElements}× (phases A and B).`,
+    );
+    md.push('');
+    if (c.ours.profile) {
+      md.push(
+        "Where the elements page's main thread goes (CDP sampling profile over 1,500 events before phase A, self time; names are from the minified CDN build):",
+      );
+      md.push('');
+      md.push(
+        table(
+          ['function', 'share'],
+          c.ours.profile.map((p) => [`\`${p.fn}\``, `${p.pct}%`]),
+        ),
+      );
+    }
+    md.push('');
+    for (const note of c.notes ?? []) md.push(`- ${note}`);
+    md.push('');
+  }
+
+  if (s.fanout && !s.fanout.error) {
+    const f = s.fanout;
+    md.push('## 3. Hub fan-out (1,000 clients on 127.0.0.1, load generator in its own process)');
+    md.push('');
+    const rows = [];
+    for (const [mode, r] of Object.entries(f.results)) {
+      for (const st of r.steps)
+        rows.push([
+          mode,
+          st.rate,
+          `${st.published}/${st.scheduled}`,
+          n(st.p50),
+          n(st.p99),
+          n(st.max),
+          st.deliveredPerSec,
+          `${n(st.delivery * 100)}%`,
+          n(st.cpuPct),
+          n(st.cpuUsPerDelivery),
+          n(st.rssMB),
+          st.sustained ? 'yes' : 'no',
+        ]);
+      if (r.stoppedAfter && r.stoppedAfter < RATES_MAX)
+        rows.push([
+          mode,
+          '—',
+          `left the run after ${r.stoppedAfter}/s (clearly behind)`,
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+        ]);
+      if (r.error) rows.push([mode, '—', `error: ${r.error}`, '', '', '', '', '', '', '', '', '']);
+    }
+    md.push(
+      table(
+        [
+          'server',
+          'events/s',
+          'published / scheduled',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'delivered msg/s',
+          'delivery',
+          'server CPU %',
+          'server CPU µs / delivery',
+          'server RSS MB',
+          'sustained',
+        ],
+        rows,
+      ),
+    );
+    md.push('');
+    md.push(
+      `Highest sustained rate (p99 < 50 ms and ≥ 99% delivered, every step up to it): ${Object.entries(f.results)
+        .map(([m, r]) => `${m} ${r.highestSustained}/s`)
+        .join(', ')}.`,
+    );
+    md.push('');
+    for (const note of f.notes ?? []) md.push(`- ${note}`);
+    md.push('');
+  }
+
+  if (s.storm && !s.storm.error) {
+    const st = s.storm;
+    md.push('## 4. Reconnect storm');
+    md.push('');
+    md.push(
+      table(
+        ['figure', 'value'],
+        [
+          ['clients (RealtimeConnection + ws)', st.clients],
+          ['hub down (close → started again on the same port and SQLite file)', `${st.downMs} ms`],
+          ['events appended while down / live after the restart', `${st.gapEvents} / 10`],
+          ['every client resumed, from the close', `${st.resumeMs ?? 'not all'} ms`],
+          ['… from the restart', `${st.resumeAfterReopenMs ?? 'not all'} ms`],
+          ['clients resumed / gaps / duplicates', `${st.resumed} / ${st.gaps} / ${st.duplicates}`],
+          ['connection attempts (all clients)', st.attempts],
+          ['peak attempts in any 1 s window', st.peakAttemptsPerSecond],
+          ['peak attempts in one 100 ms bucket', st.peakAttemptsPer100ms],
+          ['attempts spread over', `${st.attemptSpreadMs} ms`],
+        ],
+      ),
+    );
+    md.push('');
+  }
+  if (s.charts && !s.charts.error) {
+    const c = s.charts;
+    md.push('## 5. Charts');
+    md.push('');
+    md.push(
+      table(
+        ['update of 5 series × points', 'median ms', 'max ms'],
+        [
+          [
+            `setData in place (<realtime-metrics>, ${c.updates} updates, ${c.points} points)`,
+            n(c.inPlaceMedianMs, 2),
+            n(c.inPlaceMaxMs, 2),
+          ],
+          ['new uPlot per update (baseline, same data and sizes)', n(c.rebuiltMedianMs, 2), n(c.rebuiltMaxMs, 2)],
+        ],
+      ),
+    );
+    md.push('');
+    md.push(
+      `In place is ${c.speedup}× faster. Whole page main-thread time per one-second update (socket, store, KPI cards, 5 charts): ${c.pageMainThreadMsPerUpdate} ms.`,
+    );
+    md.push('');
+  }
+
+  const text = md.join('\n');
+  const dir = partial ? join(root, 'bench', 'out') : join(root, 'bench');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'report.md'), `${text}\n`);
+  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  return { table: text };
+}
+
+// `node bench/report.mjs [report.json]`: re-renders report.md from a report.json without running anything.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { readFileSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const file = process.argv[2] ?? join(root, 'bench', 'report.json');
+  const { table: text } = writeReport(root, JSON.parse(readFileSync(file, 'utf8')));
+  console.log(text);
+}
