@@ -116,6 +116,17 @@ interface StreamRow {
 }
 
 /** An audience with no userIds and no roles field is "every admin"; empty lists target nobody. */
+/**
+ * For a table keyed by seq with a `created` time: within its oldest `@batch` rows, the last seq
+ * (`last`) and the first one retention still keeps (`keep`), so pruning deletes a bounded prefix.
+ */
+function pruneEndSql(table: 'stream' | 'event_ids' | 'notifications'): string {
+  return `SELECT
+    (SELECT max(seq) FROM (SELECT seq FROM ${table} ORDER BY seq LIMIT @batch)) AS last,
+    (SELECT min(seq) FROM (SELECT seq, created FROM ${table} ORDER BY seq LIMIT @batch)
+       WHERE seq > @seqCut AND created >= @createdCut) AS keep`;
+}
+
 function normaliseAudience(audience: Audience | undefined): Audience | undefined {
   if (!audience) return undefined;
   if (audience.userIds === undefined && audience.roles === undefined) return undefined;
@@ -280,26 +291,11 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
     ),
 
     // Pruning: each finds the end of a bounded prefix to delete, then deletes it.
-    streamPruneEnd: db.prepare<PruneParams, PruneRow>(
-      `SELECT
-         (SELECT max(seq) FROM (SELECT seq FROM stream ORDER BY seq LIMIT @batch)) AS last,
-         (SELECT min(seq) FROM (SELECT seq, created FROM stream ORDER BY seq LIMIT @batch)
-            WHERE seq > @seqCut AND created >= @createdCut) AS keep`,
-    ),
+    streamPruneEnd: db.prepare<PruneParams, PruneRow>(pruneEndSql('stream')),
     deleteStreamThrough: db.prepare<[number]>('DELETE FROM stream WHERE seq <= ?'),
-    idsPruneEnd: db.prepare<PruneParams, PruneRow>(
-      `SELECT
-         (SELECT max(seq) FROM (SELECT seq FROM event_ids ORDER BY seq LIMIT @batch)) AS last,
-         (SELECT min(seq) FROM (SELECT seq, created FROM event_ids ORDER BY seq LIMIT @batch)
-            WHERE seq > @seqCut AND created >= @createdCut) AS keep`,
-    ),
+    idsPruneEnd: db.prepare<PruneParams, PruneRow>(pruneEndSql('event_ids')),
     deleteIdsThrough: db.prepare<[number]>('DELETE FROM event_ids WHERE seq <= ?'),
-    notificationsPruneEnd: db.prepare<PruneParams, PruneRow>(
-      `SELECT
-         (SELECT max(seq) FROM (SELECT seq FROM notifications ORDER BY seq LIMIT @batch)) AS last,
-         (SELECT min(seq) FROM (SELECT seq, created FROM notifications ORDER BY seq LIMIT @batch)
-            WHERE seq > @seqCut AND created >= @createdCut) AS keep`,
-    ),
+    notificationsPruneEnd: db.prepare<PruneParams, PruneRow>(pruneEndSql('notifications')),
     deleteNotificationsThrough: db.prepare<[number]>('DELETE FROM notifications WHERE seq <= ?'),
     deleteAudienceThrough: db.prepare<[number]>('DELETE FROM notification_audience WHERE seq <= ?'),
     deleteReadsThrough: db.prepare<[number]>('DELETE FROM notification_reads WHERE seq <= ?'),
