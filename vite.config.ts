@@ -7,6 +7,7 @@
  */
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
+import { minifyTemplates } from './scripts/minify-templates.mjs';
 import { ELEMENT_TAGS } from './src/components/tags.js';
 
 const elements = ELEMENT_TAGS;
@@ -36,6 +37,7 @@ export default defineConfig(({ mode }) => {
     };
     for (const tag of elements) entry[`components/${tag}/index`] = `src/components/${tag}/index.ts`;
     return {
+      plugins: [minifyTemplates()],
       build: {
         outDir: 'dist',
         emptyOutDir: false,
@@ -52,6 +54,7 @@ export default defineConfig(({ mode }) => {
   }
   const iife = mode === 'iife';
   return {
+    plugins: [minifyTemplates()],
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     build: {
       outDir: 'dist/cdn',

@@ -15,6 +15,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'vite';
+import { minifyTemplates } from '../scripts/minify-templates.mjs';
 import { PEERS_DIR, peerVersion } from './peers.mjs';
 
 export const ELEMENTS = [
@@ -62,7 +63,7 @@ async function measure(root, entry) {
     logLevel: 'silent',
     mode: 'production',
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    plugins: [registrationSideEffects],
+    plugins: [registrationSideEffects, minifyTemplates()],
     build: {
       write: false,
       target: 'es2022',

@@ -21,6 +21,6 @@ export { RealtimeDashboard } from './components/realtime-dashboard/realtime-dash
 export { RealtimeMetrics } from './components/realtime-metrics/realtime-metrics.js';
 export { RealtimeProvider } from './components/realtime-provider/realtime-provider.js';
 export { RealtimeController, realtimeContext, StoreResolver } from './components/shared/lit.js';
-export { addMessages, getLocale, setLocale } from './components/shared/localize.js';
+export { addMessages, getLocale, loadLocale, setLocale } from './components/shared/localize.js';
 export { SystemStatus } from './components/system-status/system-status.js';
 export * from './core/index.js';

@@ -403,7 +403,7 @@ describe('<admin-notification-center>', () => {
     } finally {
       style.remove();
     }
-    setLocale('de');
+    await setLocale('de');
     await el.updateComplete;
     expect(text(one(el, '#tab-unread'))).to.equal('Ungelesen (1)');
     expect(text(item(el, 'Rechnung offen').querySelector('[part~="category"]'))).to.equal('Abrechnung');

@@ -129,7 +129,7 @@ describe('<connection-status>', () => {
     await el.updateComplete;
     expect(label(el)).to.match(/^Reconnecting\. Attempt \d+$/);
     expect(countdownRunning(el)).to.equal(true);
-    setLocale('de');
+    await setLocale('de');
     await el.updateComplete;
     expect(label(el)).to.match(/^Verbinde erneut\. Versuch \d+$/);
     el.variant = 'full';

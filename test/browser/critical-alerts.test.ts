@@ -366,7 +366,7 @@ describe('<critical-alerts>', () => {
   });
 
   it('speaks German', async () => {
-    setLocale('de');
+    await setLocale('de');
     const { el } = await withProvider<CriticalAlerts>(
       hub,
       token,

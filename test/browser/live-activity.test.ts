@@ -272,7 +272,7 @@ describe('<live-activity>', () => {
   });
 
   it('speaks German', async () => {
-    setLocale('de');
+    await setLocale('de');
     const { el } = await withProvider<LiveActivity>(
       hub,
       token,

@@ -211,7 +211,7 @@ describe('<notification-bell>', () => {
     } finally {
       style.remove();
     }
-    setLocale('de');
+    await setLocale('de');
     await el.updateComplete;
     expect(label(el)).to.equal('Benachrichtigungen, 2 ungelesen');
     await expect(el).to.be.accessible();

@@ -273,7 +273,7 @@ describe('<realtime-dashboard>', () => {
   });
 
   it('speaks German', async () => {
-    setLocale('de');
+    await setLocale('de');
     const el = await liveDashboard();
     expect(text(button(el, 'connect-button'))).to.equal('Trennen');
     expect(text(button(el, 'refresh-button'))).to.equal('Aktualisieren');

@@ -247,7 +247,7 @@ describe('<realtime-metrics>', () => {
   });
 
   it('speaks German', async () => {
-    setLocale('de');
+    await setLocale('de');
     const { el, provider } = await withProvider<RealtimeMetrics>(
       hub,
       token,

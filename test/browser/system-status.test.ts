@@ -261,7 +261,7 @@ describe('<system-status>', () => {
   });
 
   it('speaks German', async () => {
-    setLocale('de');
+    await setLocale('de');
     const { el } = await withProvider<SystemStatus>(hub, token, html`<system-status></system-status>`, 'system-status');
     await waitUntil(() => shadow(el).querySelector("[data-component='api']"), 'components');
     expect(text(one(el, '[part~="overall"]'))).to.equal('Systemstatus: Ausgefallen');

@@ -119,7 +119,7 @@ export class RealtimeProvider extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('locale') && (this.locale || changed.get('locale'))) setLocale(this.locale || undefined);
+    if (changed.has('locale') && (this.locale || changed.get('locale'))) void setLocale(this.locale || undefined);
     const client = this.current;
     if (!client) {
       // The url arrived after insertion (a framework setting properties late).

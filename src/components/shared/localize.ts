@@ -1,14 +1,15 @@
 /**
  * The one localisation module: every string a person reads comes from here, every time and number
- * goes through `Intl`. English and German ship; add a locale with `addMessages('fr', {...})`
- * (missing keys fall back to English) and pick it with `setLocale('fr')` or
- * `<realtime-provider locale="fr">`. Without a choice the page's `<html lang>` decides.
+ * goes through `Intl`. English is built in; German ships as its own small module, loaded the first
+ * time German is asked for (until it arrives, text shows in English), so pages in English do not
+ * pay for it. Add a locale with `addMessages('fr', {...})` (missing keys fall back to English) and
+ * pick it with `setLocale('fr')` or `<realtime-provider locale="fr">`. Without a choice the page's
+ * `<html lang>` decides.
  *
  * A message may use `{name}` placeholders. When a `count` parameter is given, the key
  * `key.<plural category>` (`one`, `other`, …, by `Intl.PluralRules`) is tried first.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { de } from './locales/de.js';
 import { en } from './locales/en.js';
 
 export type Messages = Readonly<Record<string, string>>;
@@ -16,10 +17,13 @@ type Base<K> = K extends `${infer B}.${'zero' | 'one' | 'two' | 'few' | 'many' |
 /** A message key; plural keys are used by their base name with a `count` parameter. */
 export type MessageKey = Base<keyof typeof en>;
 
-const catalogs = new Map<string, Record<string, string>>([
-  ['en', { ...en }],
-  ['de', { ...(de as Record<string, string>) }],
-]);
+const catalogs = new Map<string, Record<string, string>>([['en', { ...en }]]);
+/** Catalogues that ship with the package but load on first use. */
+const shipped: Record<string, () => Promise<Messages>> = {
+  de: () => import('./locales/de.js').then((m) => m.de as Messages),
+};
+/** One load per shipped locale, settled or not; never retried, so a failed chunk cannot loop. */
+const loads = new Map<string, Promise<void>>();
 let explicit: string | undefined;
 
 /** Fired on `window` when the locale changes, so every element re-renders its text. */
@@ -32,24 +36,56 @@ export function addMessages(locale: string, messages: Messages): void {
   if (getLocale() === key) notify();
 }
 
-/** Chooses the locale for every element on the page (undefined: follow `<html lang>`). */
-export function setLocale(locale: string | undefined): void {
+/**
+ * Chooses the locale for every element on the page (undefined: follow `<html lang>`). The promise
+ * settles once a shipped catalogue for it (German) has loaded and the elements were told.
+ */
+export function setLocale(locale: string | undefined): Promise<void> {
   const next = locale?.toLowerCase() || undefined;
-  if (next === explicit) return;
-  explicit = next;
-  notify();
+  if (next !== explicit) {
+    explicit = next;
+    notify();
+  }
+  return loadLocale(getLocale());
+}
+
+/**
+ * Loads a shipped catalogue (German) if `locale` has one and it is not in yet; elements re-render
+ * when it lands. Resolves at once for English and for locales added with `addMessages`. Messages
+ * added before the load win over the shipped ones.
+ */
+export function loadLocale(locale: string = getLocale()): Promise<void> {
+  let load = loads.get(locale);
+  if (!load) {
+    const fetchCatalogue = shipped[locale];
+    load = fetchCatalogue
+      ? fetchCatalogue().then(
+          (messages) => {
+            catalogs.set(locale, { ...messages, ...catalogs.get(locale) });
+            notify();
+          },
+          (err: unknown) => console.warn(`admin-realtime: the "${locale}" messages did not load; showing English.`, err),
+        )
+      : Promise.resolve();
+    loads.set(locale, load);
+  }
+  return load;
 }
 
 function notify(): void {
   if (typeof window !== 'undefined') window.dispatchEvent(new Event(LOCALE_CHANGE));
 }
 
+function known(tag: string): boolean {
+  return catalogs.has(tag) || Object.hasOwn(shipped, tag);
+}
+
 function match(tag: string | undefined): string | undefined {
   if (!tag) return undefined;
   const lower = tag.toLowerCase();
-  if (catalogs.has(lower)) return lower;
+  if (known(lower)) return lower;
   const base = lower.split('-')[0] ?? '';
-  return catalogs.has(base) ? base : undefined;
+  return known(base) ? base : undefined;
 }
 
 /** The locale in use: the chosen one, else the document's, else English. */
@@ -85,6 +121,7 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.Relativ
 /** The message for `key` in the current locale, with `{placeholders}` filled in. */
 export function msg(key: MessageKey, params?: Record<string, string | number>): string {
   const locale = getLocale();
+  if (!loads.has(locale)) void loadLocale(locale);
   const catalog = catalogs.get(locale) ?? {};
   const fallback = catalogs.get('en') ?? {};
   let template: string | undefined;
@@ -141,13 +178,27 @@ export function formatDate(time: string | number | Date, options: Intl.DateTimeF
   return cached('date', options, (locale) => new Intl.DateTimeFormat(locale, options)).format(value);
 }
 
-/** Re-renders its host when the locale changes. */
+/**
+ * Pages that switch language by setting `<html lang>` (as single-page apps do) should not have to
+ * tell us too: one observer for the page, made when the first element connects.
+ */
+let watchingLang = false;
+function watchDocumentLang(): void {
+  if (watchingLang || typeof MutationObserver === 'undefined') return;
+  watchingLang = true;
+  new MutationObserver(() => {
+    if (explicit === undefined) notify();
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+}
+
+/** Re-renders its host when the locale changes (`setLocale`, a catalogue loading, `<html lang>`). */
 export class LocaleController implements ReactiveController {
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
   }
   private readonly onChange = (): void => this.host.requestUpdate();
   hostConnected(): void {
+    watchDocumentLang();
     window.addEventListener(LOCALE_CHANGE, this.onChange);
   }
   hostDisconnected(): void {
