@@ -64,7 +64,8 @@ export function loadLocale(locale: string = getLocale()): Promise<void> {
             catalogs.set(locale, { ...messages, ...catalogs.get(locale) });
             notify();
           },
-          (err: unknown) => console.warn(`admin-realtime: the "${locale}" messages did not load; showing English.`, err),
+          (err: unknown) =>
+            console.warn(`admin-realtime: the "${locale}" messages did not load; showing English.`, err),
         )
       : Promise.resolve();
     loads.set(locale, load);
