@@ -78,6 +78,10 @@ export function writeReport(root, report, { partial = false } = {}) {
     md.push(
       'Note: `<notification-bell>` registers `<admin-notification-center>` (its index imports it), and `<realtime-dashboard>` registers every element it composes, so their own cost includes those.',
     );
+    for (const note of s.bundle.notes ?? []) {
+      md.push('');
+      md.push(`Note: ${note}.`);
+    }
     md.push('');
   }
 
