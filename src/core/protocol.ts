@@ -377,7 +377,8 @@ export interface MetricHistory {
   series: Record<string, (number | null)[]>;
 }
 
-export interface SystemStatus {
+/** The latest system status: every component with its state, and when it was reported. */
+export interface SystemStatusSnapshot {
   components: Record<string, ComponentStatus>;
   at: string;
 }
@@ -397,7 +398,7 @@ export interface Snapshot {
   hasMore: boolean;
   unread: UnreadCounts;
   activity: ActivityEvent[];
-  status: SystemStatus | null;
+  status: SystemStatusSnapshot | null;
   agents: AgentSummary | null;
   metrics: MetricHistory;
 }

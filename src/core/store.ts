@@ -20,7 +20,7 @@ import type {
   NotificationFilter,
   SnapshotMessage,
   StreamEvent,
-  SystemStatus,
+  SystemStatusSnapshot,
   UnreadCounts,
 } from './protocol.js';
 import { Ring } from './ring.js';
@@ -76,7 +76,7 @@ export class RealtimeRequestError extends Error {
 const HISTORY_PAGE = 50;
 const MARK_READ_BATCH = 500;
 
-function healthOf(status: SystemStatus | null): OverallHealth {
+function healthOf(status: SystemStatusSnapshot | null): OverallHealth {
   const states = Object.values(status?.components ?? {}).map((c) => c.state);
   if (!states.length) return 'unknown';
   if (states.includes('down')) return 'down';

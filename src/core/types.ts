@@ -11,7 +11,7 @@ import type {
   NotificationFilter,
   Priority,
   SessionUser,
-  SystemStatus,
+  SystemStatusSnapshot,
   UnreadCounts,
 } from './protocol.js';
 
@@ -19,7 +19,8 @@ import type {
 // Connection
 // ---------------------------------------------------------------------------------------------
 
-export type ConnectionStatus =
+/** The `status` of a `ConnectionState`. */
+export type ConnectionStatusName =
   | 'idle'
   | 'connecting'
   | 'connected'
@@ -107,7 +108,7 @@ export interface RealtimeState {
   loading: boolean;
   /** Newest first, at most `maxActivity`. */
   activity: readonly ActivityEvent[];
-  status: SystemStatus | null;
+  status: SystemStatusSnapshot | null;
   health: OverallHealth;
   agents: AgentSummary | null;
   metrics: MetricSeries;

@@ -12,7 +12,7 @@ import type {
   MetricHistory,
   NotificationFilter,
   StreamEvent,
-  SystemStatus,
+  SystemStatusSnapshot,
   UnreadCounts,
 } from '../core/protocol.js';
 
@@ -99,7 +99,7 @@ export interface HubBackend {
   /** Hides (and marks read) every notification with seq <= throughSeq for this viewer. */
   clear(viewer: Viewer, throughSeq: number): void;
 
-  latestStatus(): SystemStatus | null;
+  latestStatus(): SystemStatusSnapshot | null;
   latestAgents(): AgentSummary | null;
   recentActivity(limit: number): ActivityEvent[];
   metricHistory(sinceEpochSeconds: number): MetricHistory;

@@ -21,7 +21,7 @@ import type {
   RealtimeNotification,
   StatusEvent,
   StreamEvent,
-  SystemStatus,
+  SystemStatusSnapshot,
   UnreadCounts,
 } from '../core/protocol.js';
 import type {
@@ -643,7 +643,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       write(() => clearTx.immediate(viewer, throughSeq));
     },
 
-    latestStatus(): SystemStatus | null {
+    latestStatus(): SystemStatusSnapshot | null {
       const row = q.latest.get('status');
       if (!row) return null;
       const event = JSON.parse(row.json) as StatusEvent;

@@ -2,7 +2,7 @@ import { html, LitElement, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { TokenProvider } from '../../core/connection.js';
-import type { ConnectionStatus, RealtimeStore } from '../../core/types.js';
+import type { ConnectionStatusName, RealtimeStore } from '../../core/types.js';
 import '../admin-notification-center/index.js';
 import '../connection-status/index.js';
 import '../critical-alerts/index.js';
@@ -21,7 +21,7 @@ import { findProvider } from './find-provider.js';
 import { styles } from './realtime-dashboard.styles.js';
 
 /** Connection states in which the toggle offers "Disconnect". */
-const OPEN: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'connected', 'reconnecting', 'offline']);
+const OPEN: ReadonlySet<ConnectionStatusName> = new Set(['connecting', 'connected', 'reconnecting', 'offline']);
 
 /**
  * The whole real-time admin view in one tag: connection state and controls in a header, the

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { ComponentStatus, SystemStatus as StatusSnapshot } from '../../core/protocol.js';
+import type { ComponentStatus, SystemStatusSnapshot as StatusSnapshot } from '../../core/protocol.js';
 import type { OverallHealth, RealtimeStore } from '../../core/types.js';
 import { ClockController } from '../shared/clock.js';
 import { RealtimeController } from '../shared/lit.js';

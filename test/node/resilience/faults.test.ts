@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { createRealtimeClient, type RealtimeClient } from '../../../src/core/client.js';
-import type { ConnectionStatus } from '../../../src/core/types.js';
+import type { ConnectionStatusName } from '../../../src/core/types.js';
 import { FaultProxy } from '../../support/fault-proxy.js';
 import {
   closeAllHubs,
@@ -33,7 +33,7 @@ interface Watched {
   name: string;
   user: string;
   client: RealtimeClient;
-  statuses: ConnectionStatus[];
+  statuses: ConnectionStatusName[];
   /** Every notification event delivered to the store: [seq, id]. */
   delivered: Array<[number, string]>;
   /** Every event seq delivered (all kinds), to prove strict order. */
@@ -175,9 +175,9 @@ async function stormUntil(pub: { one(): void }, condition: () => boolean, label:
   return sent;
 }
 
-const allIn = (watched: Watched[], status: ConnectionStatus) => () =>
+const allIn = (watched: Watched[], status: ConnectionStatusName) => () =>
   watched.every((w) => w.client.store.getState().connection.status === status);
-const allSaw = (watched: Watched[], status: ConnectionStatus) => () =>
+const allSaw = (watched: Watched[], status: ConnectionStatusName) => () =>
   watched.every((w) => w.statuses.includes(status));
 
 describe('faults through a TCP proxy, with a publish storm', () => {
