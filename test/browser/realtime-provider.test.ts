@@ -20,6 +20,14 @@ class UnreadProbe extends LitElement {
 }
 customElements.define('unread-probe', UnreadProbe);
 
+/** Three slices on one element: they must share one store lookup. */
+class SlicesProbe extends LitElement {
+  readonly unread = new RealtimeController(this, (s) => s.unread.total);
+  readonly status = new RealtimeController(this, (s) => s.connection.status);
+  readonly titles = new RealtimeController(this, (s) => s.notifications.map((n) => n.title).join('|'));
+}
+customElements.define('slices-probe', SlicesProbe);
+
 let counter = 0;
 const user = (): string => `provider-admin-${++counter}-${Date.now()}`;
 
@@ -61,6 +69,31 @@ describe('<realtime-provider>', () => {
     await waitUntil(() => probe.unread.value === 1, 'descendant sees the count');
     expect(provider.store).to.equal(store);
     await expect(provider).to.be.accessible();
+  });
+
+  it('gives an element with several controllers its store through one lookup, and every slice follows it', async () => {
+    const sub = user();
+    const token = await hubToken(sub);
+    const requests: EventTarget[] = [];
+    const count = (event: Event) => {
+      if ((event.composedPath()[0] as Element).localName === 'slices-probe') requests.push(event.target!);
+    };
+    document.addEventListener('context-request', count, true);
+    try {
+      const provider = await fixture<RealtimeProvider>(
+        html`<realtime-provider url=${hub.wsUrl} token=${token}><slices-probe></slices-probe></realtime-provider>`,
+      );
+      const probe = provider.querySelector<SlicesProbe>('slices-probe')!;
+      await waitUntil(() => probe.status.value === 'connected', 'connected', { timeout: 8000 });
+      expect(requests.length, 'context requests from the probe').to.equal(1);
+      for (const c of [probe.unread, probe.status, probe.titles]) expect(c.store).to.equal(provider.store);
+      await publish(hub, { kind: 'notification', title: 'Shared lookup', audience: { userIds: [sub] } });
+      await waitUntil(() => probe.unread.value === 1 && probe.titles.value === 'Shared lookup', 'both slices updated', {
+        timeout: 8000,
+      });
+    } finally {
+      document.removeEventListener('context-request', count, true);
+    }
   });
 
   it('re-authenticates in place when the token changes and follows category changes', async () => {

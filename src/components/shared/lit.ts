@@ -12,20 +12,38 @@ export { PROVIDER_READY, realtimeContext } from './context.js';
 /** An element that can be given a store directly and may name its provider by id. */
 export type StoreHost = ReactiveControllerHost & HTMLElement & { store?: RealtimeStore | undefined; provider?: string };
 
+/** One resolver per element, shared by all its controllers (see `StoreResolver.of`). */
+const resolvers = new WeakMap<StoreHost, StoreResolver>();
+
 /**
  * Finds the host's store, in the order DESIGN.md fixes: the host's `store` property; the nearest
  * ancestor provider (context); the provider named by the host's `provider` attribute; the only
- * provider in the document. Calls `onStore` whenever the resolved store changes.
+ * provider in the document. Calls its listeners whenever the resolved store changes.
  */
 export class StoreResolver implements ReactiveController {
   private contextStore: RealtimeStore | undefined;
   private current: RealtimeStore | undefined;
   private waiting = false;
+  private readonly listeners = new Set<(store: RealtimeStore | undefined) => void>();
+
+  /**
+   * The host's resolver, made on first use. An element reading several slices looks its store up
+   * once (one context request, one provider listener), however many controllers it has.
+   */
+  static of(host: StoreHost): StoreResolver {
+    let resolver = resolvers.get(host);
+    if (!resolver) {
+      resolver = new StoreResolver(host);
+      resolvers.set(host, resolver);
+    }
+    return resolver;
+  }
 
   constructor(
     private readonly host: StoreHost,
-    private readonly onStore: (store: RealtimeStore | undefined) => void,
+    onStore?: (store: RealtimeStore | undefined) => void,
   ) {
+    if (onStore) this.listeners.add(onStore);
     host.addController(this);
     new ContextConsumer(host, {
       context: realtimeContext,
@@ -40,6 +58,11 @@ export class StoreResolver implements ReactiveController {
   /** The store in use, if one was found. */
   get store(): RealtimeStore | undefined {
     return this.current;
+  }
+
+  /** Calls `onStore` whenever the resolved store changes (for the host's lifetime). */
+  listen(onStore: (store: RealtimeStore | undefined) => void): void {
+    this.listeners.add(onStore);
   }
 
   hostConnected(): void {
@@ -65,7 +88,7 @@ export class StoreResolver implements ReactiveController {
     else this.stopWaiting();
     if (store !== this.current) {
       this.current = store;
-      this.onStore(store);
+      for (const listener of this.listeners) listener(store);
     }
   }
 
@@ -111,7 +134,8 @@ export class RealtimeController<T> implements ReactiveController {
     private readonly selector: Selector<T>,
     private readonly equals?: (a: T, b: T) => boolean,
   ) {
-    this.resolver = new StoreResolver(host, () => this.bind());
+    this.resolver = StoreResolver.of(host);
+    this.resolver.listen(() => this.bind());
     host.addController(this);
   }
 
