@@ -1,12 +1,12 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
 import type { RealtimeStore } from '../../core/types.js';
 import { ClockController } from '../shared/clock.js';
 import { emit } from '../shared/events.js';
 import { RealtimeController } from '../shared/lit.js';
 import { formatDateTime, formatRelative, LocaleController, msg } from '../shared/localize.js';
+import { repeat } from '../shared/repeat.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { AlertSound } from './alert-sound.js';
 import { styles } from './critical-alerts.styles.js';

@@ -1,11 +1,11 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import type uPlot from 'uplot';
 import type { AgentSummary } from '../../core/protocol.js';
 import type { MetricSeries, RealtimeStore } from '../../core/types.js';
 import { RealtimeController } from '../shared/lit.js';
 import { formatDate, formatNumber, LocaleController, msg } from '../shared/localize.js';
+import { repeat } from '../shared/repeat.js';
 import { MetricChartsController } from './metric-charts.js';
 import {
   DEFAULT_CHARTS,
