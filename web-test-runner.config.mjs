@@ -4,6 +4,7 @@ import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { browserArgs, findBrowser, MISSING_BROWSER } from './scripts/find-browser.mjs';
 import { cssInlinePlugin } from './test/support/css-inline.mjs';
+import { forcedColorsPlugin } from './test/support/forced-colors.mjs';
 import { hubCommandsPlugin } from './test/support/hub-commands.mjs';
 
 const executablePath = findBrowser();
@@ -51,6 +52,7 @@ export default {
     esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
     cssInlinePlugin(),
     hubCommandsPlugin(),
+    forcedColorsPlugin(),
   ],
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countReporter()],
 };

@@ -254,6 +254,7 @@ describe('<system-status>', () => {
       await expect(el).to.be.accessible();
       await expect(compact).to.be.accessible();
       await emulateMedia({ forcedColors: 'active' });
+      expect(matchMedia('(forced-colors: active)').matches, 'forced colours emulated').to.equal(true);
       await expect(el).to.be.accessible();
     } finally {
       await emulateMedia({ colorScheme: 'light', forcedColors: 'none' });

@@ -131,7 +131,7 @@ export const styles = css`
   }
   @media (forced-colors: active) {
     .toast {
-      border-inline-start-color: Mark;
+      border-inline-start-color: CanvasText;
     }
     .icon {
       fill: CanvasText;

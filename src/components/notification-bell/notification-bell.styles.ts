@@ -77,6 +77,16 @@ export const styles = css`
   @media (forced-colors: active) {
     .badge {
       border: 1px solid CanvasText;
+      background: Canvas;
+      color: CanvasText;
+    }
+    :host([data-critical]) .badge {
+      background: Mark;
+      color: MarkText;
+    }
+    :host([data-critical]) .button {
+      color: CanvasText;
+      border-color: CanvasText;
     }
   }
 `;

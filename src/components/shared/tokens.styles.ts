@@ -88,7 +88,9 @@ export const tokens = css`
       --_focus: Highlight;
       --_ok: CanvasText;
       --_warn: CanvasText;
-      --_danger: Mark;
+      /* Mark is a highlight background (paired with MarkText); as text or a line on Canvas it is
+         near-invisible (1.07:1 in Chromium's palette). Danger reads as text, so it is CanvasText. */
+      --_danger: CanvasText;
       --_info: LinkText;
     }
   }
