@@ -1,20 +1,34 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { guard } from 'lit/directives/guard.js';
 import type { ListedNotification, Priority } from '../../core/protocol.js';
 import type { RealtimeError, RealtimeStore } from '../../core/types.js';
+import { ArrivalPacer } from '../shared/arrival-pacer.js';
 import { ClockController } from '../shared/clock.js';
 import { emit } from '../shared/events.js';
 import { RealtimeController } from '../shared/lit.js';
-import { LocaleController, msg } from '../shared/localize.js';
+import { localeRevision } from '../shared/locale-revision.js';
+import { formatRelative, LocaleController, msg } from '../shared/localize.js';
+import { repeat } from '../shared/repeat.js';
 import { priorityColors, tokens } from '../shared/tokens.styles.js';
 import { styles } from './admin-notification-center.styles.js';
 import { ArrivalAnnouncer } from './announcer.js';
 import { Arrivals } from './arrivals.js';
 import { renderFilters } from './center-filters.js';
-import { emptyText, renderBanner, sameView, selectView } from './center-states.js';
+import {
+  ARRIVALS_EVERY_MS,
+  arrivalsOnly,
+  type CenterView,
+  emptyText,
+  renderBanner,
+  sameView,
+  selectView,
+} from './center-states.js';
 import { ListKeyboard } from './list-keyboard.js';
 import { renderItem } from './notification-item.js';
+
+/** Scrolled further than this (px) from the top, the reader is reading down the list. */
+const SCROLLED_DOWN_PX = 4;
 
 /** A refused or failed action is already in the store's `lastError`, which the banner shows. */
 const surfaced = (): void => {};
@@ -90,6 +104,9 @@ export class AdminNotificationCenter extends LitElement {
   @query('.list') private listEl?: HTMLElement;
 
   private readonly data = new RealtimeController(this, selectView, sameView);
+  private readonly pacer = new ArrivalPacer<CenterView>(this, ARRIVALS_EVERY_MS, arrivalsOnly);
+  /** The store's view as this render shows it (arrivals paced). */
+  private view: CenterView | undefined;
   private readonly clock = new ClockController(this);
   private readonly arrivals = new Arrivals();
   private readonly announcer = new ArrivalAnnouncer(this, (count) => msg('center.arrived', { count }));
@@ -100,10 +117,26 @@ export class AdminNotificationCenter extends LitElement {
     markRead: (n) => this.markRead(n),
   });
   private lastList?: readonly ListedNotification[];
+  /** Whether the list was scrolled away from the top, as of the last scroll event. */
+  private scrolledDown = false;
 
   constructor() {
     super();
     new LocaleController(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // A scroller taken out of the document loses its position without a scroll event.
+    this.scrolledDown = false;
+  }
+
+  /** Also waits for arrivals held back for the list's turn, so the DOM shows the store after it. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    if (!this.pacer.holding) return done;
+    await this.pacer.caughtUp;
+    return super.getUpdateComplete();
   }
 
   /** Focuses the selected tab. */
@@ -112,7 +145,8 @@ export class AdminNotificationCenter extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const view = this.data.value;
+    const view = this.data.value && this.pacer.pass(this.data.value);
+    this.view = view;
     if (view && view.notifications !== this.lastList) {
       this.lastList = view.notifications;
       const fresh = this.arrivals.take(view.notifications, view.loading);
@@ -126,10 +160,11 @@ export class AdminNotificationCenter extends LitElement {
   }
 
   protected override render() {
-    const view = this.data.value;
+    const view = this.view;
     const unread = view?.unread.total ?? 0;
     const items = this.visible();
     const activeId = this.keyboard.activeId(items);
+    const now = this.clock.now;
     const heldCount = view ? this.arrivals.count(view.notifications.filter((n) => this.passesFilters(n))) : 0;
     return html`<section class="base" part="base" aria-labelledby=${this.heading ? 'heading' : nothing} aria-label=${this.heading ? nothing : msg('center.label')}>
       <div class="header" part="header">
@@ -159,13 +194,15 @@ export class AdminNotificationCenter extends LitElement {
               ${repeat(
                 items,
                 (n) => n.id,
-                (n, index) =>
-                  renderItem(n, {
-                    index,
+                (n) => {
+                  const o = {
                     active: n.id === activeId,
-                    now: this.clock.now,
+                    time: formatRelative(n.createdAt, now),
                     linkTarget: this.linkTarget,
-                  }),
+                  };
+                  // Rows are immutable per notification: only render one again when what it shows changed.
+                  return guard([n, o.active, o.time, o.linkTarget, localeRevision()], () => renderItem(n, o));
+                },
               )}
             </ul>`
             : html`<p class="empty" part="empty">${emptyText(view, this.tab, Boolean(this.category || this.priority))}</p>`
@@ -207,7 +244,7 @@ export class AdminNotificationCenter extends LitElement {
 
   /** Unread notifications the active filter covers, from the hub's counts where they say it. */
   private unreadInFilter(): number {
-    const view = this.data.value;
+    const view = this.view;
     if (!view) return 0;
     const { category, priority } = this;
     if (!category && !priority) return view.unread.total;
@@ -220,14 +257,18 @@ export class AdminNotificationCenter extends LitElement {
   }
 
   private visible(): ListedNotification[] {
-    return (this.data.value?.notifications ?? []).filter((n) => this.passesFilters(n) && !this.arrivals.isHeld(n.id));
+    return (this.view?.notifications ?? []).filter((n) => this.passesFilters(n) && !this.arrivals.isHeld(n.id));
   }
 
-  /** Reader scrolled down or working in the list: arrivals must not move what they are reading. */
+  /**
+   * Reader scrolled down or working in the list: arrivals must not move what they are reading.
+   * Runs while the page renders, so it reads no layout (scrollTop here forced a synchronous
+   * layout of every element rendered before this one): the scroll position comes from the last
+   * scroll event, and focus is not layout.
+   */
   private readerIsBusy(): boolean {
-    const scrolled = (this.scroller?.scrollTop ?? 0) > 4;
     const active = this.shadowRoot?.activeElement;
-    return scrolled || Boolean(active && this.listEl?.contains(active));
+    return this.scrolledDown || Boolean(active && this.listEl?.contains(active));
   }
 
   private readonly onTabKey = (event: KeyboardEvent): void => {
@@ -241,18 +282,20 @@ export class AdminNotificationCenter extends LitElement {
   };
 
   private readonly onScroll = (): void => {
-    if ((this.scroller?.scrollTop ?? 0) <= 4 && !this.readerIsBusy() && this.arrivals.count(this.lastList ?? []) > 0) {
+    this.scrolledDown = (this.scroller?.scrollTop ?? 0) > SCROLLED_DOWN_PX;
+    if (!this.readerIsBusy() && this.arrivals.count(this.lastList ?? []) > 0) {
       this.arrivals.release();
       this.requestUpdate();
     }
   };
 
   private readonly reveal = async (): Promise<void> => {
-    const first = this.data.value?.notifications.find((n) => this.arrivals.isHeld(n.id) && this.passesFilters(n));
+    const first = this.view?.notifications.find((n) => this.arrivals.isHeld(n.id) && this.passesFilters(n));
     this.arrivals.release();
     this.requestUpdate();
     await this.updateComplete;
     if (this.scroller) this.scroller.scrollTop = 0;
+    this.scrolledDown = false;
     if (first) this.keyboard.focusItem(first.id);
   };
 
@@ -283,7 +326,7 @@ export class AdminNotificationCenter extends LitElement {
   };
 
   private readonly dismissError = (): void => {
-    this.dismissedError = this.data.value?.lastError ?? undefined;
+    this.dismissedError = this.view?.lastError ?? undefined;
   };
 
   private readonly loadOlder = (): void => {

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
-import { formatDateTime, formatRelative, type MessageKey, msg } from '../shared/localize.js';
+import { formatDateTime, type MessageKey, msg } from '../shared/localize.js';
 
 const KNOWN_CATEGORIES = new Set(['system', 'security', 'billing', 'agents', 'users', 'calls']);
 
@@ -22,9 +22,9 @@ function categoryColour(category: string): string {
 }
 
 export interface ItemOptions {
-  index: number;
   active: boolean;
-  now: number;
+  /** The relative time shown ("just now"). */
+  time: string;
   linkTarget: string;
 }
 
@@ -34,7 +34,10 @@ export interface ItemOptions {
  */
 export function renderItem(n: ListedNotification, o: ItemOptions) {
   const tab = o.active ? 0 : -1;
-  const id = `n${o.index}`;
+  // Keyed to the notification, not its position: a position-based id changed on every row each
+  // time a notification arrived at the top, and each change is a DOM write. Ids never hold
+  // whitespace (the protocol allows printable ASCII only), so they are safe in IDREF lists.
+  const id = `n-${n.id}`;
   const safe = n.link !== undefined && isSafeLink(n.link);
   const state = n.read ? 'item-read' : 'item-unread';
   return html`<li
@@ -65,7 +68,7 @@ export function renderItem(n: ListedNotification, o: ItemOptions) {
         ${n.read ? nothing : html`<span class="visually-hidden">${msg('center.unreadMarker')}</span>`}
         <span class="category" part="category"><span class="dot" aria-hidden="true"></span>${categoryLabel(n.category)}</span>
         <span class="priority" part="priority">${priorityLabel(n.priority)}</span>
-        <time part="time" datetime=${n.createdAt} title=${formatDateTime(n.createdAt)}>${formatRelative(n.createdAt, o.now)}</time>
+        <time part="time" datetime=${n.createdAt} title=${formatDateTime(n.createdAt)}>${o.time}</time>
       </p>
     </div>
     ${

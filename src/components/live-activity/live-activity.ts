@@ -1,15 +1,24 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { guard } from 'lit/directives/guard.js';
 import { ACTIVITY_TYPES, type ActivityEvent } from '../../core/protocol.js';
 import type { RealtimeStore } from '../../core/types.js';
+import { ArrivalPacer } from '../shared/arrival-pacer.js';
 import { ClockController } from '../shared/clock.js';
 import { RealtimeController } from '../shared/lit.js';
+import { localeRevision } from '../shared/locale-revision.js';
 import { formatDateTime, formatRelative, LocaleController, msg } from '../shared/localize.js';
+import { repeat } from '../shared/repeat.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { typeIcon, typeKey, typeLabel, userLabel } from './activity-types.js';
 import { ThrottledAnnouncer } from './announcer.js';
+import { FollowEnd } from './follow-end.js';
 import { styles } from './live-activity.styles.js';
+
+/** Under a flood, arrivals are taken into the feed at most this often (ms). */
+const ARRIVALS_EVERY_MS = 250;
+
+const NO_ACTIVITY: readonly ActivityEvent[] = [];
 
 /** How close to the end (px) still counts as "at the newest entry". */
 const FOLLOW_SLACK_PX = 8;
@@ -81,10 +90,22 @@ export class LiveActivity extends LitElement {
   @query('.feed') private feed?: HTMLElement;
 
   private readonly activity = new RealtimeController(this, (s) => s.activity);
+  private readonly pacer = new ArrivalPacer<readonly ActivityEvent[]>(
+    this,
+    ARRIVALS_EVERY_MS,
+    (shown, latest) => shown.length > 0 && (latest[0]?.seq ?? 0) > (shown[0]?.seq ?? 0),
+  );
+  /** The store's activity as this render shows it (arrivals paced). */
+  private live: readonly ActivityEvent[] = NO_ACTIVITY;
   /** Re-renders when the first snapshot lands, even if it holds no activity (sets the baseline). */
   private readonly loading = new RealtimeController(this, (s) => s.loading);
   private readonly clock = new ClockController(this);
   private readonly announcer = new ThrottledAnnouncer(this, () => this.announceInterval);
+  private readonly followEnd = new FollowEnd(this, {
+    scroller: () => this.feed,
+    content: () => this.renderRoot.querySelector('.list, .empty'),
+    following: () => !this.paused,
+  });
   /** Highest seq already announced; undefined until the first snapshot is in. */
   private announcedSeq: number | undefined;
 
@@ -94,6 +115,7 @@ export class LiveActivity extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.live = this.pacer.pass(this.activity.value ?? NO_ACTIVITY);
     if (changed.has('paused')) {
       if (this.paused && !this.frozen) this.frozen = this.live;
       if (!this.paused) this.frozen = null;
@@ -105,6 +127,7 @@ export class LiveActivity extends LitElement {
     const live = this.live;
     const shown = (this.frozen ?? live).filter((e) => this.passesFilters(e)).slice(0, Math.max(0, this.max));
     const filtered = this.filterType !== '' || this.filterUser !== '';
+    const now = this.clock.now;
     return html`<section part="base" class="base" aria-label=${msg('activity.label')}>
       <div part="filters" class="filters">${this.renderFilters(live)}</div>
       ${this.paused ? this.renderPaused(this.newSincePause(live)) : nothing}
@@ -116,7 +139,11 @@ export class LiveActivity extends LitElement {
               ${repeat(
                 [...shown].reverse(),
                 (e) => e.id,
-                (e) => this.renderEntry(e),
+                (e) => {
+                  const time = formatRelative(e.at, now);
+                  // Entries never change: only render one again when its time or language did.
+                  return guard([e, time, localeRevision()], () => this.renderEntry(e, time));
+                },
               )}
             </ol>`
         }
@@ -125,9 +152,18 @@ export class LiveActivity extends LitElement {
     </section>`;
   }
 
-  protected override updated(): void {
-    // Following: keep the newest entry (the bottom) in view.
-    if (!this.paused && this.feed) this.feed.scrollTop = this.feed.scrollHeight;
+  protected override updated(changed: PropertyValues<this>): void {
+    // Resumed: the live list replaced the frozen one, maybe at the same height, which the
+    // observer would not report.
+    if (changed.get('paused') === true && !this.paused) this.followEnd.follow();
+  }
+
+  /** Also waits for arrivals held back for the list's turn, so the DOM shows the store after it. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    if (!this.pacer.holding) return done;
+    await this.pacer.caughtUp;
+    return super.getUpdateComplete();
   }
 
   /** Stops following new entries (as scrolling up does). */
@@ -138,10 +174,6 @@ export class LiveActivity extends LitElement {
   /** Shows everything that arrived while paused and follows new entries again. */
   resume(): void {
     this.paused = false;
-  }
-
-  private get live(): readonly ActivityEvent[] {
-    return this.activity.value ?? [];
   }
 
   private passesFilters(e: ActivityEvent): boolean {
@@ -186,7 +218,7 @@ export class LiveActivity extends LitElement {
     </div>`;
   }
 
-  private renderEntry(e: ActivityEvent) {
+  private renderEntry(e: ActivityEvent, time: string) {
     const key = typeKey(e.type);
     return html`<li part="entry" class="entry" data-type=${key}>
       <span part="type" class="type type-${key}" title=${typeLabel(e.type)}>
@@ -198,7 +230,7 @@ export class LiveActivity extends LitElement {
         ${e.detail ? html`<span part="detail" class="detail">${e.detail}</span>` : nothing}
       </div>
       <time part="time" class="time" datetime=${e.at} title=${formatDateTime(e.at)}
-        >${formatRelative(e.at, this.clock.now)}</time
+        >${time}</time
       >
     </li>`;
   }
