@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, query } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import type { UnreadCounts } from '../../core/protocol.js';
 import type { RealtimeStore } from '../../core/types.js';
 import { emit } from '../shared/events.js';
@@ -16,8 +16,8 @@ type Toggleable = HTMLElement & { open?: boolean };
 
 /**
  * A bell button with the unread count, highlighted while unread critical notifications exist. It
- * opens a built-in popover holding an `<admin-notification-center>` on the same store, or, with
- * `for="id"`, toggles the element with that id (a `popover` element, an element with `open`, or
+ * opens a built-in popover holding an `<admin-notification-center>` on the same store (created
+ * when the popover first opens), or, with `for="id"`, toggles the element with that id (a `popover` element, an element with `open`, or
  * else its `hidden`). Escape closes and returns focus to the bell.
  *
  * @summary Unread badge that opens the notification center.
@@ -36,7 +36,7 @@ type Toggleable = HTMLElement & { open?: boolean };
  * @csspart icon - The bell icon.
  * @csspart badge - The unread count badge (also `badge-critical` while critical ones are unread).
  * @csspart panel - The built-in popover panel.
- * @csspart center - The `<admin-notification-center>` inside the panel.
+ * @csspart center - The `<admin-notification-center>` inside the panel (from its first opening on).
  *
  * @cssproperty [--realtime-bell-size=2.5rem] - Size of the round button.
  * @cssproperty [--realtime-bell-badge-background=var(--realtime-accent)] - Badge background.
@@ -57,6 +57,13 @@ export class NotificationBell extends LitElement {
   @property() for?: string;
   /** Whether the center is open. */
   @property({ type: Boolean, reflect: true }) open = false;
+
+  /**
+   * Whether the built-in panel has opened once. Its center is created then, not before: a closed
+   * panel is not displayed, yet a center inside it would rebuild its whole list on every frame
+   * that brings notifications.
+   */
+  @state() private panelUsed = false;
 
   @query('.button') private button!: HTMLButtonElement;
   @query('.panel') private panel?: HTMLElement;
@@ -167,9 +174,14 @@ export class NotificationBell extends LitElement {
             popover="auto"
             role="dialog"
             aria-label=${msg('bell.panelLabel')}
+            @beforetoggle=${this.onPanelBeforeToggle}
             @toggle=${this.onPanelToggle}
           >
-            <admin-notification-center part="center" .store=${this.unread.store}></admin-notification-center>
+            ${
+              this.panelUsed
+                ? html`<admin-notification-center part="center" .store=${this.unread.store}></admin-notification-center>`
+                : nothing
+            }
           </div>`
       }
     `;
@@ -200,6 +212,11 @@ export class NotificationBell extends LitElement {
 
   private readonly onClick = (): void => {
     if (!this.button.popoverTargetElement) this.toggle();
+  };
+
+  /** Before the panel shows: the center renders in this task's microtasks, before the panel paints. */
+  private readonly onPanelBeforeToggle = (event: ToggleEvent): void => {
+    if (event.newState === 'open') this.panelUsed = true;
   };
 
   private readonly onPanelToggle = (event: ToggleEvent): void => {
