@@ -103,6 +103,10 @@ export const styles = [
       align-items: start;
     }
     .panel {
+      /* A panel far below the fold skips layout and paint until it nears the viewport (its
+         content stays in the accessibility tree); 30rem stands in for its height until then. */
+      content-visibility: auto;
+      contain-intrinsic-size: auto 30rem;
       min-width: 0;
       padding: calc(var(--_gap) * 2);
       border: 1px solid var(--_border);

@@ -1,8 +1,9 @@
 /**
  * The uPlot side of `<realtime-metrics>`: loads uPlot (and its stylesheet) the first time the
  * chart area is on screen, creates one chart per metric name once, then feeds each store change
- * into the existing charts with `setData` and follows the plot boxes' size with a ResizeObserver.
- * Charts are rebuilt only when the set of names changes; there is no timer here, the store drives.
+ * into the existing charts with `setData` (coalesced to about once a second while only the newest
+ * point's values change) and follows the plot boxes' size with a ResizeObserver. Charts are
+ * rebuilt only when the set of names changes; the store drives, the one timer only defers a redraw.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type uPlot from 'uplot';
@@ -42,6 +43,15 @@ export interface ChartSource {
 
 const FALLBACK_COLORS = ['#0b5cd5', '#1a7f37', '#9a6700', '#cf222e', '#8250df'];
 
+/** Least time (ms) between two redraws for changes to the newest point only. */
+const SAME_POINT_REDRAW_MS = 1000;
+
+/** Changes when points are added or dropped (a new second, a new history), not when values change. */
+function axisKey(metrics: MetricSeries | undefined): string {
+  const t = metrics?.t ?? [];
+  return `${t.length}:${t[0]}:${t.at(-1)}`;
+}
+
 export class MetricChartsController implements ReactiveController {
   private io: IntersectionObserver | undefined;
   private ro: ResizeObserver | undefined;
@@ -51,6 +61,12 @@ export class MetricChartsController implements ReactiveController {
   private readonly charts = new Map<string, uPlot>();
   private builtKey: string | undefined;
   private applied: MetricSeries | undefined;
+  /** `axisKey` of the metrics last drawn, and when (performance.now()). */
+  private drawnAxis: string | undefined;
+  private drawnAt = 0;
+  /** The pending redraw, and when it is due (performance.now()). */
+  private redraw: ReturnType<typeof setTimeout> | undefined;
+  private redrawAt = 0;
   /** Read by the charts' stroke callbacks; updated in place when the colour scheme changes. */
   private readonly theme: ChartTheme = { colors: FALLBACK_COLORS, axis: '#57606a', grid: '#d0d7de' };
   private readonly scheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
@@ -150,12 +166,40 @@ export class MetricChartsController implements ReactiveController {
       });
       this.builtKey = key;
       this.applied = metrics;
+      this.drawnAxis = axisKey(metrics);
+      this.drawnAt = performance.now();
       return;
     }
+    this.feed(metrics);
+  }
+
+  /**
+   * Redraws the charts with the store's latest metrics, coalesced and never inside the frame the
+   * elements render in. The store hands out new metrics on every frame a metrics event arrives,
+   * but points are per second, and a redraw repaints each canvas whole, axis text included (about
+   * 2 ms a chart here, and a forced layout when the page has pending changes). A new point (the
+   * time axis changed) is drawn in the next task; changes to the newest point's values at most
+   * once per SAME_POINT_REDRAW_MS, the last of them always.
+   */
+  private feed(metrics: MetricSeries | undefined): void {
+    if (metrics === this.applied) return;
+    const due = axisKey(metrics) !== this.drawnAxis ? 0 : this.drawnAt + SAME_POINT_REDRAW_MS - performance.now();
+    const at = performance.now() + Math.max(0, due);
+    if (this.redraw !== undefined && this.redrawAt <= at) return;
+    clearTimeout(this.redraw);
+    this.redrawAt = at;
+    this.redraw = setTimeout(this.draw, Math.max(0, due));
+  }
+
+  private readonly draw = (): void => {
+    this.redraw = undefined;
+    const metrics = this.source.metrics();
     if (metrics === this.applied) return;
     this.applied = metrics;
+    this.drawnAxis = axisKey(metrics);
+    this.drawnAt = performance.now();
     for (const [name, chart] of this.charts) chart.setData(dataOf(metrics, name));
-  }
+  };
 
   private onResize(entries: ResizeObserverEntry[]): void {
     for (const entry of entries) {
@@ -188,8 +232,11 @@ export class MetricChartsController implements ReactiveController {
     for (const chart of this.charts.values()) chart.destroy();
     this.charts.clear();
     this.ro?.disconnect();
+    clearTimeout(this.redraw);
+    this.redraw = undefined;
     this.builtKey = undefined;
     this.applied = undefined;
+    this.drawnAxis = undefined;
   }
 }
 

@@ -52,7 +52,7 @@ export function performanceMeter(spec: MeterSpec): TemplateResult {
       aria-valuenow=${clamped}
       aria-valuetext=${spec.text}
     >
-      <div part="meter-bar" class="bar" style=${styleMap({ inlineSize: `${Math.min(ratio, 1) * 100}%` })}></div>
+      <div part="meter-bar" class="bar" style=${styleMap({ transform: `scaleX(${Math.min(Math.max(ratio, 0), 1)})` })}></div>
     </div>
   </div>`;
 }

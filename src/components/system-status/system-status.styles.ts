@@ -155,10 +155,16 @@ export const styles = css`
   .meter[data-level='danger'] {
     --_level: var(--_danger);
   }
+  /* The value scales the bar rather than sizing it: a transform animates off the main thread,
+     where a size transition re-laid out the page on every frame while values streamed in. */
   .bar {
     block-size: 100%;
     background: var(--_level);
-    transition: inline-size var(--_duration) ease-out;
+    transform-origin: left;
+    transition: transform var(--_duration) ease-out;
+  }
+  .bar:dir(rtl) {
+    transform-origin: right;
   }
   @media (forced-colors: active) {
     .dot,
