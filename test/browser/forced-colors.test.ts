@@ -436,8 +436,13 @@ describe('forced colours (Windows High Contrast)', () => {
     for (const card of all(el, '[part~="kpi"]')) expectVisibleBorder(card, 'top', `${card.dataset.metric} card`);
     // The chart's canvas is not recoloured by the browser: the element must hand it the system colour.
     const chart = el.getChart('activeUsers')!;
-    const stroke = (chart.series[1]!.stroke as (u: unknown, i: number) => string)(chart, 1);
-    expect(stroke).to.equal('CanvasText');
+    const stroke = () => (chart.series[1]!.stroke as (u: unknown, i: number) => string)(chart, 1);
+    expect(stroke()).to.equal('CanvasText');
+    // Switched with the chart on screen: the chart follows, both ways.
+    await emulateMedia({ forcedColors: 'none' });
+    await waitUntil(() => stroke() !== 'CanvasText', 'chart colours back to the theme', { timeout: 8000 });
+    await emulateMedia({ forcedColors: 'active' });
+    await waitUntil(() => stroke() === 'CanvasText', 'chart in the system colour again', { timeout: 8000 });
   });
 
   it('<realtime-dashboard>: controls keep their borders and focus, a failed refresh stays readable', async () => {

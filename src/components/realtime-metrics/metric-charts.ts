@@ -67,9 +67,11 @@ export class MetricChartsController implements ReactiveController {
   /** The pending redraw, and when it is due (performance.now()). */
   private redraw: ReturnType<typeof setTimeout> | undefined;
   private redrawAt = 0;
-  /** Read by the charts' stroke callbacks; updated in place when the colour scheme changes. */
+  /** Read by the charts' stroke callbacks; updated in place when the colour scheme or forced colours change. */
   private readonly theme: ChartTheme = { colors: FALLBACK_COLORS, axis: '#57606a', grid: '#d0d7de' };
   private readonly scheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
+  /** Forced colours can switch on with the page open; the canvas is not recoloured by the browser. */
+  private readonly forced = typeof matchMedia === 'function' ? matchMedia('(forced-colors: active)') : undefined;
   /** True when uPlot could not be loaded (the host shows a message instead of charts). */
   failed = false;
 
@@ -87,6 +89,7 @@ export class MetricChartsController implements ReactiveController {
 
   hostConnected(): void {
     this.scheme?.addEventListener('change', this.onScheme);
+    this.forced?.addEventListener('change', this.onScheme);
   }
 
   hostUpdated(): void {
@@ -101,6 +104,7 @@ export class MetricChartsController implements ReactiveController {
 
   hostDisconnected(): void {
     this.scheme?.removeEventListener('change', this.onScheme);
+    this.forced?.removeEventListener('change', this.onScheme);
     this.io?.disconnect();
     this.ro?.disconnect();
     this.io = this.ro = undefined;
