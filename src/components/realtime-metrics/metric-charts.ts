@@ -284,10 +284,31 @@ function createChart(
     series: [{}, { label: metricLabel(name), stroke: color, width: 2, spanGaps: true, points: { show: false } }],
     axes: [
       { ...axis, values: (_u, splits, _i, _space, incr) => splits.map((s) => formatTime(s, incr)) },
-      { ...axis, size: 56, values: (_u, splits) => splits.map((v) => formatMetric(name, v)) },
+      { ...axis, size: labelColumnWidth, values: (_u, splits) => splits.map((v) => formatMetric(name, v)) },
     ],
   };
   return new UPlot(opts, dataOf(metrics, name), plot);
+}
+
+let measurer: CanvasRenderingContext2D | null | undefined;
+
+/**
+ * The y axis's width from its widest label ("1,000 ms", "100 %" in German), so no label is cut
+ * off at the chart's edge. Measured on a canvas of our own: uPlot caches the font it last set on
+ * the chart's context. uPlot scales its axis font by the device pixel ratio (font kept as
+ * [font, size] after init), hence the division.
+ */
+function labelColumnWidth(u: uPlot, values: string[] | null, axisIdx: number): number {
+  const axis = u.axes[axisIdx] as { font?: unknown; ticks?: { size?: number }; gap?: number } | undefined;
+  measurer ??= document.createElement('canvas').getContext('2d');
+  let widest = 0;
+  if (measurer && values?.length) {
+    const scaled = Array.isArray(axis?.font);
+    measurer.font = String(scaled ? (axis!.font as unknown[])[0] : (axis?.font ?? '12px system-ui'));
+    for (const label of values) widest = Math.max(widest, measurer.measureText(label).width);
+    if (scaled) widest /= devicePixelRatio || 1;
+  }
+  return Math.max(40, Math.ceil(widest + (axis?.ticks?.size ?? 10) + (axis?.gap ?? 5) + 2));
 }
 
 /** uPlot's column data for one metric; the store hands out fresh arrays it never mutates. */
