@@ -16,19 +16,10 @@ import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { minifyTemplates } from '../scripts/minify-templates.mjs';
+import { ELEMENT_TAGS } from '../src/components/tags.ts';
 import { PEERS_DIR, peerVersion } from './peers.mjs';
 
-export const ELEMENTS = [
-  'realtime-provider',
-  'notification-bell',
-  'admin-notification-center',
-  'connection-status',
-  'system-status',
-  'live-activity',
-  'realtime-metrics',
-  'critical-alerts',
-  'realtime-dashboard',
-];
+export const ELEMENTS = ELEMENT_TAGS;
 
 const KB = 1024;
 const sizes = (code) => {

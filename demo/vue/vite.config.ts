@@ -5,19 +5,10 @@
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vite';
+import { ELEMENT_TAGS } from '../../src/components/tags.ts';
 import { demoHubProxy } from '../dev-proxy.ts';
 
-const TAGS = new Set([
-  'realtime-provider',
-  'notification-bell',
-  'admin-notification-center',
-  'connection-status',
-  'system-status',
-  'live-activity',
-  'realtime-metrics',
-  'critical-alerts',
-  'realtime-dashboard',
-]);
+const TAGS = new Set<string>(ELEMENT_TAGS);
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),

@@ -24,22 +24,13 @@ import '../../src/components/realtime-metrics/index.js';
 import '../../src/components/realtime-provider/index.js';
 import '../../src/components/system-status/index.js';
 import type { RealtimeProvider } from '../../src/components/realtime-provider/realtime-provider.js';
+import { ELEMENT_TAGS } from '../../src/components/tags.js';
 import { createStore } from '../../src/core/store.js';
 import { MemoryTransport } from '../support/memory-transport.js';
 import { type HubInfo, hubToken, isLive, publish, startHub, stopHub } from './widget-hub.js';
 
 /** Every tag of DESIGN.md's element table. */
-const TAGS = [
-  'realtime-provider',
-  'notification-bell',
-  'admin-notification-center',
-  'connection-status',
-  'system-status',
-  'live-activity',
-  'realtime-metrics',
-  'critical-alerts',
-  'realtime-dashboard',
-] as const;
+const TAGS = ELEMENT_TAGS;
 
 declare global {
   interface Window {

@@ -32,20 +32,14 @@ import '../../src/components/realtime-provider/index.js';
 import '../../src/components/system-status/index.js';
 import type { RealtimeProvider } from '../../src/components/realtime-provider/realtime-provider.js';
 import { clockListeners } from '../../src/components/shared/clock.js';
+import { ELEMENT_TAGS } from '../../src/components/tags.js';
 import { liveListeners, liveTimers, mark } from '../support/timer-census.js';
 import { waitFor } from '../support/wait-for.js';
 import { type HubInfo, hubToken, isLive, startHub, stopHub } from './widget-hub.js';
 
 const MiB = 1024 * 1024;
-const TAGS_BUT_DASHBOARD = [
-  'notification-bell',
-  'admin-notification-center',
-  'connection-status',
-  'system-status',
-  'live-activity',
-  'realtime-metrics',
-  'critical-alerts',
-];
+/** Every element but the provider (the page's parent) and the dashboard (mounted on its own). */
+const TAGS_BUT_DASHBOARD = ELEMENT_TAGS.filter((tag) => tag !== 'realtime-provider' && tag !== 'realtime-dashboard');
 /**
  * Measured on this machine (Chromium, 2 cores): used heap after GC stays within ~1 MiB across
  * the six samples once uPlot and the first renders are warm. A leak of one rendered row per

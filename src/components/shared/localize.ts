@@ -73,7 +73,18 @@ export function loadLocale(locale: string = getLocale()): Promise<void> {
   return load;
 }
 
+/** Bumped on every change of the locale or its messages (see `localeRevision`). */
+let revision = 0;
+
+/**
+ * A number that changes whenever the page's texts may change (a `setLocale`, a catalogue landing,
+ * `<html lang>`), for `guard()`ing list rows: a row whose data is unchanged is not rendered
+ * again, unless its words would be different now.
+ */
+export const localeRevision = (): number => revision;
+
 function notify(): void {
+  revision++;
   if (typeof window !== 'undefined') window.dispatchEvent(new Event(LOCALE_CHANGE));
 }
 
