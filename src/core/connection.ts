@@ -17,6 +17,7 @@ import {
   type ClientMessage,
   CloseCode,
   closeAction,
+  type EventMessage,
   encode,
   type HubMessage,
   PROTOCOL_VERSION,
@@ -228,7 +229,10 @@ export class RealtimeConnection implements Transport {
     } else if (this.current.status === 'connected') this.reauth();
   }
 
-  /** Listens to every hub message except pongs and already-applied events. */
+  /**
+   * Listens to every hub message except pongs and already-applied events. Stream events arrive
+   * one `event` message each, also when the hub sent several in one `events` frame.
+   */
   onMessage(listener: Listener<HubMessage>): () => void {
     return this.subscribe(this.listeners.message, listener);
   }
@@ -373,13 +377,25 @@ export class RealtimeConnection implements Transport {
     }
     if (message.type === 'welcome') this.welcome(message);
     else if (message.type === 'snapshot') this.seq = message.seq;
-    else if (message.type === 'event') {
-      // Dedupe at the edge: a replay overlapping what was applied is dropped, never delivered twice.
-      if (message.event.seq <= this.seq) return;
-      this.seq = message.event.seq;
+    else if (message.type === 'events') {
+      // Listeners see one `event` message per stream event, whichever frame carried it.
+      for (const error of message.refused ?? [])
+        this.emit(this.listeners.error, { kind: 'protocol', message: `refused event from hub: ${error}` });
+      for (const event of message.events) this.deliver({ type: 'event', event });
+      return;
+    } else if (message.type === 'event') {
+      this.deliver(message);
+      return;
     }
     this.emit(this.listeners.message, message);
   };
+
+  private deliver(message: EventMessage): void {
+    // Dedupe at the edge: a replay overlapping what was applied is dropped, never delivered twice.
+    if (message.event.seq <= this.seq) return;
+    this.seq = message.event.seq;
+    this.emit(this.listeners.message, message);
+  }
 
   private welcome(message: WelcomeMessage): void {
     // Seqs compare only within one stream; a new stream starts over.

@@ -20,8 +20,13 @@ import {
 
 export { ValidationError } from './validate.js';
 
-/** Protocol version sent in `auth`; the hub refuses a major it does not speak. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Protocol version sent in `auth`; the hub refuses a version it does not speak. Version 2 adds the
+ * `events` frame (several stream events in one frame); the hub sends it only to clients that said 2.
+ */
+export const PROTOCOL_VERSION = 2;
+/** The oldest protocol version the hub still speaks (1: one `event` frame per stream event). */
+export const MIN_PROTOCOL_VERSION = 1;
 
 // ---------------------------------------------------------------------------------------------
 // Close codes: the range says what the client must do, so an unknown code is still handled.
@@ -116,6 +121,8 @@ export const LIMITS = {
   audienceEntries: 1000,
   batchSize: 500,
   categories: 64,
+  /** Stream events in one `events` frame. */
+  eventsPerFrame: 500,
 } as const;
 
 const shortName = str({ min: 1, max: LIMITS.nameLength, pattern: /^[A-Za-z0-9_.-]+$/ });
@@ -552,6 +559,18 @@ export interface EventMessage {
   event: StreamEvent;
 }
 
+/**
+ * Several stream events in seq order, in one frame (protocol 2): what one publish, or one replay,
+ * holds for this session. An event the client cannot read (say, a kind newer than the client) is
+ * left out and named in `refused`; the others still apply.
+ */
+export interface EventsMessage {
+  type: 'events';
+  events: StreamEvent[];
+  /** Set by the client's parser only: why events of the frame were left out. */
+  refused?: string[];
+}
+
 export interface HistoryResultMessage {
   type: 'history';
   ref?: string;
@@ -590,6 +609,7 @@ export type HubMessage =
   | WelcomeMessage
   | SnapshotMessage
   | EventMessage
+  | EventsMessage
   | HistoryResultMessage
   | PongMessage
   | AckMessage
@@ -718,6 +738,26 @@ const hubMessage = union<HubMessage>('type', {
     },
   ) as Check<HubMessage>,
   event: object({ type: oneOf(['event']), event: streamEvent }) as Check<HubMessage>,
+  events: ((value: unknown, path: string) => {
+    const { events: list } = object({
+      type: oneOf(['events']),
+      events: arrayOf((v) => v, { min: 1, max: LIMITS.eventsPerFrame }),
+    })(value, path);
+    const events: StreamEvent[] = [];
+    const refused: string[] = [];
+    let first: unknown;
+    list.forEach((v, i) => {
+      try {
+        events.push(streamEvent(v, `events[${i}]`));
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        first ??= err;
+        refused.push(err.message);
+      }
+    });
+    if (!events.length) throw first;
+    return refused.length ? { type: 'events', events, refused } : { type: 'events', events };
+  }) as Check<HubMessage>,
   history: object(
     { type: oneOf(['history']), notifications: arrayOf(listedNotification), hasMore: bool },
     { ref },
@@ -796,8 +836,15 @@ export function validatePublishBody(value: unknown): Parsed<EventInput[]> {
   return r.ok ? { ok: true, value: [r.value] } : r;
 }
 
-/** Serialises a message for the wire; the one place frames are written. */
+/** Serialises a message for the wire; with the two below, the one place frames are written. */
 export const encode = (message: ClientMessage | HubMessage): string => JSON.stringify(message);
+
+/** An `event` frame around one stream event already serialised (`JSON.stringify(event)`). */
+export const encodeEvent = (eventJson: string): string => `{"type":"event","event":${eventJson}}`;
+
+/** An `events` frame around stream events already serialised, in seq order (at most `LIMITS.eventsPerFrame`). */
+export const encodeEvents = (eventJsons: readonly string[]): string =>
+  `{"type":"events","events":[${eventJsons.join(',')}]}`;
 
 /** An empty unread count. */
 export const noUnread = (): UnreadCounts => ({ total: 0, byCategory: {}, byPriority: {} });

@@ -414,6 +414,9 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
       case 'event':
         applyEvent(message.event);
         break;
+      case 'events':
+        for (const event of message.events) applyEvent(event);
+        break;
       case 'history':
         applyHistory(message.notifications, message.hasMore);
         if (message.ref) requests.get(message.ref)?.settle();

@@ -107,8 +107,11 @@ export interface HubBackend {
   audit(record: AuditRecord): void;
   readAudit(query: AuditQuery): Array<AuditRecord & { id: number }>;
 
-  /** Fan-out: called for each entry appended by any node, in seq order. */
-  subscribe(listener: (entry: StreamEntry) => void): () => void;
+  /**
+   * Fan-out: called with the entries appended by any node, in seq order, as runs (an append of a
+   * batch arrives as one run, so the hub can send it to a socket as one frame).
+   */
+  subscribe(listener: (entries: readonly StreamEntry[]) => void): () => void;
 
   /** Drops what retention no longer keeps. Called periodically by the hub. */
   prune(now?: number): void;

@@ -9,9 +9,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { CloseCode, closeReason, encode } from '../core/protocol.js';
+import { CloseCode, closeReason } from '../core/protocol.js';
 import { type AuthOptions, createDemoTokenSigner, createVerifier } from './auth.js';
 import type { HubBackend, RetentionOptions, StreamEntry } from './backend.js';
+import { EventFrames } from './event-frames.js';
 import { createHttpHandler, createKeyMatcher, PATHS, type PublishResult } from './http.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { createMasker, type MaskingOptions } from './masking.js';
@@ -185,17 +186,14 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
 
   const publish = createPublisher(backend, mask, now);
 
-  // Fan-out: one UTF-8 frame payload per entry, serialised and encoded only when a first session
-  // takes it; every socket then sends the same bytes (no per-socket JSON or UTF-8 encoding).
-  const fanOut = (entry: StreamEntry) => {
-    let frame: Buffer | undefined;
-    const serialised = () => {
-      frame ??= Buffer.from(encode({ type: 'event', event: entry.event }), 'utf8');
-      return frame;
-    };
+  // Fan-out: a run of entries (one publish) goes to each socket as one frame; each event is
+  // serialised once and each distinct frame encoded once, so sockets that see the same entries
+  // send the same bytes (no per-socket JSON or UTF-8 encoding).
+  const fanOut = (entries: readonly StreamEntry[]) => {
+    const frames = new EventFrames(entries);
     for (const session of live) {
       try {
-        session.deliver(entry, serialised);
+        session.deliver(frames);
       } catch (err) {
         log.error('delivery failed', { session: session.id, err });
       }

@@ -13,6 +13,7 @@ import {
   closeReason,
   encode,
   type HubMessage,
+  MIN_PROTOCOL_VERSION,
   type NotificationFilter,
   PROTOCOL_VERSION,
   parseClientMessage,
@@ -20,6 +21,7 @@ import {
 } from '../core/protocol.js';
 import type { AuthResult } from './auth.js';
 import type { AuditRecord, HubBackend, StreamEntry, Viewer } from './backend.js';
+import { EventFrames } from './event-frames.js';
 import type { Logger } from './log.js';
 import { type RateLimit, TokenBucket } from './rate-limit.js';
 import { buildSnapshot, canSee } from './view.js';
@@ -82,6 +84,8 @@ export class Session {
   lastSeq = 0;
   /** Answered the last protocol ping. */
   alive = true;
+  /** The client speaks protocol 2 or later, so several events may share one `events` frame. */
+  batches = false;
   readonly connectedAt: number;
 
   private closing = false;
@@ -132,11 +136,29 @@ export class Session {
     return true;
   }
 
-  /** Offers a fanned-out entry (already serialised and encoded once for everyone) to this session. */
-  deliver(entry: StreamEntry, frame: () => string | Buffer): void {
-    if (!this.user || this.closing || entry.event.seq <= this.lastSeq) return;
-    this.lastSeq = entry.event.seq;
-    if (canSee(this.viewer, this.categories, entry)) this.sendFrame(frame());
+  /**
+   * Offers a run of fanned-out entries (serialised and encoded once for everyone) to this session:
+   * those it may see and has not been brought past, in one frame when the client batches.
+   */
+  deliver(frames: EventFrames): void {
+    if (!this.user || this.closing) return;
+    const visible = this.take(frames.entries);
+    if (!visible.length) return;
+    for (const frame of this.batches ? frames.batch(visible) : visible.map((i) => frames.single(i))) {
+      if (!this.sendFrame(frame)) return;
+    }
+  }
+
+  /** Indices of the entries this session may see, advancing `lastSeq` past every entry offered. */
+  private take(entries: readonly StreamEntry[]): number[] {
+    const viewer = this.viewer;
+    const visible: number[] = [];
+    entries.forEach((entry, i) => {
+      if (entry.event.seq <= this.lastSeq) return;
+      this.lastSeq = entry.event.seq;
+      if (canSee(viewer, this.categories, entry)) visible.push(i);
+    });
+    return visible;
   }
 
   /** Protocol-level heartbeat: terminate when the last ping got no pong. */
@@ -275,10 +297,11 @@ export class Session {
   }
 
   private async authenticate(message: AuthMessage): Promise<void> {
-    if (message.protocol !== undefined && message.protocol !== PROTOCOL_VERSION) {
+    const protocol = message.protocol ?? MIN_PROTOCOL_VERSION;
+    if (protocol < MIN_PROTOCOL_VERSION || protocol > PROTOCOL_VERSION) {
       this.close(
         CloseCode.UnsupportedProtocol,
-        `protocol ${message.protocol} not supported; speak ${PROTOCOL_VERSION}`,
+        `protocol ${protocol} not supported; speak ${MIN_PROTOCOL_VERSION} to ${PROTOCOL_VERSION}`,
       );
       return;
     }
@@ -304,6 +327,7 @@ export class Session {
     clearTimeout(this.authTimer);
     this.armExpiry(result.expiresAt);
     this.user = result.user;
+    if (!reauth) this.batches = protocol >= 2;
     if (message.categories !== undefined) {
       this.setCategories(message.categories);
       if (reauth) this.audit('subscribe', { categories: message.categories });
@@ -339,11 +363,7 @@ export class Session {
     if (missed) {
       this.send(this.welcome(true, latest, expiresAt));
       this.lastSeq = resumeFrom!;
-      for (const entry of missed) {
-        if (entry.event.seq <= this.lastSeq) continue;
-        this.lastSeq = entry.event.seq;
-        if (canSee(this.viewer, this.categories, entry)) this.send({ type: 'event', event: entry.event });
-      }
+      this.deliver(new EventFrames(missed));
       this.lastSeq = Math.max(this.lastSeq, latest);
     } else {
       const snapshot = buildSnapshot(backend, this.viewer, this.categoryList(), this.ctx.now());

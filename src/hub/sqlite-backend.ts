@@ -334,24 +334,25 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
   // -------------------------------------------------------------------------------------------
   // Append and fan-out
   // -------------------------------------------------------------------------------------------
-  const listeners = new Set<(entry: StreamEntry) => void>();
-  /** Entries committed but not yet delivered (non-empty only while delivering). */
-  const pending: StreamEntry[] = [];
+  const listeners = new Set<(entries: readonly StreamEntry[]) => void>();
+  /** Runs committed but not yet delivered (non-empty only while delivering). */
+  const pending: StreamEntry[][] = [];
   let delivering = false;
 
   function deliver(entries: StreamEntry[]): void {
-    pending.push(...entries);
-    // A listener that appends (e.g. a read event in reaction) queues behind the current batch,
+    if (!entries.length) return;
+    pending.push(entries);
+    // A listener that appends (e.g. a read event in reaction) queues behind the current run,
     // so every listener still sees entries in seq order.
     if (delivering) return;
     delivering = true;
     try {
-      for (let entry = pending.shift(); entry; entry = pending.shift()) {
+      for (let run = pending.shift(); run; run = pending.shift()) {
         for (const listener of [...listeners]) {
           try {
-            listener(entry);
+            listener(run);
           } catch (err) {
-            log({ level: 'error', msg: 'backend listener failed', seq: entry.event.seq, err: String(err) });
+            log({ level: 'error', msg: 'backend listener failed', seq: run[0]!.event.seq, err: String(err) });
           }
         }
       }

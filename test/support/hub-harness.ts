@@ -128,7 +128,7 @@ export class TestClient {
   static async open(
     hub: Hub,
     token: string,
-    auth: { resumeFrom?: number; stream?: string; categories?: string[] | null } = {},
+    auth: { resumeFrom?: number; stream?: string; categories?: string[] | null; protocol?: number } = {},
   ): Promise<TestClient> {
     const client = await TestClient.connect(hub.wsUrl);
     client.send({ type: 'auth', token, ...auth });
@@ -159,8 +159,7 @@ export class TestClient {
     label: string,
     timeoutMs = 5000,
   ): Promise<StreamEvent> {
-    const frame = await this.waitFor((m) => m.type === 'event' && predicate(m.event), label, timeoutMs);
-    return (frame as Extract<HubMessage, { type: 'event' }>).event;
+    return waitUntil(() => this.events().find(predicate), `${label} (frames: ${this.summary()})`, timeoutMs);
   }
 
   /** Resolves with the close; rejects when it does not come in time. */
@@ -168,9 +167,9 @@ export class TestClient {
     return waitUntil(() => this.closedWith, label, timeoutMs);
   }
 
-  /** Every stream event received, in order. */
+  /** Every stream event received, in order, whether it came in an `event` or an `events` frame. */
   events(): StreamEvent[] {
-    return this.frames.flatMap((m) => (m.type === 'event' ? [m.event] : []));
+    return this.frames.flatMap((m) => (m.type === 'event' ? [m.event] : m.type === 'events' ? m.events : []));
   }
 
   close(): void {
@@ -180,7 +179,13 @@ export class TestClient {
   private summary(): string {
     return this.frames
       .slice(-8)
-      .map((f) => (f.type === 'event' ? `event:${f.event.kind}#${f.event.seq}` : f.type))
+      .map((f) =>
+        f.type === 'event'
+          ? `event:${f.event.kind}#${f.event.seq}`
+          : f.type === 'events'
+            ? `events:#${f.events[0]!.seq}…#${f.events.at(-1)!.seq}`
+            : f.type,
+      )
       .join(',');
   }
 }

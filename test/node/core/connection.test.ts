@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { WebSocket } from 'ws';
 import { backoffCap, backoffDelay, DEFAULT_BACKOFF } from '../../../src/core/backoff.js';
 import { RealtimeConnection, type RealtimeConnectionOptions, type TimerApi } from '../../../src/core/connection.js';
-import type { HubMessage } from '../../../src/core/protocol.js';
+import { type HubMessage, PROTOCOL_VERSION } from '../../../src/core/protocol.js';
 import type { ConnectionState, RealtimeError } from '../../../src/core/types.js';
 import { type TestServer as Server, TestServer, type TestServerOptions } from '../../support/test-server.js';
 import { waitFor, waitForState } from '../../support/wait-for.js';
@@ -120,7 +120,12 @@ describe('RealtimeConnection: session', () => {
     assert.equal(state.user.id, 'admin-1');
     assert.deepEqual(h.server.requestUrls, ['/v1/ws']);
     const [auth] = h.server.auths;
-    assert.deepEqual(auth, { type: 'auth', token: 'token-1', protocol: 1, categories: ['system', 'billing'] });
+    assert.deepEqual(auth, {
+      type: 'auth',
+      token: 'token-1',
+      protocol: PROTOCOL_VERSION,
+      categories: ['system', 'billing'],
+    });
     await waitFor(() => h.messages.some((m) => m.type === 'snapshot'), { message: 'snapshot' });
     assert.equal(h.connection.lastSeq, 1);
     h.server.publish();
@@ -226,6 +231,40 @@ describe('RealtimeConnection: session', () => {
     assert.match(protocol[3]!.message, /binary/);
     assert.equal(h.connection.state.status, 'connected');
     assert.equal(h.server.connections, 1);
+  });
+
+  test('an events frame delivers one event message per event, dropping what was applied and what it cannot read', async () => {
+    const h = await setup();
+    h.connection.connect();
+    await waitForState(h.connection, 'connected');
+    const [one, two] = [h.server.publish(), h.server.publish()];
+    await waitFor(() => h.seqs().includes(2), { message: 'events 1 and 2' });
+    const at = new Date().toISOString();
+    const note = (seq: number) => ({ ...one, id: `n-batch-${seq}`, seq, title: `batched ${seq}`, createdAt: at });
+    // Overlaps what was applied (1, 2), carries a kind this client does not know (seq 4) and a bad event.
+    h.server.sendRaw(
+      JSON.stringify({
+        type: 'events',
+        events: [one, two, note(3), { kind: 'presence', id: 'p-4', seq: 4 }, note(5), { kind: 'notification', seq: 6 }],
+      }),
+    );
+    h.server.sendRaw(JSON.stringify({ type: 'events', events: [{ kind: 'presence', id: 'p-7', seq: 7 }] }));
+    h.server.sendRaw(JSON.stringify({ type: 'events', events: [] }));
+    h.server.seq = 7;
+    h.server.publish({ title: 'after the batch' });
+    await waitFor(() => h.seqs().includes(h.server.seq), { message: 'event after the batch' });
+    assert.deepEqual(h.seqs(), [1, 2, 3, 5, 8]);
+    assert.ok(
+      h.messages.every((m) => m.type !== 'events'),
+      'listeners see event messages only',
+    );
+    const refused = h.errors.filter((e) => e.kind === 'protocol').map((e) => e.message);
+    assert.equal(refused.length, 4, refused.join('\n'));
+    assert.match(refused[0]!, /^refused event from hub: events\[3\]\.kind: must be one of/);
+    assert.match(refused[1]!, /^refused event from hub: events\[5\]\./);
+    assert.match(refused[2]!, /^refused frame from hub: events\[0\]\.kind: must be one of/);
+    assert.match(refused[3]!, /^refused frame from hub: events: must have at least 1 items/);
+    assert.equal(h.connection.state.status, 'connected');
   });
 
   test('setCategories subscribes in place and is remembered for the next auth', async () => {

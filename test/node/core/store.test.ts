@@ -294,6 +294,30 @@ describe('store: snapshot, caps and dedupe', () => {
     );
   });
 
+  test('an events message from a transport applies each event in order, with the same dedupe', () => {
+    const { store, transport, notified } = setup();
+    transport.receive(snapshot({ seq: 10, notifications: [note(10)], unread: unread(1) }));
+    const plain = (seq: number, over: Partial<ListedNotification> = {}) => {
+      const { read: _read, ...n } = note(seq, over);
+      return n;
+    };
+    transport.receive({
+      type: 'events',
+      events: [plain(9, { id: 'old' }), plain(11), plain(12, { id: 'n11' }), plain(13)],
+    });
+    const s = store.getState();
+    assert.deepEqual(
+      s.notifications.map((n) => n.id),
+      ['n13', 'n11', 'n10'],
+    );
+    assert.equal(s.unread.total, 3);
+    assert.equal(s.lastSeq, 13);
+    assert.deepEqual(
+      notified.map((n) => n.id),
+      ['n11', 'n13'],
+    );
+  });
+
   test('a replayed read or cleared event at or below lastSeq is ignored', () => {
     const { store, transport, event } = setup();
     transport.receive(snapshot({ seq: 10, notifications: [note(9), note(8)], unread: unread(2) }));

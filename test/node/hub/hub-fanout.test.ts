@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { HistoryResultMessage, ReadEvent, SnapshotMessage, StreamEvent } from '../../../src/core/protocol.js';
+import {
+  type HistoryResultMessage,
+  LIMITS,
+  type ReadEvent,
+  type SnapshotMessage,
+  type StreamEvent,
+  type WelcomeMessage,
+} from '../../../src/core/protocol.js';
 import type { Hub } from '../../../src/hub/hub.js';
 import { closeAllHubs, note, signToken, startHub, TestClient } from '../../support/hub-harness.js';
 
@@ -144,7 +151,7 @@ describe('hub fan-out', () => {
       let calls = 0;
       JSON.stringify = ((...args: Parameters<typeof JSON.stringify>) => {
         const out = original(...args);
-        if (typeof out === 'string' && out.includes(title) && out.startsWith('{"type":"event"')) calls++;
+        if (typeof out === 'string' && out.includes(title)) calls++;
         return out;
       }) as typeof JSON.stringify;
       try {
@@ -154,7 +161,9 @@ describe('hub fan-out', () => {
       }
       return calls;
     };
-    assert.equal(count('serialise-once-check'), 1);
+    // Storage writes the event once; fan-out once more, not once per socket.
+    const withSix = count('serialise-once-check');
+    assert.ok(withSix <= 2, `serialised ${withSix} times`);
     await Promise.all(
       clients.map((c) =>
         c.waitForEvent((e) => e.kind === 'notification' && e.title === 'serialise-once-check', 'event'),
@@ -163,6 +172,118 @@ describe('hub fan-out', () => {
     // And every socket received the very same text.
     const texts = new Set(clients.map((c) => c.raw.find((r) => r.includes('serialise-once-check'))));
     assert.equal(texts.size, 1);
+    for (const c of clients.slice(1)) c.close();
+    await Promise.all(clients.slice(1).map((c) => c.closed));
+    assert.equal(count('serialise-once-check-2'), withSix, 'one socket costs as many serialisations as six');
+    clients[0]!.close();
+  });
+});
+
+describe('hub fan-out: one frame per publish (protocol 2)', () => {
+  let hub: Hub;
+  before(async () => {
+    hub = await startHub();
+  });
+  after(() => hub.close());
+
+  const frameTypes = (c: TestClient) => c.frames.filter((m) => m.type === 'event' || m.type === 'events');
+
+  test('a batch reaches a protocol-2 socket as one events frame, a protocol-1 socket as one frame per event', async () => {
+    const batching = await TestClient.open(hub, await signToken({ sub: 'b-1' }), { protocol: 2 });
+    const billingOnly = await TestClient.open(hub, await signToken({ sub: 'b-2' }), {
+      protocol: 2,
+      categories: ['billing'],
+    });
+    const single = await TestClient.open(hub, await signToken({ sub: 'b-3' }), { protocol: 1 });
+    const batch = [
+      note('b one', { category: 'system' }),
+      note('b two', { category: 'billing' }),
+      { kind: 'activity' as const, type: 'billing', action: 'invoice paid', user: { id: 'cust-1' } },
+      note('b three', { category: 'system' }),
+      note('b four', { category: 'billing' }),
+    ];
+    const accepted = hub.publish(batch).accepted.map((a) => a.seq);
+    await Promise.all(
+      [batching, billingOnly, single].map((c) => c.waitForEvent((e) => e.seq === accepted[4], 'last of batch')),
+    );
+
+    const [whole] = frameTypes(batching);
+    assert.equal(frameTypes(batching).length, 1);
+    assert.equal(whole!.type, 'events');
+    assert.deepEqual(
+      batching.events().map((e) => e.seq),
+      accepted,
+    );
+    // Filtered on the hub, still one frame: what this subscription may see, in order.
+    assert.equal(frameTypes(billingOnly).length, 1);
+    assert.deepEqual(
+      billingOnly.events().map((e) => e.seq),
+      [accepted[1], accepted[2], accepted[4]],
+    );
+    // A client that did not say protocol 2 gets what it understands.
+    assert.deepEqual(
+      frameTypes(single).map((m) => m.type),
+      ['event', 'event', 'event', 'event', 'event'],
+    );
+    assert.deepEqual(
+      single.events().map((e) => e.seq),
+      accepted,
+    );
+
+    // A publish of one event is still an `event` frame.
+    const one = hub.publish(note('b alone')).accepted[0]!.seq;
+    await batching.waitForEvent((e) => e.seq === one, 'single publish');
+    assert.equal(frameTypes(batching).at(-1)!.type, 'event');
+    for (const c of [batching, billingOnly, single]) {
+      assert.deepEqual(c.invalid, []);
+      c.close();
+    }
+  });
+
+  test('sockets that see the same events share one encoded frame', async () => {
+    const clients = await Promise.all(
+      Array.from({ length: 4 }, async (_, i) =>
+        TestClient.open(hub, await signToken({ sub: `share-${i}` }), { protocol: 2 }),
+      ),
+    );
+    const accepted = hub.publish([note('share 1'), note('share 2'), note('share 3')]).accepted.map((a) => a.seq);
+    await Promise.all(clients.map((c) => c.waitForEvent((e) => e.seq === accepted[2], 'share 3')));
+    const texts = new Set(clients.map((c) => c.raw.find((r) => r.includes('share 1'))));
+    assert.equal(texts.size, 1);
+    assert.ok([...texts][0]!.startsWith('{"type":"events"'));
     for (const c of clients) c.close();
+  });
+
+  test('a resume replays in events frames of at most LIMITS.eventsPerFrame, in order, then goes live', async () => {
+    const token = await signToken({ sub: 'b-resume' });
+    const first = await TestClient.open(hub, token, { protocol: 2 });
+    const from = (first.frames[0] as WelcomeMessage).seq;
+    first.close();
+    await first.closed;
+    const missed = LIMITS.eventsPerFrame * 2 + 7;
+    const seqsMissed: number[] = [];
+    for (let done = 0; done < missed; done += LIMITS.batchSize) {
+      const n = Math.min(LIMITS.batchSize, missed - done);
+      const batch = Array.from({ length: n }, (_, i) => ({
+        kind: 'metrics' as const,
+        values: { activeUsers: done + i },
+      }));
+      seqsMissed.push(...hub.publish(batch).accepted.map((a) => a.seq));
+    }
+    const second = await TestClient.open(hub, token, { protocol: 2, resumeFrom: from });
+    await second.waitForEvent((e) => e.seq === seqsMissed.at(-1), 'last missed');
+    const frames = frameTypes(second);
+    assert.deepEqual(
+      frames.map((m) => (m.type === 'events' ? m.events.length : 1)),
+      [LIMITS.eventsPerFrame, LIMITS.eventsPerFrame, 7],
+    );
+    assert.deepEqual(
+      second.events().map((e) => e.seq),
+      seqsMissed,
+    );
+    const live = hub.publish(note('after the replay')).accepted[0]!.seq;
+    await second.waitForEvent((e) => e.seq === live, 'live');
+    assert.deepEqual(second.invalid, []);
+    second.close();
   });
 });

@@ -62,14 +62,14 @@ function open(extra: Partial<SqliteBackendOptions> = {}) {
 const seqs = (entries: StreamEntry[] | null) => entries?.map((e) => e.event.seq) ?? null;
 
 describe('sqlite backend: append', () => {
-  test('assigns increasing seqs from 1 and fans out after commit, in order', () => {
+  test('assigns increasing seqs from 1 and fans out after commit, in order, one run per append', () => {
     const { backend } = open();
     assert.equal(backend.latestSeq(), 0);
-    const seen: number[] = [];
-    backend.subscribe((entry) => {
-      seen.push(entry.event.seq);
-      // After commit: the listener already sees the entry in storage.
-      assert.ok(backend.latestSeq() >= entry.event.seq);
+    const seen: number[][] = [];
+    backend.subscribe((entries) => {
+      seen.push(entries.map((entry) => entry.event.seq));
+      // After commit: the listener already sees the entries in storage.
+      assert.ok(backend.latestSeq() >= entries.at(-1)!.event.seq);
     });
     const results = backend.append([note(), activity(), note()]);
     assert.deepEqual(
@@ -81,7 +81,7 @@ describe('sqlite backend: append', () => {
       ],
     );
     backend.append([note()]);
-    assert.deepEqual(seen, [1, 2, 3, 4]);
+    assert.deepEqual(seen, [[1, 2, 3], [4]]);
     assert.equal(backend.latestSeq(), 4);
     assert.deepEqual(backend.append([]), []);
     backend.close();
@@ -90,7 +90,9 @@ describe('sqlite backend: append', () => {
   test('a repeated id returns the stored entry, is not stored again and not fanned out', () => {
     const { backend } = open();
     let fanned = 0;
-    backend.subscribe(() => fanned++);
+    backend.subscribe((entries) => {
+      fanned += entries.length;
+    });
     const first = backend.append([note({ id: 'pub-1', title: 'Original', audience: { roles: ['admin'] } })]);
     assert.equal(first[0]!.duplicate, false);
     const again = backend.append([note({ id: 'pub-1', title: 'Retry with other text' }), note({ id: 'pub-2' })]);
@@ -118,16 +120,16 @@ describe('sqlite backend: append', () => {
   test('a listener that appends is delivered after the current batch, keeping seq order', () => {
     const logs: Record<string, unknown>[] = [];
     const { backend } = open({ log: (o) => logs.push(o) });
-    const order: number[] = [];
-    backend.subscribe((entry) => {
-      order.push(entry.event.seq);
-      if (entry.event.seq === 1) backend.append([activity()]);
+    const order: number[][] = [];
+    backend.subscribe((entries) => {
+      order.push(entries.map((entry) => entry.event.seq));
+      if (entries[0]!.event.seq === 1) backend.append([activity()]);
     });
-    backend.subscribe((entry) => {
-      if (entry.event.seq === 2) throw new Error('listener bug');
+    backend.subscribe((entries) => {
+      if (entries.some((entry) => entry.event.seq === 2)) throw new Error('listener bug');
     });
     backend.append([note(), note()]);
-    assert.deepEqual(order, [1, 2, 3]);
+    assert.deepEqual(order, [[1, 2], [3]]);
     assert.equal(logs.filter((l) => l.msg === 'backend listener failed').length, 1);
     backend.close();
   });
