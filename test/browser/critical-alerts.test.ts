@@ -135,6 +135,29 @@ describe('<critical-alerts>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('a burst of alerts appears without sliding in; the first alert after a calm spell slides in', async () => {
+    const { el } = await withProvider<CriticalAlerts>(
+      hub,
+      token,
+      html`<critical-alerts max="5"></critical-alerts>`,
+      'critical-alerts',
+    );
+    const toastOf = (title: string) => toasts(el).find((t) => text(t.querySelector('[part~="title"]')) === title);
+    const slides = (t: HTMLElement) => getComputedStyle(t).animationName !== 'none';
+    await new Promise((r) => setTimeout(r, 1100));
+    await publish(hub, critical('Calm first'));
+    await waitUntil(() => toastOf('Calm first'), 'first toast');
+    expect(slides(toastOf('Calm first')!)).to.equal(true);
+    await publish(hub, critical('Burst two'));
+    await publish(hub, critical('Burst three'));
+    await waitUntil(() => toastOf('Burst three'), 'burst toasts');
+    expect(slides(toastOf('Burst two')!)).to.equal(false);
+    expect(slides(toastOf('Burst three')!)).to.equal(false);
+    // A toast keeps how it appeared: the first one is not restarted by the burst.
+    expect(toastOf('Calm first')!.hasAttribute('data-still')).to.equal(false);
+    await expect(el).to.be.accessible();
+  });
+
   it('dismisses by button and by Escape: gone, event fired, focus kept, still unread on the hub', async () => {
     const { el } = await withProvider<CriticalAlerts>(
       hub,

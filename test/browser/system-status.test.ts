@@ -203,6 +203,31 @@ describe('<system-status>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('bars follow a stream of values without animating; a change after a calm spell animates', async () => {
+    const client = await liveClient(hub, token);
+    clients.push(client);
+    const el = await fixture<SystemStatus>(html`<system-status .store=${client.store}></system-status>`);
+    const group = () => one(el, '[part~="performance"]');
+    const bar = () => one(el, "[data-metric='load'] [part~='meter-bar']");
+    const valueNow = () =>
+      shadow(el).querySelector("[data-metric='load'] [role='meter']")?.getAttribute('aria-valuenow');
+    const animates = () => getComputedStyle(bar()).transitionProperty !== 'none';
+    await new Promise((r) => setTimeout(r, 1100));
+    await publish(hub, { kind: 'metrics', values: { systemLoad: 0.11 } });
+    await waitUntil(() => valueNow() === '11', 'first value');
+    expect(group().hasAttribute('data-still'), 'after a calm spell').to.equal(false);
+    expect(animates()).to.equal(true);
+    for (const load of [0.12, 0.13]) await publish(hub, { kind: 'metrics', values: { systemLoad: load } });
+    await waitUntil(() => valueNow() === '13', 'streamed values');
+    expect(group().hasAttribute('data-still'), 'values streaming in').to.equal(true);
+    expect(animates()).to.equal(false);
+    await new Promise((r) => setTimeout(r, 1100));
+    await publish(hub, { kind: 'metrics', values: { systemLoad: 0.5 } });
+    await waitUntil(() => valueNow() === '50', 'value after a pause');
+    expect(group().hasAttribute('data-still')).to.equal(false);
+    expect(animates()).to.equal(true);
+  });
+
   it('keeps the last known state but says it is not live while disconnected', async () => {
     const { el, provider } = await withProvider<SystemStatus>(
       hub,

@@ -59,6 +59,10 @@ export const styles = css`
     box-shadow: var(--_shadow);
     animation: enter var(--_duration) ease-out;
   }
+  /* A toast of a burst appears without moving (see MotionGate). */
+  .toast[data-still] {
+    animation: none;
+  }
   /* Movement only: fading in would leave text below contrast while it animates. */
   @keyframes enter {
     from {

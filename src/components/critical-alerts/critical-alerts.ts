@@ -6,6 +6,7 @@ import { ClockController } from '../shared/clock.js';
 import { emit } from '../shared/events.js';
 import { RealtimeController } from '../shared/lit.js';
 import { formatDateTime, formatRelative, LocaleController, msg } from '../shared/localize.js';
+import { MotionGate } from '../shared/motion-gate.js';
 import { repeat } from '../shared/repeat.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { AlertSound } from './alert-sound.js';
@@ -83,6 +84,10 @@ export class CriticalAlerts extends LitElement {
   private readonly loading = new RealtimeController(this, (s) => s.loading);
   private readonly clock = new ClockController(this);
   private readonly beeper = new AlertSound();
+  /** Toasts slide in only after a calm spell; during a burst they appear without moving. */
+  private readonly motion = new MotionGate();
+  /** Whether each shown toast appeared still (decided once, when it first showed). */
+  private still = new Map<string, boolean>();
   /** Ids present when the element connected or seen since; undefined until the snapshot is in. */
   private seen: Set<string> | undefined;
   /** Position of the toast whose button was used, to move focus when that toast leaves. */
@@ -114,6 +119,13 @@ export class CriticalAlerts extends LitElement {
     const limit = Math.max(1, this.max);
     const visible = alerts.slice(0, limit);
     const more = alerts.length - visible.length;
+    const still = new Map<string, boolean>();
+    let arrived: boolean | undefined;
+    for (const a of visible) {
+      const known = this.still.get(a.id);
+      still.set(a.id, known ?? (arrived ??= !this.motion.change()));
+    }
+    this.still = still;
     return html`<div part="base" class="stack">
       ${
         this.browserNotifications && this.permission === 'default'
@@ -126,16 +138,16 @@ export class CriticalAlerts extends LitElement {
         ${repeat(
           visible,
           (a) => a.id,
-          (a, index) => this.renderToast(a, index),
+          (a, index) => this.renderToast(a, index, still.get(a.id)!),
         )}
       </ol>
       ${more > 0 ? html`<p part="more" class="more">${msg('alerts.more', { count: more })}</p>` : nothing}
     </div>`;
   }
 
-  private renderToast(alert: ListedNotification, index: number) {
+  private renderToast(alert: ListedNotification, index: number, still: boolean) {
     const titleId = `alert-title-${index}`;
-    return html`<li part="toast" class="toast" data-id=${alert.id} @keydown=${(e: KeyboardEvent) => this.onToastKey(e, alert, index)}>
+    return html`<li part="toast" class="toast" data-id=${alert.id} ?data-still=${still} @keydown=${(e: KeyboardEvent) => this.onToastKey(e, alert, index)}>
       <svg part="icon" class="icon" viewBox="0 0 16 16" width="18" height="18" aria-hidden="true" focusable="false">
         <path d="M8 1.2L15.2 14.4H0.8Z" /><path class="mark" d="M8 5.6v4.2M8 11.6v.9" />
       </svg>

@@ -163,6 +163,10 @@ export const styles = css`
     transform-origin: left;
     transition: transform var(--_duration) ease-out;
   }
+  /* Values streaming in: the bar follows without animating (see MotionGate). */
+  .performance[data-still] .bar {
+    transition: none;
+  }
   .bar:dir(rtl) {
     transform-origin: right;
   }

@@ -5,6 +5,7 @@ import type { OverallHealth, RealtimeStore } from '../../core/types.js';
 import { ClockController } from '../shared/clock.js';
 import { RealtimeController } from '../shared/lit.js';
 import { formatDateTime, formatNumber, formatRelative, LocaleController, msg } from '../shared/localize.js';
+import { MotionGate } from '../shared/motion-gate.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { performanceMeter } from './performance-meter.js';
 import { componentName, stateIcon, stateLabel } from './status-display.js';
@@ -74,6 +75,10 @@ export class SystemStatus extends LitElement {
   private readonly live = new RealtimeController(this, (s) => s.connection.status === 'connected');
   private readonly load = new RealtimeController(this, (s) => s.latest.systemLoad);
   private readonly responseTime = new RealtimeController(this, (s) => s.latest.responseTimeMs);
+  /** Bars animate to a new value only after a calm spell, never while values stream in. */
+  private readonly motion = new MotionGate();
+  private meterValues: unknown[] = [];
+  private metersStill = false;
   private readonly clock = new ClockController(this);
   private pointerInside = false;
   private focusInside = false;
@@ -129,9 +134,7 @@ export class SystemStatus extends LitElement {
           : nothing
       }
       ${this.renderComponents(status)}
-      <div part="performance" class="performance" role="group" aria-label=${msg('systemStatus.performance')}>
-        ${this.renderMeters()}
-      </div>
+      ${this.renderPerformance()}
     </section>`;
   }
 
@@ -159,11 +162,16 @@ export class SystemStatus extends LitElement {
     </li>`;
   }
 
-  private renderMeters() {
+  private renderPerformance() {
     const load = this.load.value;
     const response = this.responseTime.value;
     const budget = this.responseBudgetMs > 0 ? this.responseBudgetMs : 1000;
-    return html`
+    const values = [load, response, budget];
+    if (values.some((v, i) => v !== this.meterValues[i])) {
+      this.meterValues = values;
+      this.metersStill = !this.motion.change();
+    }
+    return html`<div part="performance" class="performance" role="group" aria-label=${msg('systemStatus.performance')} ?data-still=${this.metersStill}>
       ${performanceMeter({
         id: 'load',
         label: msg('systemStatus.load'),
@@ -180,7 +188,7 @@ export class SystemStatus extends LitElement {
         max: budget,
         text: response === undefined ? '' : msg('systemStatus.response.value', { ms: Math.round(response), budget }),
       })}
-    `;
+    </div>`;
   }
 
   private hover(inside: boolean): void {
