@@ -1,7 +1,9 @@
 /**
  * The client-side state of one realtime session. It applies hub messages from a `Transport`,
  * sends actions through it, and tells subscribers about changed slices at most once per
- * animation frame, so a burst of thousands of events costs one render.
+ * animation frame, so a burst of thousands of events costs one render. Under a flood (changes
+ * frame after frame) it tells them at most once per `floodIntervalMs` (100 ms): numbers that
+ * change 60 times a second cannot be read, and rendering the page every frame left it no time.
  *
  * Cheap under bursts: new notifications and activity wait in a pending list and are merged into
  * the capped lists once per frame (or when `getState()` is read), so 10,000 prepends with a cap
@@ -92,6 +94,9 @@ export function reportListenerError(error: unknown): void {
   else console.error(error);
 }
 
+/** Flushes in a row, each close after the one before, that make a flood. */
+const FLOOD_AFTER_FLUSHES = 3;
+
 function defaultScheduleFrame(flush: () => void): () => void {
   if (typeof requestAnimationFrame === 'function') {
     const id = requestAnimationFrame(flush);
@@ -122,6 +127,7 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
   const maxAlerts = options.maxCriticalAlerts ?? 20;
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const scheduleFrame = options.scheduleFrame ?? defaultScheduleFrame;
+  const floodMs = Math.max(0, options.floodIntervalMs ?? 100);
 
   const notes = new Feed<ListedNotification>(maxNotifications);
   const activity = new Feed<ActivityEvent>(maxActivity);
@@ -138,6 +144,9 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
   let stream: string | null = null;
   let refCount = 0;
   let cancelFrame: (() => void) | null = null;
+  /** When subscribers were last told, and how many flushes in a row came close after the one before. */
+  let flushedAt = Number.NEGATIVE_INFINITY;
+  let closeFlushes = 0;
   let loadingOlder: Promise<void> | null = null;
   let destroyed = false;
   /** Whether `state` has been handed out (getState, a selector); then it is never mutated. */
@@ -165,7 +174,21 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
   };
 
   function schedule(): void {
-    if (!cancelFrame && subscribers.size && !destroyed) cancelFrame = scheduleFrame(flushSubscribers);
+    if (cancelFrame || !subscribers.size || destroyed) return;
+    // A flood: the last flushes each followed the one before within the interval (and a half).
+    const wait = closeFlushes >= FLOOD_AFTER_FLUSHES ? flushedAt + floodMs - Date.now() : 0;
+    if (wait <= 0) {
+      cancelFrame = scheduleFrame(flushSubscribers);
+      return;
+    }
+    let cancelInner: (() => void) | undefined;
+    const timer = setTimeout(() => {
+      cancelInner = scheduleFrame(flushSubscribers);
+    }, wait);
+    cancelFrame = () => {
+      clearTimeout(timer);
+      cancelInner?.();
+    };
   }
 
   /**
@@ -227,6 +250,9 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
 
   function flushSubscribers(): void {
     cancelFrame = null;
+    const now = Date.now();
+    closeFlushes = now - flushedAt < floodMs * 1.5 ? closeFlushes + 1 : 0;
+    flushedAt = now;
     const current = publish();
     for (const sub of [...subscribers]) {
       if (!subscribers.has(sub)) continue;

@@ -134,13 +134,20 @@ export interface StoreOptions {
   metricsWindowSeconds?: number;
   /** Critical alerts kept (default 20). */
   maxCriticalAlerts?: number;
+  /**
+   * While changes keep coming frame after frame (a flood), subscribers hear at most once per this
+   * many ms (default 100, so at most 10 renders a second); 0 tells them every frame. The first
+   * change after a quiet moment is told on the next frame as always.
+   */
+  floodIntervalMs?: number;
 }
 
 export interface RealtimeStore {
   getState(): RealtimeState;
   /**
    * Calls `listener` with the selected slice whenever it changes (by `equals`, default
-   * `Object.is`), at most once per animation frame. Returns the unsubscribe function.
+   * `Object.is`), at most once per animation frame, and under a flood at most once per
+   * `floodIntervalMs`. Returns the unsubscribe function.
    */
   subscribe<T>(selector: Selector<T>, listener: (value: T) => void, equals?: (a: T, b: T) => boolean): () => void;
   /** Marks notifications read; optimistic, rolled back if the hub refuses. */

@@ -288,4 +288,35 @@ describe('<live-activity>', () => {
     );
     await expect(el).to.be.accessible();
   });
+
+  it('renders the newest 20 entries while following, up to `max` once paused, keeping the reader in place', async () => {
+    const client = await liveClient(hub, token);
+    clients.push(client);
+    const burst = Array.from({ length: 30 }, (_, i) => activity('agents', `window ${i}`, ada));
+    await publish(hub, ...burst);
+    const el = await fixture<LiveActivity>(html`<live-activity max="40" .store=${client.store}></live-activity>`);
+    await waitUntil(() => actions(el).at(-1) === 'window 29', 'newest entry');
+    expect(entries(el)).to.have.length(20);
+    expect(actions(el)[0]).to.equal('window 10');
+    const feed = one(el, '[part~="feed"]');
+    await waitUntil(() => atBottom(feed), 'following the newest');
+
+    // The reader scrolls up a little: paused, older entries render above, what they saw stays put.
+    const seen = entries(el)[5]!;
+    feed.scrollTop = seen.offsetTop - feed.offsetTop;
+    // Within the feed (the "Paused" bar above the feed moves the feed itself).
+    const inFeed = () => seen.getBoundingClientRect().top - feed.getBoundingClientRect().top;
+    const before = inFeed();
+    await waitUntil(() => el.paused, 'paused');
+    await el.updateComplete;
+    await waitUntil(() => entries(el).length > 20, 'older entries rendered');
+    expect(actions(el).filter((a) => a.startsWith('window '))).to.have.length(30);
+    expect(seen.isConnected, 'the same row element').to.equal(true);
+    expect(Math.abs(inFeed() - before)).to.be.below(2);
+
+    el.resume();
+    await el.updateComplete;
+    await waitUntil(() => entries(el).length === 20, 'back to 20 while following');
+    await expect(el).to.be.accessible();
+  });
 });

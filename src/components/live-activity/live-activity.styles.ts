@@ -75,10 +75,6 @@ export const styles = css`
     padding: 0;
   }
   .entry {
-    /* Entries far from the feed's view skip layout and paint (they stay in the accessibility
-       tree and in find-in-page); the size is an entry's usual height until laid out once. */
-    content-visibility: auto;
-    contain-intrinsic-size: auto 2.4em;
     display: grid;
     grid-template-columns: auto 1fr auto;
     gap: 0.6em;

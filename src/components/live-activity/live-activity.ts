@@ -23,12 +23,20 @@ const NO_ACTIVITY: readonly ActivityEvent[] = [];
 const FOLLOW_SLACK_PX = 8;
 
 /**
+ * Entries rendered while the feed follows the newest (it shows about ten at its default height):
+ * under a flood every arrival batch replaces them all, so rows nobody sees would be built for
+ * nothing. Paused, the feed renders up to `max` entries to scroll back through.
+ */
+const FOLLOW_ROWS = 20;
+
+/**
  * A live feed of what admins and users do, with a type icon and colour per entry, filters by
  * type and by user, and auto-scroll.
  *
  * The feed reads like a log: oldest at the top, newest at the bottom. While the reader is at the
- * bottom it follows new entries; scrolling up pauses it, and the list then stays still (entries
- * that arrive are counted, not inserted) until the reader presses Resume or scrolls back down.
+ * bottom it follows new entries, and only the newest 20 are rendered; scrolling up pauses it, the
+ * feed then shows up to `max` entries and stays still (entries that arrive are counted, not
+ * inserted) until the reader presses Resume or scrolls back down.
  * New entries are announced politely, at most once per `announce-interval`, summarised when
  * several arrive together.
  *
@@ -62,7 +70,7 @@ const FOLLOW_SLACK_PX = 8;
 export class LiveActivity extends LitElement {
   static override styles = [tokens, styles];
 
-  /** How many entries are shown at most (newest kept). */
+  /** How many entries are shown at most (newest kept); while following, the newest 20 of them. */
   @property({ type: Number }) max = 50;
 
   /** Show only this activity type ('' = all). */
@@ -105,6 +113,8 @@ export class LiveActivity extends LitElement {
     content: () => this.renderRoot.querySelector('.list, .empty'),
     following: () => !this.paused,
   });
+  /** The feed's scroll height just before pausing rendered the older entries above. */
+  private heightBeforePause: number | undefined;
   /** Highest seq already announced; undefined until the first snapshot is in. */
   private announcedSeq: number | undefined;
 
@@ -116,7 +126,11 @@ export class LiveActivity extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.live = this.pacer.pass(this.activity.value ?? NO_ACTIVITY);
     if (changed.has('paused')) {
-      if (this.paused && !this.frozen) this.frozen = this.live;
+      if (this.paused && !this.frozen) {
+        this.frozen = this.live;
+        // Older entries render above what the reader sees: keep that in place (read once, on pausing).
+        this.heightBeforePause = this.feed?.scrollHeight;
+      }
       if (!this.paused) this.frozen = null;
     }
     this.announceNew();
@@ -124,7 +138,10 @@ export class LiveActivity extends LitElement {
 
   override render() {
     const live = this.live;
-    const shown = (this.frozen ?? live).filter((e) => this.passesFilters(e)).slice(0, Math.max(0, this.max));
+    const max = Math.max(0, this.max);
+    const shown = (this.frozen ?? live)
+      .filter((e) => this.passesFilters(e))
+      .slice(0, this.paused ? max : Math.min(max, FOLLOW_ROWS));
     const filtered = this.filterType !== '' || this.filterUser !== '';
     const now = this.clock.now;
     return html`<section part="base" class="base" aria-label=${msg('activity.label')}>
@@ -152,6 +169,9 @@ export class LiveActivity extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    const before = this.heightBeforePause;
+    this.heightBeforePause = undefined;
+    if (before !== undefined && this.feed) this.feed.scrollTop += this.feed.scrollHeight - before;
     // Resumed: the live list replaced the frozen one, maybe at the same height, which the
     // observer would not report.
     if (changed.get('paused') === true && !this.paused) this.followEnd.follow();

@@ -3,18 +3,26 @@
  * elements render in that frame's task; under a flood every frame brings more arrivals than a list
  * has rows, so every frame would rebuild every row of every list, which costs far more than a
  * frame has (and nobody can read lists that change that fast). The first arrivals after a quiet
- * spell show at once. While more keep coming, a list takes them in at most once per its interval,
- * on a turn of its own: a task after the frame, one list per frame, so no task or frame builds or
- * lays out two rebuilt lists. Anything else (a read flag, a new snapshot, the connection) shows at
- * once.
+ * spell show at once, unless another list took in arrivals in this frame: then on the next turn.
+ * While more keep coming, a list takes them in at most once per its interval, on a turn of its
+ * own: a task after the frame, one list per frame, so no task or frame builds or lays out two
+ * rebuilt lists. Anything else (a read flag, a new snapshot, the connection) shows at once.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 /** Pacers waiting for a turn, each from its `readyAt`. */
 const waiting = new Set<ArrivalPacer<unknown>>();
 let nextTurn: ReturnType<typeof setTimeout> | undefined;
-/** The frame after a turn: the next turn waits for it, so one frame lays out one list. */
+/** The frame after a list took in arrivals: the next turn waits for it, so one frame lays out one list. */
 let turnFrame: number | undefined;
+
+/** A list took in arrivals now: no other list does before the next frame. */
+function tookTurn(): void {
+  turnFrame ??= requestAnimationFrame(() => {
+    turnFrame = undefined;
+    planTurn();
+  });
+}
 
 function planTurn(): void {
   if (nextTurn !== undefined || turnFrame !== undefined || waiting.size === 0) return;
@@ -34,19 +42,17 @@ function takeTurn(): void {
   }
   waiting.delete(next);
   next.release();
-  turnFrame = requestAnimationFrame(() => {
-    turnFrame = undefined;
-    planTurn();
-  });
+  tookTurn();
 }
 
-/** No list waits: no timer or frame request is left behind (an element removed mid-flood). */
+/**
+ * No list waits: no timer is left behind (an element removed mid-flood). The frame request, if
+ * any, stays: it still keeps other lists off this frame, and runs once without effect.
+ */
 function stopIfIdle(): void {
   if (waiting.size > 0) return;
   clearTimeout(nextTurn);
   nextTurn = undefined;
-  if (turnFrame !== undefined) cancelAnimationFrame(turnFrame);
-  turnFrame = undefined;
 }
 
 export class ArrivalPacer<T> implements ReactiveController {
@@ -97,14 +103,17 @@ export class ArrivalPacer<T> implements ReactiveController {
     this.due = false;
     if (latest === this.shown) return latest;
     const arrivals = this.shown !== undefined && this.arrivalsOnly(this.shown, latest);
-    if (arrivals && !due && (this.holding || performance.now() < this.readyAt)) {
+    if (arrivals && !due && (this.holding || turnFrame !== undefined || performance.now() < this.readyAt)) {
       waiting.add(this as ArrivalPacer<unknown>);
       planTurn();
       return this.shown as T;
     }
     this.stopWaiting();
     this.shown = latest;
-    if (arrivals) this.arrivedAt = performance.now();
+    if (arrivals) {
+      this.arrivedAt = performance.now();
+      tookTurn();
+    }
     return latest;
   }
 

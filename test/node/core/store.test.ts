@@ -221,6 +221,77 @@ describe('store: bursts and subscribers', () => {
   });
 });
 
+describe('store: pacing under a flood', () => {
+  test('changes frame after frame are told at most once per floodIntervalMs; a quiet moment ends it', () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+    const { store, transport, frames, notify } = setup();
+    transport.receive(snapshot({ seq: 0 }));
+    const lists = watch(store, (s) => s.notifications);
+    let seq = 0;
+    /** One change, then its frame if one was requested, 20 ms later. */
+    const changeAndFrame = () => {
+      notify(++seq);
+      const requested = frames.isPending;
+      frames.run();
+      mock.timers.tick(20);
+      return requested;
+    };
+    // Three close flushes are normal rendering; from then on it is a flood.
+    assert.deepEqual(
+      [changeAndFrame(), changeAndFrame(), changeAndFrame(), changeAndFrame()],
+      [true, true, true, true],
+    );
+    const told = lists.length;
+    notify(++seq);
+    assert.equal(frames.isPending, false, 'a flood: no frame before the interval is over');
+    // The last flush was 20 ms ago.
+    mock.timers.tick(79);
+    assert.equal(frames.isPending, false);
+    notify(++seq);
+    mock.timers.tick(1);
+    assert.equal(frames.isPending, true, 'one frame, 100 ms after the last flush');
+    frames.run();
+    assert.equal(lists.length, told + 1, 'both changes in one notification');
+    assert.equal(lists.at(-1)?.[0]?.seq, seq);
+    // Quiet for a moment: the next change is told on the next frame again.
+    mock.timers.tick(200);
+    notify(++seq);
+    assert.equal(frames.isPending, true);
+    frames.run();
+    assert.equal(lists.at(-1)?.[0]?.seq, seq);
+  });
+
+  test('floodIntervalMs 0 tells subscribers every frame; destroy cancels a paced flush', () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+    const unpaced = setup({ floodIntervalMs: 0 });
+    unpaced.transport.receive(snapshot({ seq: 0 }));
+    watch(unpaced.store, (s) => s.notifications);
+    unpaced.frames.run();
+    for (let seq = 1; seq <= 10; seq++) {
+      unpaced.notify(seq);
+      assert.equal(unpaced.frames.isPending, true, `frame for change ${seq}`);
+      unpaced.frames.run();
+      mock.timers.tick(16);
+    }
+
+    const paced = setup();
+    paced.transport.receive(snapshot({ seq: 0 }));
+    const lists = watch(paced.store, (s) => s.notifications);
+    for (let seq = 1; seq <= 5; seq++) {
+      paced.notify(seq);
+      paced.frames.run();
+      mock.timers.tick(16);
+    }
+    const told = lists.length;
+    paced.notify(6);
+    assert.equal(paced.frames.isPending, false, 'paced: a timer waits, not a frame');
+    paced.store.destroy();
+    mock.timers.tick(1000);
+    assert.equal(paced.frames.isPending, false, 'no frame requested after destroy');
+    assert.equal(lists.length, told);
+  });
+});
+
 describe('store: snapshot, caps and dedupe', () => {
   test('loading until the first snapshot; the snapshot replaces lists, keeping caps', () => {
     const { store, transport } = setup({ maxNotifications: 5, maxActivity: 3 });
