@@ -360,6 +360,7 @@ export async function runClient({ root, cdnDir, log = console.log, phaseC = 200_
       notes: [
         'the naive page runs phases A and B only (its renders are one per event by construction); phase A is bounded to 90 s, the catch-up after phase B to 45 s and phase C to 90 s, so that the whole bench stays under 15 min; every figure is per event the page actually applied in the phase',
         'bench hub: maxBufferedBytes 64 MiB (default 1 MiB) and at most 5,000 events in flight to the page in phases A and C',
+        'the bench publishes 500 events per hub.publish in phases A and C and 100 every 50 ms in B; both pages speak protocol 2, so each publish reaches them as one frame (the naive page still renders once per event)',
       ],
     };
   } finally {
