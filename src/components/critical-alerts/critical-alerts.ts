@@ -119,13 +119,11 @@ export class CriticalAlerts extends LitElement {
     const limit = Math.max(1, this.max);
     const visible = alerts.slice(0, limit);
     const more = alerts.length - visible.length;
-    const still = new Map<string, boolean>();
-    let arrived: boolean | undefined;
-    for (const a of visible) {
-      const known = this.still.get(a.id);
-      still.set(a.id, known ?? (arrived ??= !this.motion.change()));
-    }
-    this.still = still;
+    // Toasts new in this render appear together: one decision for all of them.
+    const fresh = visible.some((a) => !this.still.has(a.id));
+    const freshStill = fresh && !this.motion.change();
+    this.still = new Map(visible.map((a) => [a.id, this.still.get(a.id) ?? freshStill]));
+    const still = this.still;
     return html`<div part="base" class="stack">
       ${
         this.browserNotifications && this.permission === 'default'
