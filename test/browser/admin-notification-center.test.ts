@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, nextFrame, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../src/components/admin-notification-center/index.js';
 import type { AdminNotificationCenter } from '../../src/components/admin-notification-center/admin-notification-center.js';
@@ -344,11 +344,17 @@ describe('<admin-notification-center>', () => {
     expect(shadow(el).querySelector('[part~="new"]')).to.equal(null);
   });
 
-  it('loads older notifications from the hub history', async () => {
+  it('loads older notifications from the hub history, once every loaded one is shown', async () => {
     const sub = user();
     await notify(sub, ...Array.from({ length: 56 }, (_, i) => ({ title: `N${i + 1}` })));
     const { el } = await mount(sub, html`<admin-notification-center tab="all"></admin-notification-center>`);
-    await waitUntil(() => titles(el).length === 50, 'first page from the snapshot');
+    // The snapshot's page of 50 is loaded; 25 rows show, then the rest of the page, then older ones.
+    await waitUntil(() => titles(el).length === 25, 'first rows of the page from the snapshot');
+    expect(text(one(el, '[part~="show-more"]'))).to.equal('Show 25 more');
+    expect(shadow(el).querySelector('[part~="load-older"]')).to.equal(null);
+    one<HTMLButtonElement>(el, '[part~="show-more"]').click();
+    await waitUntil(() => titles(el).length === 50, 'the whole first page');
+    expect(shadow(el).querySelector('[part~="show-more"]')).to.equal(null);
     const more = one<HTMLButtonElement>(el, '[part~="load-older"]');
     expect(text(more)).to.equal('Load older');
     more.click();
@@ -356,6 +362,152 @@ describe('<admin-notification-center>', () => {
     expect(titles(el).at(-1)).to.equal('N1');
     expect(shadow(el).querySelector('[part~="load-older"]')).to.equal(null);
     expect(shadow(el).querySelector('[part~="new"]')).to.equal(null);
+  });
+
+  /** Mounts a center (18rem high) and publishes N1…N60 to it live: 60 loaded, the hub has no older ones. */
+  async function mountSixty() {
+    const mounted = await mount();
+    mounted.el.style.setProperty('--realtime-center-max-height', '18rem');
+    await notify(mounted.sub, ...Array.from({ length: 60 }, (_, i) => ({ title: `N${i + 1}` })));
+    await waitUntil(() => titles(mounted.el)[0] === 'N60', 'listed');
+    return mounted;
+  }
+  const showMore = (el: AdminNotificationCenter) => shadow(el).querySelector<HTMLButtonElement>('[part~="show-more"]');
+  /** Two frames: any intersection report and the render it asks for have happened. */
+  const settled = async (el: AdminNotificationCenter) => {
+    await nextFrame();
+    await nextFrame();
+    await el.updateComplete;
+  };
+
+  it('renders 25 rows, more on request and when scrolled near the end', async () => {
+    const { el, provider } = await mountSixty();
+    await settled(el);
+    expect(titles(el)).to.have.length(25);
+    expect(titles(el).at(-1)).to.equal('N36');
+    const button = showMore(el)!;
+    expect(text(button)).to.equal('Show 35 more');
+    expect(button.localName).to.equal('button');
+    expect(button.closest('[role="list"]'), 'outside the list').to.equal(null);
+    expect(button.getBoundingClientRect().height, 'visible').to.be.greaterThan(0);
+    expect(shadow(el).querySelector('[part~="load-older"]')).to.equal(null);
+    expect(getComputedStyle(item(el, 'N60')).contentVisibility).to.equal('visible');
+    await expect(el).to.be.accessible();
+    await setLocale('de');
+    await el.updateComplete;
+    expect(text(showMore(el))).to.equal('35 weitere anzeigen');
+    await expect(el).to.be.accessible();
+    await setLocale(undefined);
+    await el.updateComplete;
+
+    // Tabbed to, the button stays where it is (in view, focused) until pressed.
+    showMore(el)!.focus();
+    await settled(el);
+    expect(titles(el), 'no growth under the focused button').to.have.length(25);
+    // Pressed, it shows 25 more, and focus moves to the first of them.
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => titles(el).length === 50, '25 more rendered');
+    await waitUntil(() => activeInShadow(el) === item(el, 'N35'), 'focus on the first new row');
+    expect(item(el, 'N35').tabIndex).to.equal(0);
+    await settled(el);
+    expect(titles(el), 'nothing more until the reader gets near the end').to.have.length(50);
+    expect(text(showMore(el))).to.equal('Show 10 more');
+
+    // Scrolled to the end, the rest shows without a click (also after being taken out and put back).
+    el.remove();
+    provider.append(el);
+    await settled(el);
+    expect(titles(el)).to.have.length(50);
+    const scroller = one(el, '.scroller');
+    scroller.scrollTop = scroller.scrollHeight;
+    await waitUntil(() => titles(el).length === 60, 'grown by scrolling');
+    expect(titles(el).at(-1)).to.equal('N1');
+    expect(showMore(el)).to.equal(null);
+    expect(shadow(el).querySelector('[part~="load-older"]'), 'the hub has no older ones').to.equal(null);
+  });
+
+  it('keeps growing while the end stays in view (a tall scroller)', async () => {
+    const { el } = await mountSixty();
+    el.style.setProperty('--realtime-center-max-height', '400rem');
+    await waitUntil(() => titles(el).length === 60, 'every row, 25 at a time');
+    expect(showMore(el)).to.equal(null);
+  });
+
+  it('reaches every notification by keyboard, rendering rows before focusing them', async () => {
+    const { el } = await mountSixty();
+    await settled(el);
+    expect(titles(el)).to.have.length(25);
+    item(el, 'N60').focus();
+    await sendKeys({ press: 'End' });
+    await waitUntil(() => activeInShadow(el) === item(el, 'N1'), 'the last of the 60 focused');
+    expect(titles(el)).to.have.length(60);
+    expect(showMore(el)).to.equal(null);
+    await sendKeys({ press: 'Home' });
+    await waitUntil(() => activeInShadow(el) === item(el, 'N60'), 'the first focused');
+    expect(titles(el), 'no shrinking under the reader').to.have.length(60);
+    await sendKeys({ press: 'ArrowUp' });
+    await el.updateComplete;
+    expect(activeInShadow(el)).to.equal(item(el, 'N60'));
+  });
+
+  it('moves past the last rendered row with Arrow Down', async () => {
+    const { el } = await mountSixty();
+    await settled(el);
+    // Focused without scrolling, so the end of the list is not near view and the observer waits.
+    item(el, 'N36').focus({ preventScroll: true });
+    await settled(el);
+    expect(titles(el)).to.have.length(25);
+    await sendKeys({ press: 'ArrowDown' });
+    await waitUntil(() => activeInShadow(el) === item(el, 'N35'), 'the row after the window focused');
+    expect(titles(el).length).to.be.greaterThan(25);
+    const stops = all(el, '.item').filter((li) => li.tabIndex === 0);
+    expect(stops).to.deep.equal([item(el, 'N35')]);
+  });
+
+  it('goes back to 25 rows when arrivals come in at the top, or a tab changes; never while scrolled down', async () => {
+    const { el, sub } = await mountSixty();
+    const scroller = one(el, '.scroller');
+    await settled(el);
+    showMore(el)!.click();
+    await waitUntil(() => titles(el).length === 50, 'expanded');
+    await waitUntil(() => activeInShadow(el) === item(el, 'N35'), 'focus on the first new row');
+    (activeInShadow(el) as HTMLElement).blur();
+    await waitUntil(() => scroller.scrollTop > 4, 'scrolled down to it');
+    await settled(el);
+
+    // Scrolled down: the arrival waits, and nothing moves.
+    await notify(sub, { title: 'While scrolled' });
+    await waitUntil(() => shadow(el).querySelector('[part~="new"]'), '"1 new" button');
+    expect(titles(el)).to.have.length(50);
+    expect(titles(el)).not.to.include('While scrolled');
+
+    // Back at the top the arrival is taken in, and the window shrinks.
+    scroller.scrollTop = 0;
+    await waitUntil(() => titles(el)[0] === 'While scrolled', 'taken in at the top');
+    expect(titles(el)).to.have.length(25);
+    expect(text(showMore(el))).to.equal('Show 36 more');
+
+    // Expanded by keyboard, then left at the top: the next arrival shrinks it.
+    item(el, 'While scrolled').focus();
+    await sendKeys({ press: 'End' });
+    await waitUntil(() => titles(el).length === 61, 'expanded to the end');
+    await sendKeys({ press: 'Home' });
+    await waitUntil(() => activeInShadow(el) === item(el, 'While scrolled'), 'back at the first');
+    (activeInShadow(el) as HTMLElement).blur();
+    await waitUntil(() => scroller.scrollTop === 0, 'at the top');
+    await settled(el);
+    await notify(sub, { title: 'At the top' });
+    await waitUntil(() => titles(el)[0] === 'At the top', 'shown directly');
+    expect(titles(el)).to.have.length(25);
+
+    // A tab (or filter) change starts from 25 rows too.
+    showMore(el)!.click();
+    await waitUntil(() => titles(el).length === 50, 'expanded again');
+    el.tab = 'all';
+    await el.updateComplete;
+    expect(titles(el)).to.have.length(25);
+    expect(text(showMore(el))).to.equal('Show 37 more');
+    await expect(el).to.be.accessible();
   });
 
   it('shows the offline and sign-in states in words', async () => {

@@ -72,9 +72,13 @@ describe('resilience: the page through a faulty network', () => {
       })),
     );
 
-  /** Titles listed, revealing held-back arrivals first. */
+  /**
+   * Titles listed, revealing held-back arrivals first and showing more rows while the center
+   * renders only the first ones (it shows 25 at first).
+   */
   function listed(center: Element): string[] {
     shadow(center).querySelector<HTMLButtonElement>('[part~="new"]')?.click();
+    shadow(center).querySelector<HTMLButtonElement>('[part~="show-more"]')?.click();
     return all(center, '.item .title').map(text);
   }
 

@@ -131,11 +131,9 @@ export const styles = css`
     padding: 0;
   }
   .item {
-    /* Rows far from the list's view skip layout and paint (they stay in the accessibility tree
-       and in find-in-page): a flood replaces every row, and only the ones near view cost. The
-       size is a row's usual height until the row has been laid out once. */
-    content-visibility: auto;
-    contain-intrinsic-size: auto 3.75em;
+    /* No content-visibility: auto here. The list renders a window of rows (list-window.ts), most
+       of them near view, and per row it cost an intersection computation every frame and a
+       contentvisibilityautostatechange event each time a row crossed the view. */
     position: relative;
     display: flex;
     gap: 0.6rem;

@@ -20,10 +20,12 @@ import {
   type CenterView,
   emptyText,
   renderBanner,
+  renderFooter,
   sameView,
   selectView,
 } from './center-states.js';
 import { ListKeyboard } from './list-keyboard.js';
+import { ListWindow } from './list-window.js';
 import { renderItem } from './notification-item.js';
 
 /** Scrolled further than this (px) from the top, the reader is reading down the list. */
@@ -39,6 +41,11 @@ const surfaced = (): void => {};
  * "N new" button. Keyboard: Arrow Up/Down, Home, End move between notifications; Enter opens the
  * notification (its link, if http/https) after firing a cancelable `realtime-notification-click`;
  * M or Space marks the focused notification read.
+ *
+ * The list renders the first 25 notifications (`ROWS_PAGE`), followed by a "Show N more" button
+ * that adds 25 more; scrolling near the end adds them without a click, and the arrow keys, Home
+ * and End reach every notification (rows are added before focus moves). When arrivals come in
+ * while the reader is at the top, or a tab or filter changes, the list goes back to 25 rows.
  *
  * @summary Notification list with tabs, filters, bulk actions and keyboard navigation.
  *
@@ -72,7 +79,8 @@ const surfaced = (): void => {};
  * @csspart time - A notification's relative time.
  * @csspart mark-read - A notification's mark-read button.
  * @csspart empty - The empty-state text.
- * @csspart load-older - The "load older" button.
+ * @csspart show-more - The "Show N more" button after the rendered notifications (also `action`).
+ * @csspart load-older - The "load older" button (shown once every loaded notification is rendered).
  *
  * @cssproperty [--realtime-center-max-height=32rem] - Height limit; the list scrolls inside it.
  * @cssproperty [--realtime-center-unread-background] - Background of unread notifications.
@@ -101,6 +109,7 @@ export class AdminNotificationCenter extends LitElement {
   @state() private dismissedError?: RealtimeError;
   @query('.scroller') private scroller?: HTMLElement;
   @query('.list') private listEl?: HTMLElement;
+  @query('.show-more') private showMoreButton?: HTMLElement;
 
   private readonly data = new RealtimeController(this, selectView, sameView);
   private readonly pacer = new ArrivalPacer<CenterView>(this, ARRIVALS_EVERY_MS, arrivalsOnly);
@@ -111,9 +120,15 @@ export class AdminNotificationCenter extends LitElement {
   private readonly announcer = new ArrivalAnnouncer(this, (count) => msg('center.arrived', { count }));
   private readonly keyboard = new ListKeyboard(this, {
     items: () => this.visible(),
+    reveal: (index) => this.listWindow.include(index),
     list: () => this.listEl,
     open: (n) => this.openNotification(n),
     markRead: (n) => this.markRead(n),
+  });
+  /** How many of `visible()` are rendered. */
+  private readonly listWindow = new ListWindow(this, {
+    scroller: () => this.scroller,
+    showMore: () => this.showMoreButton,
   });
   private lastList?: readonly ListedNotification[];
   /** Whether the list was scrolled away from the top, as of the last scroll event. */
@@ -151,18 +166,23 @@ export class AdminNotificationCenter extends LitElement {
       const fresh = this.arrivals.take(view.notifications, view.loading);
       if (fresh.length > 0) {
         if (this.readerIsBusy()) this.arrivals.hold(fresh);
-        else this.arrivals.release();
+        else this.takeArrivals();
         this.announcer.add(fresh.length);
       }
     }
-    if (changed.has('tab') || changed.has('category') || changed.has('priority')) this.confirming = false;
+    if (changed.has('tab') || changed.has('category') || changed.has('priority')) {
+      this.confirming = false;
+      this.listWindow.reset();
+    }
   }
 
   protected override render() {
     const view = this.view;
     const unread = view?.unread.total ?? 0;
     const items = this.visible();
-    const activeId = this.keyboard.activeId(items);
+    const rendered = items.slice(0, this.listWindow.rows);
+    // The tab stop is a rendered row: one that arrivals pushed beyond the window falls back to the first.
+    const activeId = this.keyboard.activeId(rendered);
     const now = this.clock.now;
     const heldCount = view ? this.arrivals.count(view.notifications.filter((n) => this.passesFilters(n))) : 0;
     return html`<section class="base" part="base" aria-labelledby=${this.heading ? 'heading' : nothing} aria-label=${this.heading ? nothing : msg('center.label')}>
@@ -191,7 +211,7 @@ export class AdminNotificationCenter extends LitElement {
           items.length > 0
             ? html`<ul class="list" part="list" role="list" aria-label=${msg('center.listLabel')} aria-busy=${view?.loadingOlder ? 'true' : 'false'} @keydown=${this.keyboard.onKeyDown} @click=${this.keyboard.onClick} @focusin=${this.keyboard.onFocusIn}>
               ${repeat(
-                items,
+                rendered,
                 (n) => n.id,
                 (n) => {
                   const o = {
@@ -206,13 +226,7 @@ export class AdminNotificationCenter extends LitElement {
             </ul>`
             : html`<p class="empty" part="empty">${emptyText(view, this.tab, Boolean(this.category || this.priority))}</p>`
         }
-        ${
-          view?.hasMore
-            ? html`<div class="footer"><button class="action" part="action load-older" type="button" ?disabled=${view.loadingOlder} @click=${this.loadOlder}>
-              ${view.loadingOlder ? msg('center.loadingOlder') : msg('center.loadOlder')}
-            </button></div>`
-            : nothing
-        }
+        ${renderFooter(view, items.length - rendered.length, this.showMore, this.loadOlder)}
       </div>
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcer.text}</div>
     </section>`;
@@ -260,14 +274,24 @@ export class AdminNotificationCenter extends LitElement {
   }
 
   /**
-   * Reader scrolled down or working in the list: arrivals must not move what they are reading.
+   * Reader scrolled down or working in the list (a row, or the "show more" / "load older" button
+   * after it): arrivals must not move what they are reading, nor the window shrink under them.
    * Runs while the page renders, so it reads no layout (scrollTop here forced a synchronous
    * layout of every element rendered before this one): the scroll position comes from the last
    * scroll event, and focus is not layout.
    */
   private readerIsBusy(): boolean {
     const active = this.shadowRoot?.activeElement;
-    return this.scrolledDown || Boolean(active && this.listEl?.contains(active));
+    return this.scrolledDown || Boolean(active && this.scroller?.contains(active));
+  }
+
+  /**
+   * Shows the held arrivals, and with the reader at the top the window goes back to its first
+   * page: a flood then rebuilds 25 rows per turn, however far the reader had expanded the list.
+   */
+  private takeArrivals(): void {
+    this.arrivals.release();
+    this.listWindow.reset();
   }
 
   private readonly onTabKey = (event: KeyboardEvent): void => {
@@ -283,14 +307,14 @@ export class AdminNotificationCenter extends LitElement {
   private readonly onScroll = (): void => {
     this.scrolledDown = (this.scroller?.scrollTop ?? 0) > SCROLLED_DOWN_PX;
     if (!this.readerIsBusy() && this.arrivals.count(this.lastList ?? []) > 0) {
-      this.arrivals.release();
+      this.takeArrivals();
       this.requestUpdate();
     }
   };
 
   private readonly reveal = async (): Promise<void> => {
     const first = this.view?.notifications.find((n) => this.arrivals.isHeld(n.id) && this.passesFilters(n));
-    this.arrivals.release();
+    this.takeArrivals();
     this.requestUpdate();
     await this.updateComplete;
     if (this.scroller) this.scroller.scrollTop = 0;
@@ -328,7 +352,23 @@ export class AdminNotificationCenter extends LitElement {
     this.dismissedError = this.view?.lastError ?? undefined;
   };
 
+  /**
+   * Focus goes to the first row it adds rather than staying on the button: keyboard and
+   * screen-reader readers go on reading where the new rows start (Arrow Down), and that row becomes
+   * the list's tab stop. Left on the button, which moves below the new rows, they would be past
+   * what they asked to see (a second Enter would only pile up more rows unread), and would reach it
+   * only by going back to the list's tab stop and arrowing down.
+   */
+  private readonly showMore = async (): Promise<void> => {
+    const next = this.visible()[this.listWindow.rows];
+    this.listWindow.grow();
+    if (next) await this.keyboard.focusItem(next.id);
+  };
+
   private readonly loadOlder = (): void => {
+    // Asked for explicitly, the older page shows where the button was (as the button, when the hub
+    // has more still, stays where it is with focus on it), not behind another "show more".
+    this.listWindow.showAll();
     this.data.store?.loadOlder().catch(surfaced);
   };
 

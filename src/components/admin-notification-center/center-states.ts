@@ -58,6 +58,26 @@ export function renderBanner(view: CenterView | undefined, dismissed: RealtimeEr
   return nothing;
 }
 
+/**
+ * After the list: "Show N more" while loaded notifications are not rendered yet (`unrendered`),
+ * else "Load older" when the hub has older ones.
+ */
+export function renderFooter(
+  view: CenterView | undefined,
+  unrendered: number,
+  showMore: () => void,
+  loadOlder: () => void,
+) {
+  if (unrendered > 0)
+    return html`<div class="footer"><button class="action show-more" part="action show-more" type="button" @click=${showMore}>
+      ${msg('center.showMore', { count: unrendered })}
+    </button></div>`;
+  if (!view?.hasMore) return nothing;
+  return html`<div class="footer"><button class="action" part="action load-older" type="button" ?disabled=${view.loadingOlder} @click=${loadOlder}>
+    ${view.loadingOlder ? msg('center.loadingOlder') : msg('center.loadOlder')}
+  </button></div>`;
+}
+
 /** What an empty list says: loading, nothing matching the filters, or nothing at all. */
 export function emptyText(view: CenterView | undefined, tab: 'unread' | 'all', filtered: boolean): string {
   const status = view?.connection.status;

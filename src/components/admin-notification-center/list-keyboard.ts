@@ -2,8 +2,10 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ListedNotification } from '../../core/protocol.js';
 
 export interface ListKeyboardOptions {
-  /** The notifications currently listed, in order. */
+  /** The notifications currently listed, in order (the list may render only the first ones). */
   items(): ListedNotification[];
+  /** Renders the item at `index` of `items()` if it is not rendered yet. */
+  reveal(index: number): void;
   /** The list element. */
   list(): HTMLElement | undefined;
   /** Opens a notification; returns false when the click event was cancelled. */
@@ -13,8 +15,9 @@ export interface ListKeyboardOptions {
 
 /**
  * Roving tab stop and keys for the notification list: one item is in the tab order; Arrow
- * Up/Down, Home and End move it; Enter opens; M or Space marks read. Marking read on the Unread
- * tab removes the item, so focus moves on to its neighbour instead of falling to the page.
+ * Up/Down, Home and End move it (over every listed item, rendered or not: the host renders the
+ * target first); Enter opens; M or Space marks read. Marking read on the Unread tab removes the
+ * item, so focus moves on to its neighbour instead of falling to the page.
  */
 export class ListKeyboard implements ReactiveController {
   private active?: string;
@@ -71,8 +74,11 @@ export class ListKeyboard implements ReactiveController {
     const move = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: items.length - 1 }[event.key];
     if (move !== undefined) {
       event.preventDefault();
-      const target = items[Math.max(0, Math.min(items.length - 1, move))];
-      if (target) void this.focusItem(target.id);
+      const to = Math.max(0, Math.min(items.length - 1, move));
+      const target = items[to];
+      if (!target) return;
+      this.o.reveal(to);
+      void this.focusItem(target.id);
     } else if (onItem && event.key === 'Enter') {
       event.preventDefault();
       this.activate(n, li, items, index);

@@ -139,6 +139,8 @@ export const de: Partial<Record<keyof typeof en | `${string}.${'one' | 'other'}`
   'center.arrived.one': '{count} neue Benachrichtigung',
   'center.arrived.other': '{count} neue Benachrichtigungen',
   'center.listLabel': 'Benachrichtigungen',
+  'center.showMore.one': '{count} weitere anzeigen',
+  'center.showMore.other': '{count} weitere anzeigen',
   'center.loadOlder': 'Ältere laden',
   'center.loadingOlder': 'Ältere werden geladen…',
   'center.unreadMarker': 'Ungelesen.',

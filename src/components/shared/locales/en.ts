@@ -140,6 +140,8 @@ export const en = {
   'center.arrived.one': '{count} new notification',
   'center.arrived.other': '{count} new notifications',
   'center.listLabel': 'Notifications',
+  'center.showMore.one': 'Show {count} more',
+  'center.showMore.other': 'Show {count} more',
   'center.loadOlder': 'Load older',
   'center.loadingOlder': 'Loading older…',
   'center.unreadMarker': 'Unread.',
