@@ -23,6 +23,7 @@ import type { AuthResult } from './auth.js';
 import type { AuditRecord, HubBackend, StreamEntry, Viewer } from './backend.js';
 import { EventFrames } from './event-frames.js';
 import type { Logger } from './log.js';
+import { type PreparedFrame, sendPrepared } from './prepared-frame.js';
 import { type RateLimit, TokenBucket } from './rate-limit.js';
 import { buildSnapshot, canSee } from './view.js';
 
@@ -122,17 +123,18 @@ export class Session {
   }
 
   /**
-   * Sends one pre-serialised text frame (a string, or its UTF-8 bytes when shared by many
-   * sockets), or closes the session as a slow consumer when its outbound buffer is already over
-   * the bound (so memory per socket stays under the bound plus one frame).
+   * Sends one text frame (a serialised message, or a frame prepared once for many sockets), or
+   * closes the session as a slow consumer when its outbound buffer is already over the bound (so
+   * memory per socket stays under the bound plus one frame).
    */
-  sendFrame(frame: string | Buffer): boolean {
+  sendFrame(frame: string | PreparedFrame): boolean {
     if (this.closing) return false;
     if (this.ws.bufferedAmount > this.ctx.maxBufferedBytes) {
       this.close(CloseCode.SlowConsumer, closeReason('slow-consumer', 5));
       return false;
     }
-    this.ws.send(frame, { binary: false });
+    if (typeof frame === 'string') this.ws.send(frame, { binary: false });
+    else sendPrepared(this.ws, frame);
     return true;
   }
 
@@ -142,7 +144,16 @@ export class Session {
    */
   deliver(frames: EventFrames): void {
     if (!this.user || this.closing) return;
-    const visible = this.take(frames.entries);
+    const entries = frames.entries;
+    if (entries.length === 1) {
+      // A publish of one event, the usual case at high fan-out: no arrays per socket.
+      const entry = entries[0]!;
+      if (entry.event.seq <= this.lastSeq) return;
+      this.lastSeq = entry.event.seq;
+      if (canSee(this.viewer, this.categories, entry)) this.sendFrame(frames.single(0));
+      return;
+    }
+    const visible = this.take(entries);
     if (!visible.length) return;
     for (const frame of this.batches ? frames.batch(visible) : visible.map((i) => frames.single(i))) {
       if (!this.sendFrame(frame)) return;

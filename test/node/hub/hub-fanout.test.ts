@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { WebSocket } from 'ws';
 import {
   type HistoryResultMessage,
   LIMITS,
@@ -252,6 +253,43 @@ describe('hub fan-out: one frame per publish (protocol 2)', () => {
     assert.equal(texts.size, 1);
     assert.ok([...texts][0]!.startsWith('{"type":"events"'));
     for (const c of clients) c.close();
+  });
+
+  test('a fanned-out frame is framed once and written straight to each socket, not through ws.send', async () => {
+    const clients = await Promise.all(
+      Array.from({ length: 4 }, async (_, i) =>
+        TestClient.open(hub, await signToken({ sub: `raw-${i}` }), { protocol: 2 }),
+      ),
+    );
+    // ws internals the direct write relies on: if an upgrade of ws changes them, this fails loudly
+    // (the hub would silently fall back to ws.send, correct but slower).
+    const original = WebSocket.prototype.send;
+    let sends = 0;
+    WebSocket.prototype.send = function (this: WebSocket, ...args: Parameters<WebSocket['send']>) {
+      sends++;
+      return original.apply(this, args);
+    } as WebSocket['send'];
+    let one: number;
+    let batch: number[];
+    try {
+      one = hub.publish(note('raw single')).accepted[0]!.seq;
+      batch = hub.publish([note('raw batch 1'), note('raw batch 2')]).accepted.map((a) => a.seq);
+    } finally {
+      WebSocket.prototype.send = original;
+    }
+    assert.equal(sends, 0, 'no ws.send for fanned-out frames');
+    await Promise.all(clients.map((c) => c.waitForEvent((e) => e.seq === batch.at(-1), 'raw batch 2')));
+    for (const c of clients) {
+      assert.deepEqual(
+        c
+          .events()
+          .filter((e) => e.seq >= one)
+          .map((e) => e.seq),
+        [one, ...batch],
+      );
+      assert.deepEqual(c.invalid, []);
+      c.close();
+    }
   });
 
   test('a resume replays in events frames of at most LIMITS.eventsPerFrame, in order, then goes live', async () => {

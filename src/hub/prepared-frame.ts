@@ -1,0 +1,63 @@
+/**
+ * A text frame framed once and written to many sockets. `ws` frames every `send` anew (a header
+ * buffer, cork, two writes, uncork) per socket; for a fan-out the frame is the same for every
+ * socket, so the hub frames it once with `ws`'s own `Sender.frame` (made static for this use,
+ * websockets/ws#1016) and writes the bytes straight to each socket.
+ */
+import type { Duplex } from 'node:stream';
+import * as wsModule from 'ws';
+import { WebSocket } from 'ws';
+
+/** `ws` exports its Sender at runtime; @types/ws does not declare it. */
+interface SenderApi {
+  frame(
+    data: Buffer,
+    options: { fin: boolean; opcode: number; mask: boolean; readOnly: boolean; rsv1: boolean },
+  ): Buffer[];
+}
+const Sender = (wsModule as unknown as { Sender?: SenderApi }).Sender;
+
+export interface PreparedFrame {
+  /** The payload: UTF-8 JSON text. */
+  readonly data: Buffer;
+  /** The whole frame on the wire: header and payload (server frames are not masked). */
+  readonly wire: Buffer | undefined;
+}
+
+export function prepareFrame(text: string): PreparedFrame {
+  const data = Buffer.from(text, 'utf8');
+  const parts = Sender?.frame(data, { fin: true, opcode: 0x01, mask: false, readOnly: false, rsv1: false });
+  return { data, wire: parts && (parts.length === 1 ? parts[0] : Buffer.concat(parts)) };
+}
+
+/** The parts of a `ws` socket this relies on (test/node/hub checks they are still there). */
+interface WsInternals {
+  _socket?: Duplex | null;
+  _sender?: { _state?: number } | null;
+}
+
+/** ws's Sender state when it sends nothing queued (no compression or Blob read in progress). */
+const SENDER_IDLE = 0;
+
+/**
+ * Writes `frame` to the socket. Straight to the underlying socket when that is safe: the socket is
+ * open and ws's sender is idle, so no frame of its own can be half written or queued and frames
+ * never interleave; otherwise through `ws.send`, which queues behind what it is doing.
+ */
+export function sendPrepared(ws: WebSocket, frame: PreparedFrame): void {
+  const inner = ws as unknown as WsInternals;
+  const socket = inner._socket;
+  if (frame.wire && ws.readyState === WebSocket.OPEN && inner._sender?._state === SENDER_IDLE && socket?.writable) {
+    socket.write(frame.wire);
+  } else ws.send(frame.data, { binary: false });
+}
+
+/** Whether `sendPrepared` can write to this socket directly (ws internals as expected). */
+export function writesDirectly(ws: WebSocket): boolean {
+  const inner = ws as unknown as WsInternals;
+  return (
+    typeof Sender?.frame === 'function' &&
+    inner._sender?._state === SENDER_IDLE &&
+    typeof inner._socket?.write === 'function'
+  );
+}
