@@ -214,7 +214,7 @@ export async function runFanout({
       'latency = receive time in the load process − publish time stamped in the event (both processes read the same clock); the load generator reads only the stamp of each frame, the same way for all three servers (Socket.IO clients speak Engine.IO v4 over plain ws)',
       `the three servers run interleaved (each rate on hub, ws, Socket.IO in turn) so they share the same minutes of machine noise; a server leaves the run when delivery < 50% or p99 > 2 s; "sustained" = p99 < ${P99_LIMIT_MS} ms and ≥ 99% delivered after the drain (until all arrived, or 500 ms without progress, at most 10 s)`,
       "server CPU % is of one core over the step; on this shared machine a server that gets only a share of a core cannot publish on schedule (published < scheduled shows it), so CPU µs per delivered message is the figure that compares the servers' own cost",
-      "hub CPU profile (node --cpu-prof, BENCH_CPU_PROF=dir): about 40% of the hub's CPU is the writev syscall of each socket write, the same per-socket cost the raw ws server pays; JSON and framing are a few percent",
+      "server CPU profiles (node --cpu-prof, BENCH_CPU_PROF=dir, 2026-11-26): about 74% of the hub's CPU is the one write syscall per socket of a frame prepared once (serialised, encoded and framed once per publish); the raw ws server spends about 62% in the writev of ws.send and 14% in its JSON.stringify per socket; Socket.IO about 66% in writev",
     ],
   };
 }
