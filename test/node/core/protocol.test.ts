@@ -83,6 +83,14 @@ const validHub: HubMessage[] = [
     event: { kind: 'read', id: 'r1', seq: 7, ids: ['n1'], all: { throughSeq: 6, filter: { category: 'x' } }, unread },
   },
   { type: 'event', event: { kind: 'cleared', id: 'c1', seq: 8, throughSeq: 7, unread: noUnread() } },
+  {
+    type: 'events',
+    events: [
+      notification,
+      { kind: 'metrics', id: 'm2', seq: 9, values: { activeUsers: 3 }, at },
+      { kind: 'agents', id: 'g2', seq: 10, active: 1, idle: 0, error: 0, at },
+    ],
+  },
   { type: 'history', ref: 'r2', notifications: [{ ...notification, read: false }], hasMore: false },
   { type: 'pong', t: 5 },
   { type: 'ack', ref: 'r3' },

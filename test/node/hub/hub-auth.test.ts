@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CloseCode, type WelcomeMessage } from '../../../src/core/protocol.js';
+import { CloseCode, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, type WelcomeMessage } from '../../../src/core/protocol.js';
 import type { Hub } from '../../../src/hub/hub.js';
 import { closeAllHubs, note, signToken, startHub, TestClient, waitUntil } from '../../support/hub-harness.js';
 
@@ -59,9 +59,21 @@ describe('hub auth', () => {
     assert.equal(closed.code, CloseCode.Forbidden);
   });
 
-  test('an unsupported protocol version closes with 4006', async () => {
-    const closed = await closeCodeFor(await signToken({ sub: 'alice' }), { protocol: 99 });
-    assert.equal(closed.code, CloseCode.UnsupportedProtocol);
+  test('an unsupported protocol version closes with 4006, naming the versions the hub speaks', async () => {
+    for (const protocol of [99, PROTOCOL_VERSION + 1]) {
+      const closed = await closeCodeFor(await signToken({ sub: 'alice' }), { protocol });
+      assert.equal(closed.code, CloseCode.UnsupportedProtocol);
+      assert.equal(
+        closed.reason,
+        `protocol ${protocol} not supported; speak ${MIN_PROTOCOL_VERSION} to ${PROTOCOL_VERSION}`,
+      );
+    }
+    // Every version from the oldest still spoken is welcomed.
+    for (let protocol = MIN_PROTOCOL_VERSION; protocol <= PROTOCOL_VERSION; protocol++) {
+      const client = await TestClient.open(hub, await signToken({ sub: 'alice' }), { protocol });
+      assert.equal(client.frames[0]?.type, 'welcome');
+      client.close();
+    }
   });
 
   test('no auth within the timeout closes with 4101', async () => {

@@ -15,6 +15,8 @@ import type WebSocket from 'ws';
 import {
   CloseCode,
   EVENT_KINDS,
+  LIMITS,
+  MIN_PROTOCOL_VERSION,
   PRIORITIES,
   PROTOCOL_VERSION,
   parseClientMessage,
@@ -31,7 +33,7 @@ import { closeAllHubs, note, signToken, startHub, TEST_PUBLISH_KEY, TestClient }
 after(closeAllHubs);
 
 const CLIENT_TYPES = ['auth', 'ping', 'subscribe', 'markRead', 'markAllRead', 'clear', 'history', 'refresh'] as const;
-const HUB_TYPES = ['welcome', 'snapshot', 'event', 'history', 'pong', 'ack', 'error'] as const;
+const HUB_TYPES = ['welcome', 'snapshot', 'event', 'events', 'history', 'pong', 'ack', 'error'] as const;
 /** A value of any JSON-ish type, for field values that should sometimes be wrong. */
 const anyValue = fc.oneof(
   fc.string({ maxLength: 40 }),
@@ -54,7 +56,12 @@ const clientish = fc.record(
     beforeSeq: fc.oneof(fc.nat(), anyValue),
     limit: fc.oneof(fc.integer({ min: 0, max: 200 }), anyValue),
     ref: fc.oneof(fc.string({ minLength: 1, maxLength: 10 }), anyValue),
-    protocol: fc.oneof(fc.constant(PROTOCOL_VERSION), fc.integer({ min: -2, max: 3 }), anyValue),
+    protocol: fc.oneof(
+      fc.constant(PROTOCOL_VERSION),
+      fc.constant(MIN_PROTOCOL_VERSION),
+      fc.integer({ min: -2, max: 3 }),
+      anyValue,
+    ),
     filter: fc.oneof(
       fc.record({ category: fc.string({ maxLength: 8 }), priority: fc.string({ maxLength: 8 }) }),
       anyValue,
@@ -250,6 +257,57 @@ describe('protocol parsers (fast-check)', () => {
   });
 });
 
+describe('events frames (fast-check)', () => {
+  const at = '2026-11-25T10:00:00Z';
+  /** A valid stream event of some kind with this seq. */
+  const validEvent = (seq: number, kind: number) =>
+    [
+      { kind: 'notification', id: `n${seq}`, seq, title: 't', category: 'system', priority: 'low', createdAt: at },
+      { kind: 'metrics', id: `m${seq}`, seq, values: { activeUsers: seq }, at },
+      { kind: 'agents', id: `g${seq}`, seq, active: 1, idle: 0, error: 0, at },
+    ][kind % 3];
+
+  test('valid events are kept in order, each unreadable one is refused by its index, none throws', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.nat({ max: 2 }).map((k) => ({ valid: k })),
+            anyValue.map((junk) => ({ junk })),
+          ),
+          {
+            minLength: 1,
+            maxLength: 40,
+          },
+        ),
+        (items) => {
+          const events = items.map((item, i) => ('valid' in item ? validEvent(i + 1, item.valid) : item.junk));
+          const r = parseHubMessage(JSON.stringify({ type: 'events', events }));
+          const validSeqs = items.flatMap((item, i) => ('valid' in item ? [i + 1] : []));
+          if (validSeqs.length === 0) {
+            assert.equal(r.ok, false);
+            assert.match(r.ok ? '' : r.error, /^events\[0\]/);
+            return;
+          }
+          assert.ok(r.ok && r.value.type === 'events');
+          assert.deepEqual(
+            r.value.events.map((e) => e.seq),
+            validSeqs,
+          );
+          const refused = r.value.refused ?? [];
+          assert.equal(refused.length, items.length - validSeqs.length);
+          const junkIndices = items.flatMap((item, i) => ('junk' in item ? [i] : []));
+          refused.forEach((reason, k) => assert.ok(reason.startsWith(`events[${junkIndices[k]}]`), reason));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Over the frame's event limit, the whole frame is refused.
+    const tooMany = Array.from({ length: LIMITS.eventsPerFrame + 1 }, (_, i) => validEvent(i + 1, 0));
+    assert.equal(parseHubMessage(JSON.stringify({ type: 'events', events: tooMany })).ok, false);
+  });
+});
+
 describe('hub inbound frames (fast-check over real sockets)', () => {
   const MAX_FRAME = 16 * 1024;
   let hub: Hub;
@@ -283,7 +341,8 @@ describe('hub inbound frames (fast-check over real sockets)', () => {
     const p = parseClientMessage(text, MAX_FRAME);
     if (!p.ok) return { code: CloseCode.PolicyViolation, reason: truncateReason(p.error) };
     if (p.value.type !== 'auth') return { code: CloseCode.PolicyViolation, reason: 'first message must be auth' };
-    if (p.value.protocol !== undefined && p.value.protocol !== PROTOCOL_VERSION)
+    const protocol = p.value.protocol;
+    if (protocol !== undefined && (protocol < MIN_PROTOCOL_VERSION || protocol > PROTOCOL_VERSION))
       return { code: CloseCode.UnsupportedProtocol };
     return { code: CloseCode.InvalidToken };
   }
