@@ -297,7 +297,8 @@ describe('events frames (fast-check)', () => {
           const refused = r.value.refused ?? [];
           assert.equal(refused.length, items.length - validSeqs.length);
           const junkIndices = items.flatMap((item, i) => ('junk' in item ? [i] : []));
-          refused.forEach((reason, k) => assert.ok(reason.startsWith(`events[${junkIndices[k]}]`), reason));
+          for (const [k, reason] of refused.entries())
+            assert.ok(reason.startsWith(`events[${junkIndices[k]}]`), reason);
         },
       ),
       { numRuns: 300 },
