@@ -1,5 +1,6 @@
 import { expect, fixture, html as testHtml, waitUntil } from '@open-wc/testing';
 import { html, LitElement } from 'lit';
+import { enActivity } from '../../src/components/shared/locales/en.js';
 import {
   addMessages,
   getLocale,
@@ -60,5 +61,26 @@ describe('localisation', () => {
     expect(msg('state.closed')).to.equal('Déconnecté');
     // Keys French does not have fall back to English.
     expect(msg('state.connecting')).to.equal('Connecting…');
+  });
+
+  it("an element's English arrives with its first instance; the page's English still wins", async () => {
+    // This page loads no element but the probe: the live feed's strings are not in it.
+    expect(msg('activity.resume')).to.equal('activity.resume');
+    addMessages('en', { 'activity.label': 'What people do' });
+    class FeedProbe extends LitElement {
+      constructor() {
+        super();
+        new LocaleController(this, enActivity);
+      }
+      protected override render() {
+        return html`<span>${msg('activity.resume')} · ${msg('activity.label')}</span>`;
+      }
+    }
+    customElements.define('feed-probe', FeedProbe);
+    const el = await fixture<FeedProbe>(testHtml`<feed-probe></feed-probe>`);
+    expect(shown(el)).to.equal('Resume · What people do');
+    await setLocale('de');
+    await (el as LitElement).updateComplete;
+    expect(shown(el)).to.equal('Fortsetzen · Live-Aktivität');
   });
 });

@@ -7,6 +7,7 @@ import { ArrivalPacer } from '../shared/arrival-pacer.js';
 import { ClockController } from '../shared/clock.js';
 import { emit } from '../shared/events.js';
 import { RealtimeController } from '../shared/lit.js';
+import { enCenter } from '../shared/locales/en.js';
 import { formatRelative, LocaleController, localeRevision, msg } from '../shared/localize.js';
 import { repeat } from '../shared/repeat.js';
 import { priorityColors, tokens } from '../shared/tokens.styles.js';
@@ -136,7 +137,7 @@ export class AdminNotificationCenter extends LitElement {
 
   constructor() {
     super();
-    new LocaleController(this);
+    new LocaleController(this, enCenter);
   }
 
   override disconnectedCallback(): void {

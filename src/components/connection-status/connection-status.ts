@@ -3,6 +3,7 @@ import { property } from 'lit/decorators.js';
 import { CloseCode } from '../../core/protocol.js';
 import type { ConnectionState, RealtimeStore } from '../../core/types.js';
 import { RealtimeController } from '../shared/lit.js';
+import { enConnectionStatus } from '../shared/locales/en.js';
 import { LocaleController, msg } from '../shared/localize.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { styles } from './connection-status.styles.js';
@@ -57,7 +58,7 @@ export class ConnectionStatus extends LitElement {
 
   constructor() {
     super();
-    new LocaleController(this);
+    new LocaleController(this, enConnectionStatus);
   }
 
   /** The connection state shown. */

@@ -5,6 +5,7 @@ import type { RealtimeStore } from '../../core/types.js';
 import { ClockController } from '../shared/clock.js';
 import { emit } from '../shared/events.js';
 import { RealtimeController } from '../shared/lit.js';
+import { enAlerts } from '../shared/locales/en.js';
 import { formatDateTime, formatRelative, LocaleController, msg } from '../shared/localize.js';
 import { MotionGate } from '../shared/motion-gate.js';
 import { repeat } from '../shared/repeat.js';
@@ -95,7 +96,7 @@ export class CriticalAlerts extends LitElement {
 
   constructor() {
     super();
-    new LocaleController(this);
+    new LocaleController(this, enAlerts);
   }
 
   override connectedCallback(): void {

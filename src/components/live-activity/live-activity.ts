@@ -6,6 +6,7 @@ import type { RealtimeStore } from '../../core/types.js';
 import { ArrivalPacer } from '../shared/arrival-pacer.js';
 import { ClockController } from '../shared/clock.js';
 import { RealtimeController } from '../shared/lit.js';
+import { enActivity } from '../shared/locales/en.js';
 import { formatDateTime, formatRelative, LocaleController, localeRevision, msg } from '../shared/localize.js';
 import { repeat } from '../shared/repeat.js';
 import { tokens } from '../shared/tokens.styles.js';
@@ -120,7 +121,7 @@ export class LiveActivity extends LitElement {
 
   constructor() {
     super();
-    new LocaleController(this);
+    new LocaleController(this, enActivity);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

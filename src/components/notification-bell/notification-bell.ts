@@ -4,6 +4,7 @@ import type { UnreadCounts } from '../../core/protocol.js';
 import type { RealtimeStore } from '../../core/types.js';
 import { emit } from '../shared/events.js';
 import { RealtimeController } from '../shared/lit.js';
+import { enBell } from '../shared/locales/en.js';
 import { formatNumber, LocaleController, msg } from '../shared/localize.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { anchorStyles, styles } from './notification-bell.styles.js';
@@ -73,7 +74,7 @@ export class NotificationBell extends LitElement {
 
   constructor() {
     super();
-    new LocaleController(this);
+    new LocaleController(this, enBell);
   }
 
   /** Unread notifications (the hub's count). */

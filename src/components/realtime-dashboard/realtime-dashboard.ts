@@ -14,6 +14,7 @@ import '../system-status/index.js';
 import { PROVIDER_READY } from '../shared/context.js';
 import { emit } from '../shared/events.js';
 import { RealtimeController } from '../shared/lit.js';
+import { enDashboard } from '../shared/locales/en.js';
 import { LocaleController, msg } from '../shared/localize.js';
 import { AutoRefreshController } from './auto-refresh.js';
 import { categoryToggles, intervalLabel } from './dashboard-controls.js';
@@ -105,7 +106,7 @@ export class RealtimeDashboard extends LitElement {
 
   constructor() {
     super();
-    new LocaleController(this);
+    new LocaleController(this, enDashboard);
   }
 
   override connectedCallback(): void {

@@ -4,6 +4,7 @@ import type uPlot from 'uplot';
 import type { AgentSummary } from '../../core/protocol.js';
 import type { MetricSeries, RealtimeStore } from '../../core/types.js';
 import { RealtimeController } from '../shared/lit.js';
+import { enMetrics } from '../shared/locales/en.js';
 import { formatDate, formatNumber, LocaleController, msg } from '../shared/localize.js';
 import { repeat } from '../shared/repeat.js';
 import { MetricChartsController } from './metric-charts.js';
@@ -88,7 +89,7 @@ export class RealtimeMetrics extends LitElement {
 
   constructor() {
     super();
-    new LocaleController(this);
+    new LocaleController(this, enMetrics);
   }
 
   /** The uPlot instance drawing `name`, once the chart has been shown (for plugins or inspection). */

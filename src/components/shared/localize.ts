@@ -1,8 +1,9 @@
 /**
  * The one localisation module: every string a person reads comes from here, every time and number
- * goes through `Intl`. English is built in; German ships as its own small module, loaded the first
- * time German is asked for (until it arrives, text shows in English), so pages in English do not
- * pay for it. Add a locale with `addMessages('fr', {...})` (missing keys fall back to English) and
+ * goes through `Intl`. English is built in, one part per element, registered by the element's
+ * `LocaleController`, so a page ships the English of the elements it uses. German ships as its own
+ * small module, loaded the first time German is asked for (until it arrives, text shows in
+ * English), so pages in English do not pay for it. Add a locale with `addMessages('fr', {...})` (missing keys fall back to English) and
  * pick it with `setLocale('fr')` or `<realtime-provider locale="fr">`. Without a choice the page's
  * `<html lang>` decides.
  *
@@ -10,14 +11,18 @@
  * `key.<plural category>` (`one`, `other`, …, by `Intl.PluralRules`) is tried first.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { en } from './locales/en.js';
+import { type EnglishMessages, enShared } from './locales/en.js';
 
 export type Messages = Readonly<Record<string, string>>;
 type Base<K> = K extends `${infer B}.${'zero' | 'one' | 'two' | 'few' | 'many' | 'other'}` ? B | K : K;
 /** A message key; plural keys are used by their base name with a `count` parameter. */
-export type MessageKey = Base<keyof typeof en>;
+export type MessageKey = Base<keyof EnglishMessages>;
 
-const catalogs = new Map<string, Record<string, string>>([['en', { ...en }]]);
+/** The built-in English of the elements created so far (and the shared part). */
+const english: Record<string, string> = { ...enShared };
+const registered = new WeakSet<Messages>();
+/** Catalogues by locale: shipped ones once loaded, and whatever `addMessages` added (English too). */
+const catalogs = new Map<string, Record<string, string>>();
 /** Catalogues that ship with the package but load on first use. */
 const shipped: Record<string, () => Promise<Messages>> = {
   de: () => import('./locales/de.js').then((m) => m.de as Messages),
@@ -28,6 +33,13 @@ let explicit: string | undefined;
 
 /** Fired on `window` when the locale changes, so every element re-renders its text. */
 export const LOCALE_CHANGE = 'realtime-locale-change';
+
+/** Registers a part of the built-in English catalogue (an element's messages). */
+export function registerEnglish(part: Messages): void {
+  if (registered.has(part)) return;
+  registered.add(part);
+  Object.assign(english, part);
+}
 
 /** Adds (or extends) a locale's messages. */
 export function addMessages(locale: string, messages: Messages): void {
@@ -89,7 +101,7 @@ function notify(): void {
 }
 
 function known(tag: string): boolean {
-  return catalogs.has(tag) || Object.hasOwn(shipped, tag);
+  return tag === 'en' || catalogs.has(tag) || Object.hasOwn(shipped, tag);
 }
 
 function match(tag: string | undefined): string | undefined {
@@ -135,15 +147,16 @@ export function msg(key: MessageKey, params?: Record<string, string | number>): 
   const locale = getLocale();
   if (!loads.has(locale)) void loadLocale(locale);
   const catalog = catalogs.get(locale) ?? {};
-  const fallback = catalogs.get('en') ?? {};
+  const added = catalogs.get('en');
+  const fallback = (k: string): string | undefined => added?.[k] ?? english[k];
   let template: string | undefined;
   if (params && typeof params.count === 'number') {
     const rules = pluralRules.get(locale) ?? new Intl.PluralRules(locale);
     pluralRules.set(locale, rules);
     const category = rules.select(params.count);
-    template = catalog[`${key}.${category}`] ?? fallback[`${key}.${category}`] ?? catalog[`${key}.other`];
+    template = catalog[`${key}.${category}`] ?? fallback(`${key}.${category}`) ?? catalog[`${key}.other`];
   }
-  template ??= catalog[key] ?? fallback[key] ?? fallback[`${key}.other`] ?? key;
+  template ??= catalog[key] ?? fallback(key) ?? fallback(`${key}.other`) ?? key;
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
@@ -203,9 +216,16 @@ function watchDocumentLang(): void {
   }).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
 }
 
-/** Re-renders its host when the locale changes (`setLocale`, a catalogue loading, `<html lang>`). */
+/**
+ * Re-renders its host when the locale changes (`setLocale`, a catalogue loading, `<html lang>`),
+ * and registers the host's part of the English catalogue (`english`, once per part).
+ */
 export class LocaleController implements ReactiveController {
-  constructor(private readonly host: ReactiveControllerHost) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    english?: Messages,
+  ) {
+    if (english) registerEnglish(english);
     host.addController(this);
   }
   private readonly onChange = (): void => this.host.requestUpdate();

@@ -4,6 +4,7 @@ import type { ComponentStatus, SystemStatusSnapshot as StatusSnapshot } from '..
 import type { OverallHealth, RealtimeStore } from '../../core/types.js';
 import { ClockController } from '../shared/clock.js';
 import { RealtimeController } from '../shared/lit.js';
+import { enSystemStatus } from '../shared/locales/en.js';
 import { formatDateTime, formatNumber, formatRelative, LocaleController, msg } from '../shared/localize.js';
 import { MotionGate } from '../shared/motion-gate.js';
 import { tokens } from '../shared/tokens.styles.js';
@@ -85,7 +86,7 @@ export class SystemStatus extends LitElement {
 
   constructor() {
     super();
-    new LocaleController(this);
+    new LocaleController(this, enSystemStatus);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

@@ -1,7 +1,7 @@
-import type { en } from './en.js';
+import type { EnglishMessages } from './en.js';
 
 /** German messages. Keys missing here fall back to English. */
-export const de: Partial<Record<keyof typeof en | `${string}.${'one' | 'other'}`, string>> = {
+export const de: Partial<Record<keyof EnglishMessages | `${string}.${'one' | 'other'}`, string>> = {
   'time.justNow': 'gerade eben',
   'state.idle': 'Nicht verbunden',
   'state.connecting': 'Verbinde…',

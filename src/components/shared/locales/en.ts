@@ -1,8 +1,12 @@
 /**
- * English messages, the reference catalogue: every key any element uses is here. Keys are
+ * English messages, the reference catalogue, in one part per element (plus the shared part every
+ * page needs): an element registers its part when it is created (`LocaleController`), so a page
+ * with only the bell and the center does not ship the other elements' strings. Keys are
  * namespaced by element. Plural forms use `.one` / `.other` suffixes (see localize.ts).
  */
-export const en = {
+
+/** Used by more than one element: relative time and connection states. */
+export const enShared = {
   'time.justNow': 'just now',
   'state.idle': 'Not connected',
   'state.connecting': 'Connecting…',
@@ -11,7 +15,10 @@ export const en = {
   'state.offline': 'Offline',
   'state.auth-error': 'Sign-in expired',
   'state.closed': 'Disconnected',
-  // <system-status>
+} as const;
+
+/** <system-status> */
+export const enSystemStatus = {
   'systemStatus.label': 'System status',
   'systemStatus.summary': 'System status: {state}',
   'systemStatus.health.operational': 'Operational',
@@ -32,7 +39,10 @@ export const en = {
   'systemStatus.component.api': 'API',
   'systemStatus.component.payments': 'Payments',
   'systemStatus.component.voice': 'Voice provider',
-  // <live-activity>
+} as const;
+
+/** <live-activity> */
+export const enActivity = {
   'activity.label': 'Live activity',
   'activity.feed': 'Activity feed',
   'activity.filter.type': 'Type',
@@ -52,7 +62,10 @@ export const en = {
   'activity.announce.one': '{count} new activity',
   'activity.announce.other': '{count} new activities',
   'activity.announceEntry': 'New activity: {user}, {action}',
-  // <critical-alerts>
+} as const;
+
+/** <critical-alerts> */
+export const enAlerts = {
   'alerts.label': 'Critical alerts',
   'alerts.dismiss': 'Dismiss',
   'alerts.markRead': 'Mark read',
@@ -60,7 +73,10 @@ export const en = {
   'alerts.more.one': '+{count} more',
   'alerts.more.other': '+{count} more',
   'alerts.enableDesktop': 'Enable desktop alerts',
-  // <realtime-metrics>
+} as const;
+
+/** <realtime-metrics> */
+export const enMetrics = {
   'metrics.kpis': 'Key metrics',
   'metrics.name.activeUsers': 'Active users',
   'metrics.name.activeCalls': 'Active calls',
@@ -82,7 +98,10 @@ export const en = {
   'metrics.table.caption.one': 'Metrics over the last minute',
   'metrics.table.caption.other': 'Metrics over the last {count} minutes',
   'metrics.table.time': 'Time',
-  // <realtime-dashboard>
+} as const;
+
+/** <realtime-dashboard> */
+export const enDashboard = {
   'dashboard.label': 'Real-time dashboard',
   'dashboard.connect': 'Connect',
   'dashboard.disconnect': 'Disconnect',
@@ -102,7 +121,10 @@ export const en = {
   'dashboard.category.users': 'Users',
   'dashboard.category.calls': 'Calls',
   'dashboard.noStore': 'No connection: set url on the dashboard or add a <realtime-provider>.',
-  // <notification-bell>
+} as const;
+
+/** <notification-bell> */
+export const enBell = {
   'bell.label.one': 'Notifications, {count} unread',
   'bell.label.other': 'Notifications, {count} unread',
   'bell.labelNone': 'Notifications, none unread',
@@ -111,7 +133,10 @@ export const en = {
   'bell.criticalSuffix.other': ', {count} critical',
   'bell.overflow': '{max}+',
   'bell.panelLabel': 'Notifications',
-  // <admin-notification-center>
+} as const;
+
+/** <admin-notification-center> */
+export const enCenter = {
   'center.label': 'Notifications',
   'center.tabsLabel': 'Notification views',
   'center.tab.unread': 'Unread ({count})',
@@ -157,7 +182,10 @@ export const en = {
   'center.priority.medium': 'Medium',
   'center.priority.high': 'High',
   'center.priority.critical': 'Critical',
-  // <connection-status>
+} as const;
+
+/** <connection-status> */
+export const enConnectionStatus = {
   'status.retry': 'Retry now',
   'status.reconnectingIn': 'Reconnecting in {seconds} s (attempt {attempt})',
   'status.retryingNow': 'Reconnecting now (attempt {attempt})',
@@ -168,3 +196,14 @@ export const en = {
   'status.reason': 'Reason: {reason}',
   'status.connectedAs': 'Signed in as {name}',
 } as const;
+
+/** Every English message: the keys `msg` accepts. */
+export type EnglishMessages = typeof enShared &
+  typeof enSystemStatus &
+  typeof enActivity &
+  typeof enAlerts &
+  typeof enMetrics &
+  typeof enDashboard &
+  typeof enBell &
+  typeof enCenter &
+  typeof enConnectionStatus;
