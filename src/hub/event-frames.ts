@@ -26,7 +26,6 @@ export class EventFrames {
    * entry, else `events` frames of at most `LIMITS.eventsPerFrame` entries.
    */
   batch(indices: readonly number[]): PreparedFrame[] {
-    if (indices.length === 1) return [this.single(indices[0]!)];
     const frames: PreparedFrame[] = [];
     for (let start = 0; start < indices.length; start += LIMITS.eventsPerFrame) {
       const part = indices.slice(start, start + LIMITS.eventsPerFrame);

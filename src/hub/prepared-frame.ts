@@ -51,13 +51,3 @@ export function sendPrepared(ws: WebSocket, frame: PreparedFrame): void {
     socket.write(frame.wire);
   } else ws.send(frame.data, { binary: false });
 }
-
-/** Whether `sendPrepared` can write to this socket directly (ws internals as expected). */
-export function writesDirectly(ws: WebSocket): boolean {
-  const inner = ws as unknown as WsInternals;
-  return (
-    typeof Sender?.frame === 'function' &&
-    inner._sender?._state === SENDER_IDLE &&
-    typeof inner._socket?.write === 'function'
-  );
-}

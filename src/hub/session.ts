@@ -147,29 +147,25 @@ export class Session {
     const entries = frames.entries;
     if (entries.length === 1) {
       // A publish of one event, the usual case at high fan-out: no arrays per socket.
-      const entry = entries[0]!;
-      if (entry.event.seq <= this.lastSeq) return;
-      this.lastSeq = entry.event.seq;
-      if (canSee(this.viewer, this.categories, entry)) this.sendFrame(frames.single(0));
+      if (this.offer(entries[0]!, this.viewer)) this.sendFrame(frames.single(0));
       return;
     }
-    const visible = this.take(entries);
+    const viewer = this.viewer;
+    const visible: number[] = [];
+    entries.forEach((entry, i) => {
+      if (this.offer(entry, viewer)) visible.push(i);
+    });
     if (!visible.length) return;
     for (const frame of this.batches ? frames.batch(visible) : visible.map((i) => frames.single(i))) {
       if (!this.sendFrame(frame)) return;
     }
   }
 
-  /** Indices of the entries this session may see, advancing `lastSeq` past every entry offered. */
-  private take(entries: readonly StreamEntry[]): number[] {
-    const viewer = this.viewer;
-    const visible: number[] = [];
-    entries.forEach((entry, i) => {
-      if (entry.event.seq <= this.lastSeq) return;
-      this.lastSeq = entry.event.seq;
-      if (canSee(viewer, this.categories, entry)) visible.push(i);
-    });
-    return visible;
+  /** Brings the session past `entry`; true when it had not been and may see it. */
+  private offer(entry: StreamEntry, viewer: Viewer): boolean {
+    if (entry.event.seq <= this.lastSeq) return false;
+    this.lastSeq = entry.event.seq;
+    return canSee(viewer, this.categories, entry);
   }
 
   /** Protocol-level heartbeat: terminate when the last ping got no pong. */

@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import type { ListedNotification, Priority } from '../../core/protocol.js';
 import type { RealtimeError, RealtimeStore } from '../../core/types.js';
-import { ArrivalPacer } from '../shared/arrival-pacer.js';
+import { ARRIVALS_EVERY_MS, ArrivalPacer } from '../shared/arrival-pacer.js';
 import { ClockController } from '../shared/clock.js';
 import { emit } from '../shared/events.js';
 import { RealtimeController } from '../shared/lit.js';
@@ -16,7 +16,6 @@ import { ArrivalAnnouncer } from './announcer.js';
 import { Arrivals } from './arrivals.js';
 import { renderFilters } from './center-filters.js';
 import {
-  ARRIVALS_EVERY_MS,
   arrivalsOnly,
   type CenterView,
   emptyText,

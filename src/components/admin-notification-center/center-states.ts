@@ -23,12 +23,6 @@ export const selectView = (s: RealtimeState): CenterView => ({
 export const sameView = (a: CenterView, b: CenterView): boolean =>
   (Object.keys(a) as (keyof CenterView)[]).every((k) => a[k] === b[k]);
 
-/**
- * Under a flood, arrivals are taken into the list at most this often (ms). Shorter than the
- * announcer's settle window, so a burst taken in over two turns is still one announcement.
- */
-export const ARRIVALS_EVERY_MS = 250;
-
 /** New notifications at the top and nothing else that must show at once (counts follow arrivals). */
 export const arrivalsOnly = (shown: CenterView, latest: CenterView): boolean =>
   (latest.notifications[0]?.seq ?? 0) > (shown.notifications[0]?.seq ?? 0) &&

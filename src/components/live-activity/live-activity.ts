@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { ACTIVITY_TYPES, type ActivityEvent } from '../../core/protocol.js';
 import type { RealtimeStore } from '../../core/types.js';
-import { ArrivalPacer } from '../shared/arrival-pacer.js';
+import { ARRIVALS_EVERY_MS, ArrivalPacer } from '../shared/arrival-pacer.js';
 import { ClockController } from '../shared/clock.js';
 import { RealtimeController } from '../shared/lit.js';
 import { enActivity } from '../shared/locales/en.js';
@@ -14,9 +14,6 @@ import { typeIcon, typeKey, typeLabel, userLabel } from './activity-types.js';
 import { ThrottledAnnouncer } from './announcer.js';
 import { FollowEnd } from './follow-end.js';
 import { styles } from './live-activity.styles.js';
-
-/** Under a flood, arrivals are taken into the feed at most this often (ms). */
-const ARRIVALS_EVERY_MS = 250;
 
 const NO_ACTIVITY: readonly ActivityEvent[] = [];
 

@@ -10,6 +10,12 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
+/**
+ * Under a flood, a list takes in arrivals at most this often (ms). Shorter than the center's
+ * announcer settle window, so a burst taken in over two turns is still one announcement.
+ */
+export const ARRIVALS_EVERY_MS = 250;
+
 /** Pacers waiting for a turn, each from its `readyAt`. */
 const waiting = new Set<ArrivalPacer<unknown>>();
 let nextTurn: ReturnType<typeof setTimeout> | undefined;

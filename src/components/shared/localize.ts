@@ -35,7 +35,7 @@ let explicit: string | undefined;
 export const LOCALE_CHANGE = 'realtime-locale-change';
 
 /** Registers a part of the built-in English catalogue (an element's messages). */
-export function registerEnglish(part: Messages): void {
+function registerEnglish(part: Messages): void {
   if (registered.has(part)) return;
   registered.add(part);
   Object.assign(english, part);
