@@ -12,10 +12,24 @@ export interface BackoffOptions {
   maxMs: number;
   /** Growth of the cap per attempt (default 2). */
   factor: number;
+  /**
+   * Largest cap while a hub that said it is going away (close 1001 or 4200–4299) comes back, for
+   * `restartWindowMs` after that close (default 5000). A restarting hub is expected back within
+   * seconds: the full cap would keep its clients away long after it is up again.
+   */
+  restartMaxMs: number;
+  /** How long after such a close retries stay within `restartMaxMs` (default 30000). */
+  restartWindowMs: number;
 }
 
 /** The defaults documented on `RealtimeConnectionOptions.backoff`. */
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000, factor: 2 };
+export const DEFAULT_BACKOFF: BackoffOptions = {
+  initialMs: 1000,
+  maxMs: 30_000,
+  factor: 2,
+  restartMaxMs: 5000,
+  restartWindowMs: 30_000,
+};
 
 /** The upper bound of the delay before retry number `attempt` (0-based): min(max, initial · factor^attempt). */
 export function backoffCap(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF): number {

@@ -59,7 +59,11 @@ export interface RealtimeConnectionOptions {
   pongTimeoutMs?: number;
   /** Limit for opening the socket and receiving `welcome` (default 10 000). */
   connectTimeoutMs?: number;
-  /** Reconnect backoff (default `{ initialMs: 1000, maxMs: 30000, factor: 2 }`), full jitter. */
+  /**
+   * Reconnect backoff, full jitter (default `{ initialMs: 1000, maxMs: 30000, factor: 2,
+   * restartMaxMs: 5000, restartWindowMs: 30000 }`): within 30 s of the hub saying it is going
+   * away or restarting, no wait exceeds 5 s.
+   */
   backoff?: Partial<BackoffOptions>;
   /** Uniform random in [0, 1) for jitter (default `Math.random`). */
   random?: () => number;
@@ -128,6 +132,8 @@ export class RealtimeConnection implements Transport {
   /** Consecutive attempts that did not yield a stable session; drives the backoff. */
   private attempt = 0;
   private connectedAt = 0;
+  /** When the hub last said it is going away or restarting (1001, 42xx), until a session starts. */
+  private restartingSince: number | null = null;
   private heartbeatMs = FALLBACK_HEARTBEAT_MS;
   private pingSentAt = 0;
   private frameSincePing = false;
@@ -182,6 +188,7 @@ export class RealtimeConnection implements Transport {
     const { status } = this.current;
     if (status !== 'idle' && status !== 'closed' && status !== 'auth-error') return;
     this.attempt = 0;
+    this.restartingSince = null;
     this.tokenRefreshed = false;
     this.open();
   }
@@ -327,18 +334,25 @@ export class RealtimeConnection implements Transport {
         this.setState(reason ? { status: 'closed', code, reason } : { status: 'closed', code });
       }
     } else if (action === 'reconnect-now') {
+      this.restartingSince ??= this.now();
       this.retryLater(code, reason, this.random() * RECONNECT_NOW_JITTER_MS);
-    } else {
-      const floor = retryAfterMs(reason) ?? 0;
-      this.retryLater(code, reason, backoffDelay(this.attempt, this.backoff, this.random, floor));
-    }
+    } else this.retryLater(code, reason, this.nextDelay(retryAfterMs(reason)));
   }
 
-  private retryLater(
-    code: number | undefined,
-    reason: string,
-    delay = backoffDelay(this.attempt, this.backoff, this.random),
-  ): void {
+  /**
+   * The wait before the next attempt: full jitter under the attempt's cap, plus the hub's
+   * `retry-after`. While a hub that said it is restarting comes back, the cap stays within
+   * `restartMaxMs`, so its clients return within seconds of it being up.
+   */
+  private nextDelay(floorMs = 0): number {
+    const { restartMaxMs, restartWindowMs } = this.backoff;
+    const since = this.restartingSince;
+    const restarting = since !== null && this.now() - since < restartWindowMs;
+    const options = restarting ? { ...this.backoff, maxMs: Math.min(this.backoff.maxMs, restartMaxMs) } : this.backoff;
+    return backoffDelay(this.attempt, options, this.random, floorMs);
+  }
+
+  private retryLater(code: number | undefined, reason: string, delay = this.nextDelay()): void {
     this.stopSession();
     // Offline, a retry would fail at once and only grow the backoff; `online` resumes instead.
     if (this.offline) {
@@ -405,6 +419,7 @@ export class RealtimeConnection implements Transport {
     this.clearTimer('handshake');
     if (!message.reauth || !this.connectedAt) {
       this.connectedAt = this.now();
+      this.restartingSince = null;
       this.heartbeatMs = this.options.heartbeatMs ?? message.heartbeatMs ?? FALLBACK_HEARTBEAT_MS;
       this.missedPongs = 0;
       this.setTimer('heartbeat', this.heartbeatMs, this.ping);

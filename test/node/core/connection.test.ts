@@ -501,6 +501,54 @@ describe('RealtimeConnection: reconnecting', () => {
   });
 });
 
+describe('RealtimeConnection: a hub that restarts', () => {
+  /** The wait announced by each `reconnecting` state, in order. */
+  function waits(h: Harness): number[] {
+    const out: number[] = [];
+    h.connection.onState((s) => {
+      if (s.status === 'reconnecting') out.push(s.nextRetryAt - Date.now());
+    });
+    return out;
+  }
+  // Waits at the top of each cap: 20, 40, 80, 160… ms without the restart cap, never over 50 with it.
+  const backoff = { initialMs: 20, maxMs: 10_000, restartMaxMs: 50 };
+
+  test('after 4200, retries stay within restartMaxMs for restartWindowMs, then back off in full', async () => {
+    const h = await setup({}, { random: () => 0.999, backoff: { ...backoff, restartWindowMs: 1500 } });
+    h.connection.connect();
+    await waitForState(h.connection, 'connected');
+    const seen = waits(h);
+    h.server.closeAll(4200, 'hub-restarting');
+    await waitForState(h.connection, 'reconnecting'); // 250 ms before the first retry
+    await h.server.close(); // down: every attempt is refused (1006)
+    await waitFor(() => seen.slice(1).some((w) => w > 100), { timeoutMs: 10_000, message: 'the window to end' });
+    const [first, ...rest] = seen;
+    assert.ok(first !== undefined && first <= 250, `reconnect-now waits at most 250 ms, waited ${first}`);
+    const capped = rest.slice(
+      0,
+      rest.findIndex((w) => w > 100),
+    );
+    assert.ok(capped.length >= 3, `several retries inside the window, got ${capped.length}`);
+    assert.ok(
+      capped.every((w) => w <= 50),
+      `inside the window no wait exceeds restartMaxMs: ${capped.map(Math.round).join(', ')}`,
+    );
+    h.connection.close();
+    assert.equal(h.timers.pending.size, 0);
+  });
+
+  test('an unannounced drop (1006) backs off in full from the start', async () => {
+    const h = await setup({}, { random: () => 0.999, backoff: { ...backoff, restartWindowMs: 60_000 } });
+    h.connection.connect();
+    await waitForState(h.connection, 'connected');
+    const seen = waits(h);
+    await h.server.close(); // terminates the socket: no close frame, no restart announced
+    await waitFor(() => seen.length >= 4, { timeoutMs: 5000, message: 'four retries' });
+    assert.ok(seen[3]! > 100, `the fourth wait is above restartMaxMs: ${seen.map(Math.round).join(', ')}`);
+    h.connection.close();
+  });
+});
+
 describe('RealtimeConnection: close()', () => {
   test('leaves no timer, socket or window listener behind', async () => {
     const h = await setup({ expiresAt: () => Date.now() + 3_600_000 }, { tokenProvider: async () => 'next' });
