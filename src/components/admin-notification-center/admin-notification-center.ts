@@ -1,5 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import type { ListedNotification, Priority } from '../../core/protocol.js';
 import type { RealtimeError, RealtimeStore } from '../../core/types.js';
@@ -89,27 +88,44 @@ const surfaced = (): void => {};
  */
 export class AdminNotificationCenter extends LitElement {
   static override styles = [tokens, priorityColors, styles];
+  static override properties: PropertyDeclarations = {
+    store: { attribute: false },
+    provider: {},
+    tab: { reflect: true },
+    category: { reflect: true },
+    priority: { reflect: true },
+    heading: {},
+    linkTarget: { attribute: 'link-target' },
+    confirming: { state: true, attribute: false },
+    dismissedError: { state: true, attribute: false },
+  };
 
   /** Store to read; found through the provider when not set. */
-  @property({ attribute: false }) store?: RealtimeStore;
+  store?: RealtimeStore;
   /** Id of the `<realtime-provider>` to use when not inside one. */
-  @property() provider?: string;
+  provider?: string;
   /** Which tab is shown. */
-  @property({ reflect: true }) tab: 'unread' | 'all' = 'unread';
+  tab: 'unread' | 'all' = 'unread';
   /** Category filter; empty for every category. */
-  @property({ reflect: true }) category = '';
+  category = '';
   /** Priority filter; empty for any priority. */
-  @property({ reflect: true }) priority: Priority | '' = '';
+  priority: Priority | '' = '';
   /** Optional title above the tabs. */
-  @property() heading = '';
+  heading = '';
   /** Browsing context for notification links. */
-  @property({ attribute: 'link-target' }) linkTarget = '_blank';
+  linkTarget = '_blank';
 
-  @state() private confirming = false;
-  @state() private dismissedError?: RealtimeError;
-  @query('.scroller') private scroller?: HTMLElement;
-  @query('.list') private listEl?: HTMLElement;
-  @query('.show-more') private showMoreButton?: HTMLElement;
+  private confirming = false;
+  private dismissedError?: RealtimeError;
+  private get scroller(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('.scroller') ?? null;
+  }
+  private get listEl(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('.list') ?? null;
+  }
+  private get showMoreButton(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('.show-more') ?? null;
+  }
 
   private readonly data = new RealtimeController(this, selectView, sameView);
   private readonly pacer = new ArrivalPacer<CenterView>(this, ARRIVALS_EVERY_MS, arrivalsOnly);

@@ -7,7 +7,7 @@ export interface ListKeyboardOptions {
   /** Renders the item at `index` of `items()` if it is not rendered yet. */
   reveal(index: number): void;
   /** The list element. */
-  list(): HTMLElement | undefined;
+  list(): HTMLElement | null;
   /** Opens a notification; returns false when the click event was cancelled. */
   open(n: ListedNotification): boolean;
   markRead(n: ListedNotification): void;

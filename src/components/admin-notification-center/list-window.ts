@@ -10,9 +10,9 @@ export const ROWS_PAGE = 25;
 
 export interface ListWindowOptions {
   /** The scrolling element, root of the observer. */
-  scroller(): HTMLElement | undefined;
+  scroller(): HTMLElement | null;
   /** The "show more" button after the rendered rows, when there is one. */
-  showMore(): HTMLElement | undefined;
+  showMore(): HTMLElement | null;
 }
 
 /**
@@ -68,7 +68,7 @@ export class ListWindow implements ReactiveController {
     // IntersectionObserver reports changes only: observing anew after a growth gets a fresh
     // report, so a button still near view (a tall scroller) grows the window again.
     this.observer?.disconnect();
-    this.watched = button && { button, rows: this.rows };
+    this.watched = button ? { button, rows: this.rows } : undefined;
     if (!button) return;
     this.observer ??= new IntersectionObserver(
       (entries) => {

@@ -1,5 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { CloseCode } from '../../core/protocol.js';
 import type { ConnectionState, RealtimeStore } from '../../core/types.js';
 import { RealtimeController } from '../shared/lit.js';
@@ -43,15 +42,21 @@ type ProviderLike = HTMLElement & { store?: RealtimeStore; client?: { connection
  */
 export class ConnectionStatus extends LitElement {
   static override styles = [tokens, styles];
+  static override properties: PropertyDeclarations = {
+    store: { attribute: false },
+    provider: {},
+    connection: { attribute: false },
+    variant: { reflect: true },
+  };
 
   /** Store to read; found through the provider when not set. */
-  @property({ attribute: false }) store?: RealtimeStore;
+  store?: RealtimeStore;
   /** Id of the `<realtime-provider>` to use when not inside one. */
-  @property() provider?: string;
+  provider?: string;
   /** Connection for "Retry now"; by default the one of the provider that owns the store. */
-  @property({ attribute: false }) connection?: Reconnectable;
+  connection?: Reconnectable;
   /** `badge`: a dot and a word; `full`: with details and the retry button. */
-  @property({ reflect: true }) variant: 'badge' | 'full' = 'full';
+  variant: 'badge' | 'full' = 'full';
 
   private readonly state = new RealtimeController(this, (s) => s.connection);
   private readonly countdown = new Countdown(this);

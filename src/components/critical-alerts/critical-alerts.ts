@@ -1,5 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
 import type { RealtimeStore } from '../../core/types.js';
 import { ClockController } from '../shared/clock.js';
@@ -60,26 +59,35 @@ const SEEN_CAP = 500;
  */
 export class CriticalAlerts extends LitElement {
   static override styles = [tokens, styles];
+  static override properties: PropertyDeclarations = {
+    max: { type: Number },
+    placement: { reflect: true },
+    sound: { type: Boolean, reflect: true },
+    browserNotifications: { type: Boolean, reflect: true, attribute: 'browser-notifications' },
+    store: { attribute: false },
+    provider: {},
+    permission: { state: true, attribute: false },
+  };
 
   /** How many toasts are visible at once; the rest are counted as "+N more". */
-  @property({ type: Number }) max = 3;
+  max = 3;
 
   /** Where the stack sits: `top-end` (default), `top`, `bottom-end` or `bottom`. */
-  @property({ reflect: true }) placement: 'top-end' | 'top' | 'bottom-end' | 'bottom' = 'top-end';
+  placement: 'top-end' | 'top' | 'bottom-end' | 'bottom' = 'top-end';
 
   /** Beep when a new critical alert arrives (after the first user gesture on the page). */
-  @property({ type: Boolean, reflect: true }) sound = false;
+  sound = false;
 
   /** Show a desktop notification for new alerts while the tab is hidden (asks permission on click). */
-  @property({ type: Boolean, reflect: true, attribute: 'browser-notifications' }) browserNotifications = false;
+  browserNotifications = false;
 
   /** The store to read; found through the provider when not set. */
-  @property({ attribute: false }) store?: RealtimeStore;
+  store?: RealtimeStore;
 
   /** Id of the `<realtime-provider>` to use when not inside one. */
-  @property() provider?: string;
+  provider?: string;
 
-  @state() private permission: DesktopPermission = desktopPermission();
+  private permission: DesktopPermission = desktopPermission();
 
   private readonly alerts = new RealtimeController(this, (s) => s.criticalAlerts);
   private readonly loading = new RealtimeController(this, (s) => s.loading);

@@ -1,5 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { ACTIVITY_TYPES, type ActivityEvent } from '../../core/protocol.js';
 import type { RealtimeStore } from '../../core/types.js';
@@ -67,32 +66,44 @@ const FOLLOW_ROWS = 20;
  */
 export class LiveActivity extends LitElement {
   static override styles = [tokens, styles];
+  static override properties: PropertyDeclarations = {
+    max: { type: Number },
+    filterType: { attribute: 'filter-type' },
+    filterUser: { attribute: 'filter-user' },
+    announceInterval: { type: Number, attribute: 'announce-interval' },
+    paused: { type: Boolean, reflect: true },
+    store: { attribute: false },
+    provider: {},
+    frozen: { state: true, attribute: false },
+  };
 
   /** How many entries are shown at most (newest kept); while following, the newest 20 of them. */
-  @property({ type: Number }) max = 50;
+  max = 50;
 
   /** Show only this activity type ('' = all). */
-  @property({ attribute: 'filter-type' }) filterType = '';
+  filterType = '';
 
   /** Show only this user id ('' = all). */
-  @property({ attribute: 'filter-user' }) filterUser = '';
+  filterUser = '';
 
   /** Minimum ms between two screen-reader announcements of new entries. */
-  @property({ type: Number, attribute: 'announce-interval' }) announceInterval = 5000;
+  announceInterval = 5000;
 
   /** Whether auto-scroll is paused because the reader scrolled away; set false to resume. */
-  @property({ type: Boolean, reflect: true }) paused = false;
+  paused = false;
 
   /** The store to read; found through the provider when not set. */
-  @property({ attribute: false }) store?: RealtimeStore;
+  store?: RealtimeStore;
 
   /** Id of the `<realtime-provider>` to use when not inside one. */
-  @property() provider?: string;
+  provider?: string;
 
   /** The list as it was when the reader paused; shown instead of the live one until resume. */
-  @state() private frozen: readonly ActivityEvent[] | null = null;
+  private frozen: readonly ActivityEvent[] | null = null;
 
-  @query('.feed') private feed?: HTMLElement;
+  private get feed(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('.feed') ?? null;
+  }
 
   private readonly activity = new RealtimeController(this, (s) => s.activity);
   private readonly pacer = new ArrivalPacer<readonly ActivityEvent[]>(

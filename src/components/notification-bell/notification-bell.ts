@@ -1,5 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { UnreadCounts } from '../../core/protocol.js';
 import type { RealtimeStore } from '../../core/types.js';
 import { emit } from '../shared/events.js';
@@ -47,27 +46,39 @@ type Toggleable = HTMLElement & { open?: boolean };
  */
 export class NotificationBell extends LitElement {
   static override styles = [tokens, styles, anchorStyles];
+  static override properties: PropertyDeclarations = {
+    store: { attribute: false },
+    provider: {},
+    max: { type: Number },
+    for: {},
+    open: { type: Boolean, reflect: true },
+    panelUsed: { state: true, attribute: false },
+  };
 
   /** Store to read; found through the provider when not set. */
-  @property({ attribute: false }) store?: RealtimeStore;
+  store?: RealtimeStore;
   /** Id of the `<realtime-provider>` to use when not inside one. */
-  @property() provider?: string;
+  provider?: string;
   /** Highest count shown before `N+`. */
-  @property({ type: Number }) max = 99;
+  max = 99;
   /** Id of an element to toggle instead of the built-in popover. */
-  @property() for?: string;
+  for?: string;
   /** Whether the center is open. */
-  @property({ type: Boolean, reflect: true }) open = false;
+  open = false;
 
   /**
    * Whether the built-in panel has opened once. Its center is created then, not before: a closed
    * panel is not displayed, yet a center inside it would rebuild its whole list on every frame
    * that brings notifications.
    */
-  @state() private panelUsed = false;
+  private panelUsed = false;
 
-  @query('.button') private button!: HTMLButtonElement;
-  @query('.panel') private panel?: HTMLElement;
+  private get button(): HTMLButtonElement | null {
+    return this.renderRoot?.querySelector<HTMLButtonElement>('.button') ?? null;
+  }
+  private get panel(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('.panel') ?? null;
+  }
 
   private readonly unread = new RealtimeController(this, (s) => s.unread, sameUnread);
   private watched?: HTMLElement;
@@ -201,7 +212,7 @@ export class NotificationBell extends LitElement {
    */
   private showOrHide(popover: HTMLElement, open: boolean): void {
     if (popover.matches(':popover-open') === open) return;
-    if (open) (popover.showPopover as (options?: { source?: HTMLElement }) => void)({ source: this.button });
+    if (open) (popover.showPopover as (options?: { source?: HTMLElement }) => void)({ source: this.button! });
     else popover.hidePopover();
   }
 
@@ -212,7 +223,7 @@ export class NotificationBell extends LitElement {
   }
 
   private readonly onClick = (): void => {
-    if (!this.button.popoverTargetElement) this.toggle();
+    if (!this.button!.popoverTargetElement) this.toggle();
   };
 
   /** Before the panel shows: the center renders in this task's microtasks, before the panel paints. */

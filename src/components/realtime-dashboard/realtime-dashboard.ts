@@ -1,5 +1,4 @@
-import { html, LitElement, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { TokenProvider } from '../../core/connection.js';
 import type { ConnectionStatusName, RealtimeStore } from '../../core/types.js';
@@ -61,39 +60,44 @@ const OPEN: ReadonlySet<ConnectionStatusName> = new Set(['connecting', 'connecte
  */
 export class RealtimeDashboard extends LitElement {
   static override styles = styles;
+  static override properties: PropertyDeclarations = {
+    url: { reflect: true },
+    token: {},
+    tokenProvider: { attribute: false },
+    provider: { reflect: true },
+    autoRefresh: { type: Number, attribute: 'auto-refresh', reflect: true },
+    refreshIntervals: { attribute: false },
+    categoryOptions: { attribute: false },
+    errorThreshold: { type: Number, attribute: 'error-threshold' },
+    refreshError: { state: true, attribute: false },
+    store: { attribute: false },
+  };
 
   /** Hub WebSocket endpoint; when set, the dashboard renders and owns its own provider. */
-  @property({ reflect: true }) url?: string;
+  url?: string;
 
   /** JWT for the dashboard's own provider (with `url`). */
-  @property() token?: string;
+  token?: string;
 
   /** Token provider for the dashboard's own provider (with `url`). */
-  @property({ attribute: false }) tokenProvider?: TokenProvider;
+  tokenProvider?: TokenProvider;
 
   /** Id of the `<realtime-provider>` to use when it is not an ancestor (without `url`). */
-  @property({ reflect: true }) provider?: string;
+  provider?: string;
 
   /** Seconds between automatic refreshes; 0 is off. */
-  @property({ type: Number, attribute: 'auto-refresh', reflect: true }) autoRefresh = 0;
+  autoRefresh = 0;
 
   /** The intervals (seconds) the auto-refresh select offers besides Off. */
-  @property({ attribute: false }) refreshIntervals: number[] = [30, 60, 300];
+  refreshIntervals: number[] = [30, 60, 300];
 
   /** The categories offered as subscription toggles. */
-  @property({ attribute: false }) categoryOptions: string[] = [
-    'system',
-    'security',
-    'billing',
-    'agents',
-    'users',
-    'calls',
-  ];
+  categoryOptions: string[] = ['system', 'security', 'billing', 'agents', 'users', 'calls'];
 
   /** Error rate (0–1) above which the metrics panel alerts. */
-  @property({ type: Number, attribute: 'error-threshold' }) errorThreshold = 0.05;
+  errorThreshold = 0.05;
 
-  @state() private refreshError = '';
+  private refreshError = '';
   private explicitStore: RealtimeStore | undefined;
 
   private readonly connection = new RealtimeController(this, (s) => s.connection.status);
@@ -126,7 +130,6 @@ export class RealtimeDashboard extends LitElement {
   };
 
   /** The store given directly; with `url` and none given, reads as the dashboard's own provider's store. */
-  @property({ attribute: false })
   get store(): RealtimeStore | undefined {
     return this.explicitStore ?? (this.url ? this.ownProvider()?.store : undefined);
   }

@@ -1,5 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type uPlot from 'uplot';
 import type { AgentSummary } from '../../core/protocol.js';
 import type { MetricSeries, RealtimeStore } from '../../core/types.js';
@@ -61,18 +60,24 @@ const TABLE_MINUTES = 5;
  */
 export class RealtimeMetrics extends LitElement {
   static override styles = styles;
+  static override properties: PropertyDeclarations = {
+    store: { attribute: false },
+    provider: { reflect: true },
+    charts: { reflect: true },
+    errorThreshold: { type: Number, attribute: 'error-threshold', reflect: true },
+  };
 
   /** The store to read; found through a provider when not set. */
-  @property({ attribute: false }) store?: RealtimeStore;
+  store?: RealtimeStore;
 
   /** Id of the `<realtime-provider>` to use when it is not an ancestor. */
-  @property({ reflect: true }) provider?: string;
+  provider?: string;
 
   /** Comma-separated metric names to chart, in order. */
-  @property({ reflect: true }) charts = DEFAULT_CHARTS;
+  charts = DEFAULT_CHARTS;
 
   /** Error rate (0–1) above which the alert shows. */
-  @property({ type: Number, attribute: 'error-threshold', reflect: true }) errorThreshold = 0.05;
+  errorThreshold = 0.05;
 
   private readonly data = new RealtimeController<MetricsSlice>(
     this,

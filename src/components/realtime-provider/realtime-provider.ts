@@ -1,6 +1,5 @@
 import { ContextProvider } from '@lit/context';
-import { html, LitElement, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions } from '../../core/client.js';
 import type { TokenProvider } from '../../core/connection.js';
 import type { RealtimeStore } from '../../core/types.js';
@@ -52,25 +51,36 @@ const sameList = (a: string[] | null, b: string[] | null): boolean =>
  */
 export class RealtimeProvider extends LitElement {
   static override styles = styles;
+  static override properties: PropertyDeclarations = {
+    url: {},
+    token: {},
+    tokenProvider: { attribute: false },
+    categories: { converter: categoryList },
+    locale: {},
+    maxNotifications: { type: Number, attribute: 'max-notifications' },
+    maxActivity: { type: Number, attribute: 'max-activity' },
+    metricsWindow: { type: Number, attribute: 'metrics-window' },
+    manual: { type: Boolean },
+  };
 
   /** The hub's WebSocket endpoint. */
-  @property() url = '';
+  url = '';
   /** JWT sent in the first message; changing it re-authenticates in place. */
-  @property() token?: string;
+  token?: string;
   /** Called for a token when none is set, after the hub says it expired, and ahead of expiry. */
-  @property({ attribute: false }) tokenProvider?: TokenProvider;
+  tokenProvider?: TokenProvider;
   /** Categories to receive; null for every category. */
-  @property({ converter: categoryList }) categories: string[] | null = null;
+  categories: string[] | null = null;
   /** Language of every element on the page. */
-  @property() locale?: string;
+  locale?: string;
   /** Notifications kept in memory. */
-  @property({ type: Number, attribute: 'max-notifications' }) maxNotifications?: number;
+  maxNotifications?: number;
   /** Activity entries kept. */
-  @property({ type: Number, attribute: 'max-activity' }) maxActivity?: number;
+  maxActivity?: number;
   /** Seconds of metric history kept. */
-  @property({ type: Number, attribute: 'metrics-window' }) metricsWindow?: number;
+  metricsWindow?: number;
   /** Do not connect on insertion; call `connect()`. */
-  @property({ type: Boolean }) manual = false;
+  manual = false;
 
   private readonly context = new ContextProvider(this, { context: realtimeContext });
   private current?: RealtimeClient;

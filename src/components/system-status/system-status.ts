@@ -1,5 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { ComponentStatus, SystemStatusSnapshot as StatusSnapshot } from '../../core/protocol.js';
 import type { OverallHealth, RealtimeStore } from '../../core/types.js';
 import { ClockController } from '../shared/clock.js';
@@ -55,21 +54,28 @@ import { styles } from './system-status.styles.js';
  */
 export class SystemStatus extends LitElement {
   static override styles = [tokens, styles];
+  static override properties: PropertyDeclarations = {
+    variant: { reflect: true },
+    responseBudgetMs: { type: Number, attribute: 'response-budget-ms' },
+    store: { attribute: false },
+    provider: {},
+    detailsOpen: { state: true, attribute: false },
+  };
 
   /** `compact` (dot and word, details on hover/focus) or `detailed` (everything). */
-  @property({ reflect: true }) variant: 'compact' | 'detailed' = 'detailed';
+  variant: 'compact' | 'detailed' = 'detailed';
 
   /** The response-time budget in ms: the response meter is full at this value. */
-  @property({ type: Number, attribute: 'response-budget-ms' }) responseBudgetMs = 1000;
+  responseBudgetMs = 1000;
 
   /** The store to read; found through the provider when not set. */
-  @property({ attribute: false }) store?: RealtimeStore;
+  store?: RealtimeStore;
 
   /** Id of the `<realtime-provider>` to use when not inside one. */
-  @property() provider?: string;
+  provider?: string;
 
   /** Compact: whether the details tooltip is showing. */
-  @state() private detailsOpen = false;
+  private detailsOpen = false;
 
   private readonly status = new RealtimeController(this, (s) => s.status);
   private readonly health = new RealtimeController(this, (s) => s.health);
