@@ -127,7 +127,6 @@ export async function runBundle({ root, log = console.log, peerFailures = {} }) 
     `export * from '${src('components/shared/context.ts')}';`,
     `export * from '${src('components/shared/tokens.styles.ts')}';`,
     "export * from 'lit';",
-    "export * from 'lit/decorators.js';",
     "export * from '@lit/context';",
   ].join('\n');
 
@@ -163,7 +162,6 @@ export async function runBundle({ root, log = console.log, peerFailures = {} }) 
       'floor',
       [
         "export * from 'lit';",
-        "export * from 'lit/decorators.js';",
         "export * from 'lit/directives/repeat.js';",
         "export * from '@lit/context';",
         "export { default as ReconnectingWebSocket } from 'partysocket/ws';",
@@ -172,7 +170,7 @@ export async function runBundle({ root, log = console.log, peerFailures = {} }) 
   );
   rows.push({
     id: 'floor',
-    label: 'floor: Lit (+ decorators, repeat) + @lit/context + partysocket, none of our code',
+    label: 'floor: Lit (+ repeat) + @lit/context + partysocket, none of our code',
     ...floor.static,
   });
 
