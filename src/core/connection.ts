@@ -23,6 +23,7 @@ import {
   PROTOCOL_VERSION,
   parseHubMessage,
   retryAfterMs,
+  retryWithinMs,
   type WelcomeMessage,
 } from './protocol.js';
 import type { ConnectionState, RealtimeError, Transport } from './types.js';
@@ -134,6 +135,8 @@ export class RealtimeConnection implements Transport {
   private connectedAt = 0;
   /** When the hub last said it is going away or restarting (1001, 42xx), until a session starts. */
   private restartingSince: number | null = null;
+  /** The hub's `retry-within` with that close: no retry is drawn from a shorter range until a session starts. */
+  private spreadMs = 0;
   private heartbeatMs = FALLBACK_HEARTBEAT_MS;
   private pingSentAt = 0;
   private frameSincePing = false;
@@ -189,6 +192,7 @@ export class RealtimeConnection implements Transport {
     if (status !== 'idle' && status !== 'closed' && status !== 'auth-error') return;
     this.attempt = 0;
     this.restartingSince = null;
+    this.spreadMs = 0;
     this.tokenRefreshed = false;
     this.open();
   }
@@ -335,20 +339,28 @@ export class RealtimeConnection implements Transport {
       }
     } else if (action === 'reconnect-now') {
       this.restartingSince ??= this.now();
-      this.retryLater(code, reason, this.random() * RECONNECT_NOW_JITTER_MS);
+      const spread = retryWithinMs(reason);
+      if (spread !== undefined) this.spreadMs = spread;
+      this.retryLater(code, reason, this.random() * (spread ?? RECONNECT_NOW_JITTER_MS));
     } else this.retryLater(code, reason, this.nextDelay(retryAfterMs(reason)));
   }
 
   /**
    * The wait before the next attempt: full jitter under the attempt's cap, plus the hub's
    * `retry-after`. While a hub that said it is restarting comes back, the cap stays within
-   * `restartMaxMs`, so its clients return within seconds of it being up.
+   * `restartMaxMs`, so its clients return within seconds of it being up; and no cap is below the
+   * hub's `retry-within`, so a hub with many clients sees them return at the rate it asked for.
    */
   private nextDelay(floorMs = 0): number {
-    const { restartMaxMs, restartWindowMs } = this.backoff;
+    const { initialMs, maxMs, restartMaxMs, restartWindowMs } = this.backoff;
     const since = this.restartingSince;
     const restarting = since !== null && this.now() - since < restartWindowMs;
-    const options = restarting ? { ...this.backoff, maxMs: Math.min(this.backoff.maxMs, restartMaxMs) } : this.backoff;
+    const spread = this.spreadMs;
+    const options = {
+      ...this.backoff,
+      initialMs: Math.max(initialMs, spread),
+      maxMs: Math.max(spread, restarting ? Math.min(maxMs, restartMaxMs) : maxMs),
+    };
     return backoffDelay(this.attempt, options, this.random, floorMs);
   }
 
@@ -420,6 +432,7 @@ export class RealtimeConnection implements Transport {
     if (!message.reauth || !this.connectedAt) {
       this.connectedAt = this.now();
       this.restartingSince = null;
+      this.spreadMs = 0;
       this.heartbeatMs = this.options.heartbeatMs ?? message.heartbeatMs ?? FALLBACK_HEARTBEAT_MS;
       this.missedPongs = 0;
       this.setTimer('heartbeat', this.heartbeatMs, this.ping);

@@ -90,6 +90,21 @@ export function retryAfterMs(reason: string): number | undefined {
   return m ? Number(m[1]) * 1000 : undefined;
 }
 
+/**
+ * A "reconnect at once" reason that asks clients to spread their return over `seconds`, e.g.
+ * `hub shutting down; retry-within=2`: a hub closing a thousand sockets would otherwise get a
+ * thousand connection attempts in the same quarter second.
+ */
+export function spreadReason(slug: string, seconds: number): string {
+  return `${slug}; retry-within=${Math.ceil(seconds * 10) / 10}`;
+}
+
+/** Reads `retry-within=N` (seconds, decimals allowed) out of a close reason; undefined when absent. */
+export function retryWithinMs(reason: string): number | undefined {
+  const m = /retry-within=(\d{1,5}(?:\.\d{1,3})?)/.exec(reason);
+  return m ? Math.round(Number(m[1]) * 1000) : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Events a publisher posts (POST /v1/events, hub.publish()).
 // ---------------------------------------------------------------------------------------------

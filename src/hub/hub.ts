@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { CloseCode, closeReason } from '../core/protocol.js';
+import { CloseCode, closeReason, spreadReason } from '../core/protocol.js';
 import { type AuthOptions, createDemoTokenSigner, createVerifier } from './auth.js';
 import type { HubBackend, RetentionOptions, StreamEntry } from './backend.js';
 import { EventFrames } from './event-frames.js';
@@ -127,7 +127,18 @@ const DEFAULTS = {
   demoTokenTtlSeconds: 15 * 60,
   pruneEveryMs: 60_000,
   httpCloseGraceMs: 1000,
+  /**
+   * On shutdown, clients are asked to come back spread over (sessions ÷ this) seconds, at least
+   * 0.25 s and at most 30 s. The reconnect storm bench resumes 1,000 clients in about a second
+   * on a 2-core machine; half that rate leaves room for the replays that follow.
+   */
+  reconnectsPerSecond: 500,
 } as const;
+
+/** Seconds over which `sessions` clients are asked to return after a shutdown (`retry-within`). */
+export function returnSpreadSeconds(sessions: number, perSecond: number = DEFAULTS.reconnectsPerSecond): number {
+  return Math.min(30, Math.max(0.25, sessions / perSecond));
+}
 
 /** Starts (or mounts) a hub. Resolves once it is listening. */
 export async function createHub(options: HubOptions = {}): Promise<Hub> {
@@ -375,7 +386,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         const empty = new Promise<void>((resolve) => {
           whenEmpty = resolve;
         });
-        for (const session of sessions) session.close(1001, 'hub shutting down');
+        const reason = spreadReason('hub shutting down', returnSpreadSeconds(sessions.size));
+        for (const session of sessions) session.close(CloseCode.GoingAway, reason);
         await empty;
       }
       unsubscribe();

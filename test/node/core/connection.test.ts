@@ -537,6 +537,25 @@ describe('RealtimeConnection: a hub that restarts', () => {
     assert.equal(h.timers.pending.size, 0);
   });
 
+  test("the hub's retry-within spreads the first attempt and is the shortest range of every retry after it", async () => {
+    const h = await setup({}, { random: () => 0.999, backoff: { ...backoff, restartWindowMs: 60_000 } });
+    h.connection.connect();
+    await waitForState(h.connection, 'connected');
+    const seen = waits(h);
+    h.server.closeAll(1001, 'hub shutting down; retry-within=0.4');
+    await waitForState(h.connection, 'reconnecting');
+    await h.server.close();
+    await waitFor(() => seen.length >= 4, { timeoutMs: 5000, message: 'four retries' });
+    const [first, ...rest] = seen.map(Math.round);
+    assert.ok(first! > 300 && first! <= 400, `the first attempt is drawn from the 400 ms asked for, not 250: ${first}`);
+    // Without the hint these would be at most restartMaxMs (50 ms).
+    assert.ok(
+      rest.every((w) => w > 300 && w <= 400),
+      `no retry is drawn from less than 400 ms: ${rest.join(', ')}`,
+    );
+    h.connection.close();
+  });
+
   test('an unannounced drop (1006) backs off in full from the start', async () => {
     const h = await setup({}, { random: () => 0.999, backoff: { ...backoff, restartWindowMs: 60_000 } });
     h.connection.connect();

@@ -12,6 +12,8 @@ import {
   parseClientMessage,
   parseHubMessage,
   retryAfterMs,
+  retryWithinMs,
+  spreadReason,
   validateClientMessage,
   validateEventInput,
   validateHubMessage,
@@ -313,5 +315,13 @@ describe('protocol: close codes', () => {
     assert.equal(closeReason('rate-limited', 4.2), 'rate-limited; retry-after=5');
     assert.equal(retryAfterMs(closeReason('overloaded', 30)), 30_000);
     assert.equal(retryAfterMs('hub-restarting'), undefined);
+  });
+
+  test('the spread hint round-trips through the close reason, in tenths of a second', () => {
+    assert.equal(spreadReason('hub shutting down', 2), 'hub shutting down; retry-within=2');
+    assert.equal(spreadReason('hub shutting down', 0.25), 'hub shutting down; retry-within=0.3');
+    assert.equal(retryWithinMs(spreadReason('hub shutting down', 2.04)), 2100);
+    assert.equal(retryWithinMs('hub-restarting'), undefined);
+    assert.equal(retryAfterMs(spreadReason('x', 5)), undefined, 'a spread is not a floor');
   });
 });

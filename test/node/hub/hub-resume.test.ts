@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CloseCode, type SnapshotMessage, type WelcomeMessage } from '../../../src/core/protocol.js';
-import type { Hub } from '../../../src/hub/hub.js';
+import { type Hub, returnSpreadSeconds } from '../../../src/hub/hub.js';
 import { closeAllHubs, note, signToken, startHub, TestClient } from '../../support/hub-harness.js';
 
 after(closeAllHubs);
@@ -120,7 +120,17 @@ describe('hub resume', () => {
     const hub = await startHub();
     const client = await TestClient.open(hub, await signToken({ sub: 'bye' }));
     await hub.close();
-    assert.equal((await client.waitClosed()).code, CloseCode.GoingAway);
+    const closed = await client.waitClosed();
+    assert.equal(closed.code, CloseCode.GoingAway);
+    // One client: the shortest spread; the clients are asked to return within it.
+    assert.equal(closed.reason, 'hub shutting down; retry-within=0.3');
+  });
+
+  test('the spread asked of clients on shutdown grows with their number, within 0.25 to 30 s', () => {
+    assert.equal(returnSpreadSeconds(1), 0.25);
+    assert.equal(returnSpreadSeconds(1000), 2);
+    assert.equal(returnSpreadSeconds(5000), 10);
+    assert.equal(returnSpreadSeconds(1_000_000), 30);
   });
 
   test('resuming from past retention gets resumed: false and a snapshot', async () => {
