@@ -502,25 +502,31 @@ describe('RealtimeConnection: reconnecting', () => {
 });
 
 describe('RealtimeConnection: a hub that restarts', () => {
-  /** The wait announced by each `reconnecting` state, in order. */
-  function waits(h: Harness): number[] {
-    const out: number[] = [];
-    h.connection.onState((s) => {
-      if (s.status === 'reconnecting') out.push(s.nextRetryAt - Date.now());
-    });
-    return out;
-  }
   // Waits at the top of each cap: 20, 40, 80, 160… ms without the restart cap, never over 50 with it.
   const backoff = { initialMs: 20, maxMs: 10_000, restartMaxMs: 50 };
 
-  test('after 4200, retries stay within restartMaxMs for restartWindowMs, then back off in full', async () => {
-    const h = await setup({}, { random: () => 0.999, backoff: { ...backoff, restartWindowMs: 1500 } });
+  /**
+   * Connects, lets `drop` end the session, then takes the hub down (every attempt refused, 1006).
+   * Returns the wait announced by each `reconnecting` state from then on, in order.
+   */
+  async function goneAfter(restartWindowMs: number, drop?: (server: Server) => void) {
+    const h = await setup({}, { random: () => 0.999, backoff: { ...backoff, restartWindowMs } });
     h.connection.connect();
     await waitForState(h.connection, 'connected');
-    const seen = waits(h);
-    h.server.closeAll(4200, 'hub-restarting');
-    await waitForState(h.connection, 'reconnecting'); // 250 ms before the first retry
-    await h.server.close(); // down: every attempt is refused (1006)
+    const seen: number[] = [];
+    h.connection.onState((s) => {
+      if (s.status === 'reconnecting') seen.push(s.nextRetryAt - Date.now());
+    });
+    if (drop) {
+      drop(h.server);
+      await waitForState(h.connection, 'reconnecting'); // at least 250 ms before the first retry
+    }
+    await h.server.close(); // without `drop`: terminates the socket, no close frame, no restart announced
+    return { h, seen };
+  }
+
+  test('after 4200, retries stay within restartMaxMs for restartWindowMs, then back off in full', async () => {
+    const { h, seen } = await goneAfter(1500, (server) => server.closeAll(4200, 'hub-restarting'));
     await waitFor(() => seen.slice(1).some((w) => w > 100), { timeoutMs: 10_000, message: 'the window to end' });
     const [first, ...rest] = seen;
     assert.ok(first !== undefined && first <= 250, `reconnect-now waits at most 250 ms, waited ${first}`);
@@ -538,13 +544,9 @@ describe('RealtimeConnection: a hub that restarts', () => {
   });
 
   test("the hub's retry-within spreads the first attempt and is the shortest range of every retry after it", async () => {
-    const h = await setup({}, { random: () => 0.999, backoff: { ...backoff, restartWindowMs: 60_000 } });
-    h.connection.connect();
-    await waitForState(h.connection, 'connected');
-    const seen = waits(h);
-    h.server.closeAll(1001, 'hub shutting down; retry-within=0.4');
-    await waitForState(h.connection, 'reconnecting');
-    await h.server.close();
+    const { h, seen } = await goneAfter(60_000, (server) =>
+      server.closeAll(1001, 'hub shutting down; retry-within=0.4'),
+    );
     await waitFor(() => seen.length >= 4, { timeoutMs: 5000, message: 'four retries' });
     const [first, ...rest] = seen.map(Math.round);
     assert.ok(first! > 300 && first! <= 400, `the first attempt is drawn from the 400 ms asked for, not 250: ${first}`);
@@ -557,11 +559,7 @@ describe('RealtimeConnection: a hub that restarts', () => {
   });
 
   test('an unannounced drop (1006) backs off in full from the start', async () => {
-    const h = await setup({}, { random: () => 0.999, backoff: { ...backoff, restartWindowMs: 60_000 } });
-    h.connection.connect();
-    await waitForState(h.connection, 'connected');
-    const seen = waits(h);
-    await h.server.close(); // terminates the socket: no close frame, no restart announced
+    const { h, seen } = await goneAfter(60_000);
     await waitFor(() => seen.length >= 4, { timeoutMs: 5000, message: 'four retries' });
     assert.ok(seen[3]! > 100, `the fourth wait is above restartMaxMs: ${seen.map(Math.round).join(', ')}`);
     h.connection.close();
