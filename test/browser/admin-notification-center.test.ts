@@ -3,13 +3,11 @@ import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../src/components/admin-notification-center/index.js';
 import type { AdminNotificationCenter } from '../../src/components/admin-notification-center/admin-notification-center.js';
 import { setLocale } from '../../src/components/shared/localize.js';
-import type { RealtimeClient } from '../../src/core/client.js';
 import { noUnread } from '../../src/core/protocol.js';
 import { createStore } from '../../src/core/store.js';
 import { MemoryTransport } from '../support/memory-transport.js';
 import {
   all,
-  type HubInfo,
   hubToken,
   liveClient,
   one,
@@ -18,6 +16,7 @@ import {
   startHub,
   stopHub,
   text,
+  useHub,
   withProvider,
 } from './widget-hub.js';
 
@@ -34,22 +33,12 @@ let counter = 0;
 const user = (): string => `center-admin-${++counter}-${Date.now()}`;
 
 describe('<admin-notification-center>', () => {
-  let hub: HubInfo;
-  const clients: RealtimeClient[] = [];
-
-  before(async () => {
-    hub = await startHub();
-  });
-  afterEach(() => {
-    setLocale(undefined);
-    for (const c of clients.splice(0)) c.close();
-  });
-  after(() => stopHub(hub));
+  const ctx = useHub({ resetLocale: true });
 
   async function mount(sub = user(), attrs = html`<admin-notification-center></admin-notification-center>`) {
     const token = await hubToken(sub);
     const { provider, el } = await withProvider<AdminNotificationCenter>(
-      hub,
+      ctx.hub,
       token,
       attrs,
       'admin-notification-center',
@@ -60,7 +49,7 @@ describe('<admin-notification-center>', () => {
 
   /** Publishes notifications addressed to one user only, so other tests' users are unaffected. */
   const notify = (sub: string, ...items: Record<string, unknown>[]) =>
-    publish(hub, ...items.map((n) => ({ kind: 'notification', audience: { userIds: [sub] }, ...n })));
+    publish(ctx.hub, ...items.map((n) => ({ kind: 'notification', audience: { userIds: [sub] }, ...n })));
 
   it('shows published notifications with priority, category and a relative time, and announces them', async () => {
     const { el, sub } = await mount();
@@ -94,8 +83,8 @@ describe('<admin-notification-center>', () => {
     const { el, sub, token } = await mount();
     await notify(sub, { title: 'Keep me' }, { title: 'Read me' });
     await waitUntil(() => titles(el).length === 2, 'listed');
-    const other = await liveClient(hub, token);
-    clients.push(other);
+    const other = await liveClient(ctx.hub, token);
+    ctx.clients.push(other);
     const button = item(el, 'Read me').querySelector<HTMLButtonElement>('[part~="mark-read"]')!;
     expect(button.getAttribute('aria-label')).to.equal('Mark “Read me” as read');
     button.click();
@@ -117,8 +106,8 @@ describe('<admin-notification-center>', () => {
       { title: 'Login from new IP', category: 'security' },
     );
     await waitUntil(() => titles(el).length === 3, 'listed');
-    const other = await liveClient(hub, token);
-    clients.push(other);
+    const other = await liveClient(ctx.hub, token);
+    ctx.clients.push(other);
     const category = one<HTMLSelectElement>(el, 'select');
     category.value = 'billing';
     category.dispatchEvent(new Event('change'));
@@ -529,7 +518,7 @@ describe('<admin-notification-center>', () => {
     await expect(el).to.be.accessible();
 
     const bad = await fixture(
-      html`<realtime-provider url=${hub.wsUrl} token="not-a-jwt"><admin-notification-center></admin-notification-center></realtime-provider>`,
+      html`<realtime-provider url=${ctx.hub.wsUrl} token="not-a-jwt"><admin-notification-center></admin-notification-center></realtime-provider>`,
     );
     const center = bad.querySelector('admin-notification-center')!;
     await waitUntil(

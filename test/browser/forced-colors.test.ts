@@ -23,19 +23,7 @@ import '../../src/components/realtime-metrics/index.js';
 import type { RealtimeMetrics } from '../../src/components/realtime-metrics/realtime-metrics.js';
 import '../../src/components/system-status/index.js';
 import type { SystemStatus } from '../../src/components/system-status/system-status.js';
-import {
-  all,
-  type HubInfo,
-  hubToken,
-  isLive,
-  one,
-  publish,
-  shadow,
-  startHub,
-  stopHub,
-  text,
-  withProvider,
-} from './widget-hub.js';
+import { all, hubToken, isLive, one, publish, shadow, text, useHub, withProvider } from './widget-hub.js';
 
 // ---------------------------------------------------------------------------------------------
 // Colour measurement
@@ -174,12 +162,7 @@ function metrics(values: Record<string, number>, advance = 1) {
 }
 
 describe('forced colours (Windows High Contrast)', () => {
-  let hub: HubInfo;
-
-  before(async () => {
-    hub = await startHub();
-  });
-  after(() => stopHub(hub));
+  const ctx = useHub();
   beforeEach(async () => {
     await emulateMedia({ forcedColors: 'active' });
     if (!matchMedia('(forced-colors: active)').matches) {
@@ -193,13 +176,13 @@ describe('forced colours (Windows High Contrast)', () => {
 
   /** Publishes notifications addressed to one user only. */
   const notify = (sub: string, ...items: Record<string, unknown>[]) =>
-    publish(hub, ...items.map((n) => ({ kind: 'notification', audience: { userIds: [sub] }, ...n })));
+    publish(ctx.hub, ...items.map((n) => ({ kind: 'notification', audience: { userIds: [sub] }, ...n })));
 
   it('<notification-bell>: the unread badge keeps a border and readable text, the critical bell stays visible, focus shows', async () => {
     const sub = user();
     const token = await hubToken(sub);
     const { el, provider } = await withProvider<NotificationBell>(
-      hub,
+      ctx.hub,
       token,
       html`<button id="before">before</button><notification-bell></notification-bell>`,
       'notification-bell',
@@ -236,7 +219,7 @@ describe('forced colours (Windows High Contrast)', () => {
     const sub = user();
     const token = await hubToken(sub);
     const { el, provider } = await withProvider<AdminNotificationCenter>(
-      hub,
+      ctx.hub,
       token,
       html`<button id="before">before</button
         ><admin-notification-center tab="all"></admin-notification-center
@@ -305,7 +288,7 @@ describe('forced colours (Windows High Contrast)', () => {
   it('<connection-status>: the state dot stands out and the state is in words', async () => {
     const token = await hubToken(user());
     const { el } = await withProvider<ConnectionStatus>(
-      hub,
+      ctx.hub,
       token,
       html`<connection-status></connection-status><connection-status variant="badge"></connection-status>`,
       'connection-status',
@@ -329,7 +312,7 @@ describe('forced colours (Windows High Contrast)', () => {
     const sub = user();
     const token = await hubToken(sub);
     const { el, provider } = await withProvider<CriticalAlerts>(
-      hub,
+      ctx.hub,
       token,
       html`<button id="before">before</button><critical-alerts></critical-alerts>`,
       'critical-alerts',
@@ -366,7 +349,7 @@ describe('forced colours (Windows High Contrast)', () => {
   it('<live-activity>: each type badge keeps its ring and icon, focus shows', async () => {
     const token = await hubToken(user());
     await publish(
-      hub,
+      ctx.hub,
       ...['authentication', 'agents', 'billing', 'contacts', 'exports'].map((type) => ({
         kind: 'activity',
         type,
@@ -375,7 +358,7 @@ describe('forced colours (Windows High Contrast)', () => {
       })),
     );
     const { el, provider } = await withProvider<LiveActivity>(
-      hub,
+      ctx.hub,
       token,
       html`<button id="before">before</button><live-activity></live-activity>`,
       'live-activity',
@@ -403,13 +386,13 @@ describe('forced colours (Windows High Contrast)', () => {
   it('<realtime-metrics>: the error alert keeps its border, trends and agent counts stay readable, charts draw in the system colour', async () => {
     const token = await hubToken(user());
     await publish(
-      hub,
+      ctx.hub,
       metrics({ activeUsers: 200, responseTimeMs: 100, errorRate: 0.01 }),
       metrics({ activeUsers: 150, responseTimeMs: 150, errorRate: 0.5 }, 60),
       { kind: 'agents', active: 12, idle: 5, error: 2 },
     );
     const { el } = await withProvider<RealtimeMetrics>(
-      hub,
+      ctx.hub,
       token,
       html`<realtime-metrics error-threshold="0.1" charts="activeUsers"></realtime-metrics>`,
       'realtime-metrics',
@@ -447,9 +430,9 @@ describe('forced colours (Windows High Contrast)', () => {
 
   it('<realtime-dashboard>: controls keep their borders and focus, a failed refresh stays readable', async () => {
     const token = await hubToken(user());
-    await publish(hub, metrics({ activeUsers: 5, errorRate: 0.5 }));
+    await publish(ctx.hub, metrics({ activeUsers: 5, errorRate: 0.5 }));
     const el = await fixture<RealtimeDashboard>(
-      html`<realtime-dashboard url=${hub.wsUrl} token=${token}></realtime-dashboard>`,
+      html`<realtime-dashboard url=${ctx.hub.wsUrl} token=${token}></realtime-dashboard>`,
     );
     await waitUntil(() => isLive(el.store), 'dashboard connected', { timeout: 8000 });
     const refresh = one<HTMLButtonElement>(el, "[part~='refresh-button']");
@@ -483,7 +466,7 @@ describe('forced colours (Windows High Contrast)', () => {
   it('<system-status>: a component that is down is readable, dots and meters stand out', async () => {
     const token = await hubToken(user());
     await publish(
-      hub,
+      ctx.hub,
       {
         kind: 'status',
         components: {
@@ -495,7 +478,7 @@ describe('forced colours (Windows High Contrast)', () => {
       metrics({ systemLoad: 0.42, responseTimeMs: 200 }),
     );
     const { el } = await withProvider<SystemStatus>(
-      hub,
+      ctx.hub,
       token,
       html`<system-status></system-status><system-status variant="compact"></system-status>`,
       'system-status',

@@ -3,20 +3,7 @@ import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../src/components/live-activity/index.js';
 import type { LiveActivity } from '../../src/components/live-activity/live-activity.js';
 import { setLocale } from '../../src/components/shared/localize.js';
-import type { RealtimeClient } from '../../src/core/client.js';
-import {
-  all,
-  type HubInfo,
-  hubToken,
-  liveClient,
-  one,
-  publish,
-  shadow,
-  startHub,
-  stopHub,
-  text,
-  withProvider,
-} from './widget-hub.js';
+import { all, liveClient, one, publish, shadow, text, useHub, withProvider } from './widget-hub.js';
 
 const activity = (type: string, action: string, user: { id: string; name?: string }, detail?: string) => ({
   kind: 'activity',
@@ -36,34 +23,32 @@ const select = async (el: LiveActivity, part: string, value: string) => {
 };
 
 describe('<live-activity>', () => {
-  let hub: HubInfo;
-  let token: string;
-  const clients: RealtimeClient[] = [];
+  const ctx = useHub({ sub: 'activity-admin', resetLocale: true });
   const ada = { id: 'u-ada', name: 'Ada Admin' };
   const bob = { id: 'u-bob', name: 'Bob Billing' };
 
-  before(async () => {
-    hub = await startHub();
-    token = await hubToken('activity-admin');
-  });
-  afterEach(() => {
-    setLocale(undefined);
-    for (const c of clients.splice(0)) c.close();
-  });
-  after(() => stopHub(hub));
-
   // Runs first: the hub has no activity yet.
   it('says so when there is no activity yet', async () => {
-    const { el } = await withProvider<LiveActivity>(hub, token, html`<live-activity></live-activity>`, 'live-activity');
+    const { el } = await withProvider<LiveActivity>(
+      ctx.hub,
+      ctx.token,
+      html`<live-activity></live-activity>`,
+      'live-activity',
+    );
     await el.updateComplete;
     expect(text(one(el, '[part~="empty"]'))).to.equal('No activity yet');
     await expect(el).to.be.accessible();
   });
 
   it('shows published entries with type icon, colour, user, action, detail and time, all as text', async () => {
-    const { el } = await withProvider<LiveActivity>(hub, token, html`<live-activity></live-activity>`, 'live-activity');
+    const { el } = await withProvider<LiveActivity>(
+      ctx.hub,
+      ctx.token,
+      html`<live-activity></live-activity>`,
+      'live-activity',
+    );
     await publish(
-      hub,
+      ctx.hub,
       activity('authentication', 'signed in', ada, 'from 10.0.0.7'),
       activity('agents', 'published agent', ada, 'Support bot v3'),
       activity('billing', 'upgraded plan', bob, 'Starter → Pro'),
@@ -113,8 +98,8 @@ describe('<live-activity>', () => {
   });
 
   it('filters by type and by user (labelled selects), and says when nothing matches', async () => {
-    const client = await liveClient(hub, token);
-    clients.push(client);
+    const client = await liveClient(ctx.hub, ctx.token);
+    ctx.clients.push(client);
     const el = await fixture<LiveActivity>(html`<live-activity .store=${client.store}></live-activity>`);
     await waitUntil(() => entries(el).length >= 5, 'snapshot entries');
     const typeSelect = one<HTMLSelectElement>(el, '[part~="type-filter"]');
@@ -144,7 +129,7 @@ describe('<live-activity>', () => {
     expect(actions(el)).to.deep.equal(['upgraded plan', 'imported contacts']);
 
     // A new entry by someone else does not show under the filter; one by Bob does.
-    await publish(hub, activity('agents', 'paused agent', ada), activity('contacts', 'merged contacts', bob));
+    await publish(ctx.hub, activity('agents', 'paused agent', ada), activity('contacts', 'merged contacts', bob));
     await waitUntil(() => actions(el).includes('merged contacts'), 'bob entry');
     expect(actions(el)).to.not.include('paused agent');
 
@@ -156,13 +141,13 @@ describe('<live-activity>', () => {
 
   it('follows the newest entry, pauses when the reader scrolls up, and resumes', async () => {
     const { el } = await withProvider<LiveActivity>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<live-activity style="--realtime-activity-height: 7rem" filter-user="u-scroll"></live-activity>`,
       'live-activity',
     );
     const user = { id: 'u-scroll', name: 'Sam Scroll' };
-    await publish(hub, ...Array.from({ length: 10 }, (_, i) => activity('agents', `step ${i}`, user)));
+    await publish(ctx.hub, ...Array.from({ length: 10 }, (_, i) => activity('agents', `step ${i}`, user)));
     const feed = one(el, '[part~="feed"]');
     await waitUntil(() => actions(el).at(-1) === 'step 9', 'ten entries');
     expect(feed.scrollHeight).to.be.greaterThan(feed.clientHeight);
@@ -173,7 +158,7 @@ describe('<live-activity>', () => {
     feed.scrollTop = 0;
     await waitUntil(() => el.paused, 'paused');
     expect(el.hasAttribute('paused')).to.equal(true);
-    await publish(hub, activity('agents', 'step 10', user), activity('agents', 'step 11', user));
+    await publish(ctx.hub, activity('agents', 'step 10', user), activity('agents', 'step 11', user));
     await waitUntil(() => text(shadow(el).querySelector('[part~="paused"]')).startsWith('Paused — 2 new'), 'counted');
     expect(actions(el).at(-1), 'the list did not move under the reader').to.equal('step 9');
     expect(feed.scrollTop).to.equal(0);
@@ -187,7 +172,7 @@ describe('<live-activity>', () => {
     expect(actions(el).slice(-2)).to.deep.equal(['step 10', 'step 11']);
     expect(atBottom(feed)).to.equal(true);
     expect(shadow(el).activeElement, 'focus kept in the feed').to.equal(feed);
-    await publish(hub, activity('agents', 'step 12', user));
+    await publish(ctx.hub, activity('agents', 'step 12', user));
     await waitUntil(() => actions(el).at(-1) === 'step 12', 'followed');
     await waitUntil(() => atBottom(feed), 'still at the newest');
 
@@ -201,22 +186,22 @@ describe('<live-activity>', () => {
 
   it('announces new entries politely, at most once per interval, summarised', async () => {
     const { el } = await withProvider<LiveActivity>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<live-activity announce-interval="1500"></live-activity>`,
       'live-activity',
     );
     const region = one(el, '[part~="announcer"]');
     expect(region.getAttribute('aria-live')).to.equal('polite');
     expect(text(region), 'the snapshot is not announced').to.equal('');
-    await publish(hub, activity('authentication', 'signed out', ada));
+    await publish(ctx.hub, activity('authentication', 'signed out', ada));
     await waitUntil(() => text(region) === 'New activity: Ada Admin, signed out', 'one entry announced');
 
     const announced: string[] = [];
     const observer = new MutationObserver(() => announced.push(text(region)));
     observer.observe(region, { childList: true, subtree: true, characterData: true });
     await publish(
-      hub,
+      ctx.hub,
       activity('agents', 'burst 1', ada),
       activity('agents', 'burst 2', ada),
       activity('agents', 'burst 3', ada),
@@ -230,8 +215,8 @@ describe('<live-activity>', () => {
 
   it('shows at most `max` entries, the newest', async () => {
     const { el } = await withProvider<LiveActivity>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<live-activity max="2"></live-activity>`,
       'live-activity',
     );
@@ -241,8 +226,8 @@ describe('<live-activity>', () => {
 
   it('is themed through custom properties and parts', async () => {
     const { el } = await withProvider<LiveActivity>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<style>
           live-activity::part(entry) {
             padding-inline-start: 9px;
@@ -258,7 +243,12 @@ describe('<live-activity>', () => {
   });
 
   it('stays readable in dark mode', async () => {
-    const { el } = await withProvider<LiveActivity>(hub, token, html`<live-activity></live-activity>`, 'live-activity');
+    const { el } = await withProvider<LiveActivity>(
+      ctx.hub,
+      ctx.token,
+      html`<live-activity></live-activity>`,
+      'live-activity',
+    );
     await waitUntil(() => entries(el).length > 0, 'entries');
     el.pause();
     await el.updateComplete;
@@ -274,8 +264,8 @@ describe('<live-activity>', () => {
   it('speaks German', async () => {
     await setLocale('de');
     const { el } = await withProvider<LiveActivity>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<live-activity filter-type="authentication"></live-activity>`,
       'live-activity',
     );
@@ -290,10 +280,10 @@ describe('<live-activity>', () => {
   });
 
   it('renders the newest 20 entries while following, up to `max` once paused, keeping the reader in place', async () => {
-    const client = await liveClient(hub, token);
-    clients.push(client);
+    const client = await liveClient(ctx.hub, ctx.token);
+    ctx.clients.push(client);
     const burst = Array.from({ length: 30 }, (_, i) => activity('agents', `window ${i}`, ada));
-    await publish(hub, ...burst);
+    await publish(ctx.hub, ...burst);
     const el = await fixture<LiveActivity>(html`<live-activity max="40" .store=${client.store}></live-activity>`);
     await waitUntil(() => actions(el).at(-1) === 'window 29', 'newest entry');
     expect(entries(el)).to.have.length(20);

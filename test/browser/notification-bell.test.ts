@@ -6,18 +6,7 @@ import '../../src/components/notification-bell/index.js';
 import type { NotificationBell } from '../../src/components/notification-bell/notification-bell.js';
 import type { RealtimeProvider } from '../../src/components/realtime-provider/realtime-provider.js';
 import { setLocale } from '../../src/components/shared/localize.js';
-import {
-  type HubInfo,
-  hubToken,
-  isLive,
-  one,
-  publish,
-  shadow,
-  startHub,
-  stopHub,
-  text,
-  withProvider,
-} from './widget-hub.js';
+import { type HubInfo, hubToken, isLive, one, publish, shadow, text, useHub, withProvider } from './widget-hub.js';
 
 const label = (bell: NotificationBell): string => one(bell, 'button').getAttribute('aria-label') ?? '';
 const badge = (bell: NotificationBell): string => text(shadow(bell).querySelector('[part~="badge"]'));
@@ -28,20 +17,14 @@ let counter = 0;
 const user = (): string => `bell-admin-${++counter}-${Date.now()}`;
 
 describe('<notification-bell>', () => {
-  let hub: HubInfo;
-
-  before(async () => {
-    hub = await startHub();
-  });
-  afterEach(() => setLocale(undefined));
-  after(() => stopHub(hub));
+  const ctx = useHub({ resetLocale: true });
 
   const notify = (sub: string, ...items: Record<string, unknown>[]) =>
-    publish(hub, ...items.map((n) => ({ kind: 'notification', audience: { userIds: [sub] }, ...n })));
+    publish(ctx.hub, ...items.map((n) => ({ kind: 'notification', audience: { userIds: [sub] }, ...n })));
 
   async function mount(sub = user(), bell = html`<notification-bell></notification-bell>`) {
     const token = await hubToken(sub);
-    const { provider, el } = await withProvider<NotificationBell>(hub, token, bell, 'notification-bell');
+    const { provider, el } = await withProvider<NotificationBell>(ctx.hub, token, bell, 'notification-bell');
     await el.updateComplete;
     return { provider, el, sub };
   }
@@ -122,7 +105,7 @@ describe('<notification-bell>', () => {
     const sub = user();
     const token = await hubToken(sub);
     const page = await fixture<HTMLElement>(html`<div>
-      <realtime-provider url=${hub.wsUrl} token=${token}>
+      <realtime-provider url=${ctx.hub.wsUrl} token=${token}>
         <notification-bell for="inbox"></notification-bell>
         <notification-bell for="plain"></notification-bell>
       </realtime-provider>
@@ -162,11 +145,11 @@ describe('<notification-bell>', () => {
   it('shares one connection with a center elsewhere in the page, by provider id and as the only provider', async () => {
     const sub = user();
     const token = await hubToken(sub);
-    const before = await hubConnections(hub);
+    const before = await hubConnections(ctx.hub);
     const page = await fixture<HTMLElement>(html`<div>
       <header><notification-bell provider="rt"></notification-bell></header>
       <main><section><admin-notification-center provider="rt"></admin-notification-center></section></main>
-      <realtime-provider id="rt" url=${hub.wsUrl} token=${token}></realtime-provider>
+      <realtime-provider id="rt" url=${ctx.hub.wsUrl} token=${token}></realtime-provider>
     </div>`);
     const provider = page.querySelector<RealtimeProvider>('realtime-provider')!;
     const bell = page.querySelector<NotificationBell>('notification-bell')!;
@@ -175,7 +158,7 @@ describe('<notification-bell>', () => {
     await notify(sub, { title: 'Shared' });
     await waitUntil(() => badge(bell) === '1', 'bell counts');
     await waitUntil(() => text(shadow(center).querySelector('.item .title')) === 'Shared', 'center lists');
-    expect(await hubConnections(hub)).to.equal(before + 1);
+    expect(await hubConnections(ctx.hub)).to.equal(before + 1);
     // Reading in the center updates the bell: same store.
     shadow(center).querySelector<HTMLButtonElement>('[part~="mark-read"]')!.click();
     await waitUntil(() => shadow(bell).querySelector('[part~="badge"]') === null, 'bell cleared');
@@ -185,7 +168,7 @@ describe('<notification-bell>', () => {
     const single = await fixture<HTMLElement>(html`<div>
       <header><notification-bell></notification-bell></header>
       <main><admin-notification-center></admin-notification-center></main>
-      <footer><realtime-provider url=${hub.wsUrl} token=${token}></realtime-provider></footer>
+      <footer><realtime-provider url=${ctx.hub.wsUrl} token=${token}></realtime-provider></footer>
     </div>`);
     const only = single.querySelector<RealtimeProvider>('realtime-provider')!;
     await waitUntil(() => isLive(only.store), 'live');
@@ -194,7 +177,7 @@ describe('<notification-bell>', () => {
     await notify(sub, { title: 'Only provider' });
     await waitUntil(() => badge(bell2) === '1', 'bell counts');
     await waitUntil(() => text(shadow(center2).querySelector('.item .title')) === 'Only provider', 'center lists');
-    await waitUntil(async () => (await hubConnections(hub)) === before + 1, 'one socket for the page');
+    await waitUntil(async () => (await hubConnections(ctx.hub)) === before + 1, 'one socket for the page');
   });
 
   it('themes through a custom property and a part, in German', async () => {

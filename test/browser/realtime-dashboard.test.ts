@@ -4,7 +4,7 @@ import '../../src/components/realtime-dashboard/index.js';
 import type { RealtimeDashboard } from '../../src/components/realtime-dashboard/realtime-dashboard.js';
 import type { RealtimeProvider } from '../../src/components/realtime-provider/realtime-provider.js';
 import { setLocale } from '../../src/components/shared/localize.js';
-import { type HubInfo, hubToken, isLive, one, publish, startHub, stopHub, text } from './widget-hub.js';
+import { isLive, one, publish, text, useHub } from './widget-hub.js';
 
 /** Records every frame the page's WebSockets send and receive (installed before a dashboard connects). */
 function spyOnSockets() {
@@ -37,26 +37,19 @@ const button = (el: RealtimeDashboard, part: string) => one<HTMLButtonElement>(e
 const titles = (el: RealtimeDashboard) => (el.store?.getState().notifications ?? []).map((n) => n.title);
 
 describe('<realtime-dashboard>', () => {
-  let hub: HubInfo;
-  let token: string;
+  const ctx = useHub({ sub: 'dashboard-admin', resetLocale: true });
   let spy: ReturnType<typeof spyOnSockets>;
 
-  before(async () => {
-    hub = await startHub();
-    token = await hubToken('dashboard-admin');
-  });
-  after(() => stopHub(hub));
   beforeEach(() => {
     spy = spyOnSockets();
   });
   afterEach(() => {
     spy.restore();
-    setLocale(undefined);
   });
 
   async function liveDashboard(): Promise<RealtimeDashboard> {
     const el = await fixture<RealtimeDashboard>(
-      html`<realtime-dashboard url=${hub.wsUrl} token=${token}></realtime-dashboard>`,
+      html`<realtime-dashboard url=${ctx.hub.wsUrl} token=${ctx.token}></realtime-dashboard>`,
     );
     await waitUntil(() => isLive(el.store), 'dashboard connected', { timeout: 8000 });
     await waitUntil(() => !button(el, 'refresh-button').disabled, 'dashboard shows the live connection');
@@ -79,14 +72,14 @@ describe('<realtime-dashboard>', () => {
     }
     expect(provider.querySelector('system-status')?.getAttribute('variant')).to.equal('detailed');
     // The panels use the dashboard's connection: a published metric reaches the metrics panel.
-    await publish(hub, { kind: 'metrics', values: { activeCalls: 31 } });
+    await publish(ctx.hub, { kind: 'metrics', values: { activeCalls: 31 } });
     const metrics = provider.querySelector('realtime-metrics')!;
     await waitUntil(
       () => text(metrics.shadowRoot?.querySelector("[data-metric='activeCalls'] [part~='kpi-value']")) === '31',
       'metrics panel fed',
     );
     // Critical notifications show in the inline banner, in the dashboard's flow.
-    await publish(hub, { kind: 'notification', title: 'Payments down', category: 'billing', priority: 'critical' });
+    await publish(ctx.hub, { kind: 'notification', title: 'Payments down', category: 'billing', priority: 'critical' });
     const banner = root.querySelector('critical-alerts')!;
     await waitUntil(
       () => text(banner.shadowRoot?.querySelector("[part~='toast']")).includes('Payments down'),
@@ -99,7 +92,7 @@ describe('<realtime-dashboard>', () => {
   it('follows a new url with a new connection', async () => {
     const el = await liveDashboard();
     const first = el.store;
-    el.url = `${hub.wsUrl}?dashboard=2`;
+    el.url = `${ctx.hub.wsUrl}?dashboard=2`;
     await waitUntil(() => el.store !== first && isLive(el.store), 'new store live', { timeout: 8000 });
     expect(first?.getState().connection.status).to.equal('closed');
     await waitUntil(() => !button(el, 'refresh-button').disabled, 'controls follow the new connection');
@@ -183,7 +176,7 @@ describe('<realtime-dashboard>', () => {
     await refreshed();
 
     await publish(
-      hub,
+      ctx.hub,
       { kind: 'notification', title: 'Invoice failed (muted)', category: 'billing' },
       { kind: 'notification', title: 'Disk almost full', category: 'system' },
     );
@@ -194,7 +187,7 @@ describe('<realtime-dashboard>', () => {
     await waitUntil(() => el.store?.getState().categories === null, 'all categories again');
     expect(spy.sentOf('subscribe').at(-1)?.categories).to.equal(null);
     await refreshed();
-    await publish(hub, { kind: 'notification', title: 'Invoice paid', category: 'billing' });
+    await publish(ctx.hub, { kind: 'notification', title: 'Invoice paid', category: 'billing' });
     await waitUntil(() => titles(el).includes('Invoice paid'), 'billing delivered again');
     expect(box('billing').checked).to.equal(true);
   });
@@ -221,8 +214,8 @@ describe('<realtime-dashboard>', () => {
   it('without url, uses the provider named by provider="id"', async () => {
     const wrapper = await fixture<HTMLDivElement>(html`
       <div>
-        <realtime-provider id="far-provider" url=${hub.wsUrl} token=${token}></realtime-provider>
-        <realtime-provider id="other-provider" manual url=${hub.wsUrl} token=${token}></realtime-provider>
+        <realtime-provider id="far-provider" url=${ctx.hub.wsUrl} token=${ctx.token}></realtime-provider>
+        <realtime-provider id="other-provider" manual url=${ctx.hub.wsUrl} token=${ctx.token}></realtime-provider>
         <section><realtime-dashboard provider="far-provider"></realtime-dashboard></section>
       </div>
     `);
@@ -246,8 +239,8 @@ describe('<realtime-dashboard>', () => {
       const el = await fixture<RealtimeDashboard>(html`
         <realtime-dashboard
           class="themed"
-          url=${hub.wsUrl}
-          token=${token}
+          url=${ctx.hub.wsUrl}
+          token=${ctx.token}
           style="--realtime-dashboard-header-background: rgb(1, 2, 3)"
         ></realtime-dashboard>
       `);
@@ -262,7 +255,7 @@ describe('<realtime-dashboard>', () => {
     await emulateMedia({ colorScheme: 'dark' });
     try {
       const el = await liveDashboard();
-      await publish(hub, { kind: 'metrics', values: { activeUsers: 5, errorRate: 0.5 } });
+      await publish(ctx.hub, { kind: 'metrics', values: { activeUsers: 5, errorRate: 0.5 } });
       const metrics = el.shadowRoot!.querySelector('realtime-metrics')!;
       await waitUntil(() => text(metrics.shadowRoot?.querySelector('[role="alert"]')) !== '', 'error alert shown');
       expect(getComputedStyle(one(el, "[part~='base']")).backgroundColor).to.equal('rgb(22, 27, 34)');

@@ -3,18 +3,7 @@ import { emulateMedia } from '@web/test-runner-commands';
 import '../../src/components/realtime-metrics/index.js';
 import type { RealtimeMetrics } from '../../src/components/realtime-metrics/realtime-metrics.js';
 import { setLocale } from '../../src/components/shared/localize.js';
-import {
-  all,
-  type HubInfo,
-  hubToken,
-  isLive,
-  one,
-  publish,
-  startHub,
-  stopHub,
-  text,
-  withProvider,
-} from './widget-hub.js';
+import { all, isLive, one, publish, text, useHub, withProvider } from './widget-hub.js';
 
 /** Metric points are published at explicit, strictly increasing seconds in the recent past. */
 let second = Math.floor(Date.now() / 1000) - 900;
@@ -30,26 +19,18 @@ const alertText = (el: RealtimeMetrics) => text(one(el, '[role="alert"]'));
 const chartLength = (el: RealtimeMetrics, name: string) => el.getChart(name)?.data[0]?.length ?? 0;
 
 describe('<realtime-metrics>', () => {
-  let hub: HubInfo;
-  let token: string;
-
-  before(async () => {
-    hub = await startHub();
-    token = await hubToken('metrics-admin');
-  });
-  after(() => stopHub(hub));
-  afterEach(() => setLocale(undefined));
+  const ctx = useHub({ sub: 'metrics-admin', resetLocale: true });
 
   // Runs first: nothing on this page has imported uPlot yet.
   it('does not load uPlot until the chart area is shown', async () => {
     expect(uplotRequests(), 'no uPlot before any chart').to.have.length(0);
     const { el } = await withProvider<RealtimeMetrics>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<realtime-metrics hidden></realtime-metrics>`,
       'realtime-metrics',
     );
-    await publish(hub, metrics({ activeUsers: 7 }));
+    await publish(ctx.hub, metrics({ activeUsers: 7 }));
     await waitUntil(() => kpiValue(el, 'activeUsers') === '7', 'the KPI shows the published value');
     expect(uplotRequests(), 'hidden: uPlot not requested').to.have.length(0);
     expect(all(el, 'canvas')).to.have.length(0);
@@ -70,10 +51,10 @@ describe('<realtime-metrics>', () => {
     const points = [10, 11, 12, 13, 14].map((activeUsers, i) =>
       metrics({ activeUsers, activeCalls: 3 + i, responseTimeMs: 120 + i, errorRate: 0.01, systemLoad: 0.42 }),
     );
-    await publish(hub, ...points); // before this client connects
+    await publish(ctx.hub, ...points); // before this client connects
     const { el } = await withProvider<RealtimeMetrics>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<realtime-metrics></realtime-metrics>`,
       'realtime-metrics',
     );
@@ -100,8 +81,8 @@ describe('<realtime-metrics>', () => {
 
   it('appends new points to the same chart in place', async () => {
     const { el } = await withProvider<RealtimeMetrics>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<realtime-metrics charts="activeUsers,errorRate"></realtime-metrics>`,
       'realtime-metrics',
     );
@@ -110,7 +91,7 @@ describe('<realtime-metrics>', () => {
     const canvas = one(el, "figure[data-metric='activeUsers'] canvas");
     const before = chartLength(el, 'activeUsers');
     for (let i = 1; i <= 3; i++) {
-      await publish(hub, metrics({ activeUsers: 100 + i }));
+      await publish(ctx.hub, metrics({ activeUsers: 100 + i }));
       await waitUntil(() => chartLength(el, 'activeUsers') === before + i, `point ${i} appended`);
       expect(kpiValue(el, 'activeUsers')).to.equal(String(100 + i));
     }
@@ -127,13 +108,13 @@ describe('<realtime-metrics>', () => {
 
   it('shows the trend against the value a minute earlier, in words for screen readers', async () => {
     const { el } = await withProvider<RealtimeMetrics>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<realtime-metrics></realtime-metrics>`,
       'realtime-metrics',
     );
-    await publish(hub, metrics({ activeUsers: 200, responseTimeMs: 100 }));
-    await publish(hub, metrics({ activeUsers: 224, responseTimeMs: 150 }, 60));
+    await publish(ctx.hub, metrics({ activeUsers: 200, responseTimeMs: 100 }));
+    await publish(ctx.hub, metrics({ activeUsers: 224, responseTimeMs: 150 }, 60));
     await waitUntil(() => kpiValue(el, 'activeUsers') === '224', 'new value');
     const users = kpi(el, 'activeUsers').querySelector<HTMLElement>("[part~='trend']")!;
     expect(users.dataset.direction).to.equal('up');
@@ -146,28 +127,28 @@ describe('<realtime-metrics>', () => {
 
   it('alerts above the error-rate threshold and clears below it', async () => {
     const { el } = await withProvider<RealtimeMetrics>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<realtime-metrics error-threshold="0.1" charts=""></realtime-metrics>`,
       'realtime-metrics',
     );
-    await publish(hub, metrics({ errorRate: 0.25 }));
+    await publish(ctx.hub, metrics({ errorRate: 0.25 }));
     await waitUntil(() => alertText(el) !== '', 'alert shown');
     expect(alertText(el)).to.equal('Error rate 25% is above the 10% threshold');
     await expect(el).to.be.accessible();
-    await publish(hub, metrics({ errorRate: 0.02 }));
+    await publish(ctx.hub, metrics({ errorRate: 0.02 }));
     await waitUntil(() => alertText(el) === '', 'alert cleared');
     expect(kpiValue(el, 'errorRate')).to.equal('2%');
   });
 
   it('summarises agents from the hub', async () => {
     const { el } = await withProvider<RealtimeMetrics>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<realtime-metrics charts=""></realtime-metrics>`,
       'realtime-metrics',
     );
-    await publish(hub, { kind: 'agents', active: 12, idle: 5, error: 2 });
+    await publish(ctx.hub, { kind: 'agents', active: 12, idle: 5, error: 2 });
     const count = (state: string) => text(one(el, `[part~='agent-count'][data-state='${state}'] dd`));
     await waitUntil(() => count('active') === '12', 'agents shown');
     expect(count('idle')).to.equal('5');
@@ -177,7 +158,7 @@ describe('<realtime-metrics>', () => {
 
   it('resizes charts with their container and releases them on removal', async () => {
     const provider = await fixture(html`
-      <realtime-provider url=${hub.wsUrl} token=${token}>
+      <realtime-provider url=${ctx.hub.wsUrl} token=${ctx.token}>
         <div style="width: 500px"><realtime-metrics charts="activeCalls"></realtime-metrics></div>
       </realtime-provider>
     `);
@@ -203,8 +184,8 @@ describe('<realtime-metrics>', () => {
     document.head.append(style);
     try {
       const { el } = await withProvider<RealtimeMetrics>(
-        hub,
-        token,
+        ctx.hub,
+        ctx.token,
         html`<realtime-metrics
           class="themed"
           charts="activeUsers"
@@ -228,8 +209,8 @@ describe('<realtime-metrics>', () => {
     await emulateMedia({ colorScheme: 'light' });
     try {
       const { el } = await withProvider<RealtimeMetrics>(
-        hub,
-        token,
+        ctx.hub,
+        ctx.token,
         html`<realtime-metrics charts="activeUsers"></realtime-metrics>`,
         'realtime-metrics',
       );
@@ -249,12 +230,12 @@ describe('<realtime-metrics>', () => {
   it('speaks German', async () => {
     await setLocale('de');
     const { el, provider } = await withProvider<RealtimeMetrics>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<realtime-metrics error-threshold="0.01"></realtime-metrics>`,
       'realtime-metrics',
     );
-    await publish(hub, metrics({ errorRate: 0.5, activeUsers: 1234 }));
+    await publish(ctx.hub, metrics({ errorRate: 0.5, activeUsers: 1234 }));
     await waitUntil(() => kpiValue(el, 'activeUsers') === '1.234' && isLive(provider.store), 'published values shown');
     expect(alertText(el)).to.equal('Fehlerrate 50 % liegt über dem Schwellenwert von 1 %');
     expect(text(kpi(el, 'activeUsers').querySelector("[part~='kpi-label']"))).to.equal('Aktive Benutzer');

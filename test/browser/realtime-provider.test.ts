@@ -7,9 +7,9 @@ import '../../src/components/realtime-provider/index.js';
 import type { RealtimeProvider } from '../../src/components/realtime-provider/realtime-provider.js';
 import { PROVIDER_READY } from '../../src/components/shared/context.js';
 import { RealtimeController } from '../../src/components/shared/lit.js';
-import { getLocale, setLocale } from '../../src/components/shared/localize.js';
+import { getLocale } from '../../src/components/shared/localize.js';
 import type { ConnectionState } from '../../src/core/types.js';
-import { type HubInfo, hubToken, isLive, publish, startHub, stopHub } from './widget-hub.js';
+import { type HubInfo, hubToken, isLive, publish, startHub, stopHub, useHub } from './widget-hub.js';
 
 const connections = async (hub: HubInfo): Promise<number> =>
   ((await executeServerCommand('hub-health', { port: hub.port })) as { connections: number }).connections;
@@ -32,13 +32,7 @@ let counter = 0;
 const user = (): string => `provider-admin-${++counter}-${Date.now()}`;
 
 describe('<realtime-provider>', () => {
-  let hub: HubInfo;
-
-  before(async () => {
-    hub = await startHub();
-  });
-  afterEach(() => setLocale(undefined));
-  after(() => stopHub(hub));
+  const ctx = useHub({ resetLocale: true });
 
   it('provides one store to descendants, announces itself, and re-exposes state and notifications as events', async () => {
     const sub = user();
@@ -46,7 +40,7 @@ describe('<realtime-provider>', () => {
     const ready = oneEvent(document, PROVIDER_READY);
     const states: ConnectionState['status'][] = [];
     const provider = await fixture<RealtimeProvider>(
-      html`<realtime-provider url=${hub.wsUrl} token=${token} @realtime-state-change=${(e: CustomEvent<ConnectionState>) => states.push(e.detail.status)}>
+      html`<realtime-provider url=${ctx.hub.wsUrl} token=${token} @realtime-state-change=${(e: CustomEvent<ConnectionState>) => states.push(e.detail.status)}>
         <section><unread-probe></unread-probe></section>
       </realtime-provider>`,
     );
@@ -62,7 +56,7 @@ describe('<realtime-provider>', () => {
 
     // Bubbling and composed, so a page listening on document hears them.
     const heard = oneEvent(document, 'realtime-notification');
-    await publish(hub, { kind: 'notification', title: 'Heard on the page', audience: { userIds: [sub] } });
+    await publish(ctx.hub, { kind: 'notification', title: 'Heard on the page', audience: { userIds: [sub] } });
     const event = await heard;
     expect(event.detail.title).to.equal('Heard on the page');
     expect(event.bubbles && event.composed).to.equal(true);
@@ -81,13 +75,13 @@ describe('<realtime-provider>', () => {
     document.addEventListener('context-request', count, true);
     try {
       const provider = await fixture<RealtimeProvider>(
-        html`<realtime-provider url=${hub.wsUrl} token=${token}><slices-probe></slices-probe></realtime-provider>`,
+        html`<realtime-provider url=${ctx.hub.wsUrl} token=${token}><slices-probe></slices-probe></realtime-provider>`,
       );
       const probe = provider.querySelector<SlicesProbe>('slices-probe')!;
       await waitUntil(() => probe.status.value === 'connected', 'connected', { timeout: 8000 });
       expect(requests.length, 'context requests from the probe').to.equal(1);
       for (const c of [probe.unread, probe.status, probe.titles]) expect(c.store).to.equal(provider.store);
-      await publish(hub, { kind: 'notification', title: 'Shared lookup', audience: { userIds: [sub] } });
+      await publish(ctx.hub, { kind: 'notification', title: 'Shared lookup', audience: { userIds: [sub] } });
       await waitUntil(() => probe.unread.value === 1 && probe.titles.value === 'Shared lookup', 'both slices updated', {
         timeout: 8000,
       });
@@ -100,11 +94,11 @@ describe('<realtime-provider>', () => {
     const sub = user();
     const token = await hubToken(sub);
     const provider = await fixture<RealtimeProvider>(
-      html`<realtime-provider url=${hub.wsUrl} token=${token} categories="security, billing"></realtime-provider>`,
+      html`<realtime-provider url=${ctx.hub.wsUrl} token=${token} categories="security, billing"></realtime-provider>`,
     );
     expect(provider.categories).to.deep.equal(['security', 'billing']);
     await waitUntil(() => isLive(provider.store), 'live', { timeout: 8000 });
-    const sockets = await connections(hub);
+    const sockets = await connections(ctx.hub);
     const states: string[] = [];
     provider.addEventListener('realtime-state-change', (e) => states.push(e.detail.status));
     const fresh = ((await executeServerCommand('hub-token', { sub, ttl: 1800 })) as { token: string }).token;
@@ -113,13 +107,13 @@ describe('<realtime-provider>', () => {
     // The hub answers the in-session auth with a welcome: connected again, never via connecting.
     await waitUntil(() => states.includes('connected'), 're-authenticated', { timeout: 5000 });
     expect(states).to.deep.equal(['connected']);
-    expect(await connections(hub)).to.equal(sockets);
+    expect(await connections(ctx.hub)).to.equal(sockets);
 
     provider.setAttribute('categories', 'security');
     await provider.updateComplete;
     expect(provider.store!.getState().categories).to.deep.equal(['security']);
     await publish(
-      hub,
+      ctx.hub,
       { kind: 'notification', title: 'Invoice', category: 'billing', audience: { userIds: [sub] } },
       { kind: 'notification', title: 'Login', category: 'security', audience: { userIds: [sub] } },
     );
@@ -134,25 +128,25 @@ describe('<realtime-provider>', () => {
 
   it('closes when removed from the page, reopens when put back, and waits for connect() when manual', async () => {
     const token = await hubToken(user());
-    const before = await connections(hub);
+    const before = await connections(ctx.hub);
     const provider = await fixture<RealtimeProvider>(
-      html`<realtime-provider url=${hub.wsUrl} token=${token}></realtime-provider>`,
+      html`<realtime-provider url=${ctx.hub.wsUrl} token=${token}></realtime-provider>`,
     );
     await waitUntil(() => isLive(provider.store), 'live', { timeout: 8000 });
     const store = provider.store;
     const parent = provider.parentElement!;
     provider.remove();
     expect(store!.getState().connection.status).to.equal('closed');
-    await waitUntil(async () => (await connections(hub)) === before, 'socket closed on the hub');
+    await waitUntil(async () => (await connections(ctx.hub)) === before, 'socket closed on the hub');
     parent.append(provider);
     await waitUntil(() => store!.getState().connection.status === 'connected', 'reopened', { timeout: 8000 });
     expect(provider.store).to.equal(store);
-    expect(await connections(hub)).to.equal(before + 1);
+    expect(await connections(ctx.hub)).to.equal(before + 1);
     provider.disconnect();
-    await waitUntil(async () => (await connections(hub)) === before, 'disconnect() closes');
+    await waitUntil(async () => (await connections(ctx.hub)) === before, 'disconnect() closes');
 
     const manual = await fixture<RealtimeProvider>(
-      html`<realtime-provider manual url=${hub.wsUrl} token=${token} locale="de"></realtime-provider>`,
+      html`<realtime-provider manual url=${ctx.hub.wsUrl} token=${token} locale="de"></realtime-provider>`,
     );
     expect(getLocale()).to.equal('de');
     expect(manual.store!.getState().connection.status).to.equal('idle');
@@ -169,7 +163,7 @@ describe('<realtime-provider>', () => {
     try {
       const page = await fixture<HTMLElement>(html`<div>
         <notification-bell provider="rt"></notification-bell>
-        <realtime-provider id="rt" url=${hub.wsUrl} token=${token}></realtime-provider>
+        <realtime-provider id="rt" url=${ctx.hub.wsUrl} token=${token}></realtime-provider>
       </div>`);
       const provider = page.querySelector<RealtimeProvider>('realtime-provider')!;
       const bell = page.querySelector<NotificationBell>('notification-bell')!;
@@ -195,7 +189,7 @@ describe('<realtime-provider>', () => {
     host.append(provider);
     expect(provider.store).to.equal(undefined);
     // Set after insertion, as a framework would: used before the first connect, no auth error.
-    provider.url = hub.wsUrl;
+    provider.url = ctx.hub.wsUrl;
     provider.tokenProvider = async () => {
       calls++;
       return hubToken(sub);
@@ -211,7 +205,7 @@ describe('<realtime-provider>', () => {
   it('reports a refused token as realtime-error and an auth-error state', async () => {
     const errors: string[] = [];
     const provider = await fixture<RealtimeProvider>(
-      html`<realtime-provider url=${hub.wsUrl} token="not-a-token" @realtime-error=${(e: CustomEvent<{ kind: string }>) => errors.push(e.detail.kind)}></realtime-provider>`,
+      html`<realtime-provider url=${ctx.hub.wsUrl} token="not-a-token" @realtime-error=${(e: CustomEvent<{ kind: string }>) => errors.push(e.detail.kind)}></realtime-provider>`,
     );
     await waitUntil(() => provider.store!.getState().connection.status === 'auth-error', 'auth error', {
       timeout: 8000,

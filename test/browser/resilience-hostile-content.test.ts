@@ -27,7 +27,7 @@ import type { RealtimeProvider } from '../../src/components/realtime-provider/re
 import { ELEMENT_TAGS } from '../../src/components/tags.js';
 import { createStore } from '../../src/core/store.js';
 import { MemoryTransport } from '../support/memory-transport.js';
-import { type HubInfo, hubToken, isLive, publish, startHub, stopHub } from './widget-hub.js';
+import { hubToken, isLive, publish, useHub } from './widget-hub.js';
 
 /** Every tag of DESIGN.md's element table. */
 const TAGS = ELEMENT_TAGS;
@@ -163,11 +163,7 @@ function allTagsRegistered(): string[] {
 }
 
 describe('resilience: hostile content in every element', () => {
-  let hub: HubInfo;
-  before(async () => {
-    hub = await startHub();
-  });
-  after(() => stopHub(hub));
+  const ctx = useHub();
   afterEach(() => {
     delete window.__pwned;
   });
@@ -180,7 +176,7 @@ describe('resilience: hostile content in every element', () => {
     const token = await hubToken(`hostile-${Date.now()}`);
     const page = await fixture<HTMLElement>(html`
       <div>
-        <realtime-provider id="hostile" url=${hub.wsUrl} token=${token} max-notifications="500">
+        <realtime-provider id="hostile" url=${ctx.hub.wsUrl} token=${token} max-notifications="500">
           <notification-bell></notification-bell>
           <admin-notification-center tab="all"></admin-notification-center>
           <connection-status></connection-status>
@@ -226,13 +222,13 @@ describe('resilience: hostile content in every element', () => {
     for (const link of HOSTILE_LINKS) {
       let refused = false;
       try {
-        await publish(hub, { kind: 'notification', title: 'link', link });
+        await publish(ctx.hub, { kind: 'notification', title: 'link', link });
       } catch (err) {
         refused = /link: must be an absolute http/.test(String(err));
       }
       expect(refused, `hub refused link ${JSON.stringify(link)}`).to.equal(true);
     }
-    await publish(hub, ...events);
+    await publish(ctx.hub, ...events);
 
     const state = () => provider.store!.getState();
     await waitUntil(

@@ -35,7 +35,7 @@ import { clockListeners } from '../../src/components/shared/clock.js';
 import { ELEMENT_TAGS } from '../../src/components/tags.js';
 import { liveListeners, liveTimers, mark } from '../support/timer-census.js';
 import { waitFor } from '../support/wait-for.js';
-import { type HubInfo, hubToken, isLive, startHub, stopHub } from './widget-hub.js';
+import { hubToken, isLive, useHub } from './widget-hub.js';
 
 const MiB = 1024 * 1024;
 /** Every element but the provider (the page's parent) and the dashboard (mounted on its own). */
@@ -80,11 +80,7 @@ function domCensus(): { nodes: number; comments: number } {
 }
 
 describe('resilience: soak of every element under demo traffic', () => {
-  let hub: HubInfo;
-  before(async () => {
-    hub = await startHub();
-  });
-  after(() => stopHub(hub));
+  const ctx = useHub();
 
   it('heap flat after warm-up; no timers or listeners left after removal and close', async function () {
     this.timeout(150_000);
@@ -148,7 +144,7 @@ describe('resilience: soak of every element under demo traffic', () => {
   async function soak(token: string) {
     const page = await fixture<HTMLElement>(html`
       <div>
-        <realtime-provider url=${hub.wsUrl} token=${token} metrics-window="300" max-notifications="20">
+        <realtime-provider url=${ctx.hub.wsUrl} token=${token} metrics-window="300" max-notifications="20">
           <notification-bell></notification-bell>
           <admin-notification-center tab="all"></admin-notification-center>
           <connection-status></connection-status>
@@ -169,7 +165,7 @@ describe('resilience: soak of every element under demo traffic', () => {
     const startMs = Date.now() - (WARM_UP_ROUNDS + SAMPLE_ROUNDS) * TICKS * 1000;
 
     const round = async () => {
-      const { seq } = (await executeServerCommand('sim-ticks', { port: hub.port, ticks: TICKS, startMs })) as {
+      const { seq } = (await executeServerCommand('sim-ticks', { port: ctx.hub.port, ticks: TICKS, startMs })) as {
         seq: number;
       };
       await waitFor(() => provider.store!.getState().lastSeq >= seq, {
@@ -201,12 +197,12 @@ describe('resilience: soak of every element under demo traffic', () => {
       const token = await hubToken(`collect-${tag}-${Date.now()}`);
       const page = await fixture<HTMLElement>(html`<div></div>`);
       const provider = document.createElement('realtime-provider') as RealtimeProvider;
-      provider.setAttribute('url', hub.wsUrl);
+      provider.setAttribute('url', ctx.hub.wsUrl);
       provider.setAttribute('token', token);
       provider.append(document.createElement(tag));
       page.append(provider);
       await waitFor(() => isLive(provider.store), { message: `${tag}: live`, timeoutMs: 8000 });
-      await executeServerCommand('sim-ticks', { port: hub.port, ticks: 30 });
+      await executeServerCommand('sim-ticks', { port: ctx.hub.port, ticks: 30 });
       await waitFor(() => provider.store!.getState().activity.length > 0, { message: `${tag}: traffic` });
       await new Promise((resolve) => requestAnimationFrame(resolve));
       const client = provider.client!;

@@ -3,41 +3,21 @@ import { emulateMedia, sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../src/components/system-status/index.js';
 import { setLocale } from '../../src/components/shared/localize.js';
 import type { SystemStatus } from '../../src/components/system-status/system-status.js';
-import type { RealtimeClient } from '../../src/core/client.js';
-import {
-  all,
-  type HubInfo,
-  hubToken,
-  liveClient,
-  one,
-  publish,
-  shadow,
-  startHub,
-  stopHub,
-  text,
-  withProvider,
-} from './widget-hub.js';
+import { all, liveClient, one, publish, shadow, text, useHub, withProvider } from './widget-hub.js';
 
 const row = (el: SystemStatus, key: string) => one(el, `[part~='component'][data-component='${key}']`);
 
 describe('<system-status>', () => {
-  let hub: HubInfo;
-  let token: string;
-  const clients: RealtimeClient[] = [];
-
-  before(async () => {
-    hub = await startHub();
-    token = await hubToken('status-admin');
-  });
-  afterEach(() => {
-    setLocale(undefined);
-    for (const c of clients.splice(0)) c.close();
-  });
-  after(() => stopHub(hub));
+  const ctx = useHub({ sub: 'status-admin', resetLocale: true });
 
   // Runs first: the hub has no status yet.
   it('says "Unknown" in words before any status or metric arrives', async () => {
-    const { el } = await withProvider<SystemStatus>(hub, token, html`<system-status></system-status>`, 'system-status');
+    const { el } = await withProvider<SystemStatus>(
+      ctx.hub,
+      ctx.token,
+      html`<system-status></system-status>`,
+      'system-status',
+    );
     await el.updateComplete;
     expect(el.getAttribute('variant')).to.equal('detailed');
     expect(text(one(el, '[part~="overall"]'))).to.equal('System status: Unknown');
@@ -51,12 +31,12 @@ describe('<system-status>', () => {
 
   it('shows each published component with words, colour and icon shape, and the overall health', async () => {
     const { el } = await withProvider<SystemStatus>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<system-status variant="detailed"></system-status>`,
       'system-status',
     );
-    await publish(hub, {
+    await publish(ctx.hub, {
       kind: 'status',
       components: {
         database: { state: 'operational', latencyMs: 12 },
@@ -77,7 +57,7 @@ describe('<system-status>', () => {
     expect(text(one(el, '[part~="updated"]'))).to.match(/^Updated /);
     await expect(el).to.be.accessible();
 
-    await publish(hub, {
+    await publish(ctx.hub, {
       kind: 'status',
       components: {
         database: { state: 'operational', latencyMs: 12 },
@@ -95,7 +75,7 @@ describe('<system-status>', () => {
     // A publisher may report some components only; the others keep their last state.
     expect(row(el, 'job_queue').dataset.state).to.equal('operational');
 
-    await publish(hub, {
+    await publish(ctx.hub, {
       kind: 'status',
       components: {
         database: { state: 'operational', latencyMs: 12 },
@@ -122,8 +102,8 @@ describe('<system-status>', () => {
 
   it('compact: a dot and a word, with details shown on keyboard focus and on hover', async () => {
     const { el } = await withProvider<SystemStatus>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<button id="before">before</button><system-status variant="compact"></system-status>`,
       'system-status',
     );
@@ -168,12 +148,12 @@ describe('<system-status>', () => {
   });
 
   it('performance meters follow published metrics (store set directly from a client)', async () => {
-    const client = await liveClient(hub, token);
-    clients.push(client);
+    const client = await liveClient(ctx.hub, ctx.token);
+    ctx.clients.push(client);
     const el = await fixture<SystemStatus>(
       html`<system-status response-budget-ms="500" .store=${client.store}></system-status>`,
     );
-    await publish(hub, { kind: 'metrics', values: { systemLoad: 0.42, responseTimeMs: 200 } });
+    await publish(ctx.hub, { kind: 'metrics', values: { systemLoad: 0.42, responseTimeMs: 200 } });
     const meter = (id: string) => shadow(el).querySelector<HTMLElement>(`[data-metric='${id}'] [role='meter']`);
     await waitUntil(() => meter('load')?.getAttribute('aria-valuenow') === '42', 'load meter');
     const load = meter('load')!;
@@ -194,7 +174,7 @@ describe('<system-status>', () => {
     expect(fill(response)).to.be.closeTo(0.4, 0.02);
     await expect(el).to.be.accessible();
 
-    await publish(hub, { kind: 'metrics', values: { systemLoad: 0.95, responseTimeMs: 900 } });
+    await publish(ctx.hub, { kind: 'metrics', values: { systemLoad: 0.95, responseTimeMs: 900 } });
     await waitUntil(() => meter('response')?.getAttribute('aria-valuetext') === '900 ms of 500 ms budget', 'over');
     expect(meter('response')!.getAttribute('aria-valuenow'), 'clamped to the budget').to.equal('500');
     expect(meter('response')!.dataset.level).to.equal('danger');
@@ -204,8 +184,8 @@ describe('<system-status>', () => {
   });
 
   it('bars follow a stream of values without animating; a change after a calm spell animates', async () => {
-    const client = await liveClient(hub, token);
-    clients.push(client);
+    const client = await liveClient(ctx.hub, ctx.token);
+    ctx.clients.push(client);
     const el = await fixture<SystemStatus>(html`<system-status .store=${client.store}></system-status>`);
     const group = () => one(el, '[part~="performance"]');
     const bar = () => one(el, "[data-metric='load'] [part~='meter-bar']");
@@ -213,16 +193,16 @@ describe('<system-status>', () => {
       shadow(el).querySelector("[data-metric='load'] [role='meter']")?.getAttribute('aria-valuenow');
     const animates = () => getComputedStyle(bar()).transitionProperty !== 'none';
     await new Promise((r) => setTimeout(r, 1100));
-    await publish(hub, { kind: 'metrics', values: { systemLoad: 0.11 } });
+    await publish(ctx.hub, { kind: 'metrics', values: { systemLoad: 0.11 } });
     await waitUntil(() => valueNow() === '11', 'first value');
     expect(group().hasAttribute('data-still'), 'after a calm spell').to.equal(false);
     expect(animates()).to.equal(true);
-    for (const load of [0.12, 0.13]) await publish(hub, { kind: 'metrics', values: { systemLoad: load } });
+    for (const load of [0.12, 0.13]) await publish(ctx.hub, { kind: 'metrics', values: { systemLoad: load } });
     await waitUntil(() => valueNow() === '13', 'streamed values');
     expect(group().hasAttribute('data-still'), 'values streaming in').to.equal(true);
     expect(animates()).to.equal(false);
     await new Promise((r) => setTimeout(r, 1100));
-    await publish(hub, { kind: 'metrics', values: { systemLoad: 0.5 } });
+    await publish(ctx.hub, { kind: 'metrics', values: { systemLoad: 0.5 } });
     await waitUntil(() => valueNow() === '50', 'value after a pause');
     expect(group().hasAttribute('data-still')).to.equal(false);
     expect(animates()).to.equal(true);
@@ -230,8 +210,8 @@ describe('<system-status>', () => {
 
   it('keeps the last known state but says it is not live while disconnected', async () => {
     const { el, provider } = await withProvider<SystemStatus>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<system-status></system-status>`,
       'system-status',
     );
@@ -248,8 +228,8 @@ describe('<system-status>', () => {
 
   it('is themed through custom properties and parts', async () => {
     const { el } = await withProvider<SystemStatus>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<style>
           system-status::part(component) {
             padding-inline-start: 7px;
@@ -266,8 +246,8 @@ describe('<system-status>', () => {
 
   it('stays readable in dark mode and with forced colours', async () => {
     const { el } = await withProvider<SystemStatus>(
-      hub,
-      token,
+      ctx.hub,
+      ctx.token,
       html`<system-status></system-status><system-status variant="compact"></system-status>`,
       'system-status',
     );
@@ -288,7 +268,12 @@ describe('<system-status>', () => {
 
   it('speaks German', async () => {
     await setLocale('de');
-    const { el } = await withProvider<SystemStatus>(hub, token, html`<system-status></system-status>`, 'system-status');
+    const { el } = await withProvider<SystemStatus>(
+      ctx.hub,
+      ctx.token,
+      html`<system-status></system-status>`,
+      'system-status',
+    );
     await waitUntil(() => shadow(el).querySelector("[data-component='api']"), 'components');
     expect(text(one(el, '[part~="overall"]'))).to.equal('Systemstatus: Ausgefallen');
     expect(text(row(el, 'api')))

@@ -7,6 +7,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import type { TemplateResult } from 'lit';
 import '../../src/components/realtime-provider/index.js';
 import type { RealtimeProvider } from '../../src/components/realtime-provider/realtime-provider.js';
+import { setLocale } from '../../src/components/shared/localize.js';
 import { createRealtimeClient, type RealtimeClient } from '../../src/core/client.js';
 import type { RealtimeStore } from '../../src/core/types.js';
 
@@ -28,6 +29,47 @@ export async function stopHub(hub: HubInfo | undefined): Promise<void> {
 export async function hubToken(sub = 'admin-1', role = 'admin'): Promise<string> {
   const answer = (await executeServerCommand('hub-token', { sub, role, ttl: 3600 })) as string | { token: string };
   return typeof answer === 'string' ? answer : answer.token;
+}
+
+/** What `useHub` gives the tests of its `describe`; read the fields in hooks and tests only. */
+export interface HubContext {
+  readonly hub: HubInfo;
+  /** A token for `sub` (only when `useHub` was given one). */
+  readonly token: string;
+  /** Clients to close after each test. */
+  readonly clients: RealtimeClient[];
+}
+
+/**
+ * Call in a `describe` body. Registers `before` (start a hub; mint a token for `sub` with
+ * `role`), `afterEach` (reset the locale when `resetLocale`; close the clients pushed to
+ * `clients`) and `after` (stop the hub).
+ */
+export function useHub(options: { sub?: string; role?: string; resetLocale?: boolean } = {}): HubContext {
+  const { sub, role, resetLocale = false } = options;
+  let hub: HubInfo | undefined;
+  let token: string | undefined;
+  const clients: RealtimeClient[] = [];
+  before(async () => {
+    hub = await startHub();
+    if (sub !== undefined) token = await hubToken(sub, role);
+  });
+  afterEach(() => {
+    if (resetLocale) setLocale(undefined);
+    for (const c of clients.splice(0)) c.close();
+  });
+  after(() => stopHub(hub));
+  return {
+    get hub() {
+      if (!hub) throw new Error('useHub: no hub yet (read it in a hook or test)');
+      return hub;
+    },
+    get token() {
+      if (token === undefined) throw new Error('useHub: no token (give it a sub)');
+      return token;
+    },
+    clients,
+  };
 }
 
 /**
