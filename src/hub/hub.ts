@@ -197,11 +197,20 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
 
   const publish = createPublisher(backend, mask, now);
 
-  // Fan-out: a run of entries (one publish) goes to each socket as one frame; each event is
-  // serialised once and each distinct frame encoded once, so sockets that see the same entries
-  // send the same bytes (no per-socket JSON or UTF-8 encoding).
-  const fanOut = (entries: readonly StreamEntry[]) => {
-    const frames = new EventFrames(entries);
+  // Fan-out, once per turn of the event loop: the entries of every publish made in one turn (a
+  // burst, or publishes that queued while the hub was busy) go to each socket together, in one
+  // frame for clients that batch and in one write either way. Each event is serialised once and
+  // each distinct frame encoded once, so sockets that see the same entries send the same bytes.
+  // A hub at ease delivers each publish on its own, a turn later; a hub behind makes fewer, larger
+  // writes instead of falling further behind.
+  let pending: StreamEntry[] = [];
+  let pendingTurn: ReturnType<typeof setImmediate> | undefined;
+  const deliverPending = () => {
+    if (pendingTurn) clearImmediate(pendingTurn);
+    pendingTurn = undefined;
+    if (pending.length === 0) return;
+    const frames = new EventFrames(pending);
+    pending = [];
     for (const session of live) {
       try {
         session.deliver(frames);
@@ -210,7 +219,10 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       }
     }
   };
-  const unsubscribe = backend.subscribe(fanOut);
+  const unsubscribe = backend.subscribe((entries) => {
+    for (const entry of entries) pending.push(entry);
+    pendingTurn ??= setImmediate(deliverPending);
+  });
 
   const sessionContext: SessionContext = {
     backend,
@@ -222,6 +234,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     maxFrameBytes,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
     messageRate: options.messageRate ?? DEFAULTS.messageRate,
+    deliverPending,
     join: (session) => live.add(session),
     leave: (session) => live.delete(session),
     gone: (session) => {
@@ -337,6 +350,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       clearInterval(heartbeat);
       clearInterval(housekeeping);
       unsubscribe();
+      if (pendingTurn) clearImmediate(pendingTurn);
       wss.close();
       backend.close();
       throw err;
@@ -386,11 +400,13 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         const empty = new Promise<void>((resolve) => {
           whenEmpty = resolve;
         });
+        deliverPending(); // what was published before close() reaches the sockets before their close frame
         const reason = spreadReason('hub shutting down', returnSpreadSeconds(sessions.size));
         for (const session of sessions) session.close(CloseCode.GoingAway, reason);
         await empty;
       }
       unsubscribe();
+      if (pendingTurn) clearImmediate(pendingTurn);
       wss.close();
       if (ownsServer) {
         await new Promise<void>((resolve) => {

@@ -51,3 +51,14 @@ export function sendPrepared(ws: WebSocket, frame: PreparedFrame): void {
     socket.write(frame.wire);
   } else ws.send(frame.data, { binary: false });
 }
+
+/** Runs `write` with the socket corked, so the frames it writes leave in one system call. */
+export function corked(ws: WebSocket, write: () => void): void {
+  const socket = (ws as unknown as WsInternals)._socket;
+  socket?.cork();
+  try {
+    write();
+  } finally {
+    socket?.uncork();
+  }
+}

@@ -23,7 +23,7 @@ import type { AuthResult } from './auth.js';
 import type { AuditRecord, HubBackend, StreamEntry, Viewer } from './backend.js';
 import { EventFrames } from './event-frames.js';
 import type { Logger } from './log.js';
-import { type PreparedFrame, sendPrepared } from './prepared-frame.js';
+import { corked, type PreparedFrame, sendPrepared } from './prepared-frame.js';
 import { type RateLimit, TokenBucket } from './rate-limit.js';
 import { buildSnapshot, canSee } from './view.js';
 
@@ -41,6 +41,11 @@ export interface SessionContext {
   maxFrameBytes: number;
   maxBufferedBytes: number;
   messageRate: RateLimit;
+  /**
+   * Sends the stream entries appended but not yet fanned out (fan-out waits for the next turn of
+   * the event loop): a reply goes out after every entry appended before it.
+   */
+  deliverPending(): void;
   /** Adds the session to the fan-out set (called synchronously after its catch-up is sent). */
   join(session: Session): void;
   /** Removes it from the fan-out set (as soon as closing starts). */
@@ -156,9 +161,12 @@ export class Session {
       if (this.offer(entry, viewer)) visible.push(i);
     });
     if (!visible.length) return;
-    for (const frame of this.batches ? frames.batch(visible) : visible.map((i) => frames.single(i))) {
-      if (!this.sendFrame(frame)) return;
-    }
+    const out = this.batches ? frames.batch(visible) : visible.map((i) => frames.single(i));
+    if (out.length === 1) this.sendFrame(out[0]!);
+    else
+      corked(this.ws, () => {
+        for (const frame of out) if (!this.sendFrame(frame)) return;
+      });
   }
 
   /** Brings the session past `entry`; true when it had not been and may see it. */
@@ -199,6 +207,7 @@ export class Session {
   }
 
   private send(message: HubMessage): void {
+    this.ctx.deliverPending();
     this.sendFrame(encode(message));
   }
 

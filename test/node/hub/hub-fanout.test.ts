@@ -324,4 +324,53 @@ describe('hub fan-out: one frame per publish (protocol 2)', () => {
     assert.deepEqual(second.invalid, []);
     second.close();
   });
+
+  test('publishes made in one turn leave together: one events frame (protocol 2), frames in order (protocol 1)', async () => {
+    const batching = await TestClient.open(hub, await signToken({ sub: 'turn-1' }), { protocol: 2 });
+    const single = await TestClient.open(hub, await signToken({ sub: 'turn-2' }), { protocol: 1 });
+    // Three publishes in one synchronous run, as a busy hub sees publishes that queued up.
+    const seqs = ['turn a', 'turn b', 'turn c'].map((title) => hub.publish(note(title)).accepted[0]!.seq);
+    await Promise.all([batching, single].map((c) => c.waitForEvent((e) => e.seq === seqs[2], 'turn c')));
+    assert.deepEqual(
+      frameTypes(batching).map((m) => (m.type === 'events' ? m.events.map((e) => e.seq) : [m.event.seq])),
+      [seqs],
+    );
+    assert.deepEqual(
+      frameTypes(single).map((m) => m.type),
+      ['event', 'event', 'event'],
+    );
+    assert.deepEqual(
+      single.events().map((e) => e.seq),
+      seqs,
+    );
+    for (const c of [batching, single]) c.close();
+  });
+
+  test('a reply never overtakes an entry appended before it: the read event, then the ack', async () => {
+    const client = await TestClient.open(hub, await signToken({ sub: 'turn-reader' }), { protocol: 2 });
+    const { id } = hub.publish(note('read before ack')).accepted[0]!;
+    await client.waitForEvent((e) => e.id === id, 'note');
+    client.send({ type: 'markRead', ids: [id], ref: 'order-1' });
+    await client.waitFor((m) => m.type === 'ack' && m.ref === 'order-1', 'ack');
+    const readAt = client.frames.findIndex(
+      (m) =>
+        (m.type === 'event' && m.event.kind === 'read') ||
+        (m.type === 'events' && m.events.some((e) => e.kind === 'read')),
+    );
+    const ackAt = client.frames.findIndex((m) => m.type === 'ack');
+    assert.ok(readAt >= 0 && readAt < ackAt, `read event at ${readAt}, ack at ${ackAt}`);
+    client.close();
+  });
+
+  test('what was published before close() reaches the sockets before their close frame', async () => {
+    const own = await startHub();
+    const client = await TestClient.open(own, await signToken({ sub: 'last-word' }), { protocol: 2 });
+    const { seq } = own.publish(note('last before close')).accepted[0]!;
+    await own.close();
+    await client.waitClosed();
+    assert.ok(
+      client.events().some((e) => e.seq === seq),
+      'the last publish arrived',
+    );
+  });
 });
