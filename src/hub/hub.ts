@@ -104,11 +104,18 @@ export interface Hub {
   readonly port: number;
   readonly server: Server;
   readonly backend: HubBackend;
-  /** Validates (exactly as `POST /v1/events`), masks, stores and fans out; throws `InvalidEventError`. */
+  /**
+   * Validates (exactly as `POST /v1/events`), masks and stores, and fans out on the next turn of
+   * the event loop together with anything else published in this one; throws `InvalidEventError`.
+   */
   publish(events: unknown): PublishResult;
   /** Sockets open and served (one that is closing no longer counts). */
   connections(): number;
-  /** Closes every socket with 1001, stops timers, closes storage and (when the hub owns it) the server. */
+  /**
+   * Sends what was published and not yet fanned out, closes every socket with 1001 (asking the
+   * clients to spread their return, `retry-within`), stops timers, closes storage and (when the hub
+   * owns it) the server.
+   */
   close(): Promise<void>;
 }
 
