@@ -230,6 +230,12 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     for (const entry of entries) pending.push(entry);
     pendingTurn ??= setImmediate(deliverPending);
   });
+  /** No more fan-out: off the backend, and no turn left scheduled. */
+  const stopFanOut = () => {
+    unsubscribe();
+    if (pendingTurn) clearImmediate(pendingTurn);
+    pendingTurn = undefined;
+  };
 
   const sessionContext: SessionContext = {
     backend,
@@ -356,8 +362,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       // Nothing may keep the process alive after a failed start (e.g. the port is taken).
       clearInterval(heartbeat);
       clearInterval(housekeeping);
-      unsubscribe();
-      if (pendingTurn) clearImmediate(pendingTurn);
+      stopFanOut();
       wss.close();
       backend.close();
       throw err;
@@ -412,8 +417,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         for (const session of sessions) session.close(CloseCode.GoingAway, reason);
         await empty;
       }
-      unsubscribe();
-      if (pendingTurn) clearImmediate(pendingTurn);
+      stopFanOut();
       wss.close();
       if (ownsServer) {
         await new Promise<void>((resolve) => {

@@ -130,9 +130,10 @@ export class Session {
   /**
    * Sends one text frame (a serialised message, or a frame prepared once for many sockets), or
    * closes the session as a slow consumer when its outbound buffer is already over the bound (so
-   * memory per socket stays under the bound plus one frame).
+   * memory per socket stays under the bound plus one frame). Private: replies go through `send`,
+   * which first flushes the fan-out, so no reply overtakes an entry appended before it.
    */
-  sendFrame(frame: string | PreparedFrame): boolean {
+  private sendFrame(frame: string | PreparedFrame): boolean {
     if (this.closing) return false;
     if (this.ws.bufferedAmount > this.ctx.maxBufferedBytes) {
       this.close(CloseCode.SlowConsumer, closeReason('slow-consumer', 5));

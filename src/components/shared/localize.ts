@@ -3,9 +3,9 @@
  * goes through `Intl`. English is built in, one part per element, registered by the element's
  * `LocaleController`, so a page ships the English of the elements it uses. German ships as its own
  * small module, loaded the first time German is asked for (until it arrives, text shows in
- * English), so pages in English do not pay for it. Add a locale with `addMessages('fr', {...})` (missing keys fall back to English) and
- * pick it with `setLocale('fr')` or `<realtime-provider locale="fr">`. Without a choice the page's
- * `<html lang>` decides.
+ * English), so pages in English do not pay for it. Add a locale with `addMessages('fr', {...})`
+ * (missing keys fall back to English) and pick it with `setLocale('fr')` or
+ * `<realtime-provider locale="fr">`. Without a choice the page's `<html lang>` decides.
  *
  * A message may use `{name}` placeholders. When a `count` parameter is given, the key
  * `key.<plural category>` (`one`, `other`, …, by `Intl.PluralRules`) is tried first.
