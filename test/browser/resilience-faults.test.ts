@@ -123,9 +123,16 @@ describe('resilience: the page through a faulty network', () => {
     // A short heartbeat for this session only (the provider has no attribute for it), so the
     // test does not wait the hub's 30 s interval plus two 10 s pong windows. The next welcome
     // resets the interval to the hub's.
-    const connection = ui.provider.client!.connection as unknown as { heartbeatMs: number; pongTimeoutMs: number };
+    const connection = ui.provider.client!.connection as unknown as {
+      heartbeatMs: number;
+      pongTimeoutMs: number;
+      connectTimeoutMs: number;
+    };
     connection.pongTimeoutMs = 400;
     connection.heartbeatMs = 300;
+    // A retry drawn early enough to reach the proxy before `heal` hangs in the stalled link like a
+    // real one until the connect timeout (10 s, the whole wait below); 2 s keeps that race short.
+    connection.connectTimeoutMs = 2000;
     await notify(sub, 0, 5, 'stall');
     await waitUntil(() => listed(ui.center).length === 5, 'first five listed');
     // Re-arm the heartbeat at the short interval: a page becoming visible pings at once.
