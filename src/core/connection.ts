@@ -114,130 +114,130 @@ function report(error: unknown): void {
  * - Backoff is exponential with full jitter; a hub's `retry-after` is added as a floor.
  */
 export class RealtimeConnection implements Transport {
-  private current: ConnectionState = { status: 'idle' };
-  private seq = 0;
-  private stream: string | null = null;
-  private token: string | undefined;
-  private tokenProvider: TokenProvider | undefined;
+  #current: ConnectionState = { status: 'idle' };
+  #seq = 0;
+  #stream: string | null = null;
+  #token: string | undefined;
+  #tokenProvider: TokenProvider | undefined;
   /** The provider must be asked before the next auth (new provider, or the hub said 4001). */
-  private needToken = false;
+  #needToken = false;
   /** A 4001 already led to one fresh token; the next 4001 is final. */
-  private tokenRefreshed = false;
+  #tokenRefreshed = false;
   /** Expiry the proactive refresh already ran for; stops a loop if the provider returns the same token. */
-  private refreshedFor = 0;
-  private authedToken: string | undefined;
-  private categories: string[] | null | undefined;
-  private socket: ReconnectingWebSocket | null = null;
+  #refreshedFor = 0;
+  #authedToken: string | undefined;
+  #categories: string[] | null | undefined;
+  #socket: ReconnectingWebSocket | null = null;
   /** Bumped per attempt and on close(); async work from an older generation is discarded. */
-  private generation = 0;
+  #generation = 0;
   /** Consecutive attempts that did not yield a stable session; drives the backoff. */
-  private attempt = 0;
-  private connectedAt = 0;
+  #attempt = 0;
+  #connectedAt = 0;
   /** When the hub last said it is going away or restarting (1001, 42xx), until a session starts. */
-  private restartingSince: number | null = null;
+  #restartingSince: number | null = null;
   /** The hub's `retry-within` with that close: no retry is drawn from a shorter range until a session starts. */
-  private spreadMs = 0;
+  #spreadMs = 0;
   private heartbeatMs = FALLBACK_HEARTBEAT_MS;
   private pingSentAt = 0;
-  private frameSincePing = false;
-  private missedPongs = 0;
-  private offline = false;
-  private listening = false;
-  private readonly timerHandles: Partial<Record<TimerName, unknown>> = {};
-  private readonly listeners = {
+  #frameSincePing = false;
+  #missedPongs = 0;
+  #offline = false;
+  #listening = false;
+  readonly #timerHandles: Partial<Record<TimerName, unknown>> = {};
+  readonly #listeners = {
     message: new Set<Listener<HubMessage>>(),
     state: new Set<Listener<ConnectionState>>(),
     error: new Set<Listener<RealtimeError>>(),
   };
-  private readonly backoff: BackoffOptions;
+  readonly #backoff: BackoffOptions;
   private readonly pongTimeoutMs: number;
   private readonly connectTimeoutMs: number;
-  private readonly random: () => number;
-  private readonly now: () => number;
-  private readonly timers: TimerApi;
-  private readonly env: EventTarget | null;
+  readonly #random: () => number;
+  readonly #now: () => number;
+  readonly #timers: TimerApi;
+  readonly #env: EventTarget | null;
 
   constructor(private readonly options: RealtimeConnectionOptions) {
-    this.token = options.token;
-    this.tokenProvider = options.tokenProvider;
-    this.categories = options.categories;
-    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.#token = options.token;
+    this.#tokenProvider = options.tokenProvider;
+    this.#categories = options.categories;
+    this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.random = options.random ?? Math.random;
-    this.now = options.now ?? Date.now;
-    this.timers = options.timers ?? defaultTimers;
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
+    this.#timers = options.timers ?? defaultTimers;
     const g = globalThis as unknown as Partial<EventTarget>;
-    this.env = options.window !== undefined ? options.window : g.addEventListener ? (g as EventTarget) : null;
+    this.#env = options.window !== undefined ? options.window : g.addEventListener ? (g as EventTarget) : null;
   }
 
   /** Current connection state. */
   get state(): ConnectionState {
-    return this.current;
+    return this.#current;
   }
 
   /** Last seq applied from the hub stream (sent as `resumeFrom`). */
   get lastSeq(): number {
-    return this.seq;
+    return this.#seq;
   }
 
   /** Sets the seq to resume from, e.g. when a store restores persisted state. */
   setLastSeq(seq: number): void {
-    this.seq = Math.max(0, Math.floor(seq));
+    this.#seq = Math.max(0, Math.floor(seq));
   }
 
   /** Opens the connection; a no-op while connecting, connected or waiting to retry. */
   connect(): void {
-    const { status } = this.current;
+    const { status } = this.#current;
     if (status !== 'idle' && status !== 'closed' && status !== 'auth-error') return;
-    this.attempt = 0;
-    this.restartingSince = null;
-    this.spreadMs = 0;
-    this.tokenRefreshed = false;
-    this.open();
+    this.#attempt = 0;
+    this.#restartingSince = null;
+    this.#spreadMs = 0;
+    this.#tokenRefreshed = false;
+    this.#open();
   }
 
   /** Retries now, skipping any backoff wait (also out of `offline`, `auth-error` or `closed`). */
   reconnectNow(): void {
-    const { status } = this.current;
+    const { status } = this.#current;
     if (status === 'connected' || status === 'connecting') return;
-    if (status === 'reconnecting' || status === 'offline') this.open();
+    if (status === 'reconnecting' || status === 'offline') this.#open();
     else this.connect();
   }
 
   /** Closes for good: no socket, timer or window listener remains. `connect()` may reopen. */
   close(): void {
-    this.generation++;
-    this.stopAll();
-    if (this.current.status !== 'closed') this.setState({ status: 'closed' });
+    this.#generation++;
+    this.#stopAll();
+    if (this.#current.status !== 'closed') this.#setState({ status: 'closed' });
   }
 
   /** Sends an action; false when not connected. */
   send(action: ClientAction): boolean {
-    return this.current.status === 'connected' && this.write(action);
+    return this.#current.status === 'connected' && this.#write(action);
   }
 
   /** Changes the categories now (when connected) and for every later auth. */
   setCategories(categories: string[] | null): void {
-    this.categories = categories;
-    if (this.current.status === 'connected') this.write({ type: 'subscribe', categories });
+    this.#categories = categories;
+    if (this.#current.status === 'connected') this.#write({ type: 'subscribe', categories });
   }
 
   /** Replaces the token or provider: re-authenticates in place when connected, reconnects from `auth-error`. */
   setToken(token: string | TokenProvider): void {
     if (typeof token === 'function') {
-      this.tokenProvider = token;
-      this.needToken = true;
+      this.#tokenProvider = token;
+      this.#needToken = true;
     } else {
-      this.token = token;
-      this.needToken = false;
+      this.#token = token;
+      this.#needToken = false;
     }
-    this.tokenRefreshed = false;
-    this.refreshedFor = 0;
-    if (this.current.status === 'auth-error') {
-      this.attempt = 0;
-      this.open();
-    } else if (this.current.status === 'connected') this.reauth();
+    this.#tokenRefreshed = false;
+    this.#refreshedFor = 0;
+    if (this.#current.status === 'auth-error') {
+      this.#attempt = 0;
+      this.#open();
+    } else if (this.#current.status === 'connected') this.#reauth();
   }
 
   /**
@@ -245,104 +245,104 @@ export class RealtimeConnection implements Transport {
    * one `event` message each, also when the hub sent several in one `events` frame.
    */
   onMessage(listener: Listener<HubMessage>): () => void {
-    return this.subscribe(this.listeners.message, listener);
+    return this.#subscribe(this.#listeners.message, listener);
   }
 
   /** Listens to state changes. */
   onState(listener: Listener<ConnectionState>): () => void {
-    return this.subscribe(this.listeners.state, listener);
+    return this.#subscribe(this.#listeners.state, listener);
   }
 
   /** Listens to refused frames, closes and auth failures. */
   onError(listener: Listener<RealtimeError>): () => void {
-    return this.subscribe(this.listeners.error, listener);
+    return this.#subscribe(this.#listeners.error, listener);
   }
 
   // -------------------------------------------------------------------------------------------
   // Attempts
   // -------------------------------------------------------------------------------------------
 
-  private open(): void {
-    this.stopSession();
-    this.dropSocket();
-    this.listen();
-    const generation = ++this.generation;
-    this.setState({ status: 'connecting', attempt: this.attempt });
+  #open(): void {
+    this.#stopSession();
+    this.#dropSocket();
+    this.#listen();
+    const generation = ++this.#generation;
+    this.#setState({ status: 'connecting', attempt: this.#attempt });
     // Covers the token fetch, the socket opening and the welcome: a hung step cannot stall us.
-    this.setTimer('handshake', this.connectTimeoutMs, () => this.abandon('no welcome from the hub in time'));
-    if (this.token !== undefined && !this.needToken) {
-      this.createSocket();
+    this.#setTimer('handshake', this.connectTimeoutMs, () => this.#abandon('no welcome from the hub in time'));
+    if (this.#token !== undefined && !this.#needToken) {
+      this.#createSocket();
       return;
     }
-    if (!this.tokenProvider) {
-      this.authError(0, 'no token or tokenProvider was given');
+    if (!this.#tokenProvider) {
+      this.#authError(0, 'no token or tokenProvider was given');
       return;
     }
-    void this.fetchToken().then((token) => {
-      if (generation !== this.generation) return;
-      if (token === undefined) this.retryLater(undefined, 'token provider failed');
-      else this.createSocket();
+    void this.#fetchToken().then((token) => {
+      if (generation !== this.#generation) return;
+      if (token === undefined) this.#retryLater(undefined, 'token provider failed');
+      else this.#createSocket();
     });
   }
 
-  private createSocket(): void {
+  #createSocket(): void {
     const socket = new ReconnectingWebSocket(this.options.url, undefined, {
       WebSocket: this.options.WebSocket,
       maxRetries: 0,
       connectionTimeout: this.connectTimeoutMs,
     });
-    socket.addEventListener('open', this.handleOpen);
-    socket.addEventListener('message', this.handleMessage);
-    socket.addEventListener('close', this.handleClose);
-    this.socket = socket;
+    socket.addEventListener('open', this.#handleOpen);
+    socket.addEventListener('message', this.#handleMessage);
+    socket.addEventListener('close', this.#handleClose);
+    this.#socket = socket;
   }
 
-  private readonly handleOpen = (): void => {
-    this.sendAuth(true);
+  readonly #handleOpen = (): void => {
+    this.#sendAuth(true);
   };
 
-  private readonly handleClose = (event: { code: number; reason: string }): void => {
-    this.dropSocket();
+  readonly #handleClose = (event: { code: number; reason: string }): void => {
+    this.#dropSocket();
     // partysocket's Node path fills an empty reason with this placeholder; it is not the hub's.
     const reason = event.reason === 'unknown reason' ? '' : (event.reason ?? '');
-    this.afterClose(event.code, reason);
+    this.#afterClose(event.code, reason);
   };
 
   /** Gives up on the current socket after a locally detected failure. */
-  private abandon(reason: string): void {
-    this.dropSocket();
-    this.afterClose(ABNORMAL_CLOSURE, reason);
+  #abandon(reason: string): void {
+    this.#dropSocket();
+    this.#afterClose(ABNORMAL_CLOSURE, reason);
   }
 
-  private afterClose(code: number, reason: string): void {
-    this.stopSession();
-    if (this.connectedAt && this.now() - this.connectedAt >= STABLE_MS) {
-      this.attempt = 0;
-      this.tokenRefreshed = false;
+  #afterClose(code: number, reason: string): void {
+    this.#stopSession();
+    if (this.#connectedAt && this.#now() - this.#connectedAt >= STABLE_MS) {
+      this.#attempt = 0;
+      this.#tokenRefreshed = false;
     }
-    this.connectedAt = 0;
-    this.emit(this.listeners.error, { kind: 'close', code, message: reason || `connection closed (${code})` });
+    this.#connectedAt = 0;
+    this.#emit(this.#listeners.error, { kind: 'close', code, message: reason || `connection closed (${code})` });
     const action = closeAction(code);
     if (action === 'refresh-token') {
-      if (!this.tokenProvider || this.tokenRefreshed) this.authError(code, reason || 'the token has expired');
+      if (!this.#tokenProvider || this.#tokenRefreshed) this.#authError(code, reason || 'the token has expired');
       else {
-        this.tokenRefreshed = true;
-        this.needToken = true;
-        this.open();
+        this.#tokenRefreshed = true;
+        this.#needToken = true;
+        this.#open();
       }
     } else if (action === 'stop') {
       const authReason = AUTH_STOP_REASONS[code];
-      if (authReason) this.authError(code, reason || authReason);
+      if (authReason) this.#authError(code, reason || authReason);
       else {
-        this.stopAll();
-        this.setState(reason ? { status: 'closed', code, reason } : { status: 'closed', code });
+        this.#stopAll();
+        this.#setState(reason ? { status: 'closed', code, reason } : { status: 'closed', code });
       }
     } else if (action === 'reconnect-now') {
-      this.restartingSince ??= this.now();
+      this.#restartingSince ??= this.#now();
       const spread = retryWithinMs(reason);
-      if (spread !== undefined) this.spreadMs = spread;
-      this.retryLater(code, reason, this.random() * (spread ?? RECONNECT_NOW_JITTER_MS));
-    } else this.retryLater(code, reason, this.nextDelay(retryAfterMs(reason)));
+      if (spread !== undefined) this.#spreadMs = spread;
+      this.#retryLater(code, reason, this.#random() * (spread ?? RECONNECT_NOW_JITTER_MS));
+    } else this.#retryLater(code, reason, this.#nextDelay(retryAfterMs(reason)));
   }
 
   /**
@@ -351,156 +351,159 @@ export class RealtimeConnection implements Transport {
    * `restartMaxMs`, so its clients return within seconds of it being up; and no cap is below the
    * hub's `retry-within`, so a hub with many clients sees them return at the rate it asked for.
    */
-  private nextDelay(floorMs = 0): number {
-    const { initialMs, maxMs, restartMaxMs, restartWindowMs } = this.backoff;
-    const since = this.restartingSince;
-    const restarting = since !== null && this.now() - since < restartWindowMs;
-    const spread = this.spreadMs;
+  #nextDelay(floorMs = 0): number {
+    const { initialMs, maxMs, restartMaxMs, restartWindowMs } = this.#backoff;
+    const since = this.#restartingSince;
+    const restarting = since !== null && this.#now() - since < restartWindowMs;
+    const spread = this.#spreadMs;
     const options = {
-      ...this.backoff,
+      ...this.#backoff,
       initialMs: Math.max(initialMs, spread),
       maxMs: Math.max(spread, restarting ? Math.min(maxMs, restartMaxMs) : maxMs),
     };
-    return backoffDelay(this.attempt, options, this.random, floorMs);
+    return backoffDelay(this.#attempt, options, this.#random, floorMs);
   }
 
-  private retryLater(code: number | undefined, reason: string, delay = this.nextDelay()): void {
-    this.stopSession();
+  #retryLater(code: number | undefined, reason: string, delay = this.#nextDelay()): void {
+    this.#stopSession();
     // Offline, a retry would fail at once and only grow the backoff; `online` resumes instead.
-    if (this.offline) {
-      this.setState({ status: 'offline' });
+    if (this.#offline) {
+      this.#setState({ status: 'offline' });
       return;
     }
-    this.attempt++;
-    const state: ConnectionState = { status: 'reconnecting', attempt: this.attempt, nextRetryAt: this.now() + delay };
+    this.#attempt++;
+    const state: ConnectionState = { status: 'reconnecting', attempt: this.#attempt, nextRetryAt: this.#now() + delay };
     if (code !== undefined) state.lastCloseCode = code;
     if (reason) state.reason = reason;
-    this.setState(state);
-    this.setTimer('retry', delay, () => this.open());
+    this.#setState(state);
+    this.#setTimer('retry', delay, () => this.#open());
   }
 
-  private authError(code: number, reason: string): void {
-    this.stopAll();
-    this.emit(this.listeners.error, { kind: 'auth', code, message: reason });
-    this.setState({ status: 'auth-error', code, reason });
+  #authError(code: number, reason: string): void {
+    this.#stopAll();
+    this.#emit(this.#listeners.error, { kind: 'auth', code, message: reason });
+    this.#setState({ status: 'auth-error', code, reason });
   }
 
   // -------------------------------------------------------------------------------------------
   // Frames
   // -------------------------------------------------------------------------------------------
 
-  private readonly handleMessage = (event: { data: unknown }): void => {
-    this.frameSincePing = true;
+  readonly #handleMessage = (event: { data: unknown }): void => {
+    this.#frameSincePing = true;
     const parsed = parseHubMessage(event.data);
     if (!parsed.ok) {
-      this.emit(this.listeners.error, { kind: 'protocol', message: `refused frame from hub: ${parsed.error}` });
+      this.#emit(this.#listeners.error, { kind: 'protocol', message: `refused frame from hub: ${parsed.error}` });
       return;
     }
     const message = parsed.value;
     if (message.type === 'pong') {
-      if (this.timerHandles.pong !== undefined) this.heartbeatAnswered();
+      if (this.#timerHandles.pong !== undefined) this.#heartbeatAnswered();
       return;
     }
-    if (message.type === 'welcome') this.welcome(message);
-    else if (message.type === 'snapshot') this.seq = message.seq;
+    if (message.type === 'welcome') this.#welcome(message);
+    else if (message.type === 'snapshot') this.#seq = message.seq;
     else if (message.type === 'events') {
       // Listeners see one `event` message per stream event, whichever frame carried it.
       for (const error of message.refused ?? [])
-        this.emit(this.listeners.error, { kind: 'protocol', message: `refused event from hub: ${error}` });
-      for (const event of message.events) this.deliver({ type: 'event', event });
+        this.#emit(this.#listeners.error, { kind: 'protocol', message: `refused event from hub: ${error}` });
+      for (const event of message.events) this.#deliver({ type: 'event', event });
       return;
     } else if (message.type === 'event') {
-      this.deliver(message);
+      this.#deliver(message);
       return;
     }
-    this.emit(this.listeners.message, message);
+    this.#emit(this.#listeners.message, message);
   };
 
-  private deliver(message: EventMessage): void {
+  #deliver(message: EventMessage): void {
     // Dedupe at the edge: a replay overlapping what was applied is dropped, never delivered twice.
-    if (message.event.seq <= this.seq) return;
-    this.seq = message.event.seq;
-    this.emit(this.listeners.message, message);
+    if (message.event.seq <= this.#seq) return;
+    this.#seq = message.event.seq;
+    this.#emit(this.#listeners.message, message);
   }
 
-  private welcome(message: WelcomeMessage): void {
+  #welcome(message: WelcomeMessage): void {
     // Seqs compare only within one stream; a new stream starts over.
-    const foreign = this.stream !== null && message.stream !== this.stream;
-    if (foreign) this.seq = 0;
-    this.stream = message.stream;
-    this.clearTimer('handshake');
-    if (!message.reauth || !this.connectedAt) {
-      this.connectedAt = this.now();
-      this.restartingSince = null;
-      this.spreadMs = 0;
+    const foreign = this.#stream !== null && message.stream !== this.#stream;
+    if (foreign) this.#seq = 0;
+    this.#stream = message.stream;
+    this.#clearTimer('handshake');
+    if (!message.reauth || !this.#connectedAt) {
+      this.#connectedAt = this.#now();
+      this.#restartingSince = null;
+      this.#spreadMs = 0;
       this.heartbeatMs = this.options.heartbeatMs ?? message.heartbeatMs ?? FALLBACK_HEARTBEAT_MS;
-      this.missedPongs = 0;
-      this.setTimer('heartbeat', this.heartbeatMs, this.ping);
+      this.#missedPongs = 0;
+      this.#setTimer('heartbeat', this.heartbeatMs, this.#ping);
     }
-    this.scheduleRefresh(message.expiresAt);
-    this.setState({ status: 'connected', user: message.user, since: this.connectedAt });
+    this.#scheduleRefresh(message.expiresAt);
+    this.#setState({ status: 'connected', user: message.user, since: this.#connectedAt });
     // Our resumeFrom belonged to another stream, so a replay from it has gaps: ask for a snapshot.
-    if (foreign && message.resumed && !message.reauth) this.write({ type: 'refresh' });
+    if (foreign && message.resumed && !message.reauth) this.#write({ type: 'refresh' });
     // The token changed while this socket was authenticating with the old one.
-    if (this.needToken || this.token !== this.authedToken) this.reauth();
+    if (this.#needToken || this.#token !== this.#authedToken) this.#reauth();
   }
 
-  private sendAuth(first: boolean): void {
-    const token = this.token as string;
+  #sendAuth(first: boolean): void {
+    const token = this.#token as string;
     const message: AuthMessage = { type: 'auth', token, protocol: PROTOCOL_VERSION };
     if (first) {
-      if (this.seq > 0) {
-        message.resumeFrom = this.seq;
-        if (this.stream) message.stream = this.stream;
+      if (this.#seq > 0) {
+        message.resumeFrom = this.#seq;
+        if (this.#stream) message.stream = this.#stream;
       }
-      if (this.categories !== undefined) message.categories = this.categories;
+      if (this.#categories !== undefined) message.categories = this.#categories;
     }
-    if (this.write(message)) this.authedToken = token;
+    if (this.#write(message)) this.#authedToken = token;
   }
 
   /** Presents the current token in-session, asking the provider first when it must. */
-  private reauth(): void {
-    if (!this.needToken) {
-      this.sendAuth(false);
+  #reauth(): void {
+    if (!this.#needToken) {
+      this.#sendAuth(false);
       return;
     }
-    void this.fetchToken().then((token) => {
-      if (token !== undefined && this.current.status === 'connected') this.sendAuth(false);
+    void this.#fetchToken().then((token) => {
+      if (token !== undefined && this.#current.status === 'connected') this.#sendAuth(false);
     });
   }
 
-  private async fetchToken(): Promise<string | undefined> {
-    const provider = this.tokenProvider;
+  async #fetchToken(): Promise<string | undefined> {
+    const provider = this.#tokenProvider;
     if (!provider) return undefined;
     try {
       const token = await provider();
       if (typeof token !== 'string' || !token) throw new Error('tokenProvider returned no token');
-      if (provider === this.tokenProvider) {
-        this.token = token;
-        this.needToken = false;
+      if (provider === this.#tokenProvider) {
+        this.#token = token;
+        this.#needToken = false;
       }
       return token;
     } catch (error) {
-      this.emit(this.listeners.error, { kind: 'auth', message: `tokenProvider failed: ${(error as Error)?.message}` });
+      this.#emit(this.#listeners.error, {
+        kind: 'auth',
+        message: `tokenProvider failed: ${(error as Error)?.message}`,
+      });
       return undefined;
     }
   }
 
   /** Refreshes in place shortly before the token expires: halfway through its life, at most a minute early. */
-  private scheduleRefresh(expiresAt: number | undefined): void {
-    this.clearTimer('expiry');
-    if (!expiresAt || !this.tokenProvider || expiresAt <= this.refreshedFor) return;
-    const remaining = expiresAt - this.now();
+  #scheduleRefresh(expiresAt: number | undefined): void {
+    this.#clearTimer('expiry');
+    if (!expiresAt || !this.#tokenProvider || expiresAt <= this.#refreshedFor) return;
+    const remaining = expiresAt - this.#now();
     const delay = Math.min(MAX_TIMEOUT_MS, Math.max(0, remaining - Math.min(60_000, remaining / 2)));
-    this.setTimer('expiry', delay, () => {
-      this.refreshedFor = expiresAt;
-      this.needToken = true;
-      this.reauth();
+    this.#setTimer('expiry', delay, () => {
+      this.#refreshedFor = expiresAt;
+      this.#needToken = true;
+      this.#reauth();
     });
   }
 
-  private write(message: ClientMessage): boolean {
-    const socket = this.socket;
+  #write(message: ClientMessage): boolean {
+    const socket = this.#socket;
     if (!socket || socket.readyState !== ReconnectingWebSocket.OPEN) return false;
     return socket.send(encode(message));
   }
@@ -516,67 +519,67 @@ export class RealtimeConnection implements Transport {
   // at once so a dead socket is found in seconds rather than at the next heartbeat.
   // -------------------------------------------------------------------------------------------
 
-  private readonly ping = (): void => {
-    this.clearTimer('heartbeat');
-    this.pingSentAt = this.now();
-    this.frameSincePing = false;
-    if (!this.write({ type: 'ping', t: this.pingSentAt })) return;
-    this.setTimer('pong', this.pongTimeoutMs, this.checkPong);
+  readonly #ping = (): void => {
+    this.#clearTimer('heartbeat');
+    this.pingSentAt = this.#now();
+    this.#frameSincePing = false;
+    if (!this.#write({ type: 'ping', t: this.pingSentAt })) return;
+    this.#setTimer('pong', this.pongTimeoutMs, this.#checkPong);
   };
 
-  private readonly checkPong = (): void => {
-    if (this.frameSincePing) {
-      this.heartbeatAnswered();
+  readonly #checkPong = (): void => {
+    if (this.#frameSincePing) {
+      this.#heartbeatAnswered();
       return;
     }
-    const elapsed = this.now() - this.pingSentAt;
+    const elapsed = this.#now() - this.pingSentAt;
     if (elapsed < this.pongTimeoutMs) {
-      this.setTimer('pong', this.pongTimeoutMs - elapsed, this.checkPong);
+      this.#setTimer('pong', this.pongTimeoutMs - elapsed, this.#checkPong);
       return;
     }
-    if (++this.missedPongs >= 2) this.abandon('the hub stopped answering heartbeats');
-    else this.ping();
+    if (++this.#missedPongs >= 2) this.#abandon('the hub stopped answering heartbeats');
+    else this.#ping();
   };
 
-  private heartbeatAnswered(): void {
-    this.clearTimer('pong');
-    this.missedPongs = 0;
-    this.setTimer('heartbeat', this.heartbeatMs, this.ping);
+  #heartbeatAnswered(): void {
+    this.#clearTimer('pong');
+    this.#missedPongs = 0;
+    this.#setTimer('heartbeat', this.heartbeatMs, this.#ping);
   }
 
   // -------------------------------------------------------------------------------------------
   // Browser signals
   // -------------------------------------------------------------------------------------------
 
-  private readonly handleOnline = (): void => {
-    this.offline = false;
-    const { status } = this.current;
+  readonly #handleOnline = (): void => {
+    this.#offline = false;
+    const { status } = this.#current;
     if (status === 'offline' || status === 'reconnecting') {
-      this.attempt = 0;
-      this.open();
+      this.#attempt = 0;
+      this.#open();
     }
   };
 
-  private readonly handleOffline = (): void => {
-    this.offline = true;
-    if (this.current.status === 'reconnecting') {
-      this.clearTimer('retry');
-      this.setState({ status: 'offline' });
-    } else if (this.current.status === 'connected') this.ping();
+  readonly #handleOffline = (): void => {
+    this.#offline = true;
+    if (this.#current.status === 'reconnecting') {
+      this.#clearTimer('retry');
+      this.#setState({ status: 'offline' });
+    } else if (this.#current.status === 'connected') this.#ping();
   };
 
-  private readonly handleVisibility = (): void => {
+  readonly #handleVisibility = (): void => {
     const doc = (globalThis as { document?: { visibilityState?: string } }).document;
-    if (doc?.visibilityState !== 'hidden' && this.current.status === 'connected') this.ping();
+    if (doc?.visibilityState !== 'hidden' && this.#current.status === 'connected') this.#ping();
   };
 
-  private listen(): void {
-    if (this.listening) return;
-    this.listening = true;
-    this.offline = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false;
-    this.env?.addEventListener('online', this.handleOnline);
-    this.env?.addEventListener('offline', this.handleOffline);
-    this.env?.addEventListener('visibilitychange', this.handleVisibility);
+  #listen(): void {
+    if (this.#listening) return;
+    this.#listening = true;
+    this.#offline = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false;
+    this.#env?.addEventListener('online', this.#handleOnline);
+    this.#env?.addEventListener('offline', this.#handleOffline);
+    this.#env?.addEventListener('visibilitychange', this.#handleVisibility);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -584,60 +587,60 @@ export class RealtimeConnection implements Transport {
   // -------------------------------------------------------------------------------------------
 
   /** Drops the socket without reporting its close (the caller decides what comes next). */
-  private dropSocket(): void {
-    const socket = this.socket;
+  #dropSocket(): void {
+    const socket = this.#socket;
     if (!socket) return;
-    this.socket = null;
-    socket.removeEventListener('open', this.handleOpen);
-    socket.removeEventListener('message', this.handleMessage);
-    socket.removeEventListener('close', this.handleClose);
+    this.#socket = null;
+    socket.removeEventListener('open', this.#handleOpen);
+    socket.removeEventListener('message', this.#handleMessage);
+    socket.removeEventListener('close', this.#handleClose);
     socket.close(CloseCode.Normal);
   }
 
   /** Ends the session's timers (heartbeat, handshake, refresh, retry); the socket is separate. */
-  private stopSession(): void {
-    for (const name of Object.keys(this.timerHandles) as TimerName[]) this.clearTimer(name);
+  #stopSession(): void {
+    for (const name of Object.keys(this.#timerHandles) as TimerName[]) this.#clearTimer(name);
   }
 
   /** Stops everything: socket, timers, window listeners. */
-  private stopAll(): void {
-    this.stopSession();
-    this.dropSocket();
-    if (this.listening) {
-      this.listening = false;
-      this.env?.removeEventListener('online', this.handleOnline);
-      this.env?.removeEventListener('offline', this.handleOffline);
-      this.env?.removeEventListener('visibilitychange', this.handleVisibility);
+  #stopAll(): void {
+    this.#stopSession();
+    this.#dropSocket();
+    if (this.#listening) {
+      this.#listening = false;
+      this.#env?.removeEventListener('online', this.#handleOnline);
+      this.#env?.removeEventListener('offline', this.#handleOffline);
+      this.#env?.removeEventListener('visibilitychange', this.#handleVisibility);
     }
   }
 
-  private setTimer(name: TimerName, ms: number, callback: () => void): void {
-    this.clearTimer(name);
-    this.timerHandles[name] = this.timers.setTimeout(() => {
-      delete this.timerHandles[name];
+  #setTimer(name: TimerName, ms: number, callback: () => void): void {
+    this.#clearTimer(name);
+    this.#timerHandles[name] = this.#timers.setTimeout(() => {
+      delete this.#timerHandles[name];
       callback();
     }, ms);
   }
 
-  private clearTimer(name: TimerName): void {
-    const handle = this.timerHandles[name];
+  #clearTimer(name: TimerName): void {
+    const handle = this.#timerHandles[name];
     if (handle === undefined) return;
-    delete this.timerHandles[name];
-    this.timers.clearTimeout(handle);
+    delete this.#timerHandles[name];
+    this.#timers.clearTimeout(handle);
   }
 
-  private setState(state: ConnectionState): void {
-    this.current = state;
-    this.emit(this.listeners.state, state);
+  #setState(state: ConnectionState): void {
+    this.#current = state;
+    this.#emit(this.#listeners.state, state);
   }
 
-  private subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): () => void {
+  #subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): () => void {
     set.add(listener);
     return () => set.delete(listener);
   }
 
   /** A throwing listener is reported, never allowed to break the socket's event handling. */
-  private emit<T>(set: Set<Listener<T>>, value: T): void {
+  #emit<T>(set: Set<Listener<T>>, value: T): void {
     for (const listener of [...set]) {
       try {
         listener(value);

@@ -117,38 +117,38 @@ export class AdminNotificationCenter extends LitElement {
 
   private confirming = false;
   private dismissedError?: RealtimeError;
-  private get scroller(): HTMLElement | null {
+  get #scroller(): HTMLElement | null {
     return this.renderRoot?.querySelector<HTMLElement>('.scroller') ?? null;
   }
-  private get listEl(): HTMLElement | null {
+  get #listEl(): HTMLElement | null {
     return this.renderRoot?.querySelector<HTMLElement>('.list') ?? null;
   }
-  private get showMoreButton(): HTMLElement | null {
+  get #showMoreButton(): HTMLElement | null {
     return this.renderRoot?.querySelector<HTMLElement>('.show-more') ?? null;
   }
 
-  private readonly data = new RealtimeController(this, selectView, sameView);
-  private readonly pacer = new ArrivalPacer<CenterView>(this, ARRIVALS_EVERY_MS, arrivalsOnly);
+  readonly #data = new RealtimeController(this, selectView, sameView);
+  readonly #pacer = new ArrivalPacer<CenterView>(this, ARRIVALS_EVERY_MS, arrivalsOnly);
   /** The store's view as this render shows it (arrivals paced). */
-  private view: CenterView | undefined;
-  private readonly clock = new ClockController(this);
-  private readonly arrivals = new Arrivals();
-  private readonly announcer = new ArrivalAnnouncer(this, (count) => msg('center.arrived', { count }));
-  private readonly keyboard = new ListKeyboard(this, {
-    items: () => this.visible(),
-    reveal: (index) => this.listWindow.include(index),
-    list: () => this.listEl,
-    open: (n) => this.openNotification(n),
-    markRead: (n) => this.markRead(n),
+  #view: CenterView | undefined;
+  readonly #clock = new ClockController(this);
+  readonly #arrivals = new Arrivals();
+  readonly #announcer = new ArrivalAnnouncer(this, (count) => msg('center.arrived', { count }));
+  readonly #keyboard = new ListKeyboard(this, {
+    items: () => this.#visible(),
+    reveal: (index) => this.#listWindow.include(index),
+    list: () => this.#listEl,
+    open: (n) => this.#openNotification(n),
+    markRead: (n) => this.#markRead(n),
   });
   /** How many of `visible()` are rendered. */
-  private readonly listWindow = new ListWindow(this, {
-    scroller: () => this.scroller,
-    showMore: () => this.showMoreButton,
+  readonly #listWindow = new ListWindow(this, {
+    scroller: () => this.#scroller,
+    showMore: () => this.#showMoreButton,
   });
-  private lastList?: readonly ListedNotification[];
+  #lastList?: readonly ListedNotification[];
   /** Whether the list was scrolled away from the top, as of the last scroll event. */
-  private scrolledDown = false;
+  #scrolledDown = false;
 
   constructor() {
     super();
@@ -158,14 +158,14 @@ export class AdminNotificationCenter extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     // A scroller taken out of the document loses its position without a scroll event.
-    this.scrolledDown = false;
+    this.#scrolledDown = false;
   }
 
   /** Also waits for arrivals held back for the list's turn, so the DOM shows the store after it. */
   protected override async getUpdateComplete(): Promise<boolean> {
     const done = await super.getUpdateComplete();
-    if (!this.pacer.holding) return done;
-    await this.pacer.caughtUp;
+    if (!this.#pacer.holding) return done;
+    await this.#pacer.caughtUp;
     return super.getUpdateComplete();
   }
 
@@ -175,57 +175,57 @@ export class AdminNotificationCenter extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const view = this.data.value && this.pacer.pass(this.data.value);
-    this.view = view;
-    if (view && view.notifications !== this.lastList) {
-      this.lastList = view.notifications;
-      const fresh = this.arrivals.take(view.notifications, view.loading);
+    const view = this.#data.value && this.#pacer.pass(this.#data.value);
+    this.#view = view;
+    if (view && view.notifications !== this.#lastList) {
+      this.#lastList = view.notifications;
+      const fresh = this.#arrivals.take(view.notifications, view.loading);
       if (fresh.length > 0) {
-        if (this.readerIsBusy()) this.arrivals.hold(fresh);
-        else this.takeArrivals();
-        this.announcer.add(fresh.length);
+        if (this.#readerIsBusy()) this.#arrivals.hold(fresh);
+        else this.#takeArrivals();
+        this.#announcer.add(fresh.length);
       }
     }
     if (changed.has('tab') || changed.has('category') || changed.has('priority')) {
       this.confirming = false;
-      this.listWindow.reset();
+      this.#listWindow.reset();
     }
   }
 
   protected override render() {
-    const view = this.view;
+    const view = this.#view;
     const unread = view?.unread.total ?? 0;
-    const items = this.visible();
-    const rendered = items.slice(0, this.listWindow.rows);
+    const items = this.#visible();
+    const rendered = items.slice(0, this.#listWindow.rows);
     // The tab stop is a rendered row: one that arrivals pushed beyond the window falls back to the first.
-    const activeId = this.keyboard.activeId(rendered);
-    const now = this.clock.now;
-    const heldCount = view ? this.arrivals.count(view.notifications.filter((n) => this.passesFilters(n))) : 0;
+    const activeId = this.#keyboard.activeId(rendered);
+    const now = this.#clock.now;
+    const heldCount = view ? this.#arrivals.count(view.notifications.filter((n) => this.#passesFilters(n))) : 0;
     return html`<section class="base" part="base" aria-labelledby=${this.heading ? 'heading' : nothing} aria-label=${this.heading ? nothing : msg('center.label')}>
       <div class="header" part="header">
         ${this.heading ? html`<h2 class="heading" id="heading">${this.heading}</h2>` : nothing}
-        <div class="tabs" part="tabs" role="tablist" aria-label=${msg('center.tabsLabel')} @keydown=${this.onTabKey}>
-          ${this.renderTab('unread', msg('center.tab.unread', { count: unread }))}
-          ${this.renderTab('all', msg('center.tab.all'))}
+        <div class="tabs" part="tabs" role="tablist" aria-label=${msg('center.tabsLabel')} @keydown=${this.#onTabKey}>
+          ${this.#renderTab('unread', msg('center.tab.unread', { count: unread }))}
+          ${this.#renderTab('all', msg('center.tab.all'))}
         </div>
         ${renderFilters(view, { category: this.category, priority: this.priority }, (change) => Object.assign(this, change))}
         ${
           this.confirming
-            ? this.renderConfirm()
+            ? this.#renderConfirm()
             : html`<div class="actions">
-          <button class="action" part="action" type="button" ?disabled=${this.unreadInFilter() === 0} @click=${this.markAll}>
+          <button class="action" part="action" type="button" ?disabled=${this.#unreadInFilter() === 0} @click=${this.#markAll}>
             ${this.category || this.priority ? msg('center.markAllFiltered') : msg('center.markAll')}
           </button>
-          <button class="action" part="action" type="button" ?disabled=${(view?.notifications.length ?? 0) === 0} @click=${this.askClear}>${msg('center.clear')}</button>
+          <button class="action" part="action" type="button" ?disabled=${(view?.notifications.length ?? 0) === 0} @click=${this.#askClear}>${msg('center.clear')}</button>
         </div>`
         }
       </div>
-      ${renderBanner(view, this.dismissedError, this.dismissError)}
-      ${heldCount > 0 ? html`<button class="new" part="new" type="button" @click=${this.reveal}>${msg('center.showNew', { count: heldCount })}</button>` : nothing}
-      <div class="scroller" role="tabpanel" id="panel" aria-labelledby="tab-${this.tab}" @scroll=${this.onScroll}>
+      ${renderBanner(view, this.dismissedError, this.#dismissError)}
+      ${heldCount > 0 ? html`<button class="new" part="new" type="button" @click=${this.#reveal}>${msg('center.showNew', { count: heldCount })}</button>` : nothing}
+      <div class="scroller" role="tabpanel" id="panel" aria-labelledby="tab-${this.tab}" @scroll=${this.#onScroll}>
         ${
           items.length > 0
-            ? html`<ul class="list" part="list" role="list" aria-label=${msg('center.listLabel')} aria-busy=${view?.loadingOlder ? 'true' : 'false'} @keydown=${this.keyboard.onKeyDown} @click=${this.keyboard.onClick} @focusin=${this.keyboard.onFocusIn}>
+            ? html`<ul class="list" part="list" role="list" aria-label=${msg('center.listLabel')} aria-busy=${view?.loadingOlder ? 'true' : 'false'} @keydown=${this.#keyboard.onKeyDown} @click=${this.#keyboard.onClick} @focusin=${this.#keyboard.onFocusIn}>
               ${repeat(
                 rendered,
                 (n) => n.id,
@@ -242,28 +242,28 @@ export class AdminNotificationCenter extends LitElement {
             </ul>`
             : html`<p class="empty" part="empty">${emptyText(view, this.tab, Boolean(this.category || this.priority))}</p>`
         }
-        ${renderFooter(view, items.length - rendered.length, this.showMore, this.loadOlder)}
+        ${renderFooter(view, items.length - rendered.length, this.#showMore, this.#loadOlder)}
       </div>
-      <div class="visually-hidden" role="status" aria-live="polite">${this.announcer.text}</div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.#announcer.text}</div>
     </section>`;
   }
 
-  private renderTab(tab: 'unread' | 'all', label: string) {
+  #renderTab(tab: 'unread' | 'all', label: string) {
     const selected = this.tab === tab;
     return html`<button class="tab" part=${selected ? 'tab tab-selected' : 'tab'} role="tab" id="tab-${tab}" type="button"
       aria-selected=${selected ? 'true' : 'false'} aria-controls="panel" tabindex=${selected ? 0 : -1} data-tab=${tab}
       @click=${() => (this.tab = tab)}>${label}</button>`;
   }
 
-  private renderConfirm() {
+  #renderConfirm() {
     return html`<div class="confirm" role="group" aria-label=${msg('center.clearConfirm')}>
       <span>${msg('center.clearConfirm')}</span>
-      <button class="action danger" part="action" type="button" data-confirm @click=${this.clear}>${msg('center.clearYes')}</button>
-      <button class="action" part="action" type="button" @click=${this.cancelClear}>${msg('center.clearNo')}</button>
+      <button class="action danger" part="action" type="button" data-confirm @click=${this.#clear}>${msg('center.clearYes')}</button>
+      <button class="action" part="action" type="button" @click=${this.#cancelClear}>${msg('center.clearNo')}</button>
     </div>`;
   }
 
-  private passesFilters(n: ListedNotification): boolean {
+  #passesFilters(n: ListedNotification): boolean {
     return (
       (this.tab === 'all' || !n.read) &&
       (!this.category || n.category === this.category) &&
@@ -272,8 +272,8 @@ export class AdminNotificationCenter extends LitElement {
   }
 
   /** Unread notifications the active filter covers, from the hub's counts where they say it. */
-  private unreadInFilter(): number {
-    const view = this.view;
+  #unreadInFilter(): number {
+    const view = this.#view;
     if (!view) return 0;
     const { category, priority } = this;
     if (!category && !priority) return view.unread.total;
@@ -285,8 +285,8 @@ export class AdminNotificationCenter extends LitElement {
     return Math.min(view.unread.byCategory[category] ?? 0, view.unread.byPriority[priority] ?? 0);
   }
 
-  private visible(): ListedNotification[] {
-    return (this.view?.notifications ?? []).filter((n) => this.passesFilters(n) && !this.arrivals.isHeld(n.id));
+  #visible(): ListedNotification[] {
+    return (this.#view?.notifications ?? []).filter((n) => this.#passesFilters(n) && !this.#arrivals.isHeld(n.id));
   }
 
   /**
@@ -296,21 +296,21 @@ export class AdminNotificationCenter extends LitElement {
    * layout of every element rendered before this one): the scroll position comes from the last
    * scroll event, and focus is not layout.
    */
-  private readerIsBusy(): boolean {
+  #readerIsBusy(): boolean {
     const active = this.shadowRoot?.activeElement;
-    return this.scrolledDown || Boolean(active && this.scroller?.contains(active));
+    return this.#scrolledDown || Boolean(active && this.#scroller?.contains(active));
   }
 
   /**
    * Shows the held arrivals, and with the reader at the top the window goes back to its first
    * page: a flood then rebuilds 25 rows per turn, however far the reader had expanded the list.
    */
-  private takeArrivals(): void {
-    this.arrivals.release();
-    this.listWindow.reset();
+  #takeArrivals(): void {
+    this.#arrivals.release();
+    this.#listWindow.reset();
   }
 
-  private readonly onTabKey = (event: KeyboardEvent): void => {
+  readonly #onTabKey = (event: KeyboardEvent): void => {
     const order: ('unread' | 'all')[] = ['unread', 'all'];
     const index = order.indexOf(this.tab);
     const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: order.length - 1 }[event.key];
@@ -320,52 +320,52 @@ export class AdminNotificationCenter extends LitElement {
     this.updateComplete.then(() => this.focus());
   };
 
-  private readonly onScroll = (): void => {
-    this.scrolledDown = (this.scroller?.scrollTop ?? 0) > SCROLLED_DOWN_PX;
-    if (!this.readerIsBusy() && this.arrivals.count(this.lastList ?? []) > 0) {
-      this.takeArrivals();
+  readonly #onScroll = (): void => {
+    this.#scrolledDown = (this.#scroller?.scrollTop ?? 0) > SCROLLED_DOWN_PX;
+    if (!this.#readerIsBusy() && this.#arrivals.count(this.#lastList ?? []) > 0) {
+      this.#takeArrivals();
       this.requestUpdate();
     }
   };
 
-  private readonly reveal = async (): Promise<void> => {
-    const first = this.view?.notifications.find((n) => this.arrivals.isHeld(n.id) && this.passesFilters(n));
-    this.takeArrivals();
+  readonly #reveal = async (): Promise<void> => {
+    const first = this.#view?.notifications.find((n) => this.#arrivals.isHeld(n.id) && this.#passesFilters(n));
+    this.#takeArrivals();
     this.requestUpdate();
     await this.updateComplete;
-    if (this.scroller) this.scroller.scrollTop = 0;
-    this.scrolledDown = false;
-    if (first) this.keyboard.focusItem(first.id);
+    if (this.#scroller) this.#scroller.scrollTop = 0;
+    this.#scrolledDown = false;
+    if (first) this.#keyboard.focusItem(first.id);
   };
 
-  private readonly markAll = (): void => {
+  readonly #markAll = (): void => {
     const filter: { category?: string; priority?: Priority } = {};
     if (this.category) filter.category = this.category;
     if (this.priority) filter.priority = this.priority;
-    this.data.store?.markAllRead(filter).catch(surfaced);
+    this.#data.store?.markAllRead(filter).catch(surfaced);
   };
 
-  private readonly askClear = async (): Promise<void> => {
+  readonly #askClear = async (): Promise<void> => {
     this.confirming = true;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLButtonElement>('[data-confirm]')?.focus();
   };
 
-  private readonly cancelClear = async (): Promise<void> => {
+  readonly #cancelClear = async (): Promise<void> => {
     this.confirming = false;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLButtonElement>('.actions .action:last-child')?.focus();
   };
 
-  private readonly clear = async (): Promise<void> => {
+  readonly #clear = async (): Promise<void> => {
     this.confirming = false;
-    await this.data.store?.clear().catch(surfaced);
+    await this.#data.store?.clear().catch(surfaced);
     await this.updateComplete;
     this.focus();
   };
 
-  private readonly dismissError = (): void => {
-    this.dismissedError = this.view?.lastError ?? undefined;
+  readonly #dismissError = (): void => {
+    this.dismissedError = this.#view?.lastError ?? undefined;
   };
 
   /**
@@ -375,27 +375,27 @@ export class AdminNotificationCenter extends LitElement {
    * what they asked to see (a second Enter would only pile up more rows unread), and would reach it
    * only by going back to the list's tab stop and arrowing down.
    */
-  private readonly showMore = async (): Promise<void> => {
-    const next = this.visible()[this.listWindow.rows];
-    this.listWindow.grow();
-    if (next) await this.keyboard.focusItem(next.id);
+  readonly #showMore = async (): Promise<void> => {
+    const next = this.#visible()[this.#listWindow.rows];
+    this.#listWindow.grow();
+    if (next) await this.#keyboard.focusItem(next.id);
   };
 
-  private readonly loadOlder = (): void => {
+  readonly #loadOlder = (): void => {
     // Asked for explicitly, the older page shows where the button was (as the button, when the hub
     // has more still, stays where it is with focus on it), not behind another "show more".
-    this.listWindow.showAll();
-    this.data.store?.loadOlder().catch(surfaced);
+    this.#listWindow.showAll();
+    this.#data.store?.loadOlder().catch(surfaced);
   };
 
-  private markRead(n: ListedNotification): void {
-    if (!n.read) this.data.store?.markRead([n.id]).catch(surfaced);
+  #markRead(n: ListedNotification): void {
+    if (!n.read) this.#data.store?.markRead([n.id]).catch(surfaced);
   }
 
   /** Fires the click event and, unless cancelled, marks read; returns whether to follow the link. */
-  private openNotification(n: ListedNotification): boolean {
+  #openNotification(n: ListedNotification): boolean {
     const ok = emit(this, 'realtime-notification-click', { notification: n }, { cancelable: true });
-    if (ok) this.markRead(n);
+    if (ok) this.#markRead(n);
     return ok;
   }
 }

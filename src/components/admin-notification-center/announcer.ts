@@ -11,8 +11,8 @@ export const ANNOUNCE_SETTLE_MS = 400;
 export class ArrivalAnnouncer implements ReactiveController {
   /** Text of the live region. */
   text = '';
-  private pending = 0;
-  private timer?: ReturnType<typeof setTimeout>;
+  #pending = 0;
+  #timer?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -23,14 +23,14 @@ export class ArrivalAnnouncer implements ReactiveController {
 
   /** Counts `count` more arrivals into the next announcement. */
   add(count: number): void {
-    this.pending += count;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    this.#pending += count;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
       // The same words twice in a row are still announced: the region changes either way.
-      const next = this.format(this.pending);
+      const next = this.format(this.#pending);
       this.text = next === this.text ? `${next}\u00a0` : next;
-      this.pending = 0;
+      this.#pending = 0;
       this.host.requestUpdate();
     }, ANNOUNCE_SETTLE_MS);
   }
@@ -38,8 +38,8 @@ export class ArrivalAnnouncer implements ReactiveController {
   hostConnected(): void {}
 
   hostDisconnected(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending = 0;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#pending = 0;
   }
 }

@@ -20,9 +20,9 @@ export interface ListKeyboardOptions {
  * item, so focus moves on to its neighbour instead of falling to the page.
  */
 export class ListKeyboard implements ReactiveController {
-  private active?: string;
-  private pendingFocus?: { removed: string; next: string | undefined };
-  private following = false;
+  #active?: string;
+  #pendingFocus?: { removed: string; next: string | undefined };
+  #following = false;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -33,38 +33,38 @@ export class ListKeyboard implements ReactiveController {
 
   /** Id of the item that is the tab stop. */
   activeId(items: ListedNotification[]): string | undefined {
-    return items.some((n) => n.id === this.active) ? this.active : items[0]?.id;
+    return items.some((n) => n.id === this.#active) ? this.#active : items[0]?.id;
   }
 
   /** Makes `id` the tab stop and focuses it after the next render. */
   async focusItem(id: string): Promise<void> {
-    this.active = id;
+    this.#active = id;
     this.host.requestUpdate();
     await (this.host as unknown as { updateComplete: Promise<unknown> }).updateComplete;
-    this.element(id)?.focus();
+    this.#element(id)?.focus();
   }
 
   hostUpdated(): void {
-    const pending = this.pendingFocus;
+    const pending = this.#pendingFocus;
     if (!pending) return;
-    const still = this.element(pending.removed);
+    const still = this.#element(pending.removed);
     if (still) {
       // Still listed (the All tab): nothing to move once it shows as read.
-      if (!still.hasAttribute('data-unread')) this.pendingFocus = undefined;
+      if (!still.hasAttribute('data-unread')) this.#pendingFocus = undefined;
       return;
     }
-    this.pendingFocus = undefined;
-    const next = pending.next && this.element(pending.next) ? pending.next : this.o.items()[0]?.id;
+    this.#pendingFocus = undefined;
+    const next = pending.next && this.#element(pending.next) ? pending.next : this.o.items()[0]?.id;
     if (next) void this.focusItem(next);
   }
 
   readonly onFocusIn = (event: FocusEvent): void => {
-    const li = this.itemOf(event);
-    if (li?.dataset.id) this.active = li.dataset.id;
+    const li = this.#itemOf(event);
+    if (li?.dataset.id) this.#active = li.dataset.id;
   };
 
   readonly onKeyDown = (event: KeyboardEvent): void => {
-    const li = this.itemOf(event);
+    const li = this.#itemOf(event);
     if (!li) return;
     const items = this.o.items();
     const index = items.findIndex((n) => n.id === li.dataset.id);
@@ -81,64 +81,64 @@ export class ListKeyboard implements ReactiveController {
       void this.focusItem(target.id);
     } else if (onItem && event.key === 'Enter') {
       event.preventDefault();
-      this.activate(n, li, items, index);
+      this.#activate(n, li, items, index);
     } else if (onItem && (event.key === 'm' || event.key === 'M' || event.key === ' ')) {
       event.preventDefault();
-      this.markRead(n, items, index);
+      this.#markRead(n, items, index);
     }
   };
 
   readonly onClick = (event: MouseEvent): void => {
-    const li = this.itemOf(event);
+    const li = this.#itemOf(event);
     const items = this.o.items();
     const index = items.findIndex((n) => n.id === li?.dataset.id);
     const n = items[index];
     if (!li || !n) return;
     const origin = event.composedPath()[0] as Element;
     if (origin.closest?.('[data-action="mark"]')) {
-      this.markRead(n, items, index);
+      this.#markRead(n, items, index);
     } else if (origin.closest?.('a')) {
-      if (this.following) return;
-      this.expectRemoval(n, items, index);
+      if (this.#following) return;
+      this.#expectRemoval(n, items, index);
       if (!this.o.open(n)) {
-        this.pendingFocus = undefined;
+        this.#pendingFocus = undefined;
         event.preventDefault();
       }
     } else {
-      this.active = n.id;
-      this.activate(n, li, items, index);
+      this.#active = n.id;
+      this.#activate(n, li, items, index);
     }
   };
 
   /** Opens `n`: the click event first, then its link (only http/https links are rendered as links). */
-  private activate(n: ListedNotification, li: HTMLElement, items: ListedNotification[], index: number): void {
-    this.expectRemoval(n, items, index);
+  #activate(n: ListedNotification, li: HTMLElement, items: ListedNotification[], index: number): void {
+    this.#expectRemoval(n, items, index);
     if (!this.o.open(n)) {
-      this.pendingFocus = undefined;
+      this.#pendingFocus = undefined;
       return;
     }
     const link = li.querySelector<HTMLAnchorElement>('a.link');
     if (!link) return;
-    this.following = true;
+    this.#following = true;
     try {
       link.click();
     } finally {
-      this.following = false;
+      this.#following = false;
     }
   }
 
-  private markRead(n: ListedNotification, items: ListedNotification[], index: number): void {
+  #markRead(n: ListedNotification, items: ListedNotification[], index: number): void {
     if (n.read) return;
-    this.expectRemoval(n, items, index);
+    this.#expectRemoval(n, items, index);
     this.o.markRead(n);
   }
 
   /** Reading `n` may remove it from the list (Unread tab): focus then goes to its neighbour. */
-  private expectRemoval(n: ListedNotification, items: ListedNotification[], index: number): void {
-    if (!n.read) this.pendingFocus = { removed: n.id, next: (items[index + 1] ?? items[index - 1])?.id };
+  #expectRemoval(n: ListedNotification, items: ListedNotification[], index: number): void {
+    if (!n.read) this.#pendingFocus = { removed: n.id, next: (items[index + 1] ?? items[index - 1])?.id };
   }
 
-  private itemOf(event: Event): HTMLElement | null {
+  #itemOf(event: Event): HTMLElement | null {
     for (const node of event.composedPath()) {
       if (node === this.o.list()) return null;
       if (node instanceof HTMLElement && node.classList.contains('item')) return node;
@@ -146,7 +146,7 @@ export class ListKeyboard implements ReactiveController {
     return null;
   }
 
-  private element(id: string): HTMLElement | null {
+  #element(id: string): HTMLElement | null {
     const list = this.o.list();
     if (!list) return null;
     for (const li of list.querySelectorAll<HTMLElement>('.item')) if (li.dataset.id === id) return li;

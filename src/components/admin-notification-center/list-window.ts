@@ -25,9 +25,9 @@ export interface ListWindowOptions {
 export class ListWindow implements ReactiveController {
   /** How many items are rendered (Infinity: all). */
   rows = ROWS_PAGE;
-  private observer?: IntersectionObserver;
+  #observer?: IntersectionObserver;
   /** The button observed, and the window it was observed for. */
-  private watched?: { button: HTMLElement; rows: number };
+  #watched?: { button: HTMLElement; rows: number };
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -38,22 +38,22 @@ export class ListWindow implements ReactiveController {
 
   /** Renders `ROWS_PAGE` more. */
   grow(): void {
-    this.resize(this.rows + ROWS_PAGE);
+    this.#resize(this.rows + ROWS_PAGE);
   }
 
   /** Renders at least the items up to `index` (the keyboard moved there). */
   include(index: number): void {
-    if (index >= this.rows) this.resize(index + 1);
+    if (index >= this.rows) this.#resize(index + 1);
   }
 
   /** Renders every item, now and as more load (the reader asked the hub for older ones). */
   showAll(): void {
-    this.resize(Number.POSITIVE_INFINITY);
+    this.#resize(Number.POSITIVE_INFINITY);
   }
 
   /** Back to the first `ROWS_PAGE`. */
   reset(): void {
-    this.resize(ROWS_PAGE);
+    this.#resize(ROWS_PAGE);
   }
 
   hostConnected(): void {
@@ -63,14 +63,14 @@ export class ListWindow implements ReactiveController {
 
   hostUpdated(): void {
     const button = this.o.showMore();
-    const watched = this.watched;
+    const watched = this.#watched;
     if (watched ? watched.button === button && watched.rows === this.rows : !button) return;
     // IntersectionObserver reports changes only: observing anew after a growth gets a fresh
     // report, so a button still near view (a tall scroller) grows the window again.
-    this.observer?.disconnect();
-    this.watched = button ? { button, rows: this.rows } : undefined;
+    this.#observer?.disconnect();
+    this.#watched = button ? { button, rows: this.rows } : undefined;
     if (!button) return;
-    this.observer ??= new IntersectionObserver(
+    this.#observer ??= new IntersectionObserver(
       (entries) => {
         // Not while the button has focus: a keyboard reader who tabbed to it decides with Enter,
         // and growing now would carry the focused button away, out of view.
@@ -78,16 +78,16 @@ export class ListWindow implements ReactiveController {
       },
       { root: this.o.scroller(), rootMargin: '0px 0px 50% 0px' },
     );
-    this.observer.observe(button);
+    this.#observer.observe(button);
   }
 
   hostDisconnected(): void {
-    this.observer?.disconnect();
-    this.observer = undefined;
-    this.watched = undefined;
+    this.#observer?.disconnect();
+    this.#observer = undefined;
+    this.#watched = undefined;
   }
 
-  private resize(rows: number): void {
+  #resize(rows: number): void {
     if (rows === this.rows) return;
     this.rows = rows;
     this.host.requestUpdate();

@@ -58,7 +58,7 @@ export class ConnectionStatus extends LitElement {
   /** `badge`: a dot and a word; `full`: with details and the retry button. */
   variant: 'badge' | 'full' = 'full';
 
-  private readonly state = new RealtimeController(this, (s) => s.connection);
+  readonly #state = new RealtimeController(this, (s) => s.connection);
   private readonly countdown = new Countdown(this);
 
   constructor() {
@@ -68,12 +68,12 @@ export class ConnectionStatus extends LitElement {
 
   /** The connection state shown. */
   get connectionState(): ConnectionState {
-    return this.state.value ?? { status: 'idle' };
+    return this.#state.value ?? { status: 'idle' };
   }
 
   /** Skips the backoff wait and tries to connect now. */
   retry(): void {
-    this.findConnection()?.reconnectNow();
+    this.#findConnection()?.reconnectNow();
   }
 
   protected override willUpdate(_changed: PropertyValues<this>): void {
@@ -88,23 +88,23 @@ export class ConnectionStatus extends LitElement {
   protected override render() {
     const s = this.connectionState;
     const full = this.variant !== 'badge';
-    const detail = full ? this.detail(s) : '';
+    const detail = full ? this.#detail(s) : '';
     const canRetry = full && (s.status === 'reconnecting' || s.status === 'offline');
-    return html`<div class="base" part="base" data-state=${s.status} title=${full ? nothing : this.detail(s) || nothing}>
+    return html`<div class="base" part="base" data-state=${s.status} title=${full ? nothing : this.#detail(s) || nothing}>
       <span class="dot" part="dot" aria-hidden="true"></span>
-      <span class="label" part="label" role="status">${msg(`state.${s.status}`)}${full ? nothing : this.badgeSuffix(s)}</span>
+      <span class="label" part="label" role="status">${msg(`state.${s.status}`)}${full ? nothing : this.#badgeSuffix(s)}</span>
       ${detail ? html`<span class="detail" part="detail">${detail}</span>` : nothing}
       ${canRetry ? html`<button class="retry" part="retry" type="button" @click=${() => this.retry()}>${msg('status.retry')}</button>` : nothing}
     </div>`;
   }
 
   /** In the badge, the word alone; screen readers still hear what the full variant says. */
-  private badgeSuffix(s: ConnectionState) {
-    const detail = this.detail(s, false);
+  #badgeSuffix(s: ConnectionState) {
+    const detail = this.#detail(s, false);
     return detail ? html`<span class="visually-hidden">. ${detail}</span>` : nothing;
   }
 
-  private detail(s: ConnectionState, ticking = true): string {
+  #detail(s: ConnectionState, ticking = true): string {
     switch (s.status) {
       case 'reconnecting': {
         const seconds = this.countdown.seconds;
@@ -131,9 +131,9 @@ export class ConnectionStatus extends LitElement {
   }
 
   /** The `connection` property, else the connection of the provider whose store this element shows. */
-  private findConnection(): Reconnectable | undefined {
+  #findConnection(): Reconnectable | undefined {
     if (this.connection) return this.connection;
-    const store = this.state.store;
+    const store = this.#state.store;
     const owns = (el: Element | null): el is ProviderLike => !!el && (el as ProviderLike).store === store;
     for (let node: Node | null = this; node; node = (node.getRootNode() as ShadowRoot).host ?? null) {
       const closest = (node as Element).closest?.('realtime-provider') ?? null;

@@ -6,9 +6,9 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
  * disconnecting clear it.
  */
 export class Countdown implements ReactiveController {
-  private deadline?: number;
-  private timer?: ReturnType<typeof setTimeout>;
-  private connected = false;
+  #deadline?: number;
+  #timer?: ReturnType<typeof setTimeout>;
+  #connected = false;
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
@@ -16,46 +16,46 @@ export class Countdown implements ReactiveController {
 
   /** Whole seconds left (0 once the deadline has passed). */
   get seconds(): number {
-    return this.deadline === undefined ? 0 : Math.max(0, Math.ceil((this.deadline - Date.now()) / 1000));
+    return this.#deadline === undefined ? 0 : Math.max(0, Math.ceil((this.#deadline - Date.now()) / 1000));
   }
 
   /** Whether a timer is running (for leak tests). */
   get running(): boolean {
-    return this.timer !== undefined;
+    return this.#timer !== undefined;
   }
 
   /** Counts down to `deadline` (epoch ms), or stops with undefined. */
   set(deadline: number | undefined): void {
-    if (deadline === this.deadline) return;
-    this.deadline = deadline;
-    this.schedule();
+    if (deadline === this.#deadline) return;
+    this.#deadline = deadline;
+    this.#schedule();
   }
 
   hostConnected(): void {
-    this.connected = true;
-    this.schedule();
+    this.#connected = true;
+    this.#schedule();
   }
 
   hostDisconnected(): void {
-    this.connected = false;
-    this.stop();
+    this.#connected = false;
+    this.#stop();
   }
 
-  private schedule(): void {
-    this.stop();
-    if (!this.connected || this.deadline === undefined || this.seconds === 0) return;
+  #schedule(): void {
+    this.#stop();
+    if (!this.#connected || this.#deadline === undefined || this.seconds === 0) return;
     // Wake on the next whole-second boundary of the remaining time, so the number never skips.
-    const left = this.deadline - Date.now();
+    const left = this.#deadline - Date.now();
     const delay = left % 1000 || 1000;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
       this.host.requestUpdate();
-      this.schedule();
+      this.#schedule();
     }, delay);
   }
 
-  private stop(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+  #stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 }

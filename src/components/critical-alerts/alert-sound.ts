@@ -9,34 +9,34 @@ const GESTURES = ['pointerdown', 'keydown', 'touchend'] as const;
 type AudioContextCtor = new () => AudioContext;
 
 export class AlertSound {
-  private context: AudioContext | undefined;
-  private gestured = false;
-  private listening = false;
+  #context: AudioContext | undefined;
+  #gestured = false;
+  #listening = false;
 
-  private readonly onGesture = (event: Event): void => {
+  readonly #onGesture = (event: Event): void => {
     if (!event.isTrusted) return;
-    this.gestured = true;
-    this.stopListening();
+    this.#gestured = true;
+    this.#stopListening();
   };
 
   /** Whether the page has had a user gesture, so audio may start. */
   get allowed(): boolean {
     const activation = globalThis.navigator?.userActivation;
-    return activation ? activation.hasBeenActive : this.gestured;
+    return activation ? activation.hasBeenActive : this.#gestured;
   }
 
   /** Starts watching for the first gesture (only needed where `userActivation` is missing). */
   attach(): void {
-    if (this.listening || this.gestured || globalThis.navigator?.userActivation) return;
-    this.listening = true;
-    for (const type of GESTURES) window.addEventListener(type, this.onGesture, { capture: true, passive: true });
+    if (this.#listening || this.#gestured || globalThis.navigator?.userActivation) return;
+    this.#listening = true;
+    for (const type of GESTURES) window.addEventListener(type, this.#onGesture, { capture: true, passive: true });
   }
 
   /** Stops listening and releases the audio device. */
   detach(): void {
-    this.stopListening();
-    const context = this.context;
-    this.context = undefined;
+    this.#stopListening();
+    const context = this.#context;
+    this.#context = undefined;
     void context?.close().catch(() => undefined);
   }
 
@@ -49,8 +49,8 @@ export class AlertSound {
       (globalThis as { webkitAudioContext?: AudioContextCtor }).webkitAudioContext;
     if (!Ctor) return;
     try {
-      this.context ??= new Ctor();
-      const context = this.context;
+      this.#context ??= new Ctor();
+      const context = this.#context;
       if (context.state === 'suspended') void context.resume().catch(() => undefined);
       const oscillator = context.createOscillator();
       const gain = context.createGain();
@@ -72,9 +72,9 @@ export class AlertSound {
     }
   }
 
-  private stopListening(): void {
-    if (!this.listening) return;
-    this.listening = false;
-    for (const type of GESTURES) window.removeEventListener(type, this.onGesture, { capture: true });
+  #stopListening(): void {
+    if (!this.#listening) return;
+    this.#listening = false;
+    for (const type of GESTURES) window.removeEventListener(type, this.#onGesture, { capture: true });
   }
 }

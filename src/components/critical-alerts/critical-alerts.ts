@@ -89,18 +89,18 @@ export class CriticalAlerts extends LitElement {
 
   private permission: DesktopPermission = desktopPermission();
 
-  private readonly alerts = new RealtimeController(this, (s) => s.criticalAlerts);
-  private readonly loading = new RealtimeController(this, (s) => s.loading);
-  private readonly clock = new ClockController(this);
-  private readonly beeper = new AlertSound();
+  readonly #alerts = new RealtimeController(this, (s) => s.criticalAlerts);
+  readonly #loading = new RealtimeController(this, (s) => s.loading);
+  readonly #clock = new ClockController(this);
+  readonly #beeper = new AlertSound();
   /** Toasts slide in only after a calm spell; during a burst they appear without moving. */
-  private readonly motion = new MotionGate();
+  readonly #motion = new MotionGate();
   /** Whether each shown toast appeared still (decided once, when it first showed). */
-  private still = new Map<string, boolean>();
+  #still = new Map<string, boolean>();
   /** Ids present when the element connected or seen since; undefined until the snapshot is in. */
-  private seen: Set<string> | undefined;
+  #seen: Set<string> | undefined;
   /** Position of the toast whose button was used, to move focus when that toast leaves. */
-  private focusIndex: number | undefined;
+  #focusIndex: number | undefined;
 
   constructor() {
     super();
@@ -110,33 +110,33 @@ export class CriticalAlerts extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.permission = desktopPermission();
-    if (this.sound) this.beeper.attach();
+    if (this.sound) this.#beeper.attach();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.beeper.detach();
-    this.seen = undefined;
+    this.#beeper.detach();
+    this.#seen = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('sound') && this.sound && this.isConnected) this.beeper.attach();
+    if (changed.has('sound') && this.sound && this.isConnected) this.#beeper.attach();
   }
 
   override render() {
-    const alerts = this.alerts.value ?? [];
+    const alerts = this.#alerts.value ?? [];
     const limit = Math.max(1, this.max);
     const visible = alerts.slice(0, limit);
     const more = alerts.length - visible.length;
     // Toasts new in this render appear together: one decision for all of them.
-    const fresh = visible.some((a) => !this.still.has(a.id));
-    const freshStill = fresh && !this.motion.change();
-    this.still = new Map(visible.map((a) => [a.id, this.still.get(a.id) ?? freshStill]));
-    const still = this.still;
+    const fresh = visible.some((a) => !this.#still.has(a.id));
+    const freshStill = fresh && !this.#motion.change();
+    this.#still = new Map(visible.map((a) => [a.id, this.#still.get(a.id) ?? freshStill]));
+    const still = this.#still;
     return html`<div part="base" class="stack">
       ${
         this.browserNotifications && this.permission === 'default'
-          ? html`<button part="enable-notifications" class="enable" type="button" @click=${this.enableDesktop}>
+          ? html`<button part="enable-notifications" class="enable" type="button" @click=${this.#enableDesktop}>
             ${msg('alerts.enableDesktop')}
           </button>`
           : nothing
@@ -145,16 +145,16 @@ export class CriticalAlerts extends LitElement {
         ${repeat(
           visible,
           (a) => a.id,
-          (a, index) => this.renderToast(a, index, still.get(a.id)!),
+          (a, index) => this.#renderToast(a, index, still.get(a.id)!),
         )}
       </ol>
       ${more > 0 ? html`<p part="more" class="more">${msg('alerts.more', { count: more })}</p>` : nothing}
     </div>`;
   }
 
-  private renderToast(alert: ListedNotification, index: number, still: boolean) {
+  #renderToast(alert: ListedNotification, index: number, still: boolean) {
     const titleId = `alert-title-${index}`;
-    return html`<li part="toast" class="toast" data-id=${alert.id} ?data-still=${still} @keydown=${(e: KeyboardEvent) => this.onToastKey(e, alert, index)}>
+    return html`<li part="toast" class="toast" data-id=${alert.id} ?data-still=${still} @keydown=${(e: KeyboardEvent) => this.#onToastKey(e, alert, index)}>
       <svg part="icon" class="icon" viewBox="0 0 16 16" width="18" height="18" aria-hidden="true" focusable="false">
         <path d="M8 1.2L15.2 14.4H0.8Z" /><path class="mark" d="M8 5.6v4.2M8 11.6v.9" />
       </svg>
@@ -163,23 +163,23 @@ export class CriticalAlerts extends LitElement {
         ${alert.message ? html`<p part="message" class="message">${alert.message}</p>` : nothing}
         <p class="meta">
           <time part="time" datetime=${alert.createdAt} title=${formatDateTime(alert.createdAt)}
-            >${formatRelative(alert.createdAt, this.clock.now)}</time
+            >${formatRelative(alert.createdAt, this.#clock.now)}</time
           >
-          ${this.renderLink(alert, titleId)}
+          ${this.#renderLink(alert, titleId)}
         </p>
       </div>
       <div part="actions" class="actions">
-        <button part="mark-read" type="button" aria-describedby=${titleId} @click=${() => this.markRead(alert, index)}>
+        <button part="mark-read" type="button" aria-describedby=${titleId} @click=${() => this.#markRead(alert, index)}>
           ${msg('alerts.markRead')}
         </button>
-        <button part="dismiss" type="button" aria-describedby=${titleId} @click=${() => this.dismiss(alert, index)}>
+        <button part="dismiss" type="button" aria-describedby=${titleId} @click=${() => this.#dismiss(alert, index)}>
           ${msg('alerts.dismiss')}
         </button>
       </div>
     </li>`;
   }
 
-  private renderLink(alert: ListedNotification, titleId: string) {
+  #renderLink(alert: ListedNotification, titleId: string) {
     if (!alert.link) return nothing;
     if (!isSafeLink(alert.link)) return html`<span part="link-text" class="link-text">${alert.link}</span>`;
     return html`<a part="link" href=${alert.link} target="_blank" rel="noopener noreferrer" aria-describedby=${titleId}
@@ -188,60 +188,60 @@ export class CriticalAlerts extends LitElement {
   }
 
   protected override updated(): void {
-    this.noticeArrivals();
-    this.restoreFocus();
+    this.#noticeArrivals();
+    this.#restoreFocus();
   }
 
   /** Sounds and notifies for alerts not seen before; the snapshot at connect only sets the baseline. */
-  private noticeArrivals(): void {
-    if (this.loading.value !== false) return;
-    const alerts = this.alerts.value ?? [];
-    if (!this.seen) {
-      this.seen = new Set(alerts.map((a) => a.id));
+  #noticeArrivals(): void {
+    if (this.#loading.value !== false) return;
+    const alerts = this.#alerts.value ?? [];
+    if (!this.#seen) {
+      this.#seen = new Set(alerts.map((a) => a.id));
       return;
     }
-    const fresh = alerts.filter((a) => !this.seen?.has(a.id));
+    const fresh = alerts.filter((a) => !this.#seen?.has(a.id));
     if (fresh.length === 0) return;
-    for (const a of fresh) this.seen.add(a.id);
-    for (const id of this.seen) {
-      if (this.seen.size <= SEEN_CAP) break;
-      this.seen.delete(id);
+    for (const a of fresh) this.#seen.add(a.id);
+    for (const id of this.#seen) {
+      if (this.#seen.size <= SEEN_CAP) break;
+      this.#seen.delete(id);
     }
-    if (this.sound) this.beeper.play();
+    if (this.sound) this.#beeper.play();
     if (this.browserNotifications) for (const a of fresh) showDesktopNotification(a);
   }
 
   /** When the toast holding focus goes away, focus moves to the toast that took its place. */
-  private restoreFocus(): void {
-    if (this.focusIndex === undefined) return;
+  #restoreFocus(): void {
+    if (this.#focusIndex === undefined) return;
     const root = this.renderRoot as ShadowRoot;
     if (root.activeElement) return;
     const toasts = root.querySelectorAll<HTMLElement>('[part="toast"]');
-    const index = this.focusIndex;
-    this.focusIndex = undefined;
+    const index = this.#focusIndex;
+    this.#focusIndex = undefined;
     const next = toasts[Math.min(index, toasts.length - 1)];
     next?.querySelector<HTMLButtonElement>('[part="dismiss"]')?.focus();
   }
 
-  private dismiss(alert: ListedNotification, index: number): void {
-    this.focusIndex = index;
-    this.alerts.store?.dismissAlert(alert.id);
+  #dismiss(alert: ListedNotification, index: number): void {
+    this.#focusIndex = index;
+    this.#alerts.store?.dismissAlert(alert.id);
     emit(this, 'realtime-alert-dismiss', { notification: alert });
   }
 
-  private markRead(alert: ListedNotification, index: number): void {
-    this.focusIndex = index;
+  #markRead(alert: ListedNotification, index: number): void {
+    this.#focusIndex = index;
     // A refusal rolls the read back in the store and surfaces as lastError; the toast returns.
-    this.alerts.store?.markRead([alert.id]).catch(() => undefined);
+    this.#alerts.store?.markRead([alert.id]).catch(() => undefined);
   }
 
-  private onToastKey(event: KeyboardEvent, alert: ListedNotification, index: number): void {
+  #onToastKey(event: KeyboardEvent, alert: ListedNotification, index: number): void {
     if (event.key !== 'Escape') return;
     event.stopPropagation();
-    this.dismiss(alert, index);
+    this.#dismiss(alert, index);
   }
 
-  private async enableDesktop(): Promise<void> {
+  async #enableDesktop(): Promise<void> {
     this.permission = await requestDesktopPermission();
   }
 }

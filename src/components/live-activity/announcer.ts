@@ -7,11 +7,11 @@ import { keyed } from 'lit/directives/keyed.js';
 import { msg } from '../shared/localize.js';
 
 export class ThrottledAnnouncer implements ReactiveController {
-  private pending: string[] = [];
-  private text = '';
-  private serial = 0;
-  private lastAt = Number.NEGATIVE_INFINITY;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  #pending: string[] = [];
+  #text = '';
+  #serial = 0;
+  #lastAt = Number.NEGATIVE_INFINITY;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -24,34 +24,34 @@ export class ThrottledAnnouncer implements ReactiveController {
   /** Queues new entries, each described in one short sentence. */
   add(descriptions: readonly string[]): void {
     if (descriptions.length === 0) return;
-    this.pending.push(...descriptions);
-    if (this.timer !== undefined) return;
-    const wait = this.lastAt + this.intervalMs() - Date.now();
-    if (wait <= 0) this.flush();
-    else this.timer = setTimeout(() => this.flush(), wait);
+    this.#pending.push(...descriptions);
+    if (this.#timer !== undefined) return;
+    const wait = this.#lastAt + this.intervalMs() - Date.now();
+    if (wait <= 0) this.#flush();
+    else this.#timer = setTimeout(() => this.#flush(), wait);
   }
 
   /** The live region; its text node is replaced per announcement so a repeated text is read again. */
   render() {
     return html`<div part="announcer" class="visually-hidden" aria-live="polite" aria-atomic="true">
-      ${keyed(this.serial, html`<span>${this.text}</span>`)}
+      ${keyed(this.#serial, html`<span>${this.#text}</span>`)}
     </div>`;
   }
 
   hostDisconnected(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending = [];
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#pending = [];
   }
 
-  private flush(): void {
-    this.timer = undefined;
-    const count = this.pending.length;
+  #flush(): void {
+    this.#timer = undefined;
+    const count = this.#pending.length;
     if (count === 0) return;
-    this.text = count === 1 ? (this.pending[0] ?? '') : msg('activity.announce', { count });
-    this.pending = [];
-    this.serial++;
-    this.lastAt = Date.now();
+    this.#text = count === 1 ? (this.#pending[0] ?? '') : msg('activity.announce', { count });
+    this.#pending = [];
+    this.#serial++;
+    this.#lastAt = Date.now();
     this.host.requestUpdate();
   }
 }

@@ -16,9 +16,8 @@ export interface FollowEndOptions {
 }
 
 export class FollowEnd implements ReactiveController {
-  private readonly observer =
-    typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.follow()) : undefined;
-  private observed: readonly Element[] = [];
+  readonly #observer = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.follow()) : undefined;
+  #observed: readonly Element[] = [];
 
   constructor(
     host: ReactiveControllerHost,
@@ -28,20 +27,20 @@ export class FollowEnd implements ReactiveController {
   }
 
   hostUpdated(): void {
-    if (!this.observer) {
+    if (!this.#observer) {
       this.follow();
       return;
     }
     const elements = [this.o.scroller(), this.o.content()].filter((e): e is Element => Boolean(e));
-    if (elements.length === this.observed.length && elements.every((e, i) => e === this.observed[i])) return;
-    this.observer.disconnect();
-    for (const e of elements) this.observer.observe(e);
-    this.observed = elements;
+    if (elements.length === this.#observed.length && elements.every((e, i) => e === this.#observed[i])) return;
+    this.#observer.disconnect();
+    for (const e of elements) this.#observer.observe(e);
+    this.#observed = elements;
   }
 
   hostDisconnected(): void {
-    this.observer?.disconnect();
-    this.observed = [];
+    this.#observer?.disconnect();
+    this.#observed = [];
   }
 
   /**

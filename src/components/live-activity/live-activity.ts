@@ -101,31 +101,31 @@ export class LiveActivity extends LitElement {
   /** The list as it was when the reader paused; shown instead of the live one until resume. */
   private frozen: readonly ActivityEvent[] | null = null;
 
-  private get feed(): HTMLElement | null {
+  get #feed(): HTMLElement | null {
     return this.renderRoot?.querySelector<HTMLElement>('.feed') ?? null;
   }
 
-  private readonly activity = new RealtimeController(this, (s) => s.activity);
-  private readonly pacer = new ArrivalPacer<readonly ActivityEvent[]>(
+  readonly #activity = new RealtimeController(this, (s) => s.activity);
+  readonly #pacer = new ArrivalPacer<readonly ActivityEvent[]>(
     this,
     ARRIVALS_EVERY_MS,
     (shown, latest) => shown.length > 0 && (latest[0]?.seq ?? 0) > (shown[0]?.seq ?? 0),
   );
   /** The store's activity as this render shows it (arrivals paced). */
-  private live: readonly ActivityEvent[] = NO_ACTIVITY;
+  #live: readonly ActivityEvent[] = NO_ACTIVITY;
   /** Re-renders when the first snapshot lands, even if it holds no activity (sets the baseline). */
-  private readonly loading = new RealtimeController(this, (s) => s.loading);
-  private readonly clock = new ClockController(this);
-  private readonly announcer = new ThrottledAnnouncer(this, () => this.announceInterval);
-  private readonly followEnd = new FollowEnd(this, {
-    scroller: () => this.feed,
+  readonly #loading = new RealtimeController(this, (s) => s.loading);
+  readonly #clock = new ClockController(this);
+  readonly #announcer = new ThrottledAnnouncer(this, () => this.announceInterval);
+  readonly #followEnd = new FollowEnd(this, {
+    scroller: () => this.#feed,
     content: () => this.renderRoot.querySelector('.list, .empty'),
     following: () => !this.paused,
   });
   /** The feed's scroll height just before pausing rendered the older entries above. */
-  private heightBeforePause: number | undefined;
+  #heightBeforePause: number | undefined;
   /** Highest seq already announced; undefined until the first snapshot is in. */
-  private announcedSeq: number | undefined;
+  #announcedSeq: number | undefined;
 
   constructor() {
     super();
@@ -133,30 +133,30 @@ export class LiveActivity extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.live = this.pacer.pass(this.activity.value ?? NO_ACTIVITY);
+    this.#live = this.#pacer.pass(this.#activity.value ?? NO_ACTIVITY);
     if (changed.has('paused')) {
       if (this.paused && !this.frozen) {
-        this.frozen = this.live;
+        this.frozen = this.#live;
         // Older entries render above what the reader sees: keep that in place (read once, on pausing).
-        this.heightBeforePause = this.feed?.scrollHeight;
+        this.#heightBeforePause = this.#feed?.scrollHeight;
       }
       if (!this.paused) this.frozen = null;
     }
-    this.announceNew();
+    this.#announceNew();
   }
 
   override render() {
-    const live = this.live;
+    const live = this.#live;
     const max = Math.max(0, this.max);
     const shown = (this.frozen ?? live)
-      .filter((e) => this.passesFilters(e))
+      .filter((e) => this.#passesFilters(e))
       .slice(0, this.paused ? max : Math.min(max, FOLLOW_ROWS));
     const filtered = this.filterType !== '' || this.filterUser !== '';
-    const now = this.clock.now;
+    const now = this.#clock.now;
     return html`<section part="base" class="base" aria-label=${msg('activity.label')}>
-      <div part="filters" class="filters">${this.renderFilters(live)}</div>
-      ${this.paused ? this.renderPaused(this.newSincePause(live)) : nothing}
-      <div part="feed" class="feed" tabindex="0" role="region" aria-label=${msg('activity.feed')} @scroll=${this.onScroll}>
+      <div part="filters" class="filters">${this.#renderFilters(live)}</div>
+      ${this.paused ? this.#renderPaused(this.#newSincePause(live)) : nothing}
+      <div part="feed" class="feed" tabindex="0" role="region" aria-label=${msg('activity.feed')} @scroll=${this.#onScroll}>
         ${
           shown.length === 0
             ? html`<p part="empty" class="empty">${msg(filtered ? 'activity.emptyFiltered' : 'activity.empty')}</p>`
@@ -167,30 +167,30 @@ export class LiveActivity extends LitElement {
                 (e) => {
                   const time = formatRelative(e.at, now);
                   // Entries never change: only render one again when its time or language did.
-                  return guard([e, time, localeRevision()], () => this.renderEntry(e, time));
+                  return guard([e, time, localeRevision()], () => this.#renderEntry(e, time));
                 },
               )}
             </ol>`
         }
       </div>
-      ${this.announcer.render()}
+      ${this.#announcer.render()}
     </section>`;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const before = this.heightBeforePause;
-    this.heightBeforePause = undefined;
-    if (before !== undefined && this.feed) this.feed.scrollTop += this.feed.scrollHeight - before;
+    const before = this.#heightBeforePause;
+    this.#heightBeforePause = undefined;
+    if (before !== undefined && this.#feed) this.#feed.scrollTop += this.#feed.scrollHeight - before;
     // Resumed: the live list replaced the frozen one, maybe at the same height, which the
     // observer would not report.
-    if (changed.get('paused') === true && !this.paused) this.followEnd.follow();
+    if (changed.get('paused') === true && !this.paused) this.#followEnd.follow();
   }
 
   /** Also waits for arrivals held back for the list's turn, so the DOM shows the store after it. */
   protected override async getUpdateComplete(): Promise<boolean> {
     const done = await super.getUpdateComplete();
-    if (!this.pacer.holding) return done;
-    await this.pacer.caughtUp;
+    if (!this.#pacer.holding) return done;
+    await this.#pacer.caughtUp;
     return super.getUpdateComplete();
   }
 
@@ -204,19 +204,19 @@ export class LiveActivity extends LitElement {
     this.paused = false;
   }
 
-  private passesFilters(e: ActivityEvent): boolean {
+  #passesFilters(e: ActivityEvent): boolean {
     return (
       (this.filterType === '' || e.type === this.filterType) &&
       (this.filterUser === '' || e.user.id === this.filterUser)
     );
   }
 
-  private newSincePause(live: readonly ActivityEvent[]): number {
+  #newSincePause(live: readonly ActivityEvent[]): number {
     const since = this.frozen?.[0]?.seq ?? Number.NEGATIVE_INFINITY;
-    return live.filter((e) => e.seq > since && this.passesFilters(e)).length;
+    return live.filter((e) => e.seq > since && this.#passesFilters(e)).length;
   }
 
-  private renderFilters(live: readonly ActivityEvent[]) {
+  #renderFilters(live: readonly ActivityEvent[]) {
     const types = new Set<string>([...ACTIVITY_TYPES, ...live.map((e) => e.type)]);
     if (this.filterType) types.add(this.filterType);
     const users = new Map<string, string>();
@@ -225,28 +225,28 @@ export class LiveActivity extends LitElement {
     const sortedUsers = [...users].sort((a, b) => a[1].localeCompare(b[1]));
     return html`<label class="filter">
         <span>${msg('activity.filter.type')}</span>
-        <select part="type-filter" .value=${this.filterType} @change=${this.onTypeChange}>
+        <select part="type-filter" .value=${this.filterType} @change=${this.#onTypeChange}>
           <option value="" ?selected=${this.filterType === ''}>${msg('activity.filter.allTypes')}</option>
           ${[...types].map((t) => html`<option value=${t} ?selected=${t === this.filterType}>${typeLabel(t)}</option>`)}
         </select>
       </label>
       <label class="filter">
         <span>${msg('activity.filter.user')}</span>
-        <select part="user-filter" .value=${this.filterUser} @change=${this.onUserChange}>
+        <select part="user-filter" .value=${this.filterUser} @change=${this.#onUserChange}>
           <option value="" ?selected=${this.filterUser === ''}>${msg('activity.filter.allUsers')}</option>
           ${sortedUsers.map(([id, label]) => html`<option value=${id} ?selected=${id === this.filterUser}>${label}</option>`)}
         </select>
       </label>`;
   }
 
-  private renderPaused(count: number) {
+  #renderPaused(count: number) {
     return html`<div part="paused" class="paused">
       <span>${count > 0 ? msg('activity.pausedNew', { count }) : msg('activity.paused')}</span>
-      <button part="resume" type="button" @click=${this.onResumeClick}>${msg('activity.resume')}</button>
+      <button part="resume" type="button" @click=${this.#onResumeClick}>${msg('activity.resume')}</button>
     </div>`;
   }
 
-  private renderEntry(e: ActivityEvent, time: string) {
+  #renderEntry(e: ActivityEvent, time: string) {
     const key = typeKey(e.type);
     return html`<li part="entry" class="entry" data-type=${key}>
       <span part="type" class="type type-${key}" title=${typeLabel(e.type)}>
@@ -264,40 +264,40 @@ export class LiveActivity extends LitElement {
   }
 
   /** Announces entries newer than the last announced one; the first snapshot is not news. */
-  private announceNew(): void {
-    const live = this.live;
-    if (this.loading.value !== false) return;
+  #announceNew(): void {
+    const live = this.#live;
+    if (this.#loading.value !== false) return;
     const newest = live[0]?.seq ?? 0;
-    if (this.announcedSeq === undefined) {
-      this.announcedSeq = newest;
+    if (this.#announcedSeq === undefined) {
+      this.#announcedSeq = newest;
       return;
     }
-    const since = this.announcedSeq;
+    const since = this.#announcedSeq;
     if (newest <= since) return;
-    this.announcedSeq = newest;
-    const fresh = live.filter((e) => e.seq > since && this.passesFilters(e)).reverse();
-    this.announcer.add(fresh.map((e) => msg('activity.announceEntry', { user: userLabel(e.user), action: e.action })));
+    this.#announcedSeq = newest;
+    const fresh = live.filter((e) => e.seq > since && this.#passesFilters(e)).reverse();
+    this.#announcer.add(fresh.map((e) => msg('activity.announceEntry', { user: userLabel(e.user), action: e.action })));
   }
 
-  private onScroll(): void {
-    const feed = this.feed;
+  #onScroll(): void {
+    const feed = this.#feed;
     if (!feed) return;
     const atEnd = feed.scrollHeight - feed.scrollTop - feed.clientHeight <= FOLLOW_SLACK_PX;
     if (!atEnd && !this.paused) this.pause();
     else if (atEnd && this.paused) this.resume();
   }
 
-  private onResumeClick(): void {
+  #onResumeClick(): void {
     this.resume();
     // The button goes away with the pause; keep keyboard focus in the feed.
-    this.feed?.focus();
+    this.#feed?.focus();
   }
 
-  private onTypeChange(event: Event): void {
+  #onTypeChange(event: Event): void {
     this.filterType = (event.target as HTMLSelectElement).value;
   }
 
-  private onUserChange(event: Event): void {
+  #onUserChange(event: Event): void {
     this.filterUser = (event.target as HTMLSelectElement).value;
   }
 }

@@ -73,15 +73,15 @@ export class NotificationBell extends LitElement {
    */
   private panelUsed = false;
 
-  private get button(): HTMLButtonElement | null {
+  get #button(): HTMLButtonElement | null {
     return this.renderRoot?.querySelector<HTMLButtonElement>('.button') ?? null;
   }
-  private get panel(): HTMLElement | null {
+  get #panel(): HTMLElement | null {
     return this.renderRoot?.querySelector<HTMLElement>('.panel') ?? null;
   }
 
-  private readonly unread = new RealtimeController(this, (s) => s.unread, sameUnread);
-  private watched?: HTMLElement;
+  readonly #unread = new RealtimeController(this, (s) => s.unread, sameUnread);
+  #watched?: HTMLElement;
 
   constructor() {
     super();
@@ -90,60 +90,60 @@ export class NotificationBell extends LitElement {
 
   /** Unread notifications (the hub's count). */
   get unreadCount(): number {
-    return this.unread.value?.total ?? 0;
+    return this.#unread.value?.total ?? 0;
   }
 
   /** Whether unread critical notifications exist. */
   get critical(): boolean {
-    return (this.unread.value?.byPriority.critical ?? 0) > 0;
+    return (this.#unread.value?.byPriority.critical ?? 0) > 0;
   }
 
   /** Opens or closes the center; `force` picks the state. */
   toggle(force?: boolean): void {
-    const next = force ?? !this.isOpen();
-    const target = this.target();
+    const next = force ?? !this.#isOpen();
+    const target = this.#target();
     if (target) {
-      this.watch(target);
-      if (target.hasAttribute('popover')) this.showOrHide(target, next);
+      this.#watch(target);
+      if (target.hasAttribute('popover')) this.#showOrHide(target, next);
       else if (typeof target.open === 'boolean') target.open = next;
       else target.hidden = !next;
-      this.sync(next);
+      this.#sync(next);
       return;
     }
-    if (this.panel) this.showOrHide(this.panel, next);
+    if (this.#panel) this.#showOrHide(this.#panel, next);
   }
 
   /** Moves focus to the bell button. */
   override focus(options?: FocusOptions): void {
-    this.button?.focus(options);
+    this.#button?.focus(options);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unwatch();
-    this.ownerDocument.removeEventListener('keydown', this.onDocumentKey);
+    this.#unwatch();
+    this.ownerDocument.removeEventListener('keydown', this.#onDocumentKey);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('for')) this.unwatch();
+    if (changed.has('for')) this.#unwatch();
   }
 
   protected override updated(): void {
     this.toggleAttribute('data-critical', this.critical);
     // aria-controls cannot name an element outside this shadow root; element reflection can.
-    const target = this.target();
-    if (target) this.watch(target);
-    const el = this.button as HTMLButtonElement & { ariaControlsElements?: Element[] | null };
+    const target = this.#target();
+    if (target) this.#watch(target);
+    const el = this.#button as HTMLButtonElement & { ariaControlsElements?: Element[] | null };
     if (target && 'ariaControlsElements' in el) el.ariaControlsElements = [target];
     // The browser toggles a popover from its invoker: no light dismiss by the invoker's own click,
     // Escape handled, focus returned to the bell.
-    el.popoverTargetElement = target ? (target.hasAttribute('popover') ? target : null) : (this.panel ?? null);
+    el.popoverTargetElement = target ? (target.hasAttribute('popover') ? target : null) : (this.#panel ?? null);
   }
 
   protected override render() {
     const count = this.unreadCount;
     const critical = this.critical;
-    const criticalCount = this.unread.value?.byPriority.critical ?? 0;
+    const criticalCount = this.#unread.value?.byPriority.critical ?? 0;
     const shown = count > this.max ? msg('bell.overflow', { max: this.max }) : formatNumber(count);
     // A capped badge reads the same as it looks ("99+"), so the visible text is in the name.
     let label =
@@ -162,7 +162,7 @@ export class NotificationBell extends LitElement {
         aria-haspopup="dialog"
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls=${this.for ? nothing : 'panel'}
-        @click=${this.onClick}
+        @click=${this.#onClick}
       >
         <svg class="icon" part="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
           <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
@@ -186,12 +186,12 @@ export class NotificationBell extends LitElement {
             popover="auto"
             role="dialog"
             aria-label=${msg('bell.panelLabel')}
-            @beforetoggle=${this.onPanelBeforeToggle}
-            @toggle=${this.onPanelToggle}
+            @beforetoggle=${this.#onPanelBeforeToggle}
+            @toggle=${this.#onPanelToggle}
           >
             ${
               this.panelUsed
-                ? html`<admin-notification-center part="center" .store=${this.unread.store}></admin-notification-center>`
+                ? html`<admin-notification-center part="center" .store=${this.#unread.store}></admin-notification-center>`
                 : nothing
             }
           </div>`
@@ -199,9 +199,9 @@ export class NotificationBell extends LitElement {
     `;
   }
 
-  private isOpen(): boolean {
-    const target = this.target();
-    if (!target) return this.panel?.matches(':popover-open') ?? false;
+  #isOpen(): boolean {
+    const target = this.#target();
+    if (!target) return this.#panel?.matches(':popover-open') ?? false;
     if (target.hasAttribute('popover')) return target.matches(':popover-open');
     return typeof target.open === 'boolean' ? target.open : !target.hidden;
   }
@@ -210,62 +210,62 @@ export class NotificationBell extends LitElement {
    * The bell is the popover's source (invoker): a click on it while open is not a light dismiss
    * that the same click would then undo, and the browser returns focus to it on close.
    */
-  private showOrHide(popover: HTMLElement, open: boolean): void {
+  #showOrHide(popover: HTMLElement, open: boolean): void {
     if (popover.matches(':popover-open') === open) return;
-    if (open) (popover.showPopover as (options?: { source?: HTMLElement }) => void)({ source: this.button! });
+    if (open) (popover.showPopover as (options?: { source?: HTMLElement }) => void)({ source: this.#button! });
     else popover.hidePopover();
   }
 
-  private target(): Toggleable | null {
+  #target(): Toggleable | null {
     if (!this.for) return null;
     const root = this.getRootNode() as Document | ShadowRoot;
     return (root.getElementById?.(this.for) ?? this.ownerDocument.getElementById(this.for)) as Toggleable | null;
   }
 
-  private readonly onClick = (): void => {
-    if (!this.button!.popoverTargetElement) this.toggle();
+  readonly #onClick = (): void => {
+    if (!this.#button!.popoverTargetElement) this.toggle();
   };
 
   /** Before the panel shows: the center renders in this task's microtasks, before the panel paints. */
-  private readonly onPanelBeforeToggle = (event: ToggleEvent): void => {
+  readonly #onPanelBeforeToggle = (event: ToggleEvent): void => {
     if (event.newState === 'open') this.panelUsed = true;
   };
 
-  private readonly onPanelToggle = (event: ToggleEvent): void => {
+  readonly #onPanelToggle = (event: ToggleEvent): void => {
     const open = event.newState === 'open';
-    if (open) (this.panel?.querySelector('admin-notification-center') as HTMLElement | null)?.focus();
-    this.sync(open);
+    if (open) (this.#panel?.querySelector('admin-notification-center') as HTMLElement | null)?.focus();
+    this.#sync(open);
   };
 
-  private readonly onTargetToggle = (event: Event): void => {
-    const open = (event as ToggleEvent).newState ? (event as ToggleEvent).newState === 'open' : this.isOpen();
-    this.sync(open);
+  readonly #onTargetToggle = (event: Event): void => {
+    const open = (event as ToggleEvent).newState ? (event as ToggleEvent).newState === 'open' : this.#isOpen();
+    this.#sync(open);
   };
 
-  private readonly onDocumentKey = (event: KeyboardEvent): void => {
+  readonly #onDocumentKey = (event: KeyboardEvent): void => {
     if (event.key !== 'Escape' || !this.open) return;
-    const target = this.target();
+    const target = this.#target();
     if (target && !target.hasAttribute('popover')) {
       event.preventDefault();
       this.toggle(false);
     }
   };
 
-  private sync(open: boolean): void {
+  #sync(open: boolean): void {
     if (open === this.open) return;
-    const returnFocus = !open && this.focusIsInside();
+    const returnFocus = !open && this.#focusIsInside();
     this.open = open;
-    if (open) this.ownerDocument.addEventListener('keydown', this.onDocumentKey);
-    else this.ownerDocument.removeEventListener('keydown', this.onDocumentKey);
+    if (open) this.ownerDocument.addEventListener('keydown', this.#onDocumentKey);
+    else this.ownerDocument.removeEventListener('keydown', this.#onDocumentKey);
     if (returnFocus) this.focus();
     emit(this, 'realtime-toggle', { open });
   }
 
   /** Focus was in the closing surface (or fell to body), so it belongs back on the bell. */
-  private focusIsInside(): boolean {
+  #focusIsInside(): boolean {
     let active: Element | null = this.ownerDocument.activeElement;
     if (!active || active === this.ownerDocument.body) return true;
-    const surface = this.target() ?? this.panel;
+    const surface = this.#target() ?? this.#panel;
     while (active) {
       if (surface?.contains(active) || active === this) return true;
       active = (active.getRootNode() as ShadowRoot).host ?? null;
@@ -273,16 +273,16 @@ export class NotificationBell extends LitElement {
     return false;
   }
 
-  private watch(target: HTMLElement): void {
-    if (this.watched === target) return;
-    this.unwatch();
-    this.watched = target;
-    target.addEventListener('toggle', this.onTargetToggle);
+  #watch(target: HTMLElement): void {
+    if (this.#watched === target) return;
+    this.#unwatch();
+    this.#watched = target;
+    target.addEventListener('toggle', this.#onTargetToggle);
   }
 
-  private unwatch(): void {
-    this.watched?.removeEventListener('toggle', this.onTargetToggle);
-    this.watched = undefined;
+  #unwatch(): void {
+    this.#watched?.removeEventListener('toggle', this.#onTargetToggle);
+    this.#watched = undefined;
   }
 }
 

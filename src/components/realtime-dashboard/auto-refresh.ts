@@ -13,9 +13,9 @@ export interface AutoRefreshSource {
 }
 
 export class AutoRefreshController implements ReactiveController {
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private runningEvery = 0;
-  private connected = false;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #runningEvery = 0;
+  #connected = false;
 
   constructor(
     host: ReactiveControllerHost,
@@ -26,31 +26,31 @@ export class AutoRefreshController implements ReactiveController {
 
   /** Whether the timer is running (for tests and integrators). */
   get running(): boolean {
-    return this.timer !== undefined;
+    return this.#timer !== undefined;
   }
 
   hostConnected(): void {
-    this.connected = true;
+    this.#connected = true;
   }
 
   hostUpdated(): void {
     const seconds = this.source.seconds();
-    const wanted = this.connected && seconds > 0 && this.source.active() ? seconds : 0;
-    if (wanted === this.runningEvery) return;
-    this.stop();
+    const wanted = this.#connected && seconds > 0 && this.source.active() ? seconds : 0;
+    if (wanted === this.#runningEvery) return;
+    this.#stop();
     if (!wanted) return;
-    this.runningEvery = wanted;
-    this.timer = setInterval(() => this.source.refresh(), wanted * 1000);
+    this.#runningEvery = wanted;
+    this.#timer = setInterval(() => this.source.refresh(), wanted * 1000);
   }
 
   hostDisconnected(): void {
-    this.connected = false;
-    this.stop();
+    this.#connected = false;
+    this.#stop();
   }
 
-  private stop(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
-    this.runningEvery = 0;
+  #stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#runningEvery = 0;
   }
 }

@@ -98,13 +98,13 @@ export class RealtimeDashboard extends LitElement {
   errorThreshold = 0.05;
 
   private refreshError = '';
-  private explicitStore: RealtimeStore | undefined;
+  #explicitStore: RealtimeStore | undefined;
 
-  private readonly connection = new RealtimeController(this, (s) => s.connection.status);
-  private readonly categories = new RealtimeController(this, (s) => s.categories);
-  private readonly autoRefreshTimer = new AutoRefreshController(this, {
+  readonly #connection = new RealtimeController(this, (s) => s.connection.status);
+  readonly #categories = new RealtimeController(this, (s) => s.categories);
+  readonly #autoRefreshTimer = new AutoRefreshController(this, {
     seconds: () => this.autoRefresh,
-    active: () => this.connection.value === 'connected',
+    active: () => this.#connection.value === 'connected',
     refresh: () => void this.refresh(),
   });
 
@@ -115,44 +115,44 @@ export class RealtimeDashboard extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.ownerDocument.addEventListener(PROVIDER_READY, this.onProviderReady);
+    this.ownerDocument.addEventListener(PROVIDER_READY, this.#onProviderReady);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.ownerDocument.removeEventListener(PROVIDER_READY, this.onProviderReady);
+    this.ownerDocument.removeEventListener(PROVIDER_READY, this.#onProviderReady);
   }
 
   /** The own provider made a new store (its url changed): re-render so the controllers rebind. */
-  private readonly onProviderReady = (event: Event): void => {
+  readonly #onProviderReady = (event: Event): void => {
     const provider = (event as CustomEvent<{ provider?: Element }>).detail?.provider;
-    if (provider && provider === this.ownProvider()) this.requestUpdate();
+    if (provider && provider === this.#ownProvider()) this.requestUpdate();
   };
 
   /** The store given directly; with `url` and none given, reads as the dashboard's own provider's store. */
   get store(): RealtimeStore | undefined {
-    return this.explicitStore ?? (this.url ? this.ownProvider()?.store : undefined);
+    return this.#explicitStore ?? (this.url ? this.#ownProvider()?.store : undefined);
   }
   set store(store: RealtimeStore | undefined) {
-    const old = this.explicitStore;
-    this.explicitStore = store;
+    const old = this.#explicitStore;
+    this.#explicitStore = store;
     this.requestUpdate('store', old);
   }
 
   /** Whether the auto-refresh timer is running (an interval is chosen and the connection is up). */
   get autoRefreshing(): boolean {
-    return this.autoRefreshTimer.running;
+    return this.#autoRefreshTimer.running;
   }
 
   /** The provider whose connection the toggle opens and closes, if any. */
   get providerElement(): RealtimeProvider | null {
-    if (this.url) return this.ownProvider();
-    return this.explicitStore ? null : findProvider(this, this.provider);
+    if (this.url) return this.#ownProvider();
+    return this.#explicitStore ? null : findProvider(this, this.provider);
   }
 
   /** Asks the hub for a fresh snapshot; a failure is shown, not thrown. */
   async refresh(): Promise<void> {
-    const store = this.connection.store;
+    const store = this.#connection.store;
     if (!store) return;
     try {
       await store.refresh();
@@ -162,48 +162,48 @@ export class RealtimeDashboard extends LitElement {
     }
   }
 
-  private ownProvider(): RealtimeProvider | null {
+  #ownProvider(): RealtimeProvider | null {
     return this.renderRoot?.querySelector?.('realtime-provider') ?? null;
   }
 
-  private toggleConnection(): void {
+  #toggleConnection(): void {
     const provider = this.providerElement;
     if (!provider) return;
-    if (OPEN.has(this.connection.value ?? 'idle')) provider.disconnect();
+    if (OPEN.has(this.#connection.value ?? 'idle')) provider.disconnect();
     else provider.connect();
   }
 
-  private onInterval(event: Event): void {
+  #onInterval(event: Event): void {
     this.autoRefresh = Number((event.target as HTMLSelectElement).value);
   }
 
-  private onCategory(): void {
+  #onCategory(): void {
     const boxes = [...this.renderRoot.querySelectorAll<HTMLInputElement>('input[name="category"]')];
     const ticked = boxes.filter((box) => box.checked).map((box) => box.value);
     // Every box ticked means "everything", including categories the toggles do not list.
     const categories = ticked.length === boxes.length ? null : ticked;
-    this.connection.store?.setCategories(categories);
+    this.#connection.store?.setCategories(categories);
     emit(this, 'realtime-categories-change', { categories });
   }
 
   protected override render() {
-    const content = this.renderContent();
+    const content = this.#renderContent();
     if (!this.url) return content;
     return html`<realtime-provider url=${this.url} token=${ifDefined(this.token)} .tokenProvider=${this.tokenProvider}
       >${content}</realtime-provider
     >`;
   }
 
-  private renderContent() {
+  #renderContent() {
     const provider = this.url ? undefined : this.provider;
-    const store = this.explicitStore;
+    const store = this.#explicitStore;
     return html`
       <div part="base" class="base" role="region" aria-label=${msg('dashboard.label')}>
         <div part="header" class="header">
           <connection-status provider=${ifDefined(provider)} .store=${store}></connection-status>
-          ${this.renderControls()}
+          ${this.#renderControls()}
         </div>
-        ${categoryToggles(this.categoryOptions, this.categories.value, () => this.onCategory())}
+        ${categoryToggles(this.categoryOptions, this.#categories.value, () => this.#onCategory())}
         <critical-alerts part="banner" class="banner" provider=${ifDefined(provider)} .store=${store}></critical-alerts>
         <div part="panels" class="panels">
           <realtime-metrics
@@ -226,8 +226,8 @@ export class RealtimeDashboard extends LitElement {
     `;
   }
 
-  private renderControls() {
-    const status = this.connection.value;
+  #renderControls() {
+    const status = this.#connection.value;
     const canToggle = !!(this.url || this.providerElement);
     const intervals = [0, ...this.refreshIntervals.filter((s) => s > 0 && s !== this.autoRefresh), this.autoRefresh];
     const options = [...new Set(intervals)].sort((a, b) => a - b);
@@ -235,7 +235,7 @@ export class RealtimeDashboard extends LitElement {
       <div part="controls" class="controls">
         ${
           canToggle
-            ? html`<button part="connect-button" type="button" @click=${this.toggleConnection}>
+            ? html`<button part="connect-button" type="button" @click=${this.#toggleConnection}>
               ${msg(OPEN.has(status ?? 'idle') ? 'dashboard.disconnect' : 'dashboard.connect')}
             </button>`
             : nothing
@@ -245,7 +245,7 @@ export class RealtimeDashboard extends LitElement {
         </button>
         <label class="interval">
           ${msg('dashboard.autoRefresh')}
-          <select part="interval" @change=${this.onInterval}>
+          <select part="interval" @change=${this.#onInterval}>
             ${options.map(
               (seconds) =>
                 html`<option value=${seconds} ?selected=${seconds === this.autoRefresh}>${intervalLabel(seconds)}</option>`,

@@ -53,25 +53,25 @@ function axisKey(metrics: MetricSeries | undefined): string {
 }
 
 export class MetricChartsController implements ReactiveController {
-  private io: IntersectionObserver | undefined;
-  private ro: ResizeObserver | undefined;
-  private watched: HTMLElement | null = null;
-  private shown = false;
-  private lib: UplotModule | undefined;
-  private readonly charts = new Map<string, uPlot>();
-  private builtKey: string | undefined;
-  private applied: MetricSeries | undefined;
+  #io: IntersectionObserver | undefined;
+  #ro: ResizeObserver | undefined;
+  #watched: HTMLElement | null = null;
+  #shown = false;
+  #lib: UplotModule | undefined;
+  readonly #charts = new Map<string, uPlot>();
+  #builtKey: string | undefined;
+  #applied: MetricSeries | undefined;
   /** `axisKey` of the metrics last drawn, and when (performance.now()). */
-  private drawnAxis: string | undefined;
-  private drawnAt = 0;
+  #drawnAxis: string | undefined;
+  #drawnAt = 0;
   /** The pending redraw, and when it is due (performance.now()). */
-  private redraw: ReturnType<typeof setTimeout> | undefined;
-  private redrawAt = 0;
+  #redraw: ReturnType<typeof setTimeout> | undefined;
+  #redrawAt = 0;
   /** Read by the charts' stroke callbacks; updated in place when the colour scheme or forced colours change. */
-  private readonly theme: ChartTheme = { colors: FALLBACK_COLORS, axis: '#57606a', grid: '#d0d7de' };
-  private readonly scheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
+  readonly #theme: ChartTheme = { colors: FALLBACK_COLORS, axis: '#57606a', grid: '#d0d7de' };
+  readonly #scheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
   /** Forced colours can switch on with the page open; the canvas is not recoloured by the browser. */
-  private readonly forced = typeof matchMedia === 'function' ? matchMedia('(forced-colors: active)') : undefined;
+  readonly #forced = typeof matchMedia === 'function' ? matchMedia('(forced-colors: active)') : undefined;
   /** True when uPlot could not be loaded (the host shows a message instead of charts). */
   failed = false;
 
@@ -84,97 +84,97 @@ export class MetricChartsController implements ReactiveController {
 
   /** The chart drawing `name`, once shown. */
   chart(name: string): uPlot | undefined {
-    return this.charts.get(name);
+    return this.#charts.get(name);
   }
 
   hostConnected(): void {
-    this.scheme?.addEventListener('change', this.onScheme);
-    this.forced?.addEventListener('change', this.onScheme);
+    this.#scheme?.addEventListener('change', this.#onScheme);
+    this.#forced?.addEventListener('change', this.#onScheme);
   }
 
   hostUpdated(): void {
     const area = this.source.area();
     if (!area) {
-      if (this.charts.size) this.destroyCharts(); // charts="" removed the area
+      if (this.#charts.size) this.#destroyCharts(); // charts="" removed the area
       return;
     }
-    if (!this.shown) this.watch(area);
-    else this.sync();
+    if (!this.#shown) this.#watch(area);
+    else this.#sync();
   }
 
   hostDisconnected(): void {
-    this.scheme?.removeEventListener('change', this.onScheme);
-    this.forced?.removeEventListener('change', this.onScheme);
-    this.io?.disconnect();
-    this.ro?.disconnect();
-    this.io = this.ro = undefined;
-    this.watched = null;
-    this.shown = false;
-    this.destroyCharts();
+    this.#scheme?.removeEventListener('change', this.#onScheme);
+    this.#forced?.removeEventListener('change', this.#onScheme);
+    this.#io?.disconnect();
+    this.#ro?.disconnect();
+    this.#io = this.#ro = undefined;
+    this.#watched = null;
+    this.#shown = false;
+    this.#destroyCharts();
   }
 
-  private watch(area: HTMLElement): void {
-    if (this.watched === area) return;
-    this.io?.disconnect();
-    this.watched = area;
+  #watch(area: HTMLElement): void {
+    if (this.#watched === area) return;
+    this.#io?.disconnect();
+    this.#watched = area;
     if (typeof IntersectionObserver !== 'function') {
-      this.show();
+      this.#show();
       return;
     }
-    this.io = new IntersectionObserver((entries) => {
+    this.#io = new IntersectionObserver((entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
-      this.io?.disconnect();
-      this.io = undefined;
-      this.show();
+      this.#io?.disconnect();
+      this.#io = undefined;
+      this.#show();
     });
-    this.io.observe(area);
+    this.#io.observe(area);
   }
 
-  private show(): void {
-    this.shown = true;
+  #show(): void {
+    this.#shown = true;
     loadUplot().then(
       (lib) => {
-        if (!this.shown) return; // removed while loading
-        this.lib = lib;
+        if (!this.#shown) return; // removed while loading
+        this.#lib = lib;
         const root = this.host.shadowRoot;
         if (root && !root.adoptedStyleSheets.includes(lib.sheet)) {
           root.adoptedStyleSheets = [...root.adoptedStyleSheets, lib.sheet];
         }
         this.failed = false;
-        this.sync();
+        this.#sync();
       },
       (error: unknown) => {
         console.warn('admin-realtime: uPlot could not be loaded', error);
         this.failed = true;
-        this.shown = false;
-        this.watched = null;
+        this.#shown = false;
+        this.#watched = null;
         this.host.requestUpdate();
       },
     );
   }
 
-  private sync(): void {
-    if (!this.lib) return;
+  #sync(): void {
+    if (!this.#lib) return;
     const names = this.source.names();
     const metrics = this.source.metrics();
     const key = names.join(',');
-    if (key !== this.builtKey) {
-      this.destroyCharts();
-      this.readTheme();
-      this.ro ??= new ResizeObserver((entries) => this.onResize(entries));
+    if (key !== this.#builtKey) {
+      this.#destroyCharts();
+      this.#readTheme();
+      this.#ro ??= new ResizeObserver((entries) => this.#onResize(entries));
       names.forEach((name, index) => {
         const plot = this.source.plot(name);
         if (!plot) return;
-        this.charts.set(name, createChart(this.lib!.UPlot, this.theme, name, index, plot, metrics));
-        this.ro?.observe(plot);
+        this.#charts.set(name, createChart(this.#lib!.UPlot, this.#theme, name, index, plot, metrics));
+        this.#ro?.observe(plot);
       });
-      this.builtKey = key;
-      this.applied = metrics;
-      this.drawnAxis = axisKey(metrics);
-      this.drawnAt = performance.now();
+      this.#builtKey = key;
+      this.#applied = metrics;
+      this.#drawnAxis = axisKey(metrics);
+      this.#drawnAt = performance.now();
       return;
     }
-    this.feed(metrics);
+    this.#feed(metrics);
   }
 
   /**
@@ -185,29 +185,29 @@ export class MetricChartsController implements ReactiveController {
    * time axis changed) is drawn in the next task; changes to the newest point's values at most
    * once per SAME_POINT_REDRAW_MS, the last of them always.
    */
-  private feed(metrics: MetricSeries | undefined): void {
-    if (metrics === this.applied) return;
-    const due = axisKey(metrics) !== this.drawnAxis ? 0 : this.drawnAt + SAME_POINT_REDRAW_MS - performance.now();
+  #feed(metrics: MetricSeries | undefined): void {
+    if (metrics === this.#applied) return;
+    const due = axisKey(metrics) !== this.#drawnAxis ? 0 : this.#drawnAt + SAME_POINT_REDRAW_MS - performance.now();
     const at = performance.now() + Math.max(0, due);
-    if (this.redraw !== undefined && this.redrawAt <= at) return;
-    clearTimeout(this.redraw);
-    this.redrawAt = at;
-    this.redraw = setTimeout(this.draw, Math.max(0, due));
+    if (this.#redraw !== undefined && this.#redrawAt <= at) return;
+    clearTimeout(this.#redraw);
+    this.#redrawAt = at;
+    this.#redraw = setTimeout(this.#draw, Math.max(0, due));
   }
 
-  private readonly draw = (): void => {
-    this.redraw = undefined;
+  readonly #draw = (): void => {
+    this.#redraw = undefined;
     const metrics = this.source.metrics();
-    if (metrics === this.applied) return;
-    this.applied = metrics;
-    this.drawnAxis = axisKey(metrics);
-    this.drawnAt = performance.now();
-    for (const [name, chart] of this.charts) chart.setData(dataOf(metrics, name));
+    if (metrics === this.#applied) return;
+    this.#applied = metrics;
+    this.#drawnAxis = axisKey(metrics);
+    this.#drawnAt = performance.now();
+    for (const [name, chart] of this.#charts) chart.setData(dataOf(metrics, name));
   };
 
-  private onResize(entries: ResizeObserverEntry[]): void {
+  #onResize(entries: ResizeObserverEntry[]): void {
     for (const entry of entries) {
-      for (const chart of this.charts.values()) {
+      for (const chart of this.#charts.values()) {
         if (chart.root.parentElement !== entry.target) continue;
         const width = Math.round(entry.contentRect.width);
         const height = Math.round(entry.contentRect.height);
@@ -218,29 +218,29 @@ export class MetricChartsController implements ReactiveController {
     }
   }
 
-  private readonly onScheme = (): void => {
-    this.readTheme();
-    for (const chart of this.charts.values()) chart.redraw(true, true);
+  readonly #onScheme = (): void => {
+    this.#readTheme();
+    for (const chart of this.#charts.values()) chart.redraw(true, true);
   };
 
   /** Reads the chart colours from `--realtime-chart-1..5` (resolved into `--_chart-*` by the styles). */
-  private readTheme(): void {
+  #readTheme(): void {
     const style = getComputedStyle(this.host);
     const read = (prop: string, fallback: string): string => style.getPropertyValue(prop).trim() || fallback;
-    this.theme.colors = FALLBACK_COLORS.map((fallback, i) => read(`--_chart-${i + 1}`, fallback));
-    this.theme.axis = read('--_muted', this.theme.axis);
-    this.theme.grid = read('--_border', this.theme.grid);
+    this.#theme.colors = FALLBACK_COLORS.map((fallback, i) => read(`--_chart-${i + 1}`, fallback));
+    this.#theme.axis = read('--_muted', this.#theme.axis);
+    this.#theme.grid = read('--_border', this.#theme.grid);
   }
 
-  private destroyCharts(): void {
-    for (const chart of this.charts.values()) chart.destroy();
-    this.charts.clear();
-    this.ro?.disconnect();
-    clearTimeout(this.redraw);
-    this.redraw = undefined;
-    this.builtKey = undefined;
-    this.applied = undefined;
-    this.drawnAxis = undefined;
+  #destroyCharts(): void {
+    for (const chart of this.#charts.values()) chart.destroy();
+    this.#charts.clear();
+    this.#ro?.disconnect();
+    clearTimeout(this.#redraw);
+    this.#redraw = undefined;
+    this.#builtKey = undefined;
+    this.#applied = undefined;
+    this.#drawnAxis = undefined;
   }
 }
 

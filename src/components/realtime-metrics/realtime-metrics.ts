@@ -79,18 +79,18 @@ export class RealtimeMetrics extends LitElement {
   /** Error rate (0–1) above which the alert shows. */
   errorThreshold = 0.05;
 
-  private readonly data = new RealtimeController<MetricsSlice>(
+  readonly #data = new RealtimeController<MetricsSlice>(
     this,
     (s) => ({ metrics: s.metrics, latest: s.latest, agents: s.agents }),
     (a, b) => a.metrics === b.metrics && a.latest === b.latest && a.agents === b.agents,
   );
-  private readonly chartsController = new MetricChartsController(this, {
+  readonly #chartsController = new MetricChartsController(this, {
     area: () => this.renderRoot.querySelector<HTMLElement>('.charts'),
     plot: (name) => this.renderRoot.querySelector<HTMLElement>(`figure[data-metric="${CSS.escape(name)}"] .plot`),
-    names: () => this.chartNames,
-    metrics: () => this.data.value?.metrics,
+    names: () => this.#chartNames,
+    metrics: () => this.#data.value?.metrics,
   });
-  private chartNames: string[] = [];
+  #chartNames: string[] = [];
 
   constructor() {
     super();
@@ -99,12 +99,12 @@ export class RealtimeMetrics extends LitElement {
 
   /** The uPlot instance drawing `name`, once the chart has been shown (for plugins or inspection). */
   getChart(name: string): uPlot | undefined {
-    return this.chartsController.chart(name);
+    return this.#chartsController.chart(name);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('charts')) {
-      this.chartNames = [
+      this.#chartNames = [
         ...new Set(
           (this.charts ?? '')
             .split(',')
@@ -116,8 +116,8 @@ export class RealtimeMetrics extends LitElement {
   }
 
   protected override render() {
-    const latest = this.data.value?.latest ?? {};
-    const metrics = this.data.value?.metrics;
+    const latest = this.#data.value?.latest ?? {};
+    const metrics = this.#data.value?.metrics;
     const errorRate = latest.errorRate;
     const alerting = errorRate !== undefined && errorRate > this.errorThreshold;
     return html`
@@ -133,26 +133,26 @@ export class RealtimeMetrics extends LitElement {
           }
         </div>
         <ul part="kpis" class="kpis" aria-label=${msg('metrics.kpis')}>
-          ${KPI_METRICS.map((name) => this.renderKpi(name, latest[name], metrics))}
+          ${KPI_METRICS.map((name) => this.#renderKpi(name, latest[name], metrics))}
         </ul>
-        ${this.renderAgents(this.data.value?.agents ?? null)}
-        ${this.chartNames.length ? this.renderCharts(metrics) : nothing}
+        ${this.#renderAgents(this.#data.value?.agents ?? null)}
+        ${this.#chartNames.length ? this.#renderCharts(metrics) : nothing}
       </div>
     `;
   }
 
-  private renderKpi(name: string, value: number | undefined, metrics: MetricSeries | undefined) {
+  #renderKpi(name: string, value: number | undefined, metrics: MetricSeries | undefined) {
     const trend = metrics ? trendOf(metrics, name, value) : undefined;
     return html`
       <li part="kpi" class="kpi" data-metric=${name}>
         <span part="kpi-label" class="label">${metricLabel(name)}</span>
         <span part="kpi-value" class="value">${formatMetric(name, value)}</span>
-        ${trend ? this.renderTrend(trend) : nothing}
+        ${trend ? this.#renderTrend(trend) : nothing}
       </li>
     `;
   }
 
-  private renderTrend(trend: Trend) {
+  #renderTrend(trend: Trend) {
     const shown = trend.percent === null ? '' : ` ${formatNumber(trend.percent / 100, { style: 'percent' })}`;
     return html`
       <span part="trend" class="trend" data-direction=${trend.direction} data-sentiment=${trend.sentiment}>
@@ -162,7 +162,7 @@ export class RealtimeMetrics extends LitElement {
     `;
   }
 
-  private renderAgents(agents: AgentSummary | null) {
+  #renderAgents(agents: AgentSummary | null) {
     const states = ['active', 'idle', 'error'] as const;
     return html`
       <section part="agents" class="agents" aria-labelledby="agents-title">
@@ -181,12 +181,12 @@ export class RealtimeMetrics extends LitElement {
     `;
   }
 
-  private renderCharts(metrics: MetricSeries | undefined) {
-    const rows = metrics ? minuteRows(metrics, this.chartNames, TABLE_MINUTES) : [];
+  #renderCharts(metrics: MetricSeries | undefined) {
+    const rows = metrics ? minuteRows(metrics, this.#chartNames, TABLE_MINUTES) : [];
     return html`
       <div part="charts" class="charts">
         ${repeat(
-          this.chartNames,
+          this.#chartNames,
           (name) => name,
           (name) => html`
             <figure part="chart" class="chart" data-metric=${name}>
@@ -195,7 +195,7 @@ export class RealtimeMetrics extends LitElement {
             </figure>
           `,
         )}
-        ${this.chartsController.failed ? html`<p class="failed">${msg('metrics.chartsUnavailable')}</p>` : nothing}
+        ${this.#chartsController.failed ? html`<p class="failed">${msg('metrics.chartsUnavailable')}</p>` : nothing}
       </div>
       <table class="visually-hidden">
         <caption>
@@ -204,7 +204,7 @@ export class RealtimeMetrics extends LitElement {
         <thead>
           <tr>
             <th scope="col">${msg('metrics.table.time')}</th>
-            ${this.chartNames.map((name) => html`<th scope="col">${metricLabel(name)}</th>`)}
+            ${this.#chartNames.map((name) => html`<th scope="col">${metricLabel(name)}</th>`)}
           </tr>
         </thead>
         <tbody>
@@ -212,7 +212,7 @@ export class RealtimeMetrics extends LitElement {
             (row) => html`
               <tr>
                 <th scope="row">${formatMinute(row.minute)}</th>
-                ${this.chartNames.map((name) => html`<td>${formatMetric(name, row.values[name])}</td>`)}
+                ${this.#chartNames.map((name) => html`<td>${formatMetric(name, row.values[name])}</td>`)}
               </tr>
             `,
           )}

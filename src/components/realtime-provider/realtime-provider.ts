@@ -82,33 +82,33 @@ export class RealtimeProvider extends LitElement {
   /** Do not connect on insertion; call `connect()`. */
   manual = false;
 
-  private readonly context = new ContextProvider(this, { context: realtimeContext });
-  private current?: RealtimeClient;
-  private clientUrl = '';
+  readonly #context = new ContextProvider(this, { context: realtimeContext });
+  #current?: RealtimeClient;
+  #clientUrl = '';
   /** What the client was last given, so only real changes reach it. */
-  private applied: { token?: string; tokenProvider?: TokenProvider; categories: string[] | null } = {
+  #applied: { token?: string; tokenProvider?: TokenProvider; categories: string[] | null } = {
     categories: null,
   };
-  private offClient: (() => void)[] = [];
+  #offClient: (() => void)[] = [];
 
   /** The store shared by the elements using this provider; one stable object per `url`. */
   get store(): RealtimeStore | undefined {
-    return this.current?.store;
+    return this.#current?.store;
   }
 
   /** The client (store, connection, events), for code that needs more than the store. */
   get client(): RealtimeClient | undefined {
-    return this.current;
+    return this.#current;
   }
 
   /** Opens the connection (creating the client if needed). */
   connect(): void {
-    this.ensureClient()?.connect();
+    this.#ensureClient()?.connect();
   }
 
   /** Closes the connection; the store and its data stay, and `connect()` reopens. */
   disconnect(): void {
-    this.current?.connection.close();
+    this.#current?.connection.close();
   }
 
   /** Drops the current socket and opens a new one now. */
@@ -119,8 +119,8 @@ export class RealtimeProvider extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.ensureClient();
-    this.autoConnect();
+    this.#ensureClient();
+    this.#autoConnect();
   }
 
   override disconnectedCallback(): void {
@@ -130,26 +130,26 @@ export class RealtimeProvider extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('locale') && (this.locale || changed.get('locale'))) void setLocale(this.locale || undefined);
-    const client = this.current;
+    const client = this.#current;
     if (!client) {
       // The url arrived after insertion (a framework setting properties late).
-      if (this.isConnected && this.ensureClient()) this.autoConnect();
+      if (this.isConnected && this.#ensureClient()) this.#autoConnect();
       return;
     }
-    if (changed.has('url') && this.url !== this.clientUrl) {
-      if (this.url) this.replaceClient();
+    if (changed.has('url') && this.url !== this.#clientUrl) {
+      if (this.url) this.#replaceClient();
       return;
     }
-    if (this.token && this.token !== this.applied.token) {
-      this.applied.token = this.token;
+    if (this.token && this.token !== this.#applied.token) {
+      this.#applied.token = this.token;
       client.setToken(this.token);
     }
-    if (this.tokenProvider && this.tokenProvider !== this.applied.tokenProvider) {
-      this.applied.tokenProvider = this.tokenProvider;
+    if (this.tokenProvider && this.tokenProvider !== this.#applied.tokenProvider) {
+      this.#applied.tokenProvider = this.tokenProvider;
       client.setToken(this.tokenProvider);
     }
-    if (!sameList(this.applied.categories, this.categories)) {
-      this.applied.categories = this.categories;
+    if (!sameList(this.#applied.categories, this.categories)) {
+      this.#applied.categories = this.categories;
       client.store.setCategories(this.categories);
     }
   }
@@ -159,15 +159,15 @@ export class RealtimeProvider extends LitElement {
   }
 
   /** Connects after the pending update, so a tokenProvider set right after insertion is in place. */
-  private autoConnect(): void {
+  #autoConnect(): void {
     if (this.manual) return;
     void this.updateComplete.then(() => {
-      if (this.isConnected && !this.manual) this.current?.connect();
+      if (this.isConnected && !this.manual) this.#current?.connect();
     });
   }
 
-  private ensureClient(): RealtimeClient | undefined {
-    if (this.current || !this.url) return this.current;
+  #ensureClient(): RealtimeClient | undefined {
+    if (this.#current || !this.url) return this.#current;
     const options: RealtimeClientOptions = { url: this.url, categories: this.categories };
     if (this.token) options.token = this.token;
     if (this.tokenProvider) options.tokenProvider = this.tokenProvider;
@@ -175,27 +175,27 @@ export class RealtimeProvider extends LitElement {
     if (this.maxActivity !== undefined) options.maxActivity = this.maxActivity;
     if (this.metricsWindow !== undefined) options.metricsWindowSeconds = this.metricsWindow;
     const client = createRealtimeClient(options);
-    this.current = client;
-    this.clientUrl = this.url;
-    this.applied = { token: this.token, tokenProvider: this.tokenProvider, categories: this.categories };
-    this.offClient = [
+    this.#current = client;
+    this.#clientUrl = this.url;
+    this.#applied = { token: this.token, tokenProvider: this.tokenProvider, categories: this.categories };
+    this.#offClient = [
       client.on('realtime-state-change', (state) => emit(this, 'realtime-state-change', state)),
       client.on('realtime-notification', (n) => emit(this, 'realtime-notification', n)),
       client.on('realtime-error', (error) => emit(this, 'realtime-error', error)),
     ];
-    this.context.setValue(client.store);
+    this.#context.setValue(client.store);
     this.ownerDocument.dispatchEvent(new CustomEvent(PROVIDER_READY, { detail: { provider: this } }));
     return client;
   }
 
   /** A new endpoint is another hub stream: start over with a fresh client and store. */
-  private replaceClient(): void {
-    const wasOpen = this.current && this.current.connection.state.status !== 'closed';
-    for (const off of this.offClient) off();
-    this.current?.close();
-    this.current = undefined;
-    this.context.setValue(undefined);
-    const next = this.ensureClient();
+  #replaceClient(): void {
+    const wasOpen = this.#current && this.#current.connection.state.status !== 'closed';
+    for (const off of this.#offClient) off();
+    this.#current?.close();
+    this.#current = undefined;
+    this.#context.setValue(undefined);
+    const next = this.#ensureClient();
     if (next && wasOpen && this.isConnected) next.connect();
   }
 }

@@ -62,13 +62,13 @@ function stopIfIdle(): void {
 }
 
 export class ArrivalPacer<T> implements ReactiveController {
-  private shown: T | undefined;
+  #shown: T | undefined;
   /** When arrivals were last taken in (a snapshot or a read flag do not count). */
-  private arrivedAt = Number.NEGATIVE_INFINITY;
+  #arrivedAt = Number.NEGATIVE_INFINITY;
   /** Its turn came: the next render takes the latest value. */
-  private due = false;
-  private caughtUpPromise: Promise<void> | undefined;
-  private resolveCaughtUp: (() => void) | undefined;
+  #due = false;
+  #caughtUpPromise: Promise<void> | undefined;
+  #resolveCaughtUp: (() => void) | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -89,15 +89,15 @@ export class ArrivalPacer<T> implements ReactiveController {
    * `updateComplete` waits for it, so awaiting it still means the DOM shows the store.
    */
   get caughtUp(): Promise<void> {
-    this.caughtUpPromise ??= new Promise((resolve) => {
-      this.resolveCaughtUp = resolve;
+    this.#caughtUpPromise ??= new Promise((resolve) => {
+      this.#resolveCaughtUp = resolve;
     });
-    return this.caughtUpPromise;
+    return this.#caughtUpPromise;
   }
 
   /** When its next turn may come. */
   get readyAt(): number {
-    return this.arrivedAt + this.intervalMs;
+    return this.#arrivedAt + this.intervalMs;
   }
 
   /**
@@ -105,19 +105,19 @@ export class ArrivalPacer<T> implements ReactiveController {
    * than the interval, what was shown before until the list's turn (the host renders again then).
    */
   pass(latest: T): T {
-    const due = this.due;
-    this.due = false;
-    if (latest === this.shown) return latest;
-    const arrivals = this.shown !== undefined && this.arrivalsOnly(this.shown, latest);
+    const due = this.#due;
+    this.#due = false;
+    if (latest === this.#shown) return latest;
+    const arrivals = this.#shown !== undefined && this.arrivalsOnly(this.#shown, latest);
     if (arrivals && !due && (this.holding || turnFrame !== undefined || performance.now() < this.readyAt)) {
       waiting.add(this as ArrivalPacer<unknown>);
       planTurn();
-      return this.shown as T;
+      return this.#shown as T;
     }
-    this.stopWaiting();
-    this.shown = latest;
+    this.#stopWaiting();
+    this.#shown = latest;
     if (arrivals) {
-      this.arrivedAt = performance.now();
+      this.#arrivedAt = performance.now();
       tookTurn();
     }
     return latest;
@@ -125,19 +125,19 @@ export class ArrivalPacer<T> implements ReactiveController {
 
   /** Called on its turn: renders now, in the turn's task, with the latest value. */
   release(): void {
-    this.due = true;
+    this.#due = true;
     this.host.requestUpdate();
   }
 
   hostDisconnected(): void {
-    this.due = false;
-    this.stopWaiting();
+    this.#due = false;
+    this.#stopWaiting();
   }
 
-  private stopWaiting(): void {
+  #stopWaiting(): void {
     waiting.delete(this as ArrivalPacer<unknown>);
     stopIfIdle();
-    this.resolveCaughtUp?.();
-    this.caughtUpPromise = this.resolveCaughtUp = undefined;
+    this.#resolveCaughtUp?.();
+    this.#caughtUpPromise = this.#resolveCaughtUp = undefined;
   }
 }

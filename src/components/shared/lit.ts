@@ -21,10 +21,10 @@ const resolvers = new WeakMap<StoreHost, StoreResolver>();
  * provider in the document. Calls its listeners whenever the resolved store changes.
  */
 export class StoreResolver implements ReactiveController {
-  private contextStore: RealtimeStore | undefined;
-  private current: RealtimeStore | undefined;
-  private waiting = false;
-  private readonly listeners = new Set<(store: RealtimeStore | undefined) => void>();
+  #contextStore: RealtimeStore | undefined;
+  #current: RealtimeStore | undefined;
+  #waiting = false;
+  readonly #listeners = new Set<(store: RealtimeStore | undefined) => void>();
 
   /**
    * The host's resolver, made on first use. An element reading several slices looks its store up
@@ -43,56 +43,56 @@ export class StoreResolver implements ReactiveController {
     private readonly host: StoreHost,
     onStore?: (store: RealtimeStore | undefined) => void,
   ) {
-    if (onStore) this.listeners.add(onStore);
+    if (onStore) this.#listeners.add(onStore);
     host.addController(this);
     new ContextConsumer(host, {
       context: realtimeContext,
       subscribe: true,
       callback: (store) => {
-        this.contextStore = store;
-        this.resolve();
+        this.#contextStore = store;
+        this.#resolve();
       },
     });
   }
 
   /** The store in use, if one was found. */
   get store(): RealtimeStore | undefined {
-    return this.current;
+    return this.#current;
   }
 
   /** Calls `onStore` whenever the resolved store changes (for the host's lifetime). */
   listen(onStore: (store: RealtimeStore | undefined) => void): void {
-    this.listeners.add(onStore);
+    this.#listeners.add(onStore);
   }
 
   hostConnected(): void {
-    this.resolve();
+    this.#resolve();
   }
 
   hostUpdate(): void {
     // The `store` property may have been set since the last render.
-    if (this.host.store !== undefined && this.host.store !== this.current) this.resolve();
+    if (this.host.store !== undefined && this.host.store !== this.#current) this.#resolve();
   }
 
   hostDisconnected(): void {
-    this.stopWaiting();
+    this.#stopWaiting();
   }
 
-  private readonly onProviderReady = (): void => this.resolve();
+  readonly #onProviderReady = (): void => this.#resolve();
 
-  private resolve(): void {
-    const own = this.host.store ?? this.contextStore;
-    const store = own ?? this.fromDocument();
+  #resolve(): void {
+    const own = this.host.store ?? this.#contextStore;
+    const store = own ?? this.#fromDocument();
     // A store found in the document can be replaced (its provider's url changed): keep listening.
-    if (!own && this.host.isConnected) this.startWaiting();
-    else this.stopWaiting();
-    if (store !== this.current) {
-      this.current = store;
-      for (const listener of this.listeners) listener(store);
+    if (!own && this.host.isConnected) this.#startWaiting();
+    else this.#stopWaiting();
+    if (store !== this.#current) {
+      this.#current = store;
+      for (const listener of this.#listeners) listener(store);
     }
   }
 
-  private fromDocument(): RealtimeStore | undefined {
+  #fromDocument(): RealtimeStore | undefined {
     const doc = this.host.ownerDocument;
     const id = this.host.provider ?? this.host.getAttribute('provider');
     if (id) return (doc.getElementById(id) as StoreHolder | null)?.store;
@@ -100,16 +100,16 @@ export class StoreResolver implements ReactiveController {
     return providers.length === 1 ? (providers[0] as StoreHolder).store : undefined;
   }
 
-  private startWaiting(): void {
-    if (this.waiting) return;
-    this.waiting = true;
-    this.host.ownerDocument.addEventListener(PROVIDER_READY, this.onProviderReady);
+  #startWaiting(): void {
+    if (this.#waiting) return;
+    this.#waiting = true;
+    this.host.ownerDocument.addEventListener(PROVIDER_READY, this.#onProviderReady);
   }
 
-  private stopWaiting(): void {
-    if (!this.waiting) return;
-    this.waiting = false;
-    this.host.ownerDocument.removeEventListener(PROVIDER_READY, this.onProviderReady);
+  #stopWaiting(): void {
+    if (!this.#waiting) return;
+    this.#waiting = false;
+    this.host.ownerDocument.removeEventListener(PROVIDER_READY, this.#onProviderReady);
   }
 }
 
@@ -125,47 +125,47 @@ export class StoreResolver implements ReactiveController {
 export class RealtimeController<T> implements ReactiveController {
   /** The selected slice; undefined until a store is found. */
   value: T | undefined;
-  private readonly resolver: StoreResolver;
-  private unsubscribe: (() => void) | undefined;
-  private connected = false;
+  readonly #resolver: StoreResolver;
+  #unsubscribe: (() => void) | undefined;
+  #connected = false;
 
   constructor(
     private readonly host: StoreHost,
     private readonly selector: Selector<T>,
     private readonly equals?: (a: T, b: T) => boolean,
   ) {
-    this.resolver = StoreResolver.of(host);
-    this.resolver.listen(() => this.bind());
+    this.#resolver = StoreResolver.of(host);
+    this.#resolver.listen(() => this.#bind());
     host.addController(this);
   }
 
   /** The store this controller reads, once found. */
   get store(): RealtimeStore | undefined {
-    return this.resolver.store;
+    return this.#resolver.store;
   }
 
   hostConnected(): void {
-    this.connected = true;
-    this.bind();
+    this.#connected = true;
+    this.#bind();
   }
 
   hostDisconnected(): void {
-    this.connected = false;
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.#connected = false;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
   }
 
-  private bound: RealtimeStore | undefined;
+  #bound: RealtimeStore | undefined;
 
-  private bind(): void {
-    const store = this.connected ? this.resolver.store : undefined;
-    if (store === this.bound && (this.unsubscribe || !store)) return;
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    this.bound = store;
+  #bind(): void {
+    const store = this.#connected ? this.#resolver.store : undefined;
+    if (store === this.#bound && (this.#unsubscribe || !store)) return;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#bound = store;
     if (!store) return;
     this.value = this.selector(store.getState());
-    this.unsubscribe = store.subscribe(
+    this.#unsubscribe = store.subscribe(
       this.selector,
       (value) => {
         this.value = value;

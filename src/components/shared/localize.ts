@@ -228,12 +228,12 @@ export class LocaleController implements ReactiveController {
     if (english) registerEnglish(english);
     host.addController(this);
   }
-  private readonly onChange = (): void => this.host.requestUpdate();
+  readonly #onChange = (): void => this.host.requestUpdate();
   hostConnected(): void {
     watchDocumentLang();
-    window.addEventListener(LOCALE_CHANGE, this.onChange);
+    window.addEventListener(LOCALE_CHANGE, this.#onChange);
   }
   hostDisconnected(): void {
-    window.removeEventListener(LOCALE_CHANGE, this.onChange);
+    window.removeEventListener(LOCALE_CHANGE, this.#onChange);
   }
 }

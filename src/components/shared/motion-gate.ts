@@ -5,14 +5,14 @@
  * motion nobody can follow. The first change after a calm spell still animates.
  */
 export class MotionGate {
-  private last = Number.NEGATIVE_INFINITY;
+  #last = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly calmMs = 1000) {}
 
   /** Records a change now; true when it may animate (it follows a calm spell). */
   change(now = performance.now()): boolean {
-    const calm = now - this.last >= this.calmMs;
-    this.last = now;
+    const calm = now - this.#last >= this.calmMs;
+    this.#last = now;
     return calm;
   }
 }

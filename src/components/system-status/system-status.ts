@@ -77,18 +77,18 @@ export class SystemStatus extends LitElement {
   /** Compact: whether the details tooltip is showing. */
   private detailsOpen = false;
 
-  private readonly status = new RealtimeController(this, (s) => s.status);
-  private readonly health = new RealtimeController(this, (s) => s.health);
-  private readonly live = new RealtimeController(this, (s) => s.connection.status === 'connected');
-  private readonly load = new RealtimeController(this, (s) => s.latest.systemLoad);
-  private readonly responseTime = new RealtimeController(this, (s) => s.latest.responseTimeMs);
+  readonly #status = new RealtimeController(this, (s) => s.status);
+  readonly #health = new RealtimeController(this, (s) => s.health);
+  readonly #live = new RealtimeController(this, (s) => s.connection.status === 'connected');
+  readonly #load = new RealtimeController(this, (s) => s.latest.systemLoad);
+  readonly #responseTime = new RealtimeController(this, (s) => s.latest.responseTimeMs);
   /** Bars animate to a new value only after a calm spell, never while values stream in. */
-  private readonly motion = new MotionGate();
-  private meterValues: unknown[] = [];
-  private metersStill = false;
-  private readonly clock = new ClockController(this);
-  private pointerInside = false;
-  private focusInside = false;
+  readonly #motion = new MotionGate();
+  #meterValues: unknown[] = [];
+  #metersStill = false;
+  readonly #clock = new ClockController(this);
+  #pointerInside = false;
+  #focusInside = false;
 
   constructor() {
     super();
@@ -100,33 +100,33 @@ export class SystemStatus extends LitElement {
   }
 
   override render() {
-    const health: OverallHealth = this.health.value ?? 'unknown';
-    return this.variant === 'compact' ? this.renderCompact(health) : this.renderDetailed(health);
+    const health: OverallHealth = this.#health.value ?? 'unknown';
+    return this.variant === 'compact' ? this.#renderCompact(health) : this.#renderDetailed(health);
   }
 
-  private renderCompact(health: OverallHealth) {
+  #renderCompact(health: OverallHealth) {
     return html`<div
       part="base"
       class="compact"
-      @pointerenter=${() => this.hover(true)}
-      @pointerleave=${() => this.hover(false)}
-      @focusin=${() => this.focusChange(true)}
-      @focusout=${() => this.focusChange(false)}
-      @keydown=${this.onKeydown}
+      @pointerenter=${() => this.#hover(true)}
+      @pointerleave=${() => this.#hover(false)}
+      @focusin=${() => this.#focusChange(true)}
+      @focusout=${() => this.#focusChange(false)}
+      @keydown=${this.#onKeydown}
     >
-      <button part="trigger" type="button" aria-describedby="details" @click=${this.toggleDetails}>
+      <button part="trigger" type="button" aria-describedby="details" @click=${this.#toggleDetails}>
         <span part="dot" class="dot" data-state=${health}></span>
         <span class="visually-hidden">${msg('systemStatus.label')}:</span>
         <span part="label">${stateLabel(health)}</span>
       </button>
       <div id="details" part="details" class="details" role="tooltip" ?hidden=${!this.detailsOpen}>
-        ${this.renderComponents(this.status.value)}
+        ${this.#renderComponents(this.#status.value)}
       </div>
     </div>`;
   }
 
-  private renderDetailed(health: OverallHealth) {
-    const status = this.status.value;
+  #renderDetailed(health: OverallHealth) {
+    const status = this.#status.value;
     return html`<section part="base" class="detailed" aria-label=${msg('systemStatus.label')}>
       <p part="overall" class="overall state" data-state=${health}>
         ${stateIcon(health)}<span>${msg('systemStatus.summary', { state: stateLabel(health) })}</span>
@@ -135,25 +135,25 @@ export class SystemStatus extends LitElement {
         status
           ? html`<p part="updated" class="updated">
             <time datetime=${status.at} title=${formatDateTime(status.at)}
-              >${msg('systemStatus.updated', { time: formatRelative(status.at, this.clock.now) })}</time
-            >${this.live.value ? nothing : html` · <span class="stale">${msg('systemStatus.notLive')}</span>`}
+              >${msg('systemStatus.updated', { time: formatRelative(status.at, this.#clock.now) })}</time
+            >${this.#live.value ? nothing : html` · <span class="stale">${msg('systemStatus.notLive')}</span>`}
           </p>`
           : nothing
       }
-      ${this.renderComponents(status)}
-      ${this.renderPerformance()}
+      ${this.#renderComponents(status)}
+      ${this.#renderPerformance()}
     </section>`;
   }
 
-  private renderComponents(status: StatusSnapshot | null | undefined) {
+  #renderComponents(status: StatusSnapshot | null | undefined) {
     const entries = Object.entries(status?.components ?? {});
     if (entries.length === 0) return html`<p part="empty" class="empty">${msg('systemStatus.noData')}</p>`;
     return html`<ul part="components" class="components" aria-label=${msg('systemStatus.components')}>
-      ${entries.map(([key, component]) => this.renderComponent(key, component))}
+      ${entries.map(([key, component]) => this.#renderComponent(key, component))}
     </ul>`;
   }
 
-  private renderComponent(key: string, component: ComponentStatus) {
+  #renderComponent(key: string, component: ComponentStatus) {
     return html`<li part="component" class="component state" data-state=${component.state} data-component=${key}>
       ${stateIcon(component.state)}
       <span part="component-name" class="name">${componentName(key)}</span>
@@ -169,16 +169,16 @@ export class SystemStatus extends LitElement {
     </li>`;
   }
 
-  private renderPerformance() {
-    const load = this.load.value;
-    const response = this.responseTime.value;
+  #renderPerformance() {
+    const load = this.#load.value;
+    const response = this.#responseTime.value;
     const budget = this.responseBudgetMs > 0 ? this.responseBudgetMs : 1000;
     const values = [load, response, budget];
-    if (values.some((v, i) => v !== this.meterValues[i])) {
-      this.meterValues = values;
-      this.metersStill = !this.motion.change();
+    if (values.some((v, i) => v !== this.#meterValues[i])) {
+      this.#meterValues = values;
+      this.#metersStill = !this.#motion.change();
     }
-    return html`<div part="performance" class="performance" role="group" aria-label=${msg('systemStatus.performance')} ?data-still=${this.metersStill}>
+    return html`<div part="performance" class="performance" role="group" aria-label=${msg('systemStatus.performance')} ?data-still=${this.#metersStill}>
       ${performanceMeter({
         id: 'load',
         label: msg('systemStatus.load'),
@@ -198,22 +198,22 @@ export class SystemStatus extends LitElement {
     </div>`;
   }
 
-  private hover(inside: boolean): void {
-    this.pointerInside = inside;
-    this.detailsOpen = this.pointerInside || this.focusInside;
+  #hover(inside: boolean): void {
+    this.#pointerInside = inside;
+    this.detailsOpen = this.#pointerInside || this.#focusInside;
   }
 
-  private focusChange(inside: boolean): void {
-    this.focusInside = inside;
-    this.detailsOpen = this.pointerInside || this.focusInside;
+  #focusChange(inside: boolean): void {
+    this.#focusInside = inside;
+    this.detailsOpen = this.#pointerInside || this.#focusInside;
   }
 
-  private toggleDetails(): void {
+  #toggleDetails(): void {
     this.detailsOpen = !this.detailsOpen;
   }
 
   /** Escape hides the tooltip without moving focus (WCAG 1.4.13: dismissable). */
-  private onKeydown(event: KeyboardEvent): void {
+  #onKeydown(event: KeyboardEvent): void {
     if (event.key === 'Escape' && this.detailsOpen) {
       event.stopPropagation();
       this.detailsOpen = false;
