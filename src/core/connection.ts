@@ -22,8 +22,7 @@ import {
   type HubMessage,
   PROTOCOL_VERSION,
   parseHubMessage,
-  retryAfterMs,
-  retryWithinMs,
+  retryHintMs,
   type WelcomeMessage,
 } from './protocol.js';
 import type { ConnectionState, RealtimeError, Transport } from './types.js';
@@ -339,10 +338,10 @@ export class RealtimeConnection implements Transport {
       }
     } else if (action === 'reconnect-now') {
       this.#restartingSince ??= this.#now();
-      const spread = retryWithinMs(reason);
+      const spread = retryHintMs(reason, 'retry-within');
       if (spread !== undefined) this.#spreadMs = spread;
       this.#retryLater(code, reason, this.#random() * (spread ?? RECONNECT_NOW_JITTER_MS));
-    } else this.#retryLater(code, reason, this.#nextDelay(retryAfterMs(reason)));
+    } else this.#retryLater(code, reason, this.#nextDelay(retryHintMs(reason)));
   }
 
   /**

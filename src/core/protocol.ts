@@ -79,29 +79,27 @@ export function closeAction(code: number): CloseAction {
   return 'backoff';
 }
 
-/** Builds a close reason: a short slug plus an optional retry hint, e.g. `rate-limited; retry-after=5`. */
-export function closeReason(slug: string, retryAfterSeconds?: number): string {
-  return retryAfterSeconds === undefined ? slug : `${slug}; retry-after=${Math.ceil(retryAfterSeconds)}`;
-}
-
-/** Reads `retry-after=N` (seconds) out of a close reason; undefined when absent. */
-export function retryAfterMs(reason: string): number | undefined {
-  const m = /retry-after=(\d{1,6})/.exec(reason);
-  return m ? Number(m[1]) * 1000 : undefined;
-}
+/**
+ * Hints a close reason may carry after its slug, as `slug; name=seconds`:
+ * - `retry-after`: the least wait before the next attempt (rate limit, overload);
+ * - `retry-within`: a "reconnect at once" close asks clients to spread their return over this
+ *   span, so that a hub closing a thousand sockets does not get a thousand attempts in the same
+ *   quarter second.
+ */
+export type RetryHint = 'retry-after' | 'retry-within';
 
 /**
- * A "reconnect at once" reason that asks clients to spread their return over `seconds`, e.g.
- * `hub shutting down; retry-within=2`: a hub closing a thousand sockets would otherwise get a
- * thousand connection attempts in the same quarter second.
+ * Builds a close reason, e.g. `rate-limited; retry-after=5` or `hub shutting down; retry-within=2`.
+ * Seconds round up: to whole seconds for `retry-after`, to tenths for `retry-within`.
  */
-export function spreadReason(slug: string, seconds: number): string {
-  return `${slug}; retry-within=${Math.ceil(seconds * 10) / 10}`;
+export function closeReason(slug: string, seconds?: number, hint: RetryHint = 'retry-after'): string {
+  if (seconds === undefined) return slug;
+  return `${slug}; ${hint}=${hint === 'retry-after' ? Math.ceil(seconds) : Math.ceil(seconds * 10) / 10}`;
 }
 
-/** Reads `retry-within=N` (seconds, decimals allowed) out of a close reason; undefined when absent. */
-export function retryWithinMs(reason: string): number | undefined {
-  const m = /retry-within=(\d{1,5}(?:\.\d{1,3})?)/.exec(reason);
+/** Reads a hint (seconds, decimals allowed) out of a close reason, in ms; undefined when absent. */
+export function retryHintMs(reason: string, hint: RetryHint = 'retry-after'): number | undefined {
+  const m = new RegExp(`${hint}=(\\d{1,6}(?:\\.\\d{1,3})?)`).exec(reason);
   return m ? Math.round(Number(m[1]) * 1000) : undefined;
 }
 

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { CloseCode, closeReason, spreadReason } from '../core/protocol.js';
+import { CloseCode, closeReason } from '../core/protocol.js';
 import { type AuthOptions, createDemoTokenSigner, createVerifier } from './auth.js';
 import type { HubBackend, RetentionOptions, StreamEntry } from './backend.js';
 import { EventFrames } from './event-frames.js';
@@ -413,7 +413,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
           whenEmpty = resolve;
         });
         deliverPending(); // what was published before close() reaches the sockets before their close frame
-        const reason = spreadReason('hub shutting down', returnSpreadSeconds(sessions.size));
+        const reason = closeReason('hub shutting down', returnSpreadSeconds(sessions.size), 'retry-within');
         for (const session of sessions) session.close(CloseCode.GoingAway, reason);
         await empty;
       }

@@ -11,9 +11,7 @@ import {
   noUnread,
   parseClientMessage,
   parseHubMessage,
-  retryAfterMs,
-  retryWithinMs,
-  spreadReason,
+  retryHintMs,
   validateClientMessage,
   validateEventInput,
   validateHubMessage,
@@ -313,15 +311,18 @@ describe('protocol: close codes', () => {
 
   test('the retry hint round-trips through the close reason', () => {
     assert.equal(closeReason('rate-limited', 4.2), 'rate-limited; retry-after=5');
-    assert.equal(retryAfterMs(closeReason('overloaded', 30)), 30_000);
-    assert.equal(retryAfterMs('hub-restarting'), undefined);
+    assert.equal(retryHintMs(closeReason('overloaded', 30)), 30_000);
+    assert.equal(retryHintMs('hub-restarting'), undefined);
+    assert.equal(closeReason('hub-restarting'), 'hub-restarting');
   });
 
   test('the spread hint round-trips through the close reason, in tenths of a second', () => {
-    assert.equal(spreadReason('hub shutting down', 2), 'hub shutting down; retry-within=2');
-    assert.equal(spreadReason('hub shutting down', 0.25), 'hub shutting down; retry-within=0.3');
-    assert.equal(retryWithinMs(spreadReason('hub shutting down', 2.04)), 2100);
-    assert.equal(retryWithinMs('hub-restarting'), undefined);
-    assert.equal(retryAfterMs(spreadReason('x', 5)), undefined, 'a spread is not a floor');
+    const spread = (seconds: number) => closeReason('hub shutting down', seconds, 'retry-within');
+    assert.equal(spread(2), 'hub shutting down; retry-within=2');
+    assert.equal(spread(0.25), 'hub shutting down; retry-within=0.3');
+    assert.equal(retryHintMs(spread(2.04), 'retry-within'), 2100);
+    assert.equal(retryHintMs('hub-restarting', 'retry-within'), undefined);
+    assert.equal(retryHintMs(spread(5)), undefined, 'a spread is not a floor');
+    assert.equal(retryHintMs(closeReason('x', 5), 'retry-within'), undefined, 'a floor is not a spread');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { CloseCode, retryAfterMs } from '../../../src/core/protocol.js';
+import { CloseCode, retryHintMs } from '../../../src/core/protocol.js';
 import type { Hub } from '../../../src/hub/hub.js';
 import { truncateReason } from '../../../src/hub/session.js';
 import { createClientIp, createOriginCheck } from '../../../src/hub/upgrade.js';
@@ -79,7 +79,7 @@ describe('hub rate limits', () => {
     const extra = await TestClient.connect(hub.wsUrl);
     const closed = await extra.waitClosed();
     assert.equal(closed.code, CloseCode.Overloaded);
-    assert.equal(retryAfterMs(closed.reason), 5000);
+    assert.equal(retryHintMs(closed.reason), 5000);
     assert.equal(first.closedWith, null);
     first.close();
   });
@@ -116,7 +116,7 @@ describe('hub rate limits', () => {
     for (let i = 0; i < 10; i++) client.send({ type: 'ping', t: i });
     const closed = await client.waitClosed();
     assert.equal(closed.code, CloseCode.RateLimited);
-    assert.ok((retryAfterMs(closed.reason) ?? 0) >= 1000, closed.reason);
+    assert.ok((retryHintMs(closed.reason) ?? 0) >= 1000, closed.reason);
     hub.publish(note('still flowing'));
     await bystander.waitForEvent((e) => e.kind === 'notification', 'bystander keeps receiving');
     bystander.close();

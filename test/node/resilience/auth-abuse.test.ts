@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
-import { CloseCode, retryAfterMs } from '../../../src/core/protocol.js';
+import { CloseCode, retryHintMs } from '../../../src/core/protocol.js';
 import {
   closeAllHubs,
   note,
@@ -170,7 +170,7 @@ describe('floods', () => {
     for (let i = 0; i < 200; i++) flooder2.ws.send('{"type":"ping","t":2}');
     const closed2 = await flooder2.waitClosed();
     assert.equal(closed2.code, CloseCode.RateLimited);
-    assert.ok((retryAfterMs(closed2.reason) ?? 0) >= 1000);
+    assert.ok((retryHintMs(closed2.reason) ?? 0) >= 1000);
     const pongs = flooder2.frames.filter((m) => m.type === 'pong').length;
     assert.ok(pongs <= 5, `at most the burst was served (${pongs})`);
     hub.publish(note('neighbour still served'));
