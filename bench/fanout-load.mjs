@@ -19,6 +19,9 @@ const CAPACITY = 2_000_000;
 const latencies = new Float64Array(CAPACITY);
 let received = 0;
 let recording = false;
+/** CPU and wall clock at `begin`: the generator's own load over a step, to show when it, not the server, is the limit. */
+let cpuAtBegin = process.cpuUsage();
+let wallAtBegin = 0;
 const T = Buffer.from('"t":');
 
 const record = (t) => {
@@ -31,6 +34,23 @@ const clients = [];
 let closedEarly = 0;
 
 /**
+ * One read buffer for every client. With `onread`, Node reads a socket straight into it and calls
+ * back synchronously, one socket at a time, without the stream machinery (a Buffer and a 'data'
+ * event per read); whatever is kept past the callback is copied out.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
+const EMPTY = Buffer.alloc(0);
+
+/** Where to keep the tail of `buf` from so that a `"t":` cut by the read boundary is found next time. */
+function tailFrom(buf, from) {
+  outer: for (let k = Math.max(from, buf.length - (T.length - 1)); k < buf.length; k++) {
+    for (let i = k; i < buf.length; i++) if (buf[i] !== T[i - k]) continue outer;
+    return k;
+  }
+  return buf.length;
+}
+
+/**
  * A minimal WebSocket client on a raw TCP socket: the HTTP upgrade, masked text frames out, and
  * for the frames in only a scan of the byte stream for `"t":` stamps (every event carries one),
  * with no per-frame parsing, allocation or event. A library client (ws, socket.io-client) costs
@@ -39,11 +59,55 @@ let closedEarly = 0;
  */
 function rawSocket(path, { onOpen, onText }) {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, noDelay: true });
     const key = randomBytes(16).toString('base64');
     let upgraded = false;
-    let head = Buffer.alloc(0);
-    let carry = Buffer.alloc(0);
+    let head = EMPTY;
+    let carry = EMPTY;
+    const onData = (chunk) => {
+      if (!upgraded) {
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        if (!head.subarray(0, 12).toString().includes('101')) {
+          reject(new Error(`upgrade refused: ${head.subarray(0, 40).toString()}`));
+          socket.destroy();
+          return;
+        }
+        upgraded = true;
+        chunk = head.subarray(end + 4);
+        onOpen(api, resolve);
+        if (!chunk.length) return;
+      }
+      if (!api.live) {
+        onText(api, chunk, resolve);
+        return;
+      }
+      if (!recording) return;
+      // Stamps may straddle two reads: scan what was kept of the last read together with this one.
+      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      let at = buf.indexOf(T);
+      let last = 0;
+      while (at >= 0) {
+        let end = at + 4;
+        while (end < buf.length) {
+          const c = buf[end];
+          if ((c >= 48 && c <= 57) || c === 46 || c === 45 || c === 101 || c === 43) end++;
+          else break;
+        }
+        if (end === buf.length) break; // the number may go on in the next read
+        record(Number(buf.toString('latin1', at + 4, end)));
+        last = end;
+        at = buf.indexOf(T, end);
+      }
+      const keepFrom = at >= 0 ? at : tailFrom(buf, last);
+      carry = keepFrom < buf.length ? Buffer.from(buf.subarray(keepFrom)) : EMPTY;
+    };
+    const socket = connect({
+      host: '127.0.0.1',
+      port,
+      noDelay: true,
+      onread: { buffer: READ_BUFFER, callback: (n, buf) => onData(buf.subarray(0, n)) },
+    });
     const api = {
       socket,
       live: false,
@@ -64,45 +128,6 @@ function rawSocket(path, { onOpen, onText }) {
       socket.write(
         `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
       );
-    });
-    socket.on('data', (chunk) => {
-      if (!upgraded) {
-        head = Buffer.concat([head, chunk]);
-        const end = head.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        if (!head.subarray(0, 12).toString().includes('101')) {
-          reject(new Error(`upgrade refused: ${head.subarray(0, 40).toString()}`));
-          socket.destroy();
-          return;
-        }
-        upgraded = true;
-        chunk = head.subarray(end + 4);
-        onOpen(api, resolve);
-        if (!chunk.length) return;
-      }
-      if (!api.live) {
-        onText(api, chunk, resolve);
-        return;
-      }
-      if (!recording) return;
-      // Stamps may straddle two chunks: scan the tail of the last chunk together with this one.
-      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-      let at = buf.indexOf(T);
-      let last = -1;
-      while (at >= 0) {
-        let end = at + 4;
-        while (end < buf.length) {
-          const c = buf[end];
-          if ((c >= 48 && c <= 57) || c === 46 || c === 45 || c === 101 || c === 43) end++;
-          else break;
-        }
-        if (end === buf.length) break; // the number may go on in the next chunk
-        record(Number(buf.toString('latin1', at + 4, end)));
-        last = end;
-        at = buf.indexOf(T, end);
-      }
-      const keepFrom = at >= 0 ? at : Math.max(last, buf.length - 3);
-      carry = Buffer.from(buf.subarray(keepFrom));
     });
     socket.on('error', reject);
     socket.on('close', () => {
@@ -194,10 +219,14 @@ process.on('message', async (msg) => {
   else if (msg.cmd === 'begin') {
     received = 0;
     recording = true;
+    cpuAtBegin = process.cpuUsage();
+    wallAtBegin = clock();
     send({ type: 'begun' });
   } else if (msg.cmd === 'received') send({ type: 'received', received });
   else if (msg.cmd === 'end') {
     recording = false;
+    const cpu = process.cpuUsage(cpuAtBegin);
+    const cpuPct = ((cpu.user + cpu.system) / 1000 / (clock() - wallAtBegin)) * 100;
     const n = Math.min(received, CAPACITY);
     const sorted = latencies.slice(0, n).sort();
     send({
@@ -207,6 +236,7 @@ process.on('message', async (msg) => {
       p99: percentile(sorted, 99),
       max: n ? sorted[n - 1] : NaN,
       closedEarly,
+      cpuPct,
     });
   } else if (msg.cmd === 'stop') {
     for (const c of clients) c.terminate();

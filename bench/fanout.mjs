@@ -49,6 +49,7 @@ async function setUp(mode, { root, clients, log }) {
   const { port } = await server.next('ready');
   const load = startChild(join(root, 'bench', 'fanout-load.mjs'), [mode, String(port), String(clients), secret], {
     label: `${mode} load`,
+    profile: true,
   });
   await load.next('ready');
   const conn = await load.request({ cmd: 'connect' }, 'connected', 120_000);
@@ -99,10 +100,11 @@ async function step(s, rate, seconds, log) {
     publishCpuMs: Math.round(pub.insideCpuMs),
     cpuUsPerDelivery: r.received ? Number(((pub.cpuMs * 1000) / r.received).toFixed(1)) : null,
     rssMB: Number((pub.rssPeak / 1048576).toFixed(1)),
+    loadCpuPct: Number(r.cpuPct.toFixed(1)),
     sustained: r.p99 < P99_LIMIT_MS && delivery >= DELIVERY_FLOOR,
   };
   log(
-    `fanout ${s.mode} @${rate}/s: p50 ${n1(row.p50)} p99 ${n1(row.p99)} max ${n1(row.max)} ms, ${row.deliveredPerSec}/s (${(delivery * 100).toFixed(1)}%), cpu ${row.cpuPct}%, in publish ${row.publishWallMs} ms wall / ${row.publishCpuMs} ms cpu, rss ${row.rssMB} MB${row.sustained ? '' : '  ← not sustained'}`,
+    `fanout ${s.mode} @${rate}/s: p50 ${n1(row.p50)} p99 ${n1(row.p99)} max ${n1(row.max)} ms, ${row.deliveredPerSec}/s (${(delivery * 100).toFixed(1)}%), cpu ${row.cpuPct}%, in publish ${row.publishWallMs} ms wall / ${row.publishCpuMs} ms cpu, rss ${row.rssMB} MB, load generator cpu ${row.loadCpuPct}%${row.sustained ? '' : '  ← not sustained'}`,
   );
   return row;
 }
@@ -218,7 +220,7 @@ export async function runFanout({
     checks,
     notes: [
       'bench hub: connectionRate raised to 5000/s burst 5000 per IP (defaults 1/s burst 30) so 1,000 loopback clients can connect; other limits default; SQLite file in a temp folder',
-      'latency = receive time in the load process − publish time stamped in the event (both processes read the same clock); the load generator reads only the stamp of each frame, the same way for all three servers (Socket.IO clients speak Engine.IO v4 over plain ws)',
+      "latency = receive time in the load process − publish time stamped in the event (both processes read the same clock); the load generator reads only the stamp of each frame, the same way for all three servers (Socket.IO clients speak Engine.IO v4 over plain ws), straight from the socket into one buffer (net `onread`, no stream or Buffer per read); its CPU per step is in the table: near 100% it, not the server, would set the latency (it was, at 50 events/s and above, before it read this way: 97% at 50/s, and every server's p99 there was about 46 ms)",
       `each server first runs ${WARMUP_SECONDS} s at ${RATES[0]} events/s, not recorded (garbage collection and JIT compilation after 1,000 connections); the three servers run interleaved (each rate on hub, ws, Socket.IO in turn) so they share the same minutes of machine noise; a server leaves the run when delivery < 50% or p99 > 2 s; "sustained" = p99 < ${P99_LIMIT_MS} ms and ≥ 99% delivered after the drain (until all arrived, or 500 ms without progress, at most 10 s)`,
       "server CPU % is of one core over the step; on this shared machine a server that gets only a share of a core cannot publish on schedule (published < scheduled shows it), so CPU µs per delivered message is the figure that compares the servers' own cost",
       "server CPU profiles (node --cpu-prof, BENCH_CPU_PROF=dir, 2026-11-26): about 74% of the hub's CPU is the one write syscall per socket of a frame prepared once (serialised, encoded and framed once per publish); the raw ws server spends about 62% in the writev of ws.send and 14% in its JSON.stringify per socket; Socket.IO about 66% in writev",

@@ -3,7 +3,7 @@ import { fork } from 'node:child_process';
 
 export function startChild(file, args, { tsx = false, timeoutMs = 60_000, label = file, profile = false } = {}) {
   const execArgv = tsx ? ['--import', 'tsx'] : [];
-  // BENCH_CPU_PROF=<dir>: profile the servers (node --cpu-prof), to see where fan-out time goes.
+  // BENCH_CPU_PROF=<dir>: profile the servers and load generators (node --cpu-prof), to see where fan-out time goes.
   if (profile && process.env.BENCH_CPU_PROF)
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
   const child = fork(file, args, {

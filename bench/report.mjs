@@ -180,6 +180,7 @@ export function writeReport(root, report, { partial = false } = {}) {
           n(st.cpuPct),
           n(st.cpuUsPerDelivery),
           n(st.rssMB),
+          n(st.loadCpuPct),
           st.sustained ? 'yes' : 'no',
         ]);
       if (r.stoppedAfter && r.stoppedAfter < RATES_MAX)
@@ -196,8 +197,9 @@ export function writeReport(root, report, { partial = false } = {}) {
           '',
           '',
           '',
+          '',
         ]);
-      if (r.error) rows.push([mode, '—', `error: ${r.error}`, '', '', '', '', '', '', '', '', '']);
+      if (r.error) rows.push([mode, '—', `error: ${r.error}`, '', '', '', '', '', '', '', '', '', '']);
     }
     md.push(
       table(
@@ -213,6 +215,7 @@ export function writeReport(root, report, { partial = false } = {}) {
           'server CPU %',
           'server CPU µs / delivery',
           'server RSS MB',
+          'load generator CPU %',
           'sustained',
         ],
         rows,
