@@ -156,7 +156,10 @@ export class RealtimeConnection implements Transport {
   readonly #timers: TimerApi;
   readonly #env: EventTarget | null;
 
-  constructor(private readonly options: RealtimeConnectionOptions) {
+  readonly #options: RealtimeConnectionOptions;
+
+  constructor(options: RealtimeConnectionOptions) {
+    this.#options = options;
     this.#token = options.token;
     this.#tokenProvider = options.tokenProvider;
     this.#categories = options.categories;
@@ -285,8 +288,8 @@ export class RealtimeConnection implements Transport {
   }
 
   #createSocket(): void {
-    const socket = new ReconnectingWebSocket(this.options.url, undefined, {
-      WebSocket: this.options.WebSocket,
+    const socket = new ReconnectingWebSocket(this.#options.url, undefined, {
+      WebSocket: this.#options.WebSocket,
       maxRetries: 0,
       connectionTimeout: this.connectTimeoutMs,
     });
@@ -432,7 +435,7 @@ export class RealtimeConnection implements Transport {
       this.#connectedAt = this.#now();
       this.#restartingSince = null;
       this.#spreadMs = 0;
-      this.heartbeatMs = this.options.heartbeatMs ?? message.heartbeatMs ?? FALLBACK_HEARTBEAT_MS;
+      this.heartbeatMs = this.#options.heartbeatMs ?? message.heartbeatMs ?? FALLBACK_HEARTBEAT_MS;
       this.#missedPongs = 0;
       this.#setTimer('heartbeat', this.heartbeatMs, this.#ping);
     }

@@ -14,10 +14,12 @@ export class ArrivalAnnouncer implements ReactiveController {
   #pending = 0;
   #timer?: ReturnType<typeof setTimeout>;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly format: (count: number) => string,
-  ) {
+  readonly #host: ReactiveControllerHost;
+  readonly #format: (count: number) => string;
+
+  constructor(host: ReactiveControllerHost, format: (count: number) => string) {
+    this.#host = host;
+    this.#format = format;
     host.addController(this);
   }
 
@@ -28,10 +30,10 @@ export class ArrivalAnnouncer implements ReactiveController {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       // The same words twice in a row are still announced: the region changes either way.
-      const next = this.format(this.#pending);
+      const next = this.#format(this.#pending);
       this.text = next === this.text ? `${next}\u00a0` : next;
       this.#pending = 0;
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     }, ANNOUNCE_SETTLE_MS);
   }
 

@@ -24,10 +24,12 @@ export class ListKeyboard implements ReactiveController {
   #pendingFocus?: { removed: string; next: string | undefined };
   #following = false;
 
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly o: ListKeyboardOptions,
-  ) {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #o: ListKeyboardOptions;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, o: ListKeyboardOptions) {
+    this.#host = host;
+    this.#o = o;
     host.addController(this);
   }
 
@@ -39,8 +41,8 @@ export class ListKeyboard implements ReactiveController {
   /** Makes `id` the tab stop and focuses it after the next render. */
   async focusItem(id: string): Promise<void> {
     this.#active = id;
-    this.host.requestUpdate();
-    await (this.host as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    this.#host.requestUpdate();
+    await (this.#host as unknown as { updateComplete: Promise<unknown> }).updateComplete;
     this.#element(id)?.focus();
   }
 
@@ -54,7 +56,7 @@ export class ListKeyboard implements ReactiveController {
       return;
     }
     this.#pendingFocus = undefined;
-    const next = pending.next && this.#element(pending.next) ? pending.next : this.o.items()[0]?.id;
+    const next = pending.next && this.#element(pending.next) ? pending.next : this.#o.items()[0]?.id;
     if (next) void this.focusItem(next);
   }
 
@@ -66,7 +68,7 @@ export class ListKeyboard implements ReactiveController {
   readonly onKeyDown = (event: KeyboardEvent): void => {
     const li = this.#itemOf(event);
     if (!li) return;
-    const items = this.o.items();
+    const items = this.#o.items();
     const index = items.findIndex((n) => n.id === li.dataset.id);
     const n = items[index];
     if (!n) return;
@@ -77,7 +79,7 @@ export class ListKeyboard implements ReactiveController {
       const to = Math.max(0, Math.min(items.length - 1, move));
       const target = items[to];
       if (!target) return;
-      this.o.reveal(to);
+      this.#o.reveal(to);
       void this.focusItem(target.id);
     } else if (onItem && event.key === 'Enter') {
       event.preventDefault();
@@ -90,7 +92,7 @@ export class ListKeyboard implements ReactiveController {
 
   readonly onClick = (event: MouseEvent): void => {
     const li = this.#itemOf(event);
-    const items = this.o.items();
+    const items = this.#o.items();
     const index = items.findIndex((n) => n.id === li?.dataset.id);
     const n = items[index];
     if (!li || !n) return;
@@ -100,7 +102,7 @@ export class ListKeyboard implements ReactiveController {
     } else if (origin.closest?.('a')) {
       if (this.#following) return;
       this.#expectRemoval(n, items, index);
-      if (!this.o.open(n)) {
+      if (!this.#o.open(n)) {
         this.#pendingFocus = undefined;
         event.preventDefault();
       }
@@ -113,7 +115,7 @@ export class ListKeyboard implements ReactiveController {
   /** Opens `n`: the click event first, then its link (only http/https links are rendered as links). */
   #activate(n: ListedNotification, li: HTMLElement, items: ListedNotification[], index: number): void {
     this.#expectRemoval(n, items, index);
-    if (!this.o.open(n)) {
+    if (!this.#o.open(n)) {
       this.#pendingFocus = undefined;
       return;
     }
@@ -130,7 +132,7 @@ export class ListKeyboard implements ReactiveController {
   #markRead(n: ListedNotification, items: ListedNotification[], index: number): void {
     if (n.read) return;
     this.#expectRemoval(n, items, index);
-    this.o.markRead(n);
+    this.#o.markRead(n);
   }
 
   /** Reading `n` may remove it from the list (Unread tab): focus then goes to its neighbour. */
@@ -140,14 +142,14 @@ export class ListKeyboard implements ReactiveController {
 
   #itemOf(event: Event): HTMLElement | null {
     for (const node of event.composedPath()) {
-      if (node === this.o.list()) return null;
+      if (node === this.#o.list()) return null;
       if (node instanceof HTMLElement && node.classList.contains('item')) return node;
     }
     return null;
   }
 
   #element(id: string): HTMLElement | null {
-    const list = this.o.list();
+    const list = this.#o.list();
     if (!list) return null;
     for (const li of list.querySelectorAll<HTMLElement>('.item')) if (li.dataset.id === id) return li;
     return null;

@@ -29,10 +29,12 @@ export class ListWindow implements ReactiveController {
   /** The button observed, and the window it was observed for. */
   #watched?: { button: HTMLElement; rows: number };
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly o: ListWindowOptions,
-  ) {
+  readonly #host: ReactiveControllerHost;
+  readonly #o: ListWindowOptions;
+
+  constructor(host: ReactiveControllerHost, o: ListWindowOptions) {
+    this.#host = host;
+    this.#o = o;
     host.addController(this);
   }
 
@@ -58,11 +60,11 @@ export class ListWindow implements ReactiveController {
 
   hostConnected(): void {
     // Observed again after the next render (the observer was dropped on disconnect).
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   hostUpdated(): void {
-    const button = this.o.showMore();
+    const button = this.#o.showMore();
     const watched = this.#watched;
     if (watched ? watched.button === button && watched.rows === this.rows : !button) return;
     // IntersectionObserver reports changes only: observing anew after a growth gets a fresh
@@ -76,7 +78,7 @@ export class ListWindow implements ReactiveController {
         // and growing now would carry the focused button away, out of view.
         if (entries.some((e) => e.isIntersecting && !e.target.matches(':focus'))) this.grow();
       },
-      { root: this.o.scroller(), rootMargin: '0px 0px 50% 0px' },
+      { root: this.#o.scroller(), rootMargin: '0px 0px 50% 0px' },
     );
     this.#observer.observe(button);
   }
@@ -90,6 +92,6 @@ export class ListWindow implements ReactiveController {
   #resize(rows: number): void {
     if (rows === this.rows) return;
     this.rows = rows;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }

@@ -10,7 +10,10 @@ export class Countdown implements ReactiveController {
   #timer?: ReturnType<typeof setTimeout>;
   #connected = false;
 
-  constructor(private readonly host: ReactiveControllerHost) {
+  readonly #host: ReactiveControllerHost;
+
+  constructor(host: ReactiveControllerHost) {
+    this.#host = host;
     host.addController(this);
   }
 
@@ -49,7 +52,7 @@ export class Countdown implements ReactiveController {
     const delay = left % 1000 || 1000;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
       this.#schedule();
     }, delay);
   }

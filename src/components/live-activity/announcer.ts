@@ -13,11 +13,13 @@ export class ThrottledAnnouncer implements ReactiveController {
   #lastAt = Number.NEGATIVE_INFINITY;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    /** Minimum time between two announcements (ms), read at each call so it can change. */
-    private readonly intervalMs: () => number,
-  ) {
+  readonly #host: ReactiveControllerHost;
+  /** Minimum time between two announcements (ms), read at each call so it can change. */
+  readonly #intervalMs: () => number;
+
+  constructor(host: ReactiveControllerHost, intervalMs: () => number) {
+    this.#host = host;
+    this.#intervalMs = intervalMs;
     host.addController(this);
   }
 
@@ -26,7 +28,7 @@ export class ThrottledAnnouncer implements ReactiveController {
     if (descriptions.length === 0) return;
     this.#pending.push(...descriptions);
     if (this.#timer !== undefined) return;
-    const wait = this.#lastAt + this.intervalMs() - Date.now();
+    const wait = this.#lastAt + this.#intervalMs() - Date.now();
     if (wait <= 0) this.#flush();
     else this.#timer = setTimeout(() => this.#flush(), wait);
   }
@@ -52,6 +54,6 @@ export class ThrottledAnnouncer implements ReactiveController {
     this.#pending = [];
     this.#serial++;
     this.#lastAt = Date.now();
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }

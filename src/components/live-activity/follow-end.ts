@@ -19,10 +19,10 @@ export class FollowEnd implements ReactiveController {
   readonly #observer = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.follow()) : undefined;
   #observed: readonly Element[] = [];
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly o: FollowEndOptions,
-  ) {
+  readonly #o: FollowEndOptions;
+
+  constructor(host: ReactiveControllerHost, o: FollowEndOptions) {
+    this.#o = o;
     host.addController(this);
   }
 
@@ -31,7 +31,7 @@ export class FollowEnd implements ReactiveController {
       this.follow();
       return;
     }
-    const elements = [this.o.scroller(), this.o.content()].filter((e): e is Element => Boolean(e));
+    const elements = [this.#o.scroller(), this.#o.content()].filter((e): e is Element => Boolean(e));
     if (elements.length === this.#observed.length && elements.every((e, i) => e === this.#observed[i])) return;
     this.#observer.disconnect();
     for (const e of elements) this.#observer.observe(e);
@@ -48,7 +48,7 @@ export class FollowEnd implements ReactiveController {
    * layout: for the reader's own actions (Resume), not for every render.
    */
   follow(): void {
-    const scroller = this.o.scroller();
-    if (scroller && this.o.following()) scroller.scrollTop = scroller.scrollHeight;
+    const scroller = this.#o.scroller();
+    if (scroller && this.#o.following()) scroller.scrollTop = scroller.scrollHeight;
   }
 }

@@ -17,10 +17,10 @@ export class AutoRefreshController implements ReactiveController {
   #runningEvery = 0;
   #connected = false;
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly source: AutoRefreshSource,
-  ) {
+  readonly #source: AutoRefreshSource;
+
+  constructor(host: ReactiveControllerHost, source: AutoRefreshSource) {
+    this.#source = source;
     host.addController(this);
   }
 
@@ -34,13 +34,13 @@ export class AutoRefreshController implements ReactiveController {
   }
 
   hostUpdated(): void {
-    const seconds = this.source.seconds();
-    const wanted = this.#connected && seconds > 0 && this.source.active() ? seconds : 0;
+    const seconds = this.#source.seconds();
+    const wanted = this.#connected && seconds > 0 && this.#source.active() ? seconds : 0;
     if (wanted === this.#runningEvery) return;
     this.#stop();
     if (!wanted) return;
     this.#runningEvery = wanted;
-    this.#timer = setInterval(() => this.source.refresh(), wanted * 1000);
+    this.#timer = setInterval(() => this.#source.refresh(), wanted * 1000);
   }
 
   hostDisconnected(): void {

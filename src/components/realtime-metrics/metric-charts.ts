@@ -75,10 +75,12 @@ export class MetricChartsController implements ReactiveController {
   /** True when uPlot could not be loaded (the host shows a message instead of charts). */
   failed = false;
 
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly source: ChartSource,
-  ) {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #source: ChartSource;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, source: ChartSource) {
+    this.#host = host;
+    this.#source = source;
     host.addController(this);
   }
 
@@ -93,7 +95,7 @@ export class MetricChartsController implements ReactiveController {
   }
 
   hostUpdated(): void {
-    const area = this.source.area();
+    const area = this.#source.area();
     if (!area) {
       if (this.#charts.size) this.#destroyCharts(); // charts="" removed the area
       return;
@@ -136,7 +138,7 @@ export class MetricChartsController implements ReactiveController {
       (lib) => {
         if (!this.#shown) return; // removed while loading
         this.#lib = lib;
-        const root = this.host.shadowRoot;
+        const root = this.#host.shadowRoot;
         if (root && !root.adoptedStyleSheets.includes(lib.sheet)) {
           root.adoptedStyleSheets = [...root.adoptedStyleSheets, lib.sheet];
         }
@@ -148,22 +150,22 @@ export class MetricChartsController implements ReactiveController {
         this.failed = true;
         this.#shown = false;
         this.#watched = null;
-        this.host.requestUpdate();
+        this.#host.requestUpdate();
       },
     );
   }
 
   #sync(): void {
     if (!this.#lib) return;
-    const names = this.source.names();
-    const metrics = this.source.metrics();
+    const names = this.#source.names();
+    const metrics = this.#source.metrics();
     const key = names.join(',');
     if (key !== this.#builtKey) {
       this.#destroyCharts();
       this.#readTheme();
       this.#ro ??= new ResizeObserver((entries) => this.#onResize(entries));
       names.forEach((name, index) => {
-        const plot = this.source.plot(name);
+        const plot = this.#source.plot(name);
         if (!plot) return;
         this.#charts.set(name, createChart(this.#lib!.UPlot, this.#theme, name, index, plot, metrics));
         this.#ro?.observe(plot);
@@ -197,7 +199,7 @@ export class MetricChartsController implements ReactiveController {
 
   readonly #draw = (): void => {
     this.#redraw = undefined;
-    const metrics = this.source.metrics();
+    const metrics = this.#source.metrics();
     if (metrics === this.#applied) return;
     this.#applied = metrics;
     this.#drawnAxis = axisKey(metrics);
@@ -225,7 +227,7 @@ export class MetricChartsController implements ReactiveController {
 
   /** Reads the chart colours from `--realtime-chart-1..5` (resolved into `--_chart-*` by the styles). */
   #readTheme(): void {
-    const style = getComputedStyle(this.host);
+    const style = getComputedStyle(this.#host);
     const read = (prop: string, fallback: string): string => style.getPropertyValue(prop).trim() || fallback;
     this.#theme.colors = FALLBACK_COLORS.map((fallback, i) => read(`--_chart-${i + 1}`, fallback));
     this.#theme.axis = read('--_muted', this.#theme.axis);

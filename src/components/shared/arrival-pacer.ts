@@ -70,12 +70,15 @@ export class ArrivalPacer<T> implements ReactiveController {
   #caughtUpPromise: Promise<void> | undefined;
   #resolveCaughtUp: (() => void) | undefined;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly intervalMs: number,
-    /** Whether `latest` differs from `shown` by arrivals only. */
-    private readonly arrivalsOnly: (shown: T, latest: T) => boolean,
-  ) {
+  readonly #host: ReactiveControllerHost;
+  readonly #intervalMs: number;
+  /** Whether `latest` differs from `shown` by arrivals only. */
+  readonly #arrivalsOnly: (shown: T, latest: T) => boolean;
+
+  constructor(host: ReactiveControllerHost, intervalMs: number, arrivalsOnly: (shown: T, latest: T) => boolean) {
+    this.#host = host;
+    this.#intervalMs = intervalMs;
+    this.#arrivalsOnly = arrivalsOnly;
     host.addController(this);
   }
 
@@ -97,7 +100,7 @@ export class ArrivalPacer<T> implements ReactiveController {
 
   /** When its next turn may come. */
   get readyAt(): number {
-    return this.#arrivedAt + this.intervalMs;
+    return this.#arrivedAt + this.#intervalMs;
   }
 
   /**
@@ -108,7 +111,7 @@ export class ArrivalPacer<T> implements ReactiveController {
     const due = this.#due;
     this.#due = false;
     if (latest === this.#shown) return latest;
-    const arrivals = this.#shown !== undefined && this.arrivalsOnly(this.#shown, latest);
+    const arrivals = this.#shown !== undefined && this.#arrivalsOnly(this.#shown, latest);
     if (arrivals && !due && (this.holding || turnFrame !== undefined || performance.now() < this.readyAt)) {
       waiting.add(this as ArrivalPacer<unknown>);
       planTurn();
@@ -126,7 +129,7 @@ export class ArrivalPacer<T> implements ReactiveController {
   /** Called on its turn: renders now, in the turn's task, with the latest value. */
   release(): void {
     this.#due = true;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   hostDisconnected(): void {

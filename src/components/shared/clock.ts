@@ -16,7 +16,10 @@ function tick(): void {
 
 /** Re-renders its host every CLOCK_TICK_MS while connected. `now` is the time of the last tick. */
 export class ClockController implements ReactiveController {
-  constructor(private readonly host: ReactiveControllerHost) {
+  readonly #host: ReactiveControllerHost;
+
+  constructor(host: ReactiveControllerHost) {
+    this.#host = host;
     host.addController(this);
   }
   /** Wall-clock time for this render. */
@@ -24,11 +27,11 @@ export class ClockController implements ReactiveController {
     return Date.now();
   }
   hostConnected(): void {
-    hosts.add(this.host);
+    hosts.add(this.#host);
     timer ??= setInterval(tick, CLOCK_TICK_MS);
   }
   hostDisconnected(): void {
-    hosts.delete(this.host);
+    hosts.delete(this.#host);
     if (hosts.size === 0 && timer !== undefined) {
       clearInterval(timer);
       timer = undefined;

@@ -39,10 +39,10 @@ export class StoreResolver implements ReactiveController {
     return resolver;
   }
 
-  constructor(
-    private readonly host: StoreHost,
-    onStore?: (store: RealtimeStore | undefined) => void,
-  ) {
+  readonly #host: StoreHost;
+
+  constructor(host: StoreHost, onStore?: (store: RealtimeStore | undefined) => void) {
+    this.#host = host;
     if (onStore) this.#listeners.add(onStore);
     host.addController(this);
     new ContextConsumer(host, {
@@ -71,7 +71,7 @@ export class StoreResolver implements ReactiveController {
 
   hostUpdate(): void {
     // The `store` property may have been set since the last render.
-    if (this.host.store !== undefined && this.host.store !== this.#current) this.#resolve();
+    if (this.#host.store !== undefined && this.#host.store !== this.#current) this.#resolve();
   }
 
   hostDisconnected(): void {
@@ -81,10 +81,10 @@ export class StoreResolver implements ReactiveController {
   readonly #onProviderReady = (): void => this.#resolve();
 
   #resolve(): void {
-    const own = this.host.store ?? this.#contextStore;
+    const own = this.#host.store ?? this.#contextStore;
     const store = own ?? this.#fromDocument();
     // A store found in the document can be replaced (its provider's url changed): keep listening.
-    if (!own && this.host.isConnected) this.#startWaiting();
+    if (!own && this.#host.isConnected) this.#startWaiting();
     else this.#stopWaiting();
     if (store !== this.#current) {
       this.#current = store;
@@ -93,8 +93,8 @@ export class StoreResolver implements ReactiveController {
   }
 
   #fromDocument(): RealtimeStore | undefined {
-    const doc = this.host.ownerDocument;
-    const id = this.host.provider ?? this.host.getAttribute('provider');
+    const doc = this.#host.ownerDocument;
+    const id = this.#host.provider ?? this.#host.getAttribute('provider');
     if (id) return (doc.getElementById(id) as StoreHolder | null)?.store;
     const providers = doc.querySelectorAll('realtime-provider');
     return providers.length === 1 ? (providers[0] as StoreHolder).store : undefined;
@@ -103,13 +103,13 @@ export class StoreResolver implements ReactiveController {
   #startWaiting(): void {
     if (this.#waiting) return;
     this.#waiting = true;
-    this.host.ownerDocument.addEventListener(PROVIDER_READY, this.#onProviderReady);
+    this.#host.ownerDocument.addEventListener(PROVIDER_READY, this.#onProviderReady);
   }
 
   #stopWaiting(): void {
     if (!this.#waiting) return;
     this.#waiting = false;
-    this.host.ownerDocument.removeEventListener(PROVIDER_READY, this.#onProviderReady);
+    this.#host.ownerDocument.removeEventListener(PROVIDER_READY, this.#onProviderReady);
   }
 }
 
@@ -129,11 +129,14 @@ export class RealtimeController<T> implements ReactiveController {
   #unsubscribe: (() => void) | undefined;
   #connected = false;
 
-  constructor(
-    private readonly host: StoreHost,
-    private readonly selector: Selector<T>,
-    private readonly equals?: (a: T, b: T) => boolean,
-  ) {
+  readonly #host: StoreHost;
+  readonly #selector: Selector<T>;
+  readonly #equals: ((a: T, b: T) => boolean) | undefined;
+
+  constructor(host: StoreHost, selector: Selector<T>, equals?: (a: T, b: T) => boolean) {
+    this.#host = host;
+    this.#selector = selector;
+    this.#equals = equals;
     this.#resolver = StoreResolver.of(host);
     this.#resolver.listen(() => this.#bind());
     host.addController(this);
@@ -164,15 +167,15 @@ export class RealtimeController<T> implements ReactiveController {
     this.#unsubscribe = undefined;
     this.#bound = store;
     if (!store) return;
-    this.value = this.selector(store.getState());
+    this.value = this.#selector(store.getState());
     this.#unsubscribe = store.subscribe(
-      this.selector,
+      this.#selector,
       (value) => {
         this.value = value;
-        this.host.requestUpdate();
+        this.#host.requestUpdate();
       },
-      this.equals,
+      this.#equals,
     );
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }

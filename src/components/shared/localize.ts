@@ -221,14 +221,14 @@ function watchDocumentLang(): void {
  * and registers the host's part of the English catalogue (`english`, once per part).
  */
 export class LocaleController implements ReactiveController {
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    english?: Messages,
-  ) {
+  readonly #host: ReactiveControllerHost;
+
+  constructor(host: ReactiveControllerHost, english?: Messages) {
+    this.#host = host;
     if (english) registerEnglish(english);
     host.addController(this);
   }
-  readonly #onChange = (): void => this.host.requestUpdate();
+  readonly #onChange = (): void => this.#host.requestUpdate();
   hostConnected(): void {
     watchDocumentLang();
     window.addEventListener(LOCALE_CHANGE, this.#onChange);

@@ -7,11 +7,15 @@
 export class MotionGate {
   #last = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly calmMs = 1000) {}
+  readonly #calmMs: number;
+
+  constructor(calmMs = 1000) {
+    this.#calmMs = calmMs;
+  }
 
   /** Records a change now; true when it may animate (it follows a calm spell). */
   change(now = performance.now()): boolean {
-    const calm = now - this.#last >= this.calmMs;
+    const calm = now - this.#last >= this.#calmMs;
     this.#last = now;
     return calm;
   }
