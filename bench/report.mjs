@@ -228,7 +228,7 @@ export function writeReport(root, report, { partial = false } = {}) {
         .map(([m, r]) => {
           // Sustained at the last step of the run: its limit lies above the steps the issue asks for.
           const all = r.highestSustained > 0 && r.highestSustained === RATES_MAX;
-          return `${m} ${r.highestSustained}/s${all ? ' (every step run: its limit is higher, not measured)' : ''}`;
+          return `${m} ${r.highestSustained}/s${all ? ' (every step run; higher rates not measured)' : ''}`;
         })
         .join(', ')}.`,
     );
