@@ -132,10 +132,11 @@ export class RealtimeConnection implements Transport {
   /** Consecutive attempts that did not yield a stable session; drives the backoff. */
   #attempt = 0;
   #connectedAt = 0;
-  /** When the hub last said it is going away or restarting (1001, 42xx), until a session starts. */
-  #restartingSince: number | null = null;
-  /** The hub's `retry-within` with that close: no retry is drawn from a shorter range until a session starts. */
-  #spreadMs = 0;
+  /**
+   * Set when the hub says it is going away or restarting (1001, 42xx), cleared when a session
+   * starts: since when, and the `retry-within` it asked for (no retry is drawn from a shorter range).
+   */
+  #restart: { since: number; spreadMs: number } | null = null;
   private heartbeatMs = FALLBACK_HEARTBEAT_MS;
   private pingSentAt = 0;
   #frameSincePing = false;
@@ -193,8 +194,7 @@ export class RealtimeConnection implements Transport {
     const { status } = this.#current;
     if (status !== 'idle' && status !== 'closed' && status !== 'auth-error') return;
     this.#attempt = 0;
-    this.#restartingSince = null;
-    this.#spreadMs = 0;
+    this.#restart = null;
     this.#tokenRefreshed = false;
     this.#open();
   }
@@ -340,9 +340,9 @@ export class RealtimeConnection implements Transport {
         this.#setState(reason ? { status: 'closed', code, reason } : { status: 'closed', code });
       }
     } else if (action === 'reconnect-now') {
-      this.#restartingSince ??= this.#now();
+      this.#restart ??= { since: this.#now(), spreadMs: 0 };
       const spread = retryHintMs(reason, 'retry-within');
-      if (spread !== undefined) this.#spreadMs = spread;
+      if (spread !== undefined) this.#restart.spreadMs = spread;
       this.#retryLater(code, reason, this.#random() * (spread ?? RECONNECT_NOW_JITTER_MS));
     } else this.#retryLater(code, reason, this.#nextDelay(retryHintMs(reason)));
   }
@@ -355,9 +355,9 @@ export class RealtimeConnection implements Transport {
    */
   #nextDelay(floorMs = 0): number {
     const { initialMs, maxMs, restartMaxMs, restartWindowMs } = this.#backoff;
-    const since = this.#restartingSince;
-    const restarting = since !== null && this.#now() - since < restartWindowMs;
-    const spread = this.#spreadMs;
+    const restart = this.#restart;
+    const restarting = restart !== null && this.#now() - restart.since < restartWindowMs;
+    const spread = restart?.spreadMs ?? 0;
     const options = {
       ...this.#backoff,
       initialMs: Math.max(initialMs, spread),
@@ -433,8 +433,7 @@ export class RealtimeConnection implements Transport {
     this.#clearTimer('handshake');
     if (!message.reauth || !this.#connectedAt) {
       this.#connectedAt = this.#now();
-      this.#restartingSince = null;
-      this.#spreadMs = 0;
+      this.#restart = null;
       this.heartbeatMs = this.#options.heartbeatMs ?? message.heartbeatMs ?? FALLBACK_HEARTBEAT_MS;
       this.#missedPongs = 0;
       this.#setTimer('heartbeat', this.heartbeatMs, this.#ping);

@@ -143,8 +143,8 @@ const DEFAULTS = {
 } as const;
 
 /** Seconds over which `sessions` clients are asked to return after a shutdown (`retry-within`). */
-export function returnSpreadSeconds(sessions: number, perSecond: number = DEFAULTS.reconnectsPerSecond): number {
-  return Math.min(30, Math.max(0.25, sessions / perSecond));
+export function returnSpreadSeconds(sessions: number): number {
+  return Math.min(30, Math.max(0.25, sessions / DEFAULTS.reconnectsPerSecond));
 }
 
 /** Starts (or mounts) a hub. Resolves once it is listening. */
@@ -212,9 +212,12 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   // writes instead of falling further behind.
   let pending: StreamEntry[] = [];
   let pendingTurn: ReturnType<typeof setImmediate> | undefined;
-  const deliverPending = () => {
+  const cancelTurn = () => {
     if (pendingTurn) clearImmediate(pendingTurn);
     pendingTurn = undefined;
+  };
+  const deliverPending = () => {
+    cancelTurn();
     if (pending.length === 0) return;
     const frames = new EventFrames(pending);
     pending = [];
@@ -233,8 +236,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   /** No more fan-out: off the backend, and no turn left scheduled. */
   const stopFanOut = () => {
     unsubscribe();
-    if (pendingTurn) clearImmediate(pendingTurn);
-    pendingTurn = undefined;
+    cancelTurn();
   };
 
   const sessionContext: SessionContext = {
