@@ -7,6 +7,7 @@ import {
   arrayOf,
   bool,
   type Check,
+  checkKey,
   isoDate,
   json,
   num,
@@ -155,8 +156,13 @@ export function isSafeLink(url: string): boolean {
 const link: Check<string> = (value, path) => {
   const s = str({ min: 1, max: LIMITS.linkLength })(value, path);
   if (!isSafeLink(s)) throw new ValidationError(path, 'must be an absolute http:// or https:// URL');
+  const url = new URL(s);
+  if (url.username || url.password) throw new ValidationError(path, 'must not carry a user name or password');
   return s;
 };
+
+/** A name a publisher chooses that the hub and clients use as a key (category, type, role). */
+const publishedName: Check<string> = (value, path) => checkKey(shortName(value, path), path);
 
 export interface Audience {
   userIds?: string[];
@@ -227,7 +233,7 @@ const audience = object(
   {},
   {
     userIds: arrayOf(str({ min: 1, max: 256 }), { max: LIMITS.audienceEntries }),
-    roles: arrayOf(shortName, { max: 32 }),
+    roles: arrayOf(publishedName, { max: 32 }),
   },
 );
 
@@ -236,7 +242,7 @@ const notificationInput = object(
   {
     id: eventId,
     message: str({ max: LIMITS.messageLength }),
-    category: shortName,
+    category: publishedName,
     priority: oneOf(PRIORITIES),
     link,
     createdAt: isoDate,
@@ -248,7 +254,7 @@ const notificationInput = object(
 const activityInput = object(
   {
     kind: oneOf(['activity']),
-    type: shortName,
+    type: publishedName,
     action: str({ min: 1, max: LIMITS.titleLength }),
     user: object({ id: str({ min: 1, max: 256 }) }, { name: str({ max: 200 }), email: str({ max: 320 }) }),
   },

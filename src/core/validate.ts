@@ -69,7 +69,33 @@ export const arrayOf =
     return value.map((v, i) => item(v, `${path}[${i}]`));
   };
 
-/** A record with string keys (checked by `key`) and values checked by `item`. */
+/**
+ * Names that are never accepted as an object key or a name that becomes one (data keys, metric,
+ * component and category names, roles): the members of `Object.prototype` and `prototype`. An
+ * object built from such a key can change its prototype (`__proto__`), or a lookup such as
+ * `counts[category]` finds an inherited function instead of `undefined` (`constructor`).
+ */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'toString',
+  'valueOf',
+]);
+
+/** The one rule for every object key and name a peer chooses; `path` names the key. */
+export const checkKey: Check<string> = (key, path) =>
+  RESERVED_NAMES.has(key as string) ? fail(path, 'is not an allowed name') : (key as string);
+
+/** A record with string keys (the key rule, then `key`) and values checked by `item`. */
 export const recordOf =
   <T>(item: Check<T>, opts: { maxKeys?: number; key?: Check<string> } = {}): Check<Record<string, T>> =>
   (value, path) => {
@@ -80,9 +106,8 @@ export const recordOf =
     }
     const out: Record<string, T> = {};
     for (const k of keys) {
+      checkKey(k, `${path}.${k}`);
       opts.key?.(k, `${path}.${k} (name)`);
-      if (k === '__proto__' || k === 'constructor' || k === 'prototype')
-        return fail(`${path}.${k}`, 'is not an allowed name');
       out[k] = item(value[k], `${path}.${k}`);
     }
     return out;
@@ -116,7 +141,10 @@ export const object =
     return out as Out<S, O>;
   };
 
-/** Any JSON value no deeper than `maxDepth` and with no more than `maxKeys` entries in all. */
+/**
+ * Any JSON value no deeper than `maxDepth` and with no more than `maxKeys` entries in all; every
+ * key at every depth passes the key rule (`checkKey`).
+ */
 export const json =
   (opts: { maxDepth?: number; maxKeys?: number } = {}): Check<Record<string, unknown>> =>
   (value, path) => {
@@ -138,6 +166,7 @@ export const json =
       if (isRecord(v)) {
         for (const [k, x] of Object.entries(v)) {
           if (++keys > maxKeys) fail(path, `must hold at most ${maxKeys} values`);
+          checkKey(k, `${at}.${k}`);
           walk(x, depth + 1, `${at}.${k}`);
         }
         return;
@@ -162,11 +191,46 @@ export const union =
     return branch(value, path);
   };
 
-/** ISO 8601 date-time, e.g. 2026-11-25T10:00:00Z. */
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
+
+const isLeapYear = (year: number): boolean => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Epoch ms of an RFC 3339 date-time (`2026-11-25T10:00:00Z`, `2026-11-25T11:00:00.5+01:00`;
+ * seconds optional, `+0100` read too), or what is wrong with it. Strict where `Date.parse` is
+ * lenient: no day past the month's end (leap years counted; `Date.parse` turns 02-31 into 03-03),
+ * no hour 24, no leap second, an offset is required (without one `Date.parse` reads the local time
+ * of whichever machine parses) and lies within ±18:00. Digits past milliseconds are dropped.
+ */
+export function parseIsoDate(s: string): number | string {
+  const m = ISO_DATE_TIME.exec(s);
+  if (!m) return 'must be an ISO 8601 date-time such as 2026-11-25T10:00:00Z';
+  const [year, month, day, hour, minute, second = 0] = m.slice(1, 7).map((x) => Number(x ?? 0)) as number[];
+  const zone = m[8];
+  if (!zone) return 'needs Z or an offset such as +01:00 (without one the time is ambiguous)';
+  if (month! < 1 || month! > 12) return `has no month ${m[2]}`;
+  const days = month === 2 && isLeapYear(year!) ? 29 : DAYS_IN_MONTH[month! - 1]!;
+  if (day! < 1 || day! > days) return `has no day ${m[3]} in ${m[1]}-${m[2]} (${days} days)`;
+  if (hour! > 23 || minute! > 59 || second > 59)
+    return `has no time ${s.slice(11, m[6] ? 19 : 16)} (hours 00-23, minutes and seconds 00-59)`;
+  let offsetMin = 0;
+  if (zone !== 'Z' && zone !== 'z') {
+    const hours = Number(zone.slice(1, 3));
+    const minutes = Number(zone.slice(-2));
+    if (minutes > 59 || hours * 60 + minutes > 18 * 60) return `has no offset ${zone} (from -18:00 to +18:00)`;
+    offsetMin = (zone[0] === '-' ? -1 : 1) * (hours * 60 + minutes);
+  }
+  const utc = new Date(0);
+  utc.setUTCFullYear(year!, month! - 1, day!); // not Date.UTC, which reads years 0-99 as 1900-1999
+  utc.setUTCHours(hour!, minute!, second, Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3)));
+  return utc.getTime() - offsetMin * 60_000;
+}
+
+/** RFC 3339 date-time (see `parseIsoDate`), e.g. 2026-11-25T10:00:00Z; kept as written. */
 export const isoDate: Check<string> = (value, path) => {
   const s = str({ max: 40 })(value, path);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s) || Number.isNaN(Date.parse(s))) {
-    return fail(path, 'must be an ISO 8601 date-time such as 2026-11-25T10:00:00Z');
-  }
-  return s;
+  const ms = parseIsoDate(s);
+  return typeof ms === 'number' ? s : fail(path, ms);
 };

@@ -1,15 +1,18 @@
 /**
- * Masking of sensitive data in notification and activity text, applied by the hub before
- * storage and fan-out. Four detectors, each switchable:
+ * Masking of sensitive data in what publishers send, applied by the hub before storage and
+ * fan-out (`src/hub/publish.ts` decides which fields are masked and which are refused). Four
+ * detectors, each switchable:
  *
- * - **emails**: `jane.doe@example.com` → `j•••@example.com` (first character and domain kept).
+ * - **emails**: `jane.doe@example.com` → `j•••@example.com` (first character and domain kept);
+ *   local parts and domains in any script (`jürgen@bücher.de`, `用户@例子.广告`), punycode TLDs.
  * - **phones**: international (`+44 20 7946 0958`, `0044 …`), national with a trunk `0`
  *   (`020 7946 0958`, `06 12 34 56 78`), parenthesised area codes (`(415) 555-2671`) and North
- *   American `415-555-2671` / `415.555.2671`; 9–15 digits; bare digit runs only with a trunk `0`; the last 4 digits (3 for a 9-digit number) are kept and
- *   the layout is preserved: `+•• •• •••• 0958`.
- * - **cards**: 13–19 digits, optionally grouped (groups of 3+ digits) by spaces or dashes, masked
- *   only when the Luhn checksum holds and the first digit is a card-network prefix (2–6). Last 4
- *   kept: `•••• •••• •••• 4242`.
+ *   American `415-555-2671` / `415.555.2671`; 9–15 digits; bare digit runs only with a trunk `0`;
+ *   the last 4 digits (3 for a 9-digit number) are kept and the layout is preserved:
+ *   `+•• •• •••• 0958`.
+ * - **cards**: 13–19 digits, optionally grouped by spaces, dashes, dots, underscores or slashes
+ *   (a first group of 4, then groups of 3+), masked only when the Luhn checksum holds and the first
+ *   digit is a card-network prefix (2–6). Last 4 kept: `•••• •••• •••• 4242`.
  * - **secrets**: well-known key formats (Stripe `sk_live_`/`pk_test_`/`rk_`/`whsec_`, GitHub
  *   `ghp_`/`github_pat_`, GitLab `glpat-`, Slack `xox?-`, AWS `AKIA`/`ASIA`, Google `AIza`,
  *   SendGrid `SG.`, npm, Hugging Face, OpenAI/Anthropic `sk-`, ElevenLabs `sk_`), JWTs, `Bearer`
@@ -19,15 +22,20 @@
  *   lower-case runs (so `CustomerOnboardingFlowV2…` and API paths stay readable). A short prefix
  *   is kept: `sk_live_••••••••`, `AKIA••••••••`, `eyJ••••••••`, `Bearer ••••••••`.
  *
+ * Detectors read a folded copy of the text (see `FOLDABLE`): invisible characters removed,
+ * full-width forms and look-alike `@`, dots, dashes and spaces made ASCII, so `a\u200b@b.com`,
+ * `a＠b.com` and `4242\u00a04242…` are found. A masked span is written in its folded form.
+ *
  * Deliberately left alone: ISO dates and times, ids such as `INV-2026-000123` or `#100234567`,
- * version strings, IP addresses, amounts (`$1,234.56`, `1 234 567,89`), bare digit runs that
- * are not phone-shaped (epoch timestamps, order numbers), Luhn-failing card-like numbers, and
- * **UUIDs** — a UUID is an identifier, not a credential, and support staff need to read it.
- * A dash-less 32-hex string cannot be told from a hex API key and is masked.
+ * version strings, IP addresses, amounts (`$1,234.56`, `1 234 567,89`, `423.456.789.012.344`),
+ * bare digit runs that are not phone-shaped (epoch timestamps, order numbers), Luhn-failing
+ * card-like numbers, and **UUIDs** — a UUID is an identifier, not a credential, and support staff
+ * need to read it. A dash-less 32-hex string cannot be told from a hex API key and is masked.
  *
  * Every pattern is linear-time: each starts only at a boundary (a one-character lookbehind), its
  * quantifiers are bounded, and candidates are checked in code, so adversarial input costs
- * O(length). Detectors run on the original text; overlapping hits are resolved leftmost-longest.
+ * O(length). Detectors run on the (folded) original text; overlapping hits are resolved
+ * leftmost-longest.
  */
 
 export interface MaskingOptions {
@@ -123,8 +131,11 @@ function spans(
 // Emails
 // ---------------------------------------------------------------------------------------------
 
+/** Local part and domain in any script (IDN), labels of letters, digits, marks and dashes. */
 const EMAIL =
-  /(?<![A-Za-z0-9._%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){1,8})/g;
+  /(?<![\p{L}\p{N}\p{M}._%+-])([\p{L}\p{N}][\p{L}\p{N}\p{M}._%+-]{0,63})@([\p{L}\p{N}][\p{L}\p{N}\p{M}-]{0,62}(?:\.[\p{L}\p{N}\p{M}-]{1,63}){1,8})/gu;
+/** A top-level domain: letters of any script (`com`, `рф`, `भारत`) or punycode (`xn--p1ai`). */
+const TLD = /^(?:\p{L}[\p{L}\p{M}]{1,62}|xn--[A-Za-z0-9-]{1,59})$/u;
 
 const emails: Detector = (text, hits) => {
   for (const m of text.matchAll(EMAIL)) {
@@ -132,14 +143,14 @@ const emails: Detector = (text, hits) => {
     let domain = m[2]!;
     // Drop trailing labels that cannot end a domain (e.g. `a@b.com.2026`), then check the TLD.
     const labels = domain.split('.');
-    while (labels.length > 1 && !/^[A-Za-z]{2,24}$/.test(labels[labels.length - 1]!)) labels.pop();
+    while (labels.length > 1 && !TLD.test(labels[labels.length - 1]!)) labels.pop();
     if (labels.length < 2 || labels.some((l) => l.startsWith('-') || l.endsWith('-'))) continue;
     domain = labels.join('.');
     const start = m.index!;
     hits.push({
       start,
       end: start + local.length + 1 + domain.length,
-      replacement: `${local[0]}${DOT.repeat(3)}@${domain}`,
+      replacement: `${String.fromCodePoint(local.codePointAt(0)!)}${DOT.repeat(3)}@${domain}`,
     });
   }
 };
@@ -196,7 +207,9 @@ const phones: Detector = (text, hits) => {
 // Card numbers
 // ---------------------------------------------------------------------------------------------
 
-const CARD = /(?<![\w.,+/-])\d(?:[ -]?\d){12,40}(?!\w|[.,-]\d)/g;
+/** Digits grouped by spaces (any width, folded), dashes, dots, underscores or slashes. */
+const CARD = /(?<![\w.,+/-])\d(?:[ ._/-]?\d){12,40}(?!\w|[.,/-]\d)/g;
+const CARD_SEPARATOR = /[ ._/-]/;
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -216,14 +229,15 @@ export function luhnValid(digits: string): boolean {
 
 function cardReplacement(s: string, n: number, tokens: number, shortest: number): string | null {
   if (n < 13 || n > 19) return null;
-  if (tokens > 1 && shortest < 3) return null;
+  // Printed cards group 4-4-4-4, 4-6-5, 4-6-4: a first group of 3 is an amount (`123.456.789.012.345`).
+  if (tokens > 1 && (shortest < 3 || s.search(CARD_SEPARATOR) !== 4)) return null;
   const digits = s.replace(/\D/g, '');
   if (!/^[2-6]/.test(digits) || /^(\d)\1+$/.test(digits)) return null;
   return luhnValid(digits) ? maskDigits(s, 4) : null;
 }
 
 const cards: Detector = (text, hits) => {
-  for (const m of text.matchAll(CARD)) spans(m[0], m.index!, /[ -]/, 19, cardReplacement, hits);
+  for (const m of text.matchAll(CARD)) spans(m[0], m.index!, CARD_SEPARATOR, 19, cardReplacement, hits);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -320,12 +334,69 @@ const secrets: Detector = (text, hits) => {
 
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// Folding: detectors read a copy of the text where look-alikes are plain ASCII
+// ---------------------------------------------------------------------------------------------
+
 /**
- * Builds a masker. Detectors run over the original text; where hits overlap the leftmost wins,
- * and at the same start the longest (so `Bearer eyJ…` is one hit, and an API key assignment
- * masks the whole value).
+ * Characters that hide a value from the detectors: invisible ones (zero-width space and joiners,
+ * soft hyphen, word joiner, BOM, bidi controls, variation selectors: every Unicode
+ * Default_Ignorable code point), other spaces (no-break, thin, ideographic), dashes, full stops
+ * and `@` look-alikes, and the full-width forms of ASCII (`＠`, `４２４２`, `ｓｋ＿ｌｉｖｅ`).
  */
-export function createMasker(options: MaskingOptions = {}): (text: string) => string {
+const FOLDABLE =
+  /[\p{Default_Ignorable_Code_Point}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u2010-\u2015\u2212\ufe58\ufe63\u3002\ufe52\uff61\ufe6b\uff01-\uff5e]/gu;
+
+const FOLDABLE_ANY = new RegExp(FOLDABLE.source, 'u'); // no `g`: `test` keeps no lastIndex
+
+function foldChar(ch: string): string {
+  const c = ch.codePointAt(0)!;
+  if (c >= 0xff01 && c <= 0xff5e) return String.fromCharCode(c - 0xfee0);
+  if (c === 0xfe6b) return '@';
+  if (c === 0x3002 || c === 0xfe52 || c === 0xff61) return '.';
+  if ((c >= 0x2010 && c <= 0x2015) || c === 0x2212 || c === 0xfe58 || c === 0xfe63) return '-';
+  if (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0x3000)
+    return ' ';
+  return ''; // invisible
+}
+
+/**
+ * The text the detectors read, and where each of its characters came from in the original
+ * (`origin[i]`, with `origin[length]` = the original's length); null when nothing was folded.
+ */
+function fold(text: string): { text: string; origin: Int32Array | null } {
+  if (!FOLDABLE_ANY.test(text)) return { text, origin: null };
+  const origin = new Int32Array(text.length + 1);
+  let out = '';
+  let n = 0;
+  let pos = 0;
+  for (const m of text.matchAll(FOLDABLE)) {
+    for (let i = pos; i < m.index; i++) origin[n++] = i;
+    out += text.slice(pos, m.index);
+    const folded = foldChar(m[0]);
+    if (folded) {
+      out += folded;
+      origin[n++] = m.index;
+    }
+    pos = m.index + m[0].length;
+  }
+  for (let i = pos; i < text.length; i++) origin[n++] = i;
+  out += text.slice(pos);
+  origin[n] = text.length;
+  return { text: out, origin };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Masks the sensitive spans of a text; see the module comment for what it finds. */
+export type Mask = (text: string) => string;
+
+/**
+ * Builds a masker. Detectors run over the folded copy of the text; where hits overlap the
+ * leftmost wins, and at the same start the longest (so `Bearer eyJ…` is one hit, and an API key
+ * assignment masks the whole value). A masked span is written in its folded form.
+ */
+export function createMasker(options: MaskingOptions = {}): Mask {
   if (options.enabled === false) return (text) => text;
   const detectors: Detector[] = [];
   if (options.secrets !== false) detectors.push(secrets);
@@ -336,17 +407,115 @@ export function createMasker(options: MaskingOptions = {}): (text: string) => st
 
   return (text: string): string => {
     if (typeof text !== 'string' || text.length < 6) return text;
+    const { text: folded, origin } = fold(text);
     const hits: Hit[] = [];
-    for (const detect of detectors) detect(text, hits);
+    for (const detect of detectors) detect(folded, hits);
     if (hits.length === 0) return text;
     hits.sort((a, b) => a.start - b.start || b.end - a.end);
     let out = '';
     let pos = 0;
     for (const hit of hits) {
-      if (hit.start < pos) continue;
-      out += text.slice(pos, hit.start) + hit.replacement;
-      pos = hit.end;
+      const start = origin ? origin[hit.start]! : hit.start;
+      if (start < pos) continue;
+      out += text.slice(pos, start) + hit.replacement;
+      pos = origin ? origin[hit.end]! : hit.end;
     }
     return out + text.slice(pos);
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Structured values: links and `data`
+// ---------------------------------------------------------------------------------------------
+
+const decode = (s: string): string => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s; // a stray `%`: read it as written
+  }
+};
+
+/** Characters a masked link piece keeps as they are: everything else is percent-encoded. */
+const PATH_KEEP = /[A-Za-z0-9\-._~!$&'()*+,;=:@•]/;
+const QUERY_KEEP = /[A-Za-z0-9\-._~!$'()*,;:@/?•]/;
+
+const encodePiece = (s: string, keep: RegExp): string => {
+  let out = '';
+  for (const ch of s) out += keep.test(ch) ? ch : encodeURIComponent(ch);
+  return out;
+};
+
+/** One path segment, or one query or fragment piece without `=`, masked as decoded text. */
+function maskPiece(raw: string, mask: Mask, keep: RegExp): string {
+  const text = decode(raw);
+  const masked = mask(text);
+  return masked === text ? raw : encodePiece(masked, keep);
+}
+
+/** One `name=value` piece: masked as a whole, so `token=…` is seen as an assignment. */
+function maskPair(raw: string, mask: Mask): string {
+  const eq = raw.indexOf('=');
+  if (eq < 0) return maskPiece(raw, mask, QUERY_KEEP);
+  const name = decode(raw.slice(0, eq));
+  const value = decode(raw.slice(eq + 1));
+  const whole = mask(`${name}=${value}`);
+  if (whole === `${name}=${value}`) return raw;
+  const maskedName = mask(name);
+  const maskedValue = whole.startsWith(`${name}=`) ? whole.slice(name.length + 1) : mask(value);
+  return `${maskedName === name ? raw.slice(0, eq) : encodePiece(maskedName, QUERY_KEEP)}=${
+    maskedValue === value ? raw.slice(eq + 1) : encodePiece(maskedValue, QUERY_KEEP)
+  }`;
+}
+
+/**
+ * Masks a validated http(s) link: each path segment, and each `name=value` piece of the query and
+ * the fragment, read percent-decoded. The result is still a valid http(s) URL (masked pieces are
+ * percent-encoded again; the mask dot `•` is a URL code point and stays as is). Scheme, host and
+ * port are kept; a link with nothing to mask is returned exactly as written.
+ */
+export function maskLink(link: string, mask: Mask): string {
+  const url = new URL(link);
+  const path = url.pathname
+    .split('/')
+    .map((segment) => maskPiece(segment, mask, PATH_KEEP))
+    .join('/');
+  const pieces = (part: string, lead: string) =>
+    part
+      ? lead +
+        part
+          .slice(1)
+          .split('&')
+          .map((piece) => maskPair(piece, mask))
+          .join('&')
+      : '';
+  const search = pieces(url.search, '?');
+  const hash = pieces(url.hash, '#');
+  if (path === url.pathname && search === url.search && hash === url.hash) return link;
+  return `${url.protocol}//${url.host}${path}${search}${hash}`;
+}
+
+/** Integers from here up are read as digit strings too: 14-16 digit card numbers sent as JSON numbers. */
+const CARD_LIKE_NUMBER = 1e13;
+
+/**
+ * Masks every string of a JSON value, at any depth, and an integer of 14+ digits that masking
+ * changes (it becomes the masked string). Object keys are kept: the publish step refuses keys
+ * that masking would change.
+ */
+export function maskJson(value: unknown, mask: Mask): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || Math.abs(value) < CARD_LIKE_NUMBER) return value;
+    const digits = String(value);
+    const masked = mask(digits);
+    return masked === digits ? value : masked;
+  }
+  if (Array.isArray(value)) return value.map((v) => maskJson(v, mask));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = maskJson(v, mask);
+    return out;
+  }
+  return value;
 }

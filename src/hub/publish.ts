@@ -1,16 +1,101 @@
 /**
  * The publish pipeline shared by `POST /v1/events` and `hub.publish()`: the body is validated by
- * the protocol's checks, then each event gets the hub's id (when none), defaults and masked text.
+ * the protocol's checks, identifiers that look sensitive are refused, then each event gets the
+ * hub's id (when none), defaults and masked text.
+ *
+ * Two rules cover every field a publisher sends (docs/security.md has the table):
+ * - **text is masked**: titles, messages, details, actions, user names and emails, component
+ *   messages, every string (and card-length integer) in `data`, and the pieces of a `link`;
+ * - **identifiers are refused** when masking would change them: event `id`, `user.id`, category,
+ *   activity type, audience roles, metric and component names, `data` keys. They are matched,
+ *   filtered on and deduplicated by, so a masked copy could merge two distinct ones (two events
+ *   with one idempotency key, two users in one activity filter): a 400 says so instead.
  */
 import { randomUUID } from 'node:crypto';
-import { type EventInput, validatePublishBody } from '../core/protocol.js';
+import { type EventInput, type Parsed, validatePublishBody } from '../core/protocol.js';
+import { isRecord, parseIsoDate } from '../core/validate.js';
 import type { HubBackend, NewEntry } from './backend.js';
 import { InvalidEventError, type PublishResult } from './http.js';
+import { type Mask, maskJson, maskLink } from './masking.js';
+
+/** An identifier as sent, and its field's path given how to show the value (names are in it). */
+type Identifier = [value: string, path: (shown: string) => string];
+
+/** Every identifier of an event that is stored or shown as sent, parents before children. */
+function identifiers(input: EventInput): Identifier[] {
+  const out: Identifier[] = input.id === undefined ? [] : [[input.id, () => 'id']];
+  const names = (field: string, record: Record<string, unknown>) => {
+    for (const name of Object.keys(record)) out.push([name, (shown) => `${field}.${shown} (name)`]);
+  };
+  // A refused key's ancestors passed already, so they can be shown as sent.
+  const dataKeys = (value: unknown, path: string): void => {
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) dataKeys(v, `${path}[${i}]`);
+    } else if (isRecord(value)) {
+      for (const [key, v] of Object.entries(value)) {
+        out.push([key, (shown) => `${path}.${shown} (name)`]);
+        dataKeys(v, `${path}.${key}`);
+      }
+    }
+  };
+  switch (input.kind) {
+    case 'notification':
+      if (input.category !== undefined) out.push([input.category, () => 'category']);
+      for (const [i, role] of (input.audience?.roles ?? []).entries()) out.push([role, () => `audience.roles[${i}]`]);
+      dataKeys(input.data, 'data');
+      break;
+    case 'activity':
+      out.push([input.type, () => 'type'], [input.user.id, () => 'user.id']);
+      break;
+    case 'metrics':
+      names('values', input.values);
+      break;
+    case 'status':
+      names('components', input.components);
+      break;
+  }
+  return out;
+}
+
+/** The first identifier masking would change, as a refusal naming its field; null when none. */
+function refuseSensitive(input: EventInput, mask: Mask): { error: string; path: string } | null {
+  for (const [value, pathOf] of identifiers(input)) {
+    const masked = mask(value);
+    if (masked === value) continue;
+    const path = pathOf(masked);
+    return {
+      path,
+      error:
+        `${path}: looks like personal data or a secret (masked it would read "${masked}"); ` +
+        'identifiers are stored and shown as sent, never masked: use an opaque one',
+    };
+  }
+  return null;
+}
+
+/**
+ * Everything the hub checks before storing, in order: `validatePublishBody`, then identifiers
+ * (`refuseSensitive`). Errors are masked too, since a path can name a `data` key.
+ */
+export function validatePublish(body: unknown, mask: Mask): Parsed<EventInput[]> {
+  const parsed = validatePublishBody(body);
+  if (!parsed.ok) return { ok: false, error: mask(parsed.error), ...(parsed.path && { path: mask(parsed.path) }) };
+  const batch = Array.isArray(body);
+  for (const [i, input] of parsed.value.entries()) {
+    const refused = refuseSensitive(input, mask);
+    if (refused) {
+      return batch
+        ? { ok: false, error: `[${i}].${refused.error}`, path: `[${i}].${refused.path}` }
+        : { ok: false, ...refused };
+    }
+  }
+  return parsed;
+}
 
 /** Turns a validated input into a stored event: hub id when none, defaults, masked text. */
-export function toEntry(input: EventInput, mask: (text: string) => string, nowIso: string): NewEntry {
+export function toEntry(input: EventInput, mask: Mask, nowIso: string): NewEntry {
   const id = input.id ?? randomUUID();
-  const at = (value: string | undefined) => (value ? new Date(value).toISOString() : nowIso);
+  const at = (value: string | undefined) => (value ? new Date(parseIsoDate(value) as number).toISOString() : nowIso);
   switch (input.kind) {
     case 'notification': {
       const event: Record<string, unknown> = {
@@ -22,13 +107,13 @@ export function toEntry(input: EventInput, mask: (text: string) => string, nowIs
         createdAt: at(input.createdAt),
       };
       if (input.message !== undefined) event.message = mask(input.message);
-      if (input.link !== undefined) event.link = input.link;
-      if (input.data !== undefined) event.data = input.data;
+      if (input.link !== undefined) event.link = maskLink(input.link, mask);
+      if (input.data !== undefined) event.data = maskJson(input.data, mask);
       return input.audience ? { event: event as never, audience: input.audience } : { event: event as never };
     }
     case 'activity': {
       const user: Record<string, string> = { id: input.user.id };
-      if (input.user.name !== undefined) user.name = input.user.name;
+      if (input.user.name !== undefined) user.name = mask(input.user.name);
       if (input.user.email !== undefined) user.email = mask(input.user.email);
       const event: Record<string, unknown> = {
         kind: 'activity',
@@ -43,8 +128,13 @@ export function toEntry(input: EventInput, mask: (text: string) => string, nowIs
     }
     case 'metrics':
       return { event: { kind: 'metrics', id, values: input.values, at: at(input.at) } };
-    case 'status':
-      return { event: { kind: 'status', id, components: input.components, at: at(input.at) } };
+    case 'status': {
+      const components: typeof input.components = {};
+      for (const [name, { message, ...rest }] of Object.entries(input.components)) {
+        components[name] = message === undefined ? rest : { ...rest, message: mask(message) };
+      }
+      return { event: { kind: 'status', id, components, at: at(input.at) } };
+    }
     case 'agents':
       return {
         event: { kind: 'agents', id, active: input.active, idle: input.idle, error: input.error, at: at(input.at) },
@@ -53,13 +143,9 @@ export function toEntry(input: EventInput, mask: (text: string) => string, nowIs
 }
 
 /** Validates, masks, stores and (through the backend's fan-out) delivers; throws `InvalidEventError`. */
-export function createPublisher(
-  backend: HubBackend,
-  mask: (text: string) => string,
-  now: () => number,
-): (body: unknown) => PublishResult {
+export function createPublisher(backend: HubBackend, mask: Mask, now: () => number): (body: unknown) => PublishResult {
   return (body) => {
-    const parsed = validatePublishBody(body);
+    const parsed = validatePublish(body, mask);
     if (!parsed.ok) throw new InvalidEventError(parsed.error, parsed.path);
     const nowIso = new Date(now()).toISOString();
     const results = backend.append(parsed.value.map((input) => toEntry(input, mask, nowIso)));

@@ -17,6 +17,7 @@ import {
   validateHubMessage,
   validatePublishBody,
 } from '../../../src/core/protocol.js';
+import { parseIsoDate } from '../../../src/core/validate.js';
 
 const at = '2026-11-25T10:00:00Z';
 const unread = { total: 2, byCategory: { billing: 2 }, byPriority: { high: 2 } };
@@ -284,6 +285,109 @@ describe('protocol: publish bodies', () => {
       Array.from({ length: 501 }, () => ({ kind: 'agents', active: 0, idle: 0, error: 0 })),
     );
     assert.equal(big.ok ? '' : big.error, 'body: batch must hold at most 500 events');
+  });
+});
+
+describe('protocol: publish timestamps are real instants', () => {
+  /** One event of each kind with this timestamp in its time field. */
+  const stamped = (time: string) => [
+    { kind: 'notification', title: 'x', createdAt: time },
+    { kind: 'activity', type: 'billing', action: 'paid', user: { id: 'u1' }, at: time },
+    { kind: 'metrics', values: { activeCalls: 1 }, at: time },
+    { kind: 'status', components: { api: { state: 'operational' } }, at: time },
+    { kind: 'agents', active: 1, idle: 0, error: 0, at: time },
+  ];
+
+  test('impossible dates, times and offsets are refused in createdAt and every at', () => {
+    const impossible: [string, string][] = [
+      ['2026-02-31T00:00:00Z', 'has no day 31 in 2026-02 (28 days)'],
+      ['2026-02-29T12:00:00Z', 'has no day 29 in 2026-02 (28 days)'],
+      ['1900-02-29T12:00:00Z', 'has no day 29 in 1900-02 (28 days)'],
+      ['2026-04-31T08:00:00+02:00', 'has no day 31 in 2026-04 (30 days)'],
+      ['2026-11-00T08:00:00Z', 'has no day 00 in 2026-11 (30 days)'],
+      ['2026-13-01T00:00:00Z', 'has no month 13'],
+      ['2026-00-10T00:00:00Z', 'has no month 00'],
+      ['2026-11-25T24:00:00Z', 'has no time 24:00:00 (hours 00-23, minutes and seconds 00-59)'],
+      ['2026-11-25T24:00Z', 'has no time 24:00 (hours 00-23, minutes and seconds 00-59)'],
+      ['2026-11-25T10:60:00Z', 'has no time 10:60:00 (hours 00-23, minutes and seconds 00-59)'],
+      ['2026-12-31T23:59:60Z', 'has no time 23:59:60 (hours 00-23, minutes and seconds 00-59)'],
+      ['2026-11-25T10:00:00+19:00', 'has no offset +19:00 (from -18:00 to +18:00)'],
+      ['2026-11-25T10:00:00+14:60', 'has no offset +14:60 (from -18:00 to +18:00)'],
+      ['2026-11-25T10:00:00-1830', 'has no offset -1830 (from -18:00 to +18:00)'],
+      ['2026-11-25T10:00:00', 'needs Z or an offset such as +01:00 (without one the time is ambiguous)'],
+      ['2026-11-25T10:00:00+1', 'must be an ISO 8601 date-time such as 2026-11-25T10:00:00Z'],
+      ['2026-11-25 10:00:00Z', 'must be an ISO 8601 date-time such as 2026-11-25T10:00:00Z'],
+      ['2026-11-25T10:00:00.1234567890Z', 'must be an ISO 8601 date-time such as 2026-11-25T10:00:00Z'],
+      ['Wed, 25 Nov 2026 10:00:00 GMT', 'must be an ISO 8601 date-time such as 2026-11-25T10:00:00Z'],
+    ];
+    for (const [time, reason] of impossible) {
+      const [notification, ...others] = stamped(time);
+      refused(validateEventInput(notification), `createdAt: ${reason}`);
+      for (const event of others) refused(validateEventInput(event), `at: ${reason}`);
+      refused(validatePublishBody([stamped('2026-11-25T10:00:00Z')[1], notification]), `[1].createdAt: ${reason}`);
+    }
+  });
+
+  test('real instants are accepted, leap days and offsets read exactly', () => {
+    const instants: [string, string][] = [
+      ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
+      ['2000-02-29T23:59:59Z', '2000-02-29T23:59:59.000Z'],
+      ['2026-11-25T10:00Z', '2026-11-25T10:00:00.000Z'],
+      ['2026-11-25T11:00:00+01:00', '2026-11-25T10:00:00.000Z'],
+      ['2026-11-25T11:00:00+0100', '2026-11-25T10:00:00.000Z'],
+      ['2026-11-25T15:30:00.5+05:30', '2026-11-25T10:00:00.500Z'],
+      ['2026-11-25T00:00:00-10:00', '2026-11-25T10:00:00.000Z'],
+      ['2026-11-25T10:00:00-00:00', '2026-11-25T10:00:00.000Z'],
+      ['2026-11-25t10:00:00.123456789z', '2026-11-25T10:00:00.123Z'],
+      ['2026-12-31T23:59:59+18:00', '2026-12-31T05:59:59.000Z'],
+      ['0050-01-01T00:00:00Z', '0050-01-01T00:00:00.000Z'],
+    ];
+    for (const [time, utc] of instants) {
+      for (const event of stamped(time)) assert.ok(validateEventInput(event).ok, `${time} in ${event.kind}`);
+      assert.equal(new Date(parseIsoDate(time) as number).toISOString(), utc, time);
+    }
+  });
+
+  test('the client applies the same rule to what a hub sends', () => {
+    refused(
+      validateHubMessage({ type: 'event', event: { ...notification, createdAt: '2026-02-31T00:00:00Z' } }),
+      'event.createdAt: has no day 31 in 2026-02 (28 days)',
+    );
+  });
+});
+
+describe('protocol: one rule for the names a publisher chooses', () => {
+  test('reserved names are refused as data keys at any depth, metric, component, category, type and role', () => {
+    const base = { kind: 'notification', title: 'x' };
+    const cases: [unknown, string][] = [
+      [JSON.parse('{"kind":"notification","title":"x","data":{"__proto__":{"admin":true}}}'), 'data.__proto__'],
+      [{ ...base, data: { constructor: 'x' } }, 'data.constructor'],
+      [{ ...base, data: { ok: { list: [{ prototype: 1 }] } } }, 'data.ok.list[0].prototype'],
+      [{ ...base, data: { toString: 'x' } }, 'data.toString'],
+      [{ ...base, category: 'constructor' }, 'category'],
+      [{ ...base, audience: { roles: ['admin', 'hasOwnProperty'] } }, 'audience.roles[1]'],
+      [{ kind: 'activity', type: '__proto__', action: 'a', user: { id: 'u' } }, 'type'],
+      [{ kind: 'metrics', values: { valueOf: 1 } }, 'values.valueOf'],
+      [JSON.parse('{"kind":"metrics","values":{"__proto__":1}}'), 'values.__proto__'],
+      [{ kind: 'status', components: { constructor: { state: 'down' } } }, 'components.constructor'],
+    ];
+    for (const [event, path] of cases) {
+      refused(validateEventInput(event), `${path}: is not an allowed name`);
+      refused(validatePublishBody([event]), `[0].${path}: is not an allowed name`);
+    }
+    // Ordinary names that merely contain a reserved word are fine.
+    assert.ok(validateEventInput({ ...base, category: 'constructors', data: { proto: 1, __proto: 2 } }).ok);
+  });
+
+  test('a link with a user name or password is refused', () => {
+    refused(
+      validateEventInput({ kind: 'notification', title: 'x', link: 'https://admin:hunter2@example.com/x' }),
+      'link: must not carry a user name or password',
+    );
+    refused(
+      validateEventInput({ kind: 'notification', title: 'x', link: 'https://token@example.com/x' }),
+      'link: must not carry a user name or password',
+    );
   });
 });
 

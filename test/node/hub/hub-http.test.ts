@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { SnapshotMessage } from '../../../src/core/protocol.js';
+import Database from 'better-sqlite3';
+import { isSafeLink, type SnapshotMessage } from '../../../src/core/protocol.js';
 import type { HubBackend } from '../../../src/hub/backend.js';
 import { InvalidEventError } from '../../../src/hub/http.js';
 import { createHub, type Hub } from '../../../src/hub/hub.js';
@@ -267,6 +271,187 @@ describe('hub HTTP', () => {
     assert.equal((await client.waitClosed()).code, 1001);
     assert.equal(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text(), 'app', 'unmounted cleanly');
     await new Promise<void>((r) => server.close(() => r()));
+  });
+});
+
+describe('hub HTTP: nothing sensitive reaches a client or the SQLite file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'admin-realtime-mask-'));
+  const db = join(dir, 'hub.db');
+  let hub: Hub;
+  let client: TestClient;
+  before(async () => {
+    hub = await startHub({ db });
+    client = await TestClient.open(hub, await signToken({ sub: 'masked-reader' }));
+  });
+  after(async () => {
+    client?.close();
+    await hub?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const jwt =
+    'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+  const stripe = 'sk_live_51HqLyjWDarjtT1zdp7dcXYZ0123456789abcdefghij';
+  /** Each sensitive value as sent, and the part of it that must appear nowhere afterwards. */
+  const SENSITIVE: [sent: string, secret: string][] = [
+    ['jane.doe@example.com', 'jane.doe'],
+    ['jürgen.müller@bücher.de', 'jürgen.müller'],
+    ['bob.stone\u200b@example.com', 'bob.stone'],
+    ['carol.king＠example.com', 'carol.king'],
+    ['+44 20 7946 0958', '20 7946'],
+    ['4242 4242 4242 4242', '4242 4242 4242'],
+    ['4000.0566.5566.5556', '4000.0566.5566'],
+    ['5555_5555_5555_4444', '5555_5555_5555'],
+    ['4111\u00a01111\u00a01111\u00a01111', '4111\u00a01111\u00a01111'],
+    [stripe, '51HqLyjWDarjtT1zdp7dcXYZ'],
+    [jwt, 'IkpXVCJ9.eyJzdWIi'],
+  ];
+  const all = SENSITIVE.map(([sent]) => sent).join(' / ');
+  /** Short fields (title, action, user name: at most 200 characters) carry a few at a time. */
+  const few = (...indices: number[]) => indices.map((i) => SENSITIVE[i]![0]).join(' ');
+  /** Every secret, also as JSON and URL encoding would write it. */
+  const needles = SENSITIVE.flatMap(([, secret]) => [
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+  ]);
+  const leaks = (text: string) => needles.filter((needle) => text.includes(needle));
+
+  /** Every table of the hub's file, read through a second, read-only connection: name → rows as JSON. */
+  function readTables(): Map<string, string> {
+    const file = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      const names = file.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+      return new Map(names.map(({ name }) => [name, JSON.stringify(file.prepare(`SELECT * FROM "${name}"`).all())]));
+    } finally {
+      file.close();
+    }
+  }
+
+  test('every text field of every kind is masked on the wire and in every table', async () => {
+    const link =
+      `https://admin.example.com/customers/${encodeURIComponent('jane.doe@example.com')}/cards/4242-4242-4242-4242` +
+      `?email=${encodeURIComponent('jürgen.müller@bücher.de')}&phone=${encodeURIComponent('+44 20 7946 0958')}` +
+      `&api_key=${stripe}&tab=billing#token=${jwt}&card=${encodeURIComponent('5555_5555_5555_4444')}`;
+    const published = await post(hub, [
+      {
+        kind: 'notification',
+        id: 'mask-e2e-n',
+        title: `Refund for ${few(0, 4, 5)}`,
+        message: `Details: ${all}; order INV-2026-000123`,
+        category: 'billing',
+        link,
+        createdAt: '2026-11-25T11:00:00+01:00',
+        data: {
+          customer: SENSITIVE[0]![0],
+          contacts: SENSITIVE.map(([sent]) => sent),
+          nested: { deeper: { note: all } },
+          cardNumber: 4242424242424242,
+          invoice: 'INV-2026-000123',
+        },
+        audience: { roles: ['admin'] },
+      },
+      {
+        kind: 'activity',
+        id: 'mask-e2e-a',
+        type: 'billing',
+        action: `charged ${few(1, 6, 9)}`,
+        user: { id: 'u-1001', name: `Jane ${few(2, 3, 7, 8)}`, email: 'jane.doe@example.com' },
+        detail: all,
+        at: '2026-11-25T10:00:00Z',
+      },
+      {
+        kind: 'status',
+        id: 'mask-e2e-s',
+        components: { payments: { state: 'degraded', message: `declined ${all}` }, api: { state: 'operational' } },
+        at: '2026-11-25T10:00:00Z',
+      },
+      { kind: 'metrics', id: 'mask-e2e-m', values: { activeCalls: 3 }, at: '2026-11-25T10:00:00Z' },
+    ]);
+    assert.equal(published.status, 202, JSON.stringify(published.body));
+    await client.waitForEvent((e) => e.id === 'mask-e2e-m', 'the last event of the batch');
+
+    const wire = client.raw.join('\n');
+    assert.deepEqual(leaks(wire), [], 'nothing sensitive on the wire');
+    const events = client.events();
+    const note = events.find((e) => e.id === 'mask-e2e-n');
+    assert.ok(note?.kind === 'notification');
+    assert.ok(note.link && isSafeLink(note.link), `the masked link is still an http(s) URL: ${note.link}`);
+    const url = new URL(note.link);
+    assert.equal(url.host, 'admin.example.com');
+    assert.equal(url.searchParams.get('tab'), 'billing');
+    assert.deepEqual(leaks(decodeURIComponent(url.href)), [], 'the parsed link, decoded, leaks nothing');
+    assert.equal(note.createdAt, '2026-11-25T10:00:00.000Z', 'the offset is applied');
+    assert.equal((note.data as { invoice: string }).invoice, 'INV-2026-000123', 'an invoice number is kept');
+    assert.ok(wire.includes('@example.com') && wire.includes('4242'), 'domains and last digits stay readable');
+
+    const tables = readTables();
+    for (const name of ['stream', 'notifications', 'activity', 'latest', 'event_ids'])
+      assert.ok(tables.has(name), name);
+    for (const [table, text] of tables) assert.deepEqual(leaks(text), [], `table ${table}`);
+    assert.match(tables.get('activity') ?? '', /j•••@example\.com/, 'the stored activity is the masked one');
+  });
+
+  test('identifiers that look sensitive are refused with a 400 naming the field, and not stored', async () => {
+    const cases: [unknown, string][] = [
+      [note('x', { id: 'jane.doe@example.com' }), 'id'],
+      [note('x', { id: stripe }), 'id'],
+      [note('x', { category: '4242424242424242' }), 'category'],
+      [note('x', { data: { 'jane.doe@example.com': 'invited' } }), `data.j•••@example.com (name)`],
+      [note('x', { data: { list: [{ [stripe]: 1 }] } }), `data.list[0].sk_live_•••••••• (name)`],
+      [note('x', { audience: { roles: ['admin', stripe] } }), 'audience.roles[1]'],
+      [{ kind: 'activity', type: 'billing', action: 'a', user: { id: 'jane.doe@example.com' } }, 'user.id'],
+      [{ kind: 'activity', type: '02079460958', action: 'a', user: { id: 'u1' } }, 'type'],
+      [{ kind: 'metrics', values: { [stripe.slice(0, 40)]: 1 } }, `values.sk_live_•••••••• (name)`],
+      [{ kind: 'status', components: { '4242424242424242': { state: 'down' } } }, `components.••••••••••••4242 (name)`],
+    ];
+    for (const [event, path] of cases) {
+      for (const [body, prefix] of [
+        [event, ''],
+        [[note('fine'), event], '[1].'],
+      ] as const) {
+        const res = await post(hub, body);
+        assert.equal(res.status, 400, `${path}: ${JSON.stringify(res.body)}`);
+        const error = String(res.body.error);
+        assert.ok(error.startsWith(`${prefix}${path}: looks like personal data or a secret`), error);
+        assert.match(error, /identifiers are stored and shown as sent, never masked: use an opaque one/);
+        assert.deepEqual(leaks(error), [], 'the refusal does not echo the value');
+      }
+      assert.throws(() => hub.publish(event), /looks like personal data or a secret/, 'the Node API refuses too');
+    }
+    assert.equal(
+      (await post(hub, note('fine', { id: 'evt-2026-11-25-0001', data: { customerId: 'cus_123' } }))).status,
+      202,
+    );
+    const tables = readTables();
+    assert.match(tables.get('event_ids') ?? '', /evt-2026-11-25-0001/);
+    for (const [table, text] of tables) assert.deepEqual(leaks(text), [], `no refused value in table ${table}`);
+  });
+
+  test('impossible timestamps and reserved data keys are refused before storage, naming the field', async () => {
+    const date = await post(hub, note('x', { createdAt: '2026-02-31T00:00:00Z' }));
+    assert.equal(date.status, 400);
+    assert.equal(date.body.error, 'createdAt: has no day 31 in 2026-02 (28 days)');
+    const hour = await post(hub, { kind: 'agents', active: 1, idle: 0, error: 0, at: '2026-11-25T24:00:00Z' });
+    assert.equal(hour.body.error, 'at: has no time 24:00:00 (hours 00-23, minutes and seconds 00-59)');
+    const proto = await post(hub, null, {
+      raw: '{"kind":"notification","title":"x","data":{"__proto__":{"admin":true}}}',
+    });
+    assert.equal(proto.status, 400);
+    assert.equal(proto.body.error, 'data.__proto__: is not an allowed name');
+    const ctor = await post(hub, note('x', { data: { a: { constructor: 1 } } }));
+    assert.equal(ctor.body.error, 'data.a.constructor: is not an allowed name');
+  });
+
+  test('the raw SQLite file holds none of the secrets either (after the hub closed)', async () => {
+    client.close();
+    await hub.close();
+    const files = readdirSync(dir).filter((f) => f.startsWith('hub.db'));
+    assert.ok(files.includes('hub.db'));
+    for (const f of files) {
+      const bytes = readFileSync(join(dir, f));
+      for (const needle of needles) assert.ok(!bytes.includes(Buffer.from(needle)), `${f} holds ${needle}`);
+    }
   });
 });
 

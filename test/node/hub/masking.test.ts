@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createMasker, entropy, looksLikeSecret, luhnValid } from '../../../src/hub/masking.js';
+import { isSafeLink } from '../../../src/core/protocol.js';
+import { createMasker, entropy, looksLikeSecret, luhnValid, maskJson, maskLink } from '../../../src/hub/masking.js';
 
 const mask = createMasker();
 const D = '•';
@@ -14,6 +15,25 @@ const MASKED: [string, string][] = [
     `From: Ops <o${D.repeat(3)}@mail.acme-voice.example.co.uk>.`,
   ],
   ['Invite sent to X_99@sub.example.org, and more', `Invite sent to X${D.repeat(3)}@sub.example.org, and more`],
+  // Emails with an IDN domain or a non-ASCII local part (letters and marks of any script, punycode)
+  ['Write to jane@bücher.de', `Write to j${D.repeat(3)}@bücher.de`],
+  ['пользователь@пример.рф ответил', `п${D.repeat(3)}@пример.рф ответил`],
+  ['jane@example.xn--p1ai', `j${D.repeat(3)}@example.xn--p1ai`],
+  ['用户@例子.广告', `用${D.repeat(3)}@例子.广告`],
+  ['ravi@डाटामेल.भारत', `r${D.repeat(3)}@डाटामेल.भारत`],
+  // Emails hidden by invisible or full-width characters (masked in their plain form)
+  ['a\u200b@b.com', `a${D.repeat(3)}@b.com`],
+  ['jane\u200b@example.com', `j${D.repeat(3)}@example.com`],
+  ['jane@\u200bexample.com', `j${D.repeat(3)}@example.com`],
+  ['ja\u00adne@exam\u200cple.com', `j${D.repeat(3)}@example.com`],
+  [
+    'jane\u2060@example.com and \ufeffbob@example.com',
+    `j${D.repeat(3)}@example.com and \ufeffb${D.repeat(3)}@example.com`,
+  ],
+  ['a＠b.com', `a${D.repeat(3)}@b.com`],
+  ['jane﹫example.com', `j${D.repeat(3)}@example.com`],
+  ['jane@example。com', `j${D.repeat(3)}@example.com`],
+  ['ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ', `j${D.repeat(3)}@example.com`],
   // Phones, international and national
   ['Call +44 20 7946 0958 now', `Call +${D}${D} ${D}${D} ${D.repeat(4)} 0958 now`],
   ['Caller (415) 555-2671 hung up', `Caller (${D.repeat(3)}) ${D.repeat(3)}-2671 hung up`],
@@ -38,7 +58,21 @@ const MASKED: [string, string][] = [
   ['Amex 3782 822463 10005', `Amex ${D.repeat(4)} ${D.repeat(6)} ${D}0005`],
   ['MC 5555555555554444,', `MC ${D.repeat(12)}4444,`],
   ['Order 12 4242 4242 4242 4242', `Order 12 ${D.repeat(4)} ${D.repeat(4)} ${D.repeat(4)} 4242`],
+  // Cards grouped by dots, underscores, slashes, no-break or thin spaces, dashes of any width;
+  // full-width digits; invisible characters between the digits
+  ['4242.4242.4242.4242', `${D.repeat(4)}.${D.repeat(4)}.${D.repeat(4)}.4242`],
+  ['card 4242_4242_4242_4242.', `card ${D.repeat(4)}_${D.repeat(4)}_${D.repeat(4)}_4242.`],
+  ['4242/4242/4242/4242', `${D.repeat(4)}/${D.repeat(4)}/${D.repeat(4)}/4242`],
+  ['4242\u00a04242\u00a04242\u00a04242', `${D.repeat(4)} ${D.repeat(4)} ${D.repeat(4)} 4242`],
+  ['4111\u202f1111\u20091111\u30001111', `${D.repeat(4)} ${D.repeat(4)} ${D.repeat(4)} 1111`],
+  ['4242–4242—4242‑4242', `${D.repeat(4)}-${D.repeat(4)}-${D.repeat(4)}-4242`],
+  ['Amex 3782.822463.10005', `Amex ${D.repeat(4)}.${D.repeat(6)}.${D}0005`],
+  ['４２４２４２４２４２４２４２４２', `${D.repeat(12)}4242`],
+  ['4242\u200b4242\u200b4242\u200b4242', `${D.repeat(12)}4242`],
+  ['+44\u00a020\u00a07946\u00a00958', `+${D}${D} ${D}${D} ${D.repeat(4)} 0958`],
   // Secrets
+  ['sk_live_\u200b51HxYzAbCdEfGhIjKlMnOpQr', `sk_live_${D.repeat(8)}`],
+  ['ｓｋ＿ｌｉｖｅ＿51HxYzAbCdEfGhIjKlMnOpQr', `sk_live_${D.repeat(8)}`],
   ['key sk_live_51HxYzAbCdEfGhIjKlMnOpQr.', `key sk_live_${D.repeat(8)}.`],
   ['pk_test_TYooMQauvdEDq54NiTphI7jx', `pk_test_${D.repeat(8)}`],
   ['rk_live_abcdEFGH12345678ijkl', `rk_live_${D.repeat(8)}`],
@@ -91,6 +125,10 @@ const KEPT: string[] = [
   'Numbers 120 340 560 780 and 1 2 3 4 5 6 7 8 9 10',
   'sk-short, ghp_short, AKIA1234',
   'Counts: 12345 67890 12345',
+  'Amount 423.456.789.012.344 units (Luhn-valid, but grouped in threes), 423 456 789 012 344',
+  'Net 192.168.100.200/24, due 2026/11/25, build 2026_11_25_1234, v1.2.3.4.5.6.7.8.9.10.11.12.13',
+  'naïve café\u200b text, Ｆｕｌｌ ｗｉｄｔｈ words, a\u200bb, 1\u00a0234\u00a0567 €',
+  'user＠localhost, ＠handle, jane@example.123',
 ];
 
 describe('masking: corpus', () => {
@@ -162,6 +200,86 @@ describe('masking: behaviour', () => {
   });
 });
 
+describe('masking: links', () => {
+  const LINKS: [string, string][] = [
+    [
+      'https://app.example.com/users?email=jane%40example.com&tab=calls',
+      `https://app.example.com/users?email=j${D.repeat(3)}@example.com&tab=calls`,
+    ],
+    [
+      'https://x.example/customers/jane@example.com/edit',
+      `https://x.example/customers/j${D.repeat(3)}@example.com/edit`,
+    ],
+    [
+      'https://x.example/cards/4242-4242-4242-4242?x=1',
+      `https://x.example/cards/${D.repeat(4)}-${D.repeat(4)}-${D.repeat(4)}-4242?x=1`,
+    ],
+    ['https://x.example/call?phone=%2B14155552671', `https://x.example/call?phone=%2B${D.repeat(7)}2671`],
+    [
+      'https://x.example/?q=hello%20world&api_key=sk_live_51HxYzAbCdEfGhIjKlMnOpQr',
+      `https://x.example/?q=hello%20world&api_key=${D.repeat(8)}`,
+    ],
+    ['https://x.example/p?token=abcdef123456&b=2', `https://x.example/p?token=${D.repeat(8)}&b=2`],
+    [
+      'https://x.example/cb#access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJl&state=abc',
+      `https://x.example/cb#access_token=${D.repeat(8)}&state=abc`,
+    ],
+    ['https://x.example/#/users/jane@example.com', `https://x.example/#/users/j${D.repeat(3)}@example.com`],
+    ['https://x.example/?jane%40example.com', `https://x.example/?j${D.repeat(3)}@example.com`],
+    ['https://x.example/a%20b/jane%40example.com?x', `https://x.example/a%20b/j${D.repeat(3)}@example.com?x`],
+    [
+      'https://x.example/search?q=a%26b%3Djane%40example.com',
+      `https://x.example/search?q=a%26b%3Dj${D.repeat(3)}@example.com`,
+    ],
+  ];
+  for (const [link, expected] of LINKS) {
+    test(`masks ${link.slice(0, 70)}`, () => {
+      const masked = maskLink(link, mask);
+      assert.equal(masked, expected);
+      assert.ok(isSafeLink(masked), 'still an http(s) URL');
+      assert.equal(maskLink(masked, mask), masked, 'idempotent');
+    });
+  }
+
+  test('a link with nothing to mask is kept exactly as written; a stray % is read as written', () => {
+    for (const link of ['HTTPS://Example.COM/a?b=1', 'https://x.example/?a=%E0%A4%A', 'https://x.example:8443/x/y#z']) {
+      assert.equal(maskLink(link, mask), link);
+    }
+  });
+
+  test('what the URL parser reads back is masked too', () => {
+    const url = new URL(
+      maskLink('https://x.example/u/jane%40example.com?email=bob%40example.com#c=4242424242424242', mask),
+    );
+    const read = decodeURIComponent(url.href);
+    assert.doesNotMatch(read, /jane@|bob@|4242424242424242/);
+    assert.equal(url.hostname, 'x.example');
+  });
+});
+
+describe('masking: data', () => {
+  test('every string at every depth, and card-length integers; keys, other values kept', () => {
+    const data = {
+      customer: 'jane@example.com',
+      nested: { list: ['call +44 20 7946 0958', { deep: 'sk_live_51HxYzAbCdEfGhIjKlMnOpQr' }] },
+      card: 4242424242424242,
+      epochMs: 1764110000000,
+      amount: 12.5,
+      ok: true,
+      none: null,
+    };
+    assert.deepEqual(maskJson(data, mask), {
+      customer: `j${D.repeat(3)}@example.com`,
+      nested: { list: [`call +${D}${D} ${D}${D} ${D.repeat(4)} 0958`, { deep: `sk_live_${D.repeat(8)}` }] },
+      card: `${D.repeat(12)}4242`,
+      epochMs: 1764110000000,
+      amount: 12.5,
+      ok: true,
+      none: null,
+    });
+  });
+});
+
 describe('masking: linear time', () => {
   const N = 100_000;
   const adversarial: [string, string][] = [
@@ -182,6 +300,11 @@ describe('masking: linear time', () => {
     ['base64 run', 'aB3+'.repeat(N / 4)],
     ['mixed', '0 (1) 2-3 +4 a@b.c '.repeat(N / 19)],
     ['cards', '4242 4242 4242 4242 '.repeat(N / 20)],
+    ['zero-width', 'a\u200b'.repeat(N / 2)],
+    ['full-width', 'ａ＠'.repeat(N / 2)],
+    ['no-break spaced digits', '4\u00a0'.repeat(N / 2)],
+    ['unicode letters', 'пример.'.repeat(N / 7)],
+    ['dotted digits', '4.'.repeat(N / 2)],
   ];
   for (const [name, text] of adversarial) {
     test(`100 KB adversarial input (${name}) finishes quickly`, () => {
