@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type EventInput, validatePublishBody } from '../core/protocol.js';
-import type { HubBackend, NewEntry } from './backend.js';
+import { EventRefusedError, type HubBackend, type NewEntry } from './backend.js';
 import { InvalidEventError, type PublishResult } from './http.js';
 
 /** Turns a validated input into a stored event: hub id when none, defaults, masked text. */
@@ -62,7 +62,15 @@ export function createPublisher(
     const parsed = validatePublishBody(body);
     if (!parsed.ok) throw new InvalidEventError(parsed.error, parsed.path);
     const nowIso = new Date(now()).toISOString();
-    const results = backend.append(parsed.value.map((input) => toEntry(input, mask, nowIso)));
+    let results: ReturnType<HubBackend['append']>;
+    try {
+      results = backend.append(parsed.value.map((input) => toEntry(input, mask, nowIso)));
+    } catch (err) {
+      // Refused by what is stored (the metric names kept) or by the clock: a 400 like a bad field.
+      if (!(err instanceof EventRefusedError)) throw err;
+      const at = Array.isArray(body) ? `[${err.index}].` : '';
+      throw new InvalidEventError(`${at}${err.message}`, `${at}${err.field}`);
+    }
     return { accepted: results.map((r) => ({ id: r.entry.event.id, seq: r.entry.event.seq, duplicate: r.duplicate })) };
   };
 }
