@@ -62,6 +62,39 @@ export interface AuditQuery {
   action?: AuditRecord['action'];
 }
 
+/**
+ * Storage bounds every backend holds, whatever a publisher sends (documented in docs/hub.md):
+ * a snapshot's metric history stays a few hundred KiB however many names and samples arrive.
+ */
+export const STORAGE_LIMITS = {
+  /** Metric names kept at once; a new name past it is refused (400). A name is released when its samples age out. */
+  metricNames: 64,
+  /** How far in the future a metrics `at` may be (clock skew between the publisher and the hub), ms. */
+  metricFutureSkewMs: 60_000,
+  /**
+   * Values (names x points) in a snapshot's metric history: past it, points are merged into
+   * buckets of a few seconds (the last value of each), so the window stays one hour long.
+   */
+  snapshotMetricValues: 8192,
+} as const;
+
+/**
+ * An event the store refuses for what is already stored or for the clock (too many metric names,
+ * an `at` out of the window); the publisher answers 400 with `field: reason`.
+ */
+export class EventRefusedError extends Error {
+  override readonly name = 'EventRefusedError';
+  constructor(
+    /** Index of the event in the appended batch. */
+    readonly index: number,
+    /** The refused field, e.g. `values` or `at`. */
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
 export interface RetentionOptions {
   /** Stream entries kept for replay (count). */
   replayCount: number;
@@ -71,18 +104,26 @@ export interface RetentionOptions {
   metricsSeconds: number;
   /** Notifications kept (days). */
   notificationDays: number;
+  /** Audit rows kept (days); 0 keeps them forever. */
+  auditDays: number;
 }
 
 export interface HubBackend {
-  /** Appends events in order and assigns each a seq; an `id` seen before is not stored again. */
+  /**
+   * Appends events in order and assigns each a seq; an `id` seen before is not stored again.
+   * Throws `EventRefusedError` (and stores nothing of the batch) for an event past `STORAGE_LIMITS`.
+   */
   append(entries: NewEntry[]): AppendResult[];
   /** The latest seq assigned (0 when empty). */
   latestSeq(): number;
   /** Identifies this stream; changes only when the store is wiped. */
   streamId(): string;
   /**
-   * Entries after `afterSeq`, oldest first, or null when `afterSeq` is older than what replay
-   * retention still holds (the client then gets a snapshot).
+   * Entries after `afterSeq`, oldest first, at most `limit` of them (a page: call again from the
+   * last seq returned), or null when `afterSeq` is older than what replay retention promises —
+   * more than `replayCount` behind the latest seq, or its next entry older than `replayAgeMs` —
+   * whether or not pruning has deleted it yet (the client then gets a snapshot). A later page
+   * may answer null too, when retention moved past it meanwhile.
    */
   replay(afterSeq: number, limit?: number): StreamEntry[] | null;
 
@@ -104,6 +145,11 @@ export interface HubBackend {
   recentActivity(limit: number): ActivityEvent[];
   metricHistory(sinceEpochSeconds: number): MetricHistory;
 
+  /**
+   * Stores an audit row, bounded (`AUDIT_LIMITS` in audit.ts: user agent, detail size) and with
+   * repeats folded (`auth-failed` per IP, `subscribe` per user and client, per minute) into one
+   * row whose `detail.count` grows.
+   */
   audit(record: AuditRecord): void;
   readAudit(query: AuditQuery): Array<AuditRecord & { id: number }>;
 
@@ -115,7 +161,10 @@ export interface HubBackend {
 
   /** Drops what retention no longer keeps. Called periodically by the hub. */
   prune(now?: number): void;
-  /** Is storage usable (for /healthz)? */
+  /**
+   * Is storage usable (for /healthz)? Not while a kind of write (append, audit, read state,
+   * prune) last failed, and never again in this process once the database reported corruption.
+   */
   health(): { ok: boolean; detail?: string };
   /** Flushes and closes. */
   close(): void;

@@ -8,6 +8,7 @@ import { AuthConfigError } from './auth.js';
 import { parseCliArgs } from './config.js';
 import { createHub } from './hub.js';
 import { createLogger } from './log.js';
+import { StorageStartError } from './storage/sqlite-open.js';
 
 const config = parseCliArgs(process.argv.slice(2), process.env);
 if (config.kind === 'help') {
@@ -55,6 +56,11 @@ if (config.kind === 'help') {
     if (err instanceof AuthConfigError) {
       process.stderr.write(`admin-realtime-hub: ${err.message}\n`);
       process.exitCode = 2;
+    } else if (err instanceof StorageStartError) {
+      // The database cannot be used as it is (damaged, foreign, held by another hub): say what to do.
+      log.error('failed to start', { err: err.message });
+      process.stderr.write(`admin-realtime-hub: ${err.message}\n`);
+      process.exitCode = 1;
     } else {
       log.error('failed to start', { err });
       process.exitCode = 1;

@@ -80,6 +80,11 @@ export const FLAGS: Record<string, FlagSpec> = {
     env: 'ADMIN_REALTIME_DB',
     help: 'SQLite file (default ./data/admin-realtime.db; :memory: keeps nothing)',
   },
+  'audit-days': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_AUDIT_DAYS',
+    help: 'days the audit trail is kept (default 90; 0 = never pruned); export older rows first with GET /v1/audit',
+  },
   'max-frame-kib': {
     type: 'string',
     env: 'ADMIN_REALTIME_MAX_FRAME_KIB',
@@ -196,6 +201,11 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   if (!Number.isFinite(maxFrameKiB) || maxFrameKiB < 1 || maxFrameKiB > 16 * 1024) {
     return { kind: 'error', message: `--max-frame-kib must be a number from 1 to 16384, got "${frameText}"` };
   }
+  const auditText = str('audit-days');
+  const auditDays = auditText === undefined ? 90 : Number(auditText);
+  if (!Number.isInteger(auditDays) || auditDays < 0 || auditDays > 36_500) {
+    return { kind: 'error', message: `--audit-days must be an integer from 0 to 36500, got "${auditText}"` };
+  }
   const logLevel = str('log-level') ?? 'info';
   if (!isLogLevel(logLevel)) {
     return { kind: 'error', message: `--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"` };
@@ -279,6 +289,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
       port,
       host: str('host') ?? '127.0.0.1',
       db: str('db') ?? './data/admin-realtime.db',
+      retention: { auditDays },
       auth,
       publishKey: publishKeys,
       allowedOrigins: list(str('allowed-origins')),

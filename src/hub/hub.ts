@@ -340,14 +340,20 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const heartbeat = setInterval(() => {
     for (const session of sessions) session.heartbeat();
   }, sessionContext.heartbeatMs);
-  const housekeeping = setInterval(() => {
-    connectionLimiter.sweep();
-    publishLimiter.sweep();
+  const prune = () => {
     try {
       backend.prune(now());
     } catch (err) {
       log.error('prune failed', { err });
     }
+  };
+  // Once at start (a store that was down a while, or written by an older hub, is brought within
+  // retention before it serves), then every minute; each call's work follows the append rate.
+  prune();
+  const housekeeping = setInterval(() => {
+    connectionLimiter.sweep();
+    publishLimiter.sweep();
+    prune();
   }, DEFAULTS.pruneEveryMs);
   housekeeping.unref();
 

@@ -3,6 +3,7 @@
  * the CLI is `cli.ts`.
  */
 
+export { AUDIT_LIMITS } from './audit.js';
 export type { AuthOptions, AuthResult } from './auth.js';
 export { AuthConfigError, createDemoTokenSigner, createVerifier } from './auth.js';
 export type {
@@ -15,6 +16,7 @@ export type {
   StreamEntry,
   Viewer,
 } from './backend.js';
+export { EventRefusedError, STORAGE_LIMITS } from './backend.js';
 export type { PublishResult } from './http.js';
 export { InvalidEventError } from './http.js';
 export type { Hub, HubOptions, MaskingOptions } from './hub.js';
@@ -25,3 +27,4 @@ export type { RateLimit } from './rate-limit.js';
 export type { TokenCheck } from './session.js';
 export type { SqliteBackendOptions } from './sqlite-backend.js';
 export { createSqliteBackend } from './sqlite-backend.js';
+export { StorageStartError } from './storage/sqlite-open.js';

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EventInput, type Parsed, validatePublishBody } from '../core/protocol.js';
 import { isRecord, parseIsoDate } from '../core/validate.js';
-import type { HubBackend, NewEntry } from './backend.js';
+import { EventRefusedError, type HubBackend, type NewEntry } from './backend.js';
 import { InvalidEventError, type PublishResult } from './http.js';
 import { type Mask, maskJson, maskLink } from './masking.js';
 
@@ -148,7 +148,15 @@ export function createPublisher(backend: HubBackend, mask: Mask, now: () => numb
     const parsed = validatePublish(body, mask);
     if (!parsed.ok) throw new InvalidEventError(parsed.error, parsed.path);
     const nowIso = new Date(now()).toISOString();
-    const results = backend.append(parsed.value.map((input) => toEntry(input, mask, nowIso)));
+    let results: ReturnType<HubBackend['append']>;
+    try {
+      results = backend.append(parsed.value.map((input) => toEntry(input, mask, nowIso)));
+    } catch (err) {
+      // Refused by what is stored (the metric names kept) or by the clock: a 400 like a bad field.
+      if (!(err instanceof EventRefusedError)) throw err;
+      const at = Array.isArray(body) ? `[${err.index}].` : '';
+      throw new InvalidEventError(`${at}${err.message}`, `${at}${err.field}`);
+    }
     return { accepted: results.map((r) => ({ id: r.entry.event.id, seq: r.entry.event.seq, duplicate: r.duplicate })) };
   };
 }

@@ -1,21 +1,22 @@
 /**
  * The embedded `HubBackend`: SQLite (better-sqlite3, WAL) for the stream log, notifications, read
  * state, metrics, latest status and the audit trail, plus an in-process emitter for fan-out.
- * One hub process owns one database file; a multi-node deployment uses another backend.
+ * One hub process owns one database file (a second one is refused, see storage/sqlite-open.ts);
+ * a multi-node deployment uses another backend.
  *
- * Everything is synchronous (better-sqlite3): each call is a few prepared statements, and nothing
- * is cached in process beyond the statements themselves, so memory stays flat however long the
+ * Everything is synchronous (better-sqlite3): each call is a few prepared statements. In process
+ * there are only the statements, the last metric history built (until the next sample) and the
+ * audit fold windows (at most `AUDIT_LIMITS.foldKeys`), so memory stays flat however long the
  * hub runs.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type {
   ActivityEvent,
   AgentSummary,
   AgentsEvent,
   Audience,
   ListedNotification,
+  MetricHistory,
   NotificationFilter,
   Priority,
   RealtimeNotification,
@@ -24,23 +25,27 @@ import type {
   SystemStatusSnapshot,
   UnreadCounts,
 } from '../core/protocol.js';
-import type {
-  AppendResult,
-  AuditQuery,
-  AuditRecord,
-  HubBackend,
-  NewEntry,
-  RetentionOptions,
-  StreamEntry,
-  Viewer,
+import { AUDIT_LIMITS, auditDetailJson, auditFoldKey, boundAuditRecord } from './audit.js';
+import {
+  type AppendResult,
+  type AuditQuery,
+  type AuditRecord,
+  EventRefusedError,
+  type HubBackend,
+  type NewEntry,
+  type RetentionOptions,
+  STORAGE_LIMITS,
+  type StreamEntry,
+  type Viewer,
 } from './backend.js';
-import { migrate } from './storage/sqlite-schema.js';
+import { isCorruption, openSqlite } from './storage/sqlite-open.js';
 
 export const DEFAULT_RETENTION: RetentionOptions = {
   replayCount: 10_000,
   replayAgeMs: 60 * 60 * 1000,
   metricsSeconds: 3600,
   notificationDays: 30,
+  auditDays: 90,
 };
 
 export interface SqliteBackendOptions {
@@ -55,7 +60,11 @@ export interface SqliteBackendOptions {
   idempotencyMs?: number;
   /** Activity entries kept (default 500). */
   activityKeep?: number;
-  /** Rows each table may lose per `prune()` call, so a call never stalls the hub (default 5000). */
+  /**
+   * Rows each table may lose per `prune()` call beyond twice what was written since the previous
+   * call (default 5000): pruning keeps up with any append rate, and a call's work stays
+   * proportional to the traffic it follows.
+   */
   pruneBatch?: number;
 }
 
@@ -108,6 +117,8 @@ const READ_SET = `
     AND (m.category = '' OR n2.category = m.category)
     AND (m.priority = '' OR n2.priority = m.priority)
   WHERE m.user_id = @user`;
+
+type WriteKind = 'append' | 'read-state' | 'audit' | 'prune';
 
 interface StreamRow {
   seq: number;
@@ -168,20 +179,8 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
   const pruneBatch = Math.max(1, options.pruneBatch ?? 5000);
 
   const memory = options.path === ':memory:' || options.path === '';
-  if (!memory) mkdirSync(dirname(resolve(options.path)), { recursive: true });
-  const db = new Database(options.path);
+  const { db, release } = openSqlite(options.path);
   let closed = false;
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('temp_store = MEMORY');
-    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-    migrate(db);
-  } catch (err) {
-    db.close();
-    throw err;
-  }
 
   // -------------------------------------------------------------------------------------------
   // Statements
@@ -217,11 +216,19 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       `INSERT INTO metric_samples (t, name, value) VALUES (?, ?, ?)
        ON CONFLICT (t, name) DO UPDATE SET value = excluded.value`,
     ),
+    metricNameKnown: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM metric_names WHERE name = ?'),
+    metricNameCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM metric_names'),
+    upsertMetricName: db.prepare<[string, number]>(
+      `INSERT INTO metric_names (name, last_t) VALUES (?, ?)
+       ON CONFLICT (name) DO UPDATE SET last_t = max(last_t, excluded.last_t)`,
+    ),
 
     replay: db.prepare<[number, number], StreamRow>(
       'SELECT seq, json, audience FROM stream WHERE seq > ? ORDER BY seq LIMIT ?',
     ),
-    oldestSeq: db.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM stream'),
+    firstAfter: db.prepare<[number], { seq: number; created: number }>(
+      'SELECT seq, created FROM stream WHERE seq > ? ORDER BY seq LIMIT 1',
+    ),
 
     cleared: db.prepare<[string], { cleared_through: number }>(
       'SELECT cleared_through FROM user_state WHERE user_id = ?',
@@ -282,13 +289,20 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
 
     latest: db.prepare<[string], { json: string }>('SELECT json FROM latest WHERE kind = ?'),
     recentActivity: db.prepare<[number], { json: string }>('SELECT json FROM activity ORDER BY seq DESC LIMIT ?'),
-    samples: db.prepare<[number], { t: number; name: string; value: number }>(
-      'SELECT t, name, value FROM metric_samples WHERE t >= ? ORDER BY t, name',
+    // One row per second with its values as a JSON object: three times faster to read than a row
+    // per sample (SQLite writes doubles with 17 digits, so they parse back exactly).
+    samples: db.prepare<[number, number], { t: number; values: string }>(
+      `SELECT t, json_group_object(name, value) AS "values" FROM metric_samples
+       WHERE t >= ? AND t <= ? GROUP BY t ORDER BY t`,
+    ),
+    samplePoints: db.prepare<[number, number], { n: number }>(
+      'SELECT count(DISTINCT t) AS n FROM metric_samples WHERE t >= ? AND t <= ?',
     ),
 
     insertAudit: db.prepare<[string, string, string | null, string | null, string, string | null, string | null]>(
       'INSERT INTO audit (at, action, user_id, role, ip, user_agent, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
+    updateAuditDetail: db.prepare<[string | null, number]>('UPDATE audit SET detail = ? WHERE id = ?'),
 
     // Pruning: each finds the end of a bounded prefix to delete, then deletes it.
     streamPruneEnd: db.prepare<PruneParams, PruneRow>(pruneEndSql('stream')),
@@ -310,20 +324,54 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
     deleteActivityThrough: db.prepare<[number, number]>(
       'DELETE FROM activity WHERE seq IN (SELECT seq FROM activity WHERE seq <= ? ORDER BY seq LIMIT ?)',
     ),
+    // Samples dated past the clock's skew (stored by an older hub, or before the clock moved back).
+    deleteFutureSamples: db.prepare<[number]>('DELETE FROM metric_samples WHERE t > ?'),
+    deleteNamesBefore: db.prepare<[number]>('DELETE FROM metric_names WHERE last_t < ?'),
+    clearNames: db.prepare('DELETE FROM metric_names'),
+    rebuildNames: db.prepare(
+      'INSERT INTO metric_names (name, last_t) SELECT name, max(t) FROM metric_samples GROUP BY name',
+    ),
+    auditPruneEnd: db.prepare<{ batch: number; cut: string }, PruneRow>(
+      `SELECT
+        (SELECT max(id) FROM (SELECT id FROM audit ORDER BY id LIMIT @batch)) AS last,
+        (SELECT min(id) FROM (SELECT id, at FROM audit ORDER BY id LIMIT @batch) WHERE at >= @cut) AS keep`,
+    ),
+    deleteAuditThrough: db.prepare<[number]>('DELETE FROM audit WHERE id <= ?'),
   };
 
-  /** The last write failure, reported by health() until a write succeeds again. */
-  let writeError: string | null = null;
-  const write = <T>(fn: () => T): T => {
+  /**
+   * The last failure of each kind of write, reported by health() until a write of that kind
+   * succeeds again (so publishes that succeed do not hide an audit trail that cannot be written),
+   * and corruption, reported until the process ends: the file must be restored or moved.
+   */
+  const writeErrors = new Map<WriteKind, string>();
+  let corruption: string | null = null;
+  const noteCorruption = (err: unknown) => {
+    if (corruption === null && isCorruption(err)) {
+      corruption = err instanceof Error ? err.message : String(err);
+      log({ level: 'error', msg: 'database is corrupt: restore it from a backup or move it aside', err: corruption });
+    }
+  };
+  const write = <T>(kind: WriteKind, fn: () => T): T => {
     try {
       const result = fn();
-      writeError = null;
+      writeErrors.delete(kind);
       return result;
     } catch (err) {
-      writeError = err instanceof Error ? err.message : String(err);
+      if (!(err instanceof EventRefusedError)) {
+        writeErrors.set(kind, err instanceof Error ? err.message : String(err));
+        noteCorruption(err);
+      }
       throw err;
     }
   };
+  /** Rows written since the previous prune, so each prune deletes at least twice as many. */
+  const writtenSincePrune = { stream: 0, samples: 0, audit: 0 };
+  /** Bumped when metric samples change, so the snapshot's metric history is built once per change. */
+  let metricsVersion = 0;
+  let historyCache: { key: string; history: MetricHistory } | null = null;
+  /** Audit rows that later repeats fold into, by fold key (insertion order = oldest first). */
+  const auditFolds = new Map<string, { id: number; until: number; count: number }>();
 
   const auditStatements = new Map<string, Database.Statement<[Record<string, unknown>], AuditRow>>();
   const ping = db.prepare('SELECT 1');
@@ -376,7 +424,46 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
     return audience ? { event: stored, audience } : { event: stored };
   }
 
-  function store(event: StreamEvent, audience: Audience | undefined, created: number): void {
+  /**
+   * Checks a metrics event against the clock and the names kept, and stores its samples; throws
+   * `EventRefusedError` (the transaction then stores nothing of the batch).
+   */
+  function storeSamples(event: Extract<StreamEvent, { kind: 'metrics' }>, index: number, created: number): void {
+    const t = epochSeconds(event.at, created);
+    const nowT = Math.floor(created / 1000);
+    const skew = Math.floor(STORAGE_LIMITS.metricFutureSkewMs / 1000);
+    if (t > nowT + skew) {
+      throw new EventRefusedError(
+        index,
+        'at',
+        `must be at most ${skew} s ahead of the hub's clock (${new Date(created).toISOString()})`,
+      );
+    }
+    if (t < nowT - retention.metricsSeconds) {
+      throw new EventRefusedError(
+        index,
+        'at',
+        `must be within the ${retention.metricsSeconds} s of metric history the hub keeps`,
+      );
+    }
+    for (const [name, value] of Object.entries(event.values)) {
+      if (!Number.isFinite(value)) continue;
+      if (!q.metricNameKnown.get(name) && q.metricNameCount.get()!.n >= STORAGE_LIMITS.metricNames) {
+        throw new EventRefusedError(
+          index,
+          'values',
+          `new metric name "${name}" refused: the hub keeps at most ${STORAGE_LIMITS.metricNames} metric names ` +
+            `(a name is released ${retention.metricsSeconds} s after its last sample)`,
+        );
+      }
+      q.upsertMetricName.run(name, t);
+      q.upsertSample.run(t, name, value);
+      writtenSincePrune.samples += 1;
+    }
+    metricsVersion += 1;
+  }
+
+  function store(event: StreamEvent, audience: Audience | undefined, created: number, index: number): void {
     const json = JSON.stringify(event);
     const audienceJson = audience ? JSON.stringify(audience) : null;
     q.insertId.run(event.id, event.seq, created);
@@ -404,13 +491,9 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       case 'agents':
         q.upsertLatest.run(event.kind, event.seq, json);
         break;
-      case 'metrics': {
-        const t = epochSeconds(event.at, created);
-        for (const [name, value] of Object.entries(event.values)) {
-          if (Number.isFinite(value)) q.upsertSample.run(t, name, value);
-        }
+      case 'metrics':
+        storeSamples(event, index, created);
         break;
-      }
       default:
         // 'read' and 'cleared' live in the stream only.
         break;
@@ -422,7 +505,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
     const fresh: StreamEntry[] = [];
     const created = now();
     let seq = readLastSeq();
-    for (const input of entries) {
+    for (const [index, input] of entries.entries()) {
       const id = input.event.id;
       if (typeof id !== 'string' || id === '') throw new TypeError('append: every event needs an id');
       const audience = normaliseAudience(input.audience);
@@ -433,12 +516,13 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       }
       seq += 1;
       const event = { ...input.event, seq } as StreamEvent;
-      store(event, audience, created);
+      store(event, audience, created, index);
       const entry: StreamEntry = audience ? { event, audience } : { event };
       results.push({ entry, duplicate: false });
       fresh.push(entry);
     }
     if (fresh.length > 0) q.setMeta.run('last_seq', String(seq));
+    writtenSincePrune.stream += fresh.length;
     return { results, fresh };
   });
 
@@ -526,22 +610,25 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
 
   const pruneTx = db.transaction((at: number) => {
     const removed: Record<string, number> = {};
+    // Each table may lose its batch plus twice what was written since the last prune.
+    const batch = pruneBatch + 2 * writtenSincePrune.stream;
+    const sampleBatch = pruneBatch + 2 * writtenSincePrune.samples;
 
     const streamEnd = prefixEnd(
       q.streamPruneEnd.get({
-        batch: pruneBatch,
+        batch,
         seqCut: readLastSeq() - retention.replayCount,
         createdCut: at - retention.replayAgeMs,
       }),
     );
     if (streamEnd !== null) removed.stream = q.deleteStreamThrough.run(streamEnd).changes;
 
-    const idsEnd = prefixEnd(q.idsPruneEnd.get({ batch: pruneBatch, seqCut: 0, createdCut: at - idempotencyMs }));
+    const idsEnd = prefixEnd(q.idsPruneEnd.get({ batch, seqCut: 0, createdCut: at - idempotencyMs }));
     if (idsEnd !== null) removed.eventIds = q.deleteIdsThrough.run(idsEnd).changes;
 
     const notificationsEnd = prefixEnd(
       q.notificationsPruneEnd.get({
-        batch: pruneBatch,
+        batch,
         seqCut: 0,
         createdCut: at - retention.notificationDays * DAY_MS,
       }),
@@ -552,22 +639,104 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       removed.reads = q.deleteReadsThrough.run(notificationsEnd).changes;
     }
 
-    const cutoffT = Math.floor(at / 1000) - retention.metricsSeconds;
+    const nowT = Math.floor(at / 1000);
+    const cutoffT = nowT - retention.metricsSeconds;
     // The second at offset batch-1 bounds the work (plus that second's other series, at most).
-    const sampleBound = q.samplesPruneEnd.get(cutoffT, pruneBatch - 1)?.t;
+    const sampleBound = q.samplesPruneEnd.get(cutoffT, sampleBatch - 1)?.t;
     removed.metricSamples = (
       sampleBound === undefined ? q.deleteSamplesBefore.run(cutoffT) : q.deleteSamplesThrough.run(sampleBound)
     ).changes;
+    // Only a store written before `at` was checked holds these (or the clock went back): once.
+    const future = q.deleteFutureSamples.run(nowT + Math.floor(STORAGE_LIMITS.metricFutureSkewMs / 1000)).changes;
+    if (future > 0) {
+      removed.futureSamples = future;
+      q.clearNames.run();
+      q.rebuildNames.run();
+    }
+    removed.metricNames = q.deleteNamesBefore.run(cutoffT).changes;
+    if (removed.metricSamples + future > 0) metricsVersion += 1;
 
     const activityEnd = q.activityPruneEnd.get(activityKeep)?.seq;
-    if (activityEnd !== undefined) removed.activity = q.deleteActivityThrough.run(activityEnd, pruneBatch).changes;
+    if (activityEnd !== undefined) removed.activity = q.deleteActivityThrough.run(activityEnd, batch).changes;
 
+    if (retention.auditDays > 0) {
+      const auditEnd = prefixEnd(
+        q.auditPruneEnd.get({
+          batch: pruneBatch + 2 * writtenSincePrune.audit,
+          cut: new Date(at - retention.auditDays * DAY_MS).toISOString(),
+        }),
+      );
+      if (auditEnd !== null) removed.audit = q.deleteAuditThrough.run(auditEnd).changes;
+    }
+
+    writtenSincePrune.stream = 0;
+    writtenSincePrune.samples = 0;
+    writtenSincePrune.audit = 0;
     return removed;
   });
 
   // -------------------------------------------------------------------------------------------
+  // Metric history
+  // -------------------------------------------------------------------------------------------
+  /**
+   * Samples from `since` through `until`, one column per second, for at most `metricNames` names;
+   * past `snapshotMetricValues` values, consecutive seconds merge into buckets (each keeps its
+   * last second and each name's last value in it), so the history stays an hour wide and small.
+   */
+  function readHistory(since: number, until: number): MetricHistory {
+    const points = q.samplePoints.get(since, until)?.n ?? 0;
+    if (points === 0) return { t: [], series: {} };
+    const names = Math.max(1, Math.min(q.metricNameCount.get()?.n ?? 1, STORAGE_LIMITS.metricNames));
+    const width = Math.max(1, Math.ceil((points * names) / STORAGE_LIMITS.snapshotMetricValues));
+    const t: number[] = [];
+    const series = new Map<string, (number | null)[]>();
+    let bucket = Number.NaN;
+    for (const row of q.samples.iterate(since, until)) {
+      const b = Math.floor(row.t / width);
+      if (b !== bucket) {
+        bucket = b;
+        t.push(row.t);
+      } else t[t.length - 1] = row.t;
+      for (const [name, value] of Object.entries(JSON.parse(row.values) as Record<string, number>)) {
+        let values = series.get(name);
+        if (!values) {
+          if (series.size >= STORAGE_LIMITS.metricNames) continue; // a store from before the cap
+          values = [];
+          series.set(name, values);
+        }
+        values[t.length - 1] = value;
+      }
+    }
+    for (const values of series.values()) for (let i = 0; i < t.length; i++) values[i] ??= null;
+    return { t, series: Object.fromEntries(series) };
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Audit
   // -------------------------------------------------------------------------------------------
+  /** Inserts a row, or folds a repeat into the row its key wrote less than `foldMs` ago. */
+  function writeAudit(record: AuditRecord): void {
+    const at = now();
+    const key = auditFoldKey(record);
+    const fold = key === null ? undefined : auditFolds.get(key);
+    if (fold && at < fold.until) {
+      fold.count += 1;
+      q.updateAuditDetail.run(auditDetailJson(record.detail, { count: fold.count, lastAt: record.at }), fold.id);
+      return;
+    }
+    const detail = auditDetailJson(record.detail, key === null ? undefined : { count: 1, lastAt: record.at });
+    const { userId, role, ip, userAgent } = record;
+    const id = Number(q.insertAudit.run(record.at, record.action, userId, role, ip, userAgent, detail).lastInsertRowid);
+    writtenSincePrune.audit += 1;
+    if (key === null) return;
+    auditFolds.delete(key);
+    if (auditFolds.size >= AUDIT_LIMITS.foldKeys) {
+      for (const [k, f] of auditFolds) if (f.until <= at) auditFolds.delete(k);
+      if (auditFolds.size >= AUDIT_LIMITS.foldKeys) auditFolds.delete(auditFolds.keys().next().value as string);
+    }
+    auditFolds.set(key, { id, until: at + AUDIT_LIMITS.foldMs, count: 1 });
+  }
+
   function auditStatement(query: AuditQuery) {
     const where: string[] = [];
     if (query.beforeId !== undefined) where.push('id < @beforeId');
@@ -588,10 +757,10 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
   // -------------------------------------------------------------------------------------------
   // The backend
   // -------------------------------------------------------------------------------------------
-  return {
+  const backend: HubBackend = {
     append(entries) {
       if (entries.length === 0) return [];
-      const { results, fresh } = write(() => appendTx.immediate(entries));
+      const { results, fresh } = write('append', () => appendTx.immediate(entries));
       if (fresh.length > 0) deliver(fresh);
       return results;
     },
@@ -604,8 +773,10 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       const latest = readLastSeq();
       if (!Number.isInteger(afterSeq) || afterSeq < 0 || afterSeq > latest) return null;
       if (afterSeq === latest) return [];
-      const oldest = q.oldestSeq.get()?.seq ?? latest + 1;
-      if (afterSeq < oldest - 1) return null;
+      // What retention promises, not what the pruner has deleted so far.
+      if (afterSeq < latest - retention.replayCount) return null;
+      const first = q.firstAfter.get(afterSeq);
+      if (!first || first.seq !== afterSeq + 1 || first.created < now() - retention.replayAgeMs) return null;
       const max = limit === undefined ? -1 : clampInt(limit, 0, Number.MAX_SAFE_INTEGER, 0);
       return q.replay.all(afterSeq, max).map((row) => toEntry(row.json, row.audience));
     },
@@ -633,15 +804,15 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
     markRead(viewer, ids) {
       const unique = [...new Set(ids.filter((id) => typeof id === 'string'))];
       if (unique.length === 0) return [];
-      return write(() => markReadTx.immediate(viewer, unique));
+      return write('read-state', () => markReadTx.immediate(viewer, unique));
     },
 
     markAllRead(viewer, throughSeq, filter) {
-      return write(() => markAllReadTx.immediate(viewer, throughSeq, filter));
+      return write('read-state', () => markAllReadTx.immediate(viewer, throughSeq, filter));
     },
 
     clear(viewer, throughSeq) {
-      write(() => clearTx.immediate(viewer, throughSeq));
+      write('read-state', () => clearTx.immediate(viewer, throughSeq));
     },
 
     latestStatus(): SystemStatusSnapshot | null {
@@ -664,37 +835,20 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
     },
 
     metricHistory(sinceEpochSeconds) {
-      // Never more than the retention window, even if prune() has not run for a while.
-      const floor = Math.floor(now() / 1000) - retention.metricsSeconds;
-      const since = Math.max(Math.floor(sinceEpochSeconds), floor);
-      const t: number[] = [];
-      const series: Record<string, (number | null)[]> = {};
-      for (const row of q.samples.iterate(since)) {
-        if (t[t.length - 1] !== row.t) t.push(row.t);
-        let values = series[row.name];
-        if (!values) {
-          values = [];
-          series[row.name] = values;
-        }
-        while (values.length < t.length - 1) values.push(null);
-        values.push(row.value);
-      }
-      for (const values of Object.values(series)) while (values.length < t.length) values.push(null);
-      return { t, series };
+      // Never more than the retention window nor past the clock's skew, even if prune() has not
+      // run for a while (or the store predates these bounds).
+      const nowT = Math.floor(now() / 1000);
+      const since = Math.max(Math.floor(sinceEpochSeconds), nowT - retention.metricsSeconds);
+      const until = nowT + Math.floor(STORAGE_LIMITS.metricFutureSkewMs / 1000);
+      const key = `${since}/${until}/${metricsVersion}`;
+      if (historyCache?.key === key) return historyCache.history;
+      const history = readHistory(since, until);
+      historyCache = { key, history };
+      return history;
     },
 
     audit(record) {
-      write(() =>
-        q.insertAudit.run(
-          record.at,
-          record.action,
-          record.userId,
-          record.role,
-          record.ip,
-          record.userAgent,
-          record.detail === undefined ? null : JSON.stringify(record.detail),
-        ),
-      );
+      write('audit', () => writeAudit(boundAuditRecord(record)));
     },
 
     readAudit(query) {
@@ -726,16 +880,20 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
     },
 
     prune(at = now()) {
-      const removed = write(() => pruneTx.immediate(at));
+      const removed = write('prune', () => pruneTx.immediate(at));
       const total = Object.values(removed).reduce((a, b) => a + b, 0);
       if (total > 0) log({ level: 'debug', msg: 'pruned storage', ...removed });
     },
 
     health() {
       if (closed) return { ok: false, detail: 'closed' };
+      if (corruption !== null) {
+        return { ok: false, detail: `database corrupt (${corruption}): restore it from a backup or move it aside` };
+      }
       try {
         ping.get();
-        return writeError === null ? { ok: true } : { ok: false, detail: `last write failed: ${writeError}` };
+        const failed = writeErrors.values().next();
+        return failed.done ? { ok: true } : { ok: false, detail: `last write failed: ${failed.value}` };
       } catch (err) {
         return { ok: false, detail: err instanceof Error ? err.message : String(err) };
       }
@@ -750,9 +908,22 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       } catch (err) {
         log({ level: 'warn', msg: 'wal checkpoint failed on close', err: String(err) });
       }
-      db.close();
+      release();
     },
   };
+  // A read that meets a damaged page marks the store corrupt as a failed write does.
+  for (const [name, method] of Object.entries(backend) as [keyof HubBackend, (...a: unknown[]) => unknown][]) {
+    if (name === 'health' || name === 'close' || name === 'subscribe') continue;
+    (backend as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      try {
+        return method(...args);
+      } catch (err) {
+        noteCorruption(err);
+        throw err;
+      }
+    };
+  }
+  return backend;
 }
 
 interface CountParams {

@@ -6,6 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 
+/** The store cannot be opened as it is; the message says what to do. */
+export class StorageStartError extends Error {
+  override readonly name = 'StorageStartError';
+}
+
 type Migration = (db: Database.Database) => void;
 
 const MIGRATIONS: Migration[] = [
@@ -122,17 +127,49 @@ const MIGRATIONS: Migration[] = [
     put.run('stream_id', randomUUID());
     put.run('last_seq', '0');
   },
+  // 2: metric names with the second of their newest sample, so the number of names kept is
+  // bounded and counted without scanning the samples.
+  (db) => {
+    db.exec(`
+      CREATE TABLE metric_names (
+        name   TEXT PRIMARY KEY,
+        last_t INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO metric_names (name, last_t) SELECT name, max(t) FROM metric_samples GROUP BY name;
+    `);
+  },
 ];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Brings `db` up to SCHEMA_VERSION; throws if it was written by a newer version. */
-export function migrate(db: Database.Database): void {
+/** Tables of the file that are not SQLite's own. */
+function tables(db: Database.Database): string[] {
+  return db
+    .prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+    .all()
+    .map((r) => r.name);
+}
+
+/**
+ * Brings `db` up to SCHEMA_VERSION. Throws `StorageStartError` for a database written by a newer
+ * version, and for a file that holds another application's tables (never migrated into).
+ */
+export function migrate(db: Database.Database, path = 'the database'): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new Error(
-      `admin-realtime: database schema version ${current} is newer than this hub supports (${SCHEMA_VERSION})`,
+    throw new StorageStartError(
+      `admin-realtime: database schema version ${current} is newer than this hub supports (${SCHEMA_VERSION}); ` +
+        'run the newer hub, or restore a backup made with this version',
+    );
+  }
+  const present = tables(db);
+  const ours = current > 0 && present.includes('meta') && present.includes('stream');
+  if ((current === 0 && present.length > 0) || (current > 0 && !ours)) {
+    const shown = present.slice(0, 5).join(', ') + (present.length > 5 ? ', …' : '');
+    throw new StorageStartError(
+      `admin-realtime: ${path} holds tables of another application (${shown}) and not the hub's schema; ` +
+        'the hub does not write into it. Give the hub a file of its own with --db (ADMIN_REALTIME_DB).',
     );
   }
   if (current === SCHEMA_VERSION) return;

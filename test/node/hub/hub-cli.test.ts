@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { after, describe, test } from 'node:test';
 import { CloseCode } from '../../../src/core/protocol.js';
 import { DEFAULT_PORT, parseCliArgs } from '../../../src/hub/config.js';
+import { killAllCli, runCli } from '../../support/cli-process.js';
 import {
   closeAllHubs,
   signToken,
@@ -15,29 +15,8 @@ import {
 
 after(closeAllHubs);
 
-const CLI = 'src/hub/cli.ts';
-const children = new Set<ChildProcess>();
-after(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-/** Runs the CLI through tsx; collects output; resolves its exit code. */
-function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const out = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (d) => {
-    out.stdout += d;
-  });
-  child.stderr!.on('data', (d) => {
-    out.stderr += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, out, exited };
-}
+after(killAllCli);
+const run = runCli;
 
 describe('hub CLI configuration', () => {
   test('flags and environment variables map to options; a flag wins over its variable', () => {
