@@ -366,7 +366,7 @@ describe('hub HTTP: nothing sensitive reaches a client or the SQLite file', () =
         components: { payments: { state: 'degraded', message: `declined ${all}` }, api: { state: 'operational' } },
         at: '2026-11-25T10:00:00Z',
       },
-      { kind: 'metrics', id: 'mask-e2e-m', values: { activeCalls: 3 }, at: '2026-11-25T10:00:00Z' },
+      { kind: 'metrics', id: 'mask-e2e-m', values: { activeCalls: 3 }, at: new Date().toISOString() },
     ]);
     assert.equal(published.status, 202, JSON.stringify(published.body));
     await client.waitForEvent((e) => e.id === 'mask-e2e-m', 'the last event of the batch');
