@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { createRealtimeClient } from '../../../src/core/client.js';
 import {
   CloseCode,
   type ErrorMessage,
@@ -312,5 +314,39 @@ describe('a paced replay', () => {
     assert.equal(closed.code, CloseCode.RateLimited);
     assert.equal(closed.reason, 'rate-limited; retry-after=5');
     release?.();
+  });
+});
+
+describe('the client with these answers', () => {
+  test('createRealtimeClient: a markRead the hub refuses rejects with its code and rolls the optimistic read back', async () => {
+    let clock = Date.now();
+    const hub = await startHub({ now: () => clock });
+    const client = createRealtimeClient({
+      url: hub.wsUrl,
+      token: await signToken({ sub: 'optimist', ttl: 90 * 24 * 3600 }),
+      WebSocket: WebSocket as never,
+      window: null,
+    });
+    try {
+      client.connect();
+      const [gone] = hub.publish([note('pruned while shown')]).accepted;
+      await waitUntil(
+        () => client.store.getState().notifications.some((n) => n.id === gone!.id),
+        'the notification shown',
+      );
+      assert.equal(client.store.getState().unread.total, 1);
+      // Retention drops it at the hub while the page still shows it.
+      clock += 31 * 24 * 3600 * 1000;
+      hub.backend.prune(clock);
+      const refused = client.store.markRead([gone!.id]);
+      assert.equal(client.store.getState().notifications[0]!.read, true, 'read at once (optimistic)');
+      await assert.rejects(refused, (err: Error & { code?: string }) => err.code === 'unknown-notification');
+      const state = client.store.getState();
+      assert.equal(state.notifications[0]!.read, false, 'rolled back');
+      assert.equal(state.unread.total, 1, 'the count too');
+      assert.equal(state.connection.status, 'connected', 'the session goes on');
+    } finally {
+      client.close();
+    }
   });
 });
