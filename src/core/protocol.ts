@@ -9,6 +9,7 @@ import {
   type Check,
   checkKey,
   isoDate,
+  isRecord,
   json,
   num,
   object,
@@ -607,6 +608,12 @@ export interface AckMessage {
   ref: string;
 }
 
+/**
+ * Codes an `error` may carry. The hub sends `invalid-message` (a request with a bad field),
+ * `unknown-notification` (markRead of ids the user cannot see) and `internal`. It never sends
+ * `not-authenticated` (a frame before auth closes with 1008) nor `rate-limited` (a flood closes
+ * with 4100); the client still reads them, from hubs that do.
+ */
 export const ERROR_CODES = [
   'invalid-message',
   'unknown-notification',
@@ -805,28 +812,61 @@ function parseWith<T>(check: Check<T>, input: unknown): Parsed<T> {
   }
 }
 
-function parseFrame<T>(check: Check<T>, frame: unknown, maxBytes: number): Parsed<T> {
+/** Reads a text frame as JSON, or says why it cannot be read. */
+function readFrame(frame: unknown, maxBytes: number): { ok: true; data: unknown } | { ok: false; error: string } {
   if (typeof frame !== 'string') return { ok: false, error: 'frame must be UTF-8 JSON text, not binary' };
   if (frame.length > maxBytes) return { ok: false, error: `frame exceeds ${maxBytes} bytes` };
-  let data: unknown;
   try {
-    data = JSON.parse(frame);
+    return { ok: true, data: JSON.parse(frame) };
   } catch {
     return { ok: false, error: 'frame is not valid JSON' };
   }
-  return parseWith(check, data);
+}
+
+function parseFrame<T>(check: Check<T>, frame: unknown, maxBytes: number): Parsed<T> {
+  const read = readFrame(frame, maxBytes);
+  return read.ok ? parseWith(check, read.data) : read;
+}
+
+/** A client message that was refused, and whether it was a readable request the hub answers. */
+export type ParsedClientMessage =
+  | { ok: true; value: ClientMessage }
+  | {
+      ok: false;
+      error: string;
+      path?: string;
+      /**
+       * Set when the frame is a readable request with a bad field: a JSON object whose `type` is a
+       * known client type other than `auth`. The hub answers it with `error {code:
+       * 'invalid-message', ref}` and the session goes on; a frame without it is unreadable and
+       * closes the socket (1008). `ref` is the request's, when it is a valid ref.
+       */
+      request?: { type: Exclude<ClientMessage['type'], 'auth'>; ref?: string };
+    };
+
+const REQUEST_TYPES = ['ping', 'subscribe', 'markRead', 'markAllRead', 'clear', 'history', 'refresh'] as const;
+
+function validateClient(value: unknown): ParsedClientMessage {
+  const parsed = parseWith(clientMessage, value);
+  if (parsed.ok || !isRecord(value)) return parsed;
+  const type = REQUEST_TYPES.find((t) => t === value.type);
+  if (!type) return parsed;
+  const valid = parseWith(ref, value.ref);
+  return { ...parsed, request: valid.ok ? { type, ref: valid.value } : { type } };
 }
 
 /** Hub side: reads one text frame from a client. */
-export const parseClientMessage = (frame: unknown, maxBytes = 64 * 1024): Parsed<ClientMessage> =>
-  parseFrame(clientMessage, frame, maxBytes);
+export function parseClientMessage(frame: unknown, maxBytes = 64 * 1024): ParsedClientMessage {
+  const read = readFrame(frame, maxBytes);
+  return read.ok ? validateClient(read.data) : read;
+}
 
 /** Client side: reads one text frame from the hub. */
 export const parseHubMessage = (frame: unknown, maxBytes = 16 * 1024 * 1024): Parsed<HubMessage> =>
   parseFrame(hubMessage, frame, maxBytes);
 
 /** Validates a decoded client message (for transports that are not raw text frames). */
-export const validateClientMessage = (value: unknown): Parsed<ClientMessage> => parseWith(clientMessage, value);
+export const validateClientMessage = (value: unknown): ParsedClientMessage => validateClient(value);
 
 /** Validates a decoded hub message. */
 export const validateHubMessage = (value: unknown): Parsed<HubMessage> => parseWith(hubMessage, value);

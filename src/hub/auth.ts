@@ -24,7 +24,7 @@ export interface AuthOptions {
   issuer?: string;
   /** Required `aud` when set. */
   audience?: string;
-  /** Claim holding the role (a string or an array of strings); default `role`. When absent, `roles` is read. */
+  /** Claim holding the role (a string or an array of strings); default `role`. When absent or null, `roles` is read. */
   roleClaim?: string;
   /** Roles allowed to connect; default `['admin', 'super_admin']`. */
   allowedRoles?: string[];
@@ -218,7 +218,7 @@ export function createVerifier(options: AuthOptions): (token: string) => Promise
         return invalid('missing sub');
       }
       let claim = readClaim(payload, roleClaim);
-      if (claim === undefined && roleClaim !== 'roles') claim = payload.roles;
+      if (claim == null && roleClaim !== 'roles') claim = payload.roles; // absent or null: no role given
       const role = pickRole(rolesOf(claim), allowedRoles);
       if (!role) return { ok: false, code: CloseCode.Forbidden, reason: 'forbidden: role not allowed' };
       const user: SessionUser = { id: payload.sub, role };

@@ -135,6 +135,11 @@ export interface HubBackend {
   unreadCounts(viewer: Viewer, categories?: readonly string[] | null): UnreadCounts;
   /** Marks read; returns the ids that were unread, visible to the viewer, and are now read. */
   markRead(viewer: Viewer, ids: string[]): string[];
+  /**
+   * Of `ids`, those naming a stored notification whose audience includes the viewer (read or not,
+   * cleared or not): the rest are unknown to this viewer, whether they exist for others or not.
+   */
+  knownNotifications(viewer: Viewer, ids: string[]): string[];
   /** Marks every visible notification with seq <= throughSeq matching the filter read. */
   markAllRead(viewer: Viewer, throughSeq: number, filter?: NotificationFilter): number;
   /** Hides (and marks read) every notification with seq <= throughSeq for this viewer. */

@@ -62,7 +62,11 @@ export interface HubOptions {
 
   /** Largest inbound frame, KiB; default 64. Bigger frames close that socket with 1009. */
   maxFrameKiB?: number;
-  /** Outbound bytes a socket may have queued before it is closed as a slow consumer (4102); default 1 MiB. */
+  /**
+   * Outbound bytes a socket may have queued before it is closed as a slow consumer (4102); default
+   * 1 MiB. A resume replay is paced by the socket's drain instead. Also the most inbound frames may
+   * wait to be handled (behind a token check or a replay) before the socket is closed with 4100.
+   */
   maxBufferedBytes?: number;
   /** Largest `POST /v1/events` body, bytes; default 1 MiB (413 above). */
   maxBodyBytes?: number;

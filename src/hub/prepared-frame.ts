@@ -62,3 +62,21 @@ export function corked(ws: WebSocket, write: () => void): void {
     socket?.uncork();
   }
 }
+
+/**
+ * Resolves once the socket has written out what it buffered past its high-water mark (its
+ * 'drain'), at once when it holds less; also when the socket closes, so a waiter never hangs.
+ */
+export function drained(ws: WebSocket): Promise<void> {
+  const socket = (ws as unknown as WsInternals)._socket;
+  if (!socket?.writableNeedDrain || socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
+}

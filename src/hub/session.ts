@@ -11,6 +11,7 @@ import {
   type ClientMessage,
   CloseCode,
   closeReason,
+  type ErrorMessage,
   encode,
   type HubMessage,
   MIN_PROTOCOL_VERSION,
@@ -23,7 +24,7 @@ import type { AuthResult } from './auth.js';
 import type { AuditRecord, HubBackend, StreamEntry, Viewer } from './backend.js';
 import { EventFrames } from './event-frames.js';
 import type { Logger } from './log.js';
-import { corked, type PreparedFrame, sendPrepared } from './prepared-frame.js';
+import { corked, drained, type PreparedFrame, sendPrepared } from './prepared-frame.js';
 import { type RateLimit, TokenBucket } from './rate-limit.js';
 import { buildSnapshot, canSee } from './view.js';
 
@@ -62,6 +63,14 @@ export interface Peer {
 }
 
 const HISTORY_PAGE = 50;
+/**
+ * Stream entries read from the log per step of a paced replay. The next page is read once the
+ * socket drained the last one, after a turn of the event loop: a replay holds one page in memory
+ * and never keeps other sockets waiting for longer than one page takes to read and encode.
+ */
+export const REPLAY_PAGE = 200;
+/** Longest `error` message the protocol carries. */
+const MAX_ERROR_MESSAGE = 1000;
 /** How long a closing socket may take to flush its close frame before it is cut. */
 const CLOSE_GRACE_MS = 5000;
 /** The smallest `welcome.heartbeatMs` the protocol allows (clients refuse a welcome below it). */
@@ -95,7 +104,11 @@ export class Session {
   readonly connectedAt: number;
 
   private closing = false;
+  /** The close the hub started (code and reason), logged and audited whatever the peer answers. */
+  private closeSent: { code: number; reason: string } | null = null;
   private queue: Promise<void> = Promise.resolve();
+  /** Bytes of frames received and not yet handled (they wait behind a token check or a replay). */
+  private waitingBytes = 0;
   private readonly bucket: TokenBucket;
   private authTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -131,11 +144,12 @@ export class Session {
    * Sends one text frame (a serialised message, or a frame prepared once for many sockets), or
    * closes the session as a slow consumer when its outbound buffer is already over the bound (so
    * memory per socket stays under the bound plus one frame). Private: replies go through `send`,
-   * which first flushes the fan-out, so no reply overtakes an entry appended before it.
+   * which first flushes the fan-out, so no reply overtakes an entry appended before it. A paced
+   * replay skips the bound: it waits for the socket to drain instead, so it never overflows it.
    */
-  private sendFrame(frame: string | PreparedFrame): boolean {
+  private sendFrame(frame: string | PreparedFrame, paced = false): boolean {
     if (this.closing) return false;
-    if (this.ws.bufferedAmount > this.ctx.maxBufferedBytes) {
+    if (!paced && this.ws.bufferedAmount > this.ctx.maxBufferedBytes) {
       this.close(CloseCode.SlowConsumer, closeReason('slow-consumer', 5));
       return false;
     }
@@ -148,12 +162,12 @@ export class Session {
    * Offers a run of fanned-out entries (serialised and encoded once for everyone) to this session:
    * those it may see and has not been brought past, in one frame when the client batches.
    */
-  deliver(frames: EventFrames): void {
+  deliver(frames: EventFrames, paced = false): void {
     if (!this.user || this.closing) return;
     const entries = frames.entries;
     if (entries.length === 1) {
       // A publish of one event, the usual case at high fan-out: no arrays per socket.
-      if (this.offer(entries[0]!, this.viewer)) this.sendFrame(frames.single(0));
+      if (this.offer(entries[0]!, this.viewer)) this.sendFrame(frames.single(0), paced);
       return;
     }
     const viewer = this.viewer;
@@ -163,10 +177,10 @@ export class Session {
     });
     if (!visible.length) return;
     const out = this.batches ? frames.batch(visible) : visible.map((i) => frames.single(i));
-    if (out.length === 1) this.sendFrame(out[0]!);
+    if (out.length === 1) this.sendFrame(out[0]!, paced);
     else
       corked(this.ws, () => {
-        for (const frame of out) if (!this.sendFrame(frame)) return;
+        for (const frame of out) if (!this.sendFrame(frame, paced)) return;
       });
   }
 
@@ -196,6 +210,7 @@ export class Session {
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
+    this.closeSent = { code, reason };
     this.clearTimers();
     this.ctx.leave(this);
     this.ctx.log.debug('closing session', { session: this.id, code, reason });
@@ -217,14 +232,26 @@ export class Session {
     clearTimeout(this.expiryTimer);
   }
 
-  private onClosed(code: number, reason: string): void {
+  /**
+   * `received` is what `ws` saw: the peer's close frame, or 1006 when the socket just ended (a
+   * slow consumer cut after the grace, say). A close the hub started is recorded with its own code.
+   */
+  private onClosed(received: number, receivedReason: string): void {
     this.closing = true;
     this.clearTimers();
     clearTimeout(this.graceTimer);
     this.ctx.leave(this);
     if (this.user) {
+      const { code, reason } = this.closeSent ?? { code: received, reason: receivedReason };
       this.audit('disconnect', { code, durationMs: this.ctx.now() - this.connectedAt });
-      this.ctx.log.info('disconnected', { session: this.id, user: this.user.id, ip: this.peer.ip, code, reason });
+      this.ctx.log.info('disconnected', {
+        session: this.id,
+        user: this.user.id,
+        ip: this.peer.ip,
+        code,
+        reason,
+        ...(received !== code ? { received } : {}),
+      });
     }
     this.ctx.gone(this);
   }
@@ -240,26 +267,49 @@ export class Session {
       this.close(CloseCode.PolicyViolation, 'frame must be UTF-8 JSON text, not binary');
       return;
     }
-    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
-    const parsed = parseClientMessage(text, this.ctx.maxFrameBytes);
-    if (!parsed.ok) {
-      this.close(CloseCode.PolicyViolation, parsed.error);
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
+    const parsed = parseClientMessage(bytes.toString('utf8'), this.ctx.maxFrameBytes);
+    if (parsed.ok) {
+      const message = parsed.value;
+      this.enqueue(bytes.length, message.type, 'ref' in message ? message.ref : undefined, () => this.handle(message));
+    } else if (parsed.request) {
+      // Readable, of a known type, with a bad field: answered in its turn, like any request.
+      const { type, ref } = parsed.request;
+      this.enqueue(bytes.length, type, ref, () => this.refuse(parsed.error, ref));
+    } else this.close(CloseCode.PolicyViolation, parsed.error);
+  }
+
+  /**
+   * Messages are handled one at a time, in order: an auth awaiting its verifier, or a resume
+   * replaying, holds the next ones back. What waits is bounded like the outbound buffer: more
+   * than `maxBufferedBytes` of frames waiting closes the socket with 4100.
+   */
+  private enqueue(bytes: number, type: string, ref: string | undefined, handle: () => Promise<void> | void): void {
+    this.waitingBytes += bytes;
+    if (this.waitingBytes > this.ctx.maxBufferedBytes) {
+      this.close(CloseCode.RateLimited, closeReason('rate-limited', 5));
       return;
     }
-    const message = parsed.value;
-    // Handled one at a time, in order: an auth awaiting its verifier holds the next message back.
     this.queue = this.queue
-      .then(() => (this.closing ? undefined : this.handle(message)))
+      .then(() => {
+        this.waitingBytes -= bytes;
+        return this.closing ? undefined : handle();
+      })
       .catch((err: unknown) => {
-        this.ctx.log.error('message handler failed', { session: this.id, type: message.type, err });
-        const ref = 'ref' in message ? message.ref : undefined;
-        this.send({
-          type: 'error',
-          code: 'internal',
-          message: 'the hub could not handle this message',
-          ...(ref ? { ref } : {}),
-        });
+        this.ctx.log.error('message handler failed', { session: this.id, type, err });
+        this.sendError('internal', 'the hub could not handle this message', ref);
       });
+  }
+
+  private sendError(code: ErrorMessage['code'], message: string, ref: string | undefined): void {
+    const text = message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE - 1)}…` : message;
+    this.send({ type: 'error', code, message: text, ...(ref ? { ref } : {}) });
+  }
+
+  /** A request with a bad field: `error` in session; before auth there is no session to go on. */
+  private refuse(error: string, ref: string | undefined): void {
+    if (!this.user) this.close(CloseCode.PolicyViolation, error);
+    else this.sendError('invalid-message', error, ref);
   }
 
   private async handle(message: ClientMessage): Promise<void> {
@@ -286,10 +336,12 @@ export class Session {
         this.audit('subscribe', { categories: message.categories });
         ack(message.ref);
         return;
-      case 'markRead':
-        this.markRead(message.ids);
-        ack(message.ref);
+      case 'markRead': {
+        const unknown = this.markRead(message.ids);
+        if (unknown) this.sendError('unknown-notification', unknown, message.ref);
+        else ack(message.ref);
         return;
+      }
       case 'markAllRead':
         this.markAllRead(message.filter);
         ack(message.ref);
@@ -362,33 +414,69 @@ export class Session {
       ip: this.peer.ip,
       userAgent: this.peer.userAgent,
     });
-    // A seq from another stream (a wiped store, another hub) means nothing here: snapshot instead.
-    const sameStream = message.stream === undefined || message.stream === this.ctx.backend.streamId();
-    this.catchUpAndJoin(sameStream ? message.resumeFrom : undefined, result.expiresAt);
+    // A seq means something only in the stream it came from: without the stream (or from another
+    // one: a wiped store, another hub) it could name other events here, so a snapshot instead.
+    const sameStream = message.stream !== undefined && message.stream === this.ctx.backend.streamId();
+    await this.catchUpAndJoin(sameStream ? message.resumeFrom : undefined, result.expiresAt);
   }
 
   /**
-   * Sends the welcome, then the missed entries (resume) or a snapshot, then joins the live set —
-   * all in one synchronous run, so no entry can be appended in between. `lastSeq` also guards
-   * against a backend whose fan-out arrives later than its storage (e.g. Redis pub/sub): an entry
-   * already replayed or inside the snapshot is skipped when it shows up live.
+   * Sends the welcome, then a snapshot or the missed entries (resume), then joins the live set.
+   * The snapshot and the join happen in one synchronous run, so no entry is appended in between.
+   * A resume replays from the log page by page, paced by the socket's drain, until it has caught
+   * up, and joins in the same run as the read that found nothing more; messages from the client
+   * wait until then, so no reply overtakes a replayed entry. `lastSeq` also guards against a
+   * backend whose fan-out arrives later than its storage (e.g. Redis pub/sub): an entry already
+   * replayed or inside the snapshot is skipped when it shows up live.
    */
-  private catchUpAndJoin(resumeFrom: number | undefined, expiresAt: number | undefined): void {
+  private async catchUpAndJoin(resumeFrom: number | undefined, expiresAt: number | undefined): Promise<void> {
     const backend = this.ctx.backend;
     const latest = backend.latestSeq();
-    const missed = resumeFrom !== undefined && resumeFrom <= latest ? backend.replay(resumeFrom) : null;
-    if (missed) {
+    const first = resumeFrom !== undefined && resumeFrom <= latest ? backend.replay(resumeFrom, REPLAY_PAGE) : null;
+    if (first) {
       this.send(this.welcome(true, latest, expiresAt));
       this.lastSeq = resumeFrom!;
-      this.deliver(new EventFrames(missed));
-      this.lastSeq = Math.max(this.lastSeq, latest);
-    } else {
-      const snapshot = buildSnapshot(backend, this.viewer, this.categoryList(), this.ctx.now());
-      this.send(this.welcome(false, snapshot.seq, expiresAt));
-      this.send(snapshot);
-      this.lastSeq = snapshot.seq;
+      await this.replayAndJoin(first);
+      return;
     }
+    const snapshot = buildSnapshot(backend, this.viewer, this.categoryList(), this.ctx.now());
+    this.send(this.welcome(false, snapshot.seq, expiresAt));
+    this.send(snapshot);
+    this.lastSeq = snapshot.seq;
     if (!this.closing) this.ctx.join(this);
+  }
+
+  /**
+   * Sends the log after `lastSeq` a page at a time: the next page is read once the socket drained
+   * the last one (a replay is not live traffic, so the slow-consumer bound does not apply to it),
+   * after a turn of the event loop. Entries appended meanwhile are read from the log like the rest.
+   * Retention that passes mid-replay (the next page is gone) closes with 4201: the client
+   * reconnects at once, and its resume from there gets a snapshot.
+   */
+  private async replayAndJoin(first: StreamEntry[]): Promise<void> {
+    let page: StreamEntry[] | null = first;
+    for (;;) {
+      if (this.closing) return;
+      if (page === null) {
+        this.close(CloseCode.ResumeRequired, 'resume-required: replay retention passed during the resume');
+        return;
+      }
+      if (page.length === 0) {
+        this.ctx.join(this);
+        return;
+      }
+      this.deliver(new EventFrames(page), true);
+      await drained(this.ws);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.closing) return;
+      try {
+        page = this.ctx.backend.replay(this.lastSeq, REPLAY_PAGE);
+      } catch (err) {
+        this.ctx.log.error('replay read failed', { session: this.id, err });
+        this.close(1011, 'internal error: replay could not be read');
+        return;
+      }
+    }
   }
 
   private welcome(resumed: boolean, seq: number, expiresAt: number | undefined, reauth = false): HubMessage {
@@ -444,10 +532,24 @@ export class Session {
     ]);
   }
 
-  private markRead(ids: string[]): void {
-    const changed = this.ctx.backend.markRead(this.viewer, ids);
+  /**
+   * Marks read what it can; returns the `unknown-notification` message when some ids name no
+   * notification this user may see (the same answer whether they exist for others or not), or
+   * null. Ids already read (in another tab, say) are not unknown.
+   */
+  private markRead(ids: string[]): string | null {
+    const backend = this.ctx.backend;
+    const changed = backend.markRead(this.viewer, ids);
     this.audit('mark-read', { ids: changed });
     if (changed.length) this.appendForUser({ kind: 'read', id: `read-${randomUUID()}`, ids: changed });
+    const asked = [...new Set(ids)];
+    if (changed.length === asked.length) return null;
+    const done = new Set(changed);
+    const rest = asked.filter((id) => !done.has(id));
+    const known = new Set(backend.knownNotifications(this.viewer, rest));
+    const unknown = rest.filter((id) => !known.has(id));
+    if (!unknown.length) return null;
+    return `${unknown.length} of ${asked.length} ids are not notifications you can see: ${unknown.join(', ')}`;
   }
 
   private markAllRead(filter: NotificationFilter | undefined): void {

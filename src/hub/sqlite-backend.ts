@@ -83,15 +83,14 @@ const READ_EXPR = `(
   )
 )`;
 
-/** Visibility of notification `n` to (@user, @role), excluding what the user cleared (@floor). */
-const VISIBLE_EXPR = `(
-  n.seq > @cleared
-  AND (
-    n.aud_all = 1
-    OR EXISTS (SELECT 1 FROM notification_audience a WHERE a.seq = n.seq AND a.kind = 'u' AND a.value = @user)
-    OR EXISTS (SELECT 1 FROM notification_audience a WHERE a.seq = n.seq AND a.kind = 'r' AND a.value = @role)
-  )
+/** Notification `n` is addressed to (@user, @role). */
+const AUDIENCE_EXPR = `(
+  n.aud_all = 1
+  OR EXISTS (SELECT 1 FROM notification_audience a WHERE a.seq = n.seq AND a.kind = 'u' AND a.value = @user)
+  OR EXISTS (SELECT 1 FROM notification_audience a WHERE a.seq = n.seq AND a.kind = 'r' AND a.value = @role)
 )`;
+/** Visibility of notification `n` to (@user, @role), excluding what the user cleared (@cleared). */
+const VISIBLE_EXPR = `(n.seq > @cleared AND ${AUDIENCE_EXPR})`;
 
 /** Category filter: @cats is null (every category) or a JSON array of names. */
 const CATEGORY_EXPR = `(@cats IS NULL OR n.category IN (SELECT value FROM json_each(@cats)))`;
@@ -259,6 +258,9 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       `SELECT n.seq AS seq, n.id AS id
        FROM notifications n
        WHERE n.id IN (SELECT value FROM json_each(@ids)) AND ${VISIBLE_EXPR} AND NOT ${READ_EXPR}`,
+    ),
+    knownByIds: db.prepare<Record<string, unknown>, { id: string }>(
+      `SELECT n.id AS id FROM notifications n WHERE n.id IN (SELECT value FROM json_each(@ids)) AND ${AUDIENCE_EXPR}`,
     ),
     insertRead: db.prepare<[string, number]>('INSERT OR IGNORE INTO notification_reads (user_id, seq) VALUES (?, ?)'),
     upsertMark: db.prepare<[string, string, string, number]>(
@@ -805,6 +807,14 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       const unique = [...new Set(ids.filter((id) => typeof id === 'string'))];
       if (unique.length === 0) return [];
       return write('read-state', () => markReadTx.immediate(viewer, unique));
+    },
+
+    knownNotifications(viewer, ids) {
+      if (ids.length === 0) return [];
+      const known = new Set(
+        q.knownByIds.all({ user: viewer.userId, role: viewer.role, ids: JSON.stringify(ids) }).map((r) => r.id),
+      );
+      return ids.filter((id) => known.has(id));
     },
 
     markAllRead(viewer, throughSeq, filter) {

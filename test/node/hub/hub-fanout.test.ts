@@ -10,6 +10,7 @@ import {
   type WelcomeMessage,
 } from '../../../src/core/protocol.js';
 import type { Hub } from '../../../src/hub/hub.js';
+import { REPLAY_PAGE } from '../../../src/hub/session.js';
 import { closeAllHubs, note, signToken, startHub, TestClient } from '../../support/hub-harness.js';
 
 after(closeAllHubs);
@@ -292,10 +293,10 @@ describe('hub fan-out: one frame per publish (protocol 2)', () => {
     }
   });
 
-  test('a resume replays in events frames of at most LIMITS.eventsPerFrame, in order, then goes live', async () => {
+  test('a resume replays a page (REPLAY_PAGE, within LIMITS.eventsPerFrame) per events frame, in order, then goes live', async () => {
     const token = await signToken({ sub: 'b-resume' });
     const first = await TestClient.open(hub, token, { protocol: 2 });
-    const from = (first.frames[0] as WelcomeMessage).seq;
+    const { seq: from, stream } = first.frames[0] as WelcomeMessage;
     first.close();
     await first.closed;
     const missed = LIMITS.eventsPerFrame * 2 + 7;
@@ -308,12 +309,13 @@ describe('hub fan-out: one frame per publish (protocol 2)', () => {
       }));
       seqsMissed.push(...hub.publish(batch).accepted.map((a) => a.seq));
     }
-    const second = await TestClient.open(hub, token, { protocol: 2, resumeFrom: from });
+    const second = await TestClient.open(hub, token, { protocol: 2, resumeFrom: from, stream });
     await second.waitForEvent((e) => e.seq === seqsMissed.at(-1), 'last missed');
     const frames = frameTypes(second);
+    assert.ok(REPLAY_PAGE <= LIMITS.eventsPerFrame);
     assert.deepEqual(
       frames.map((m) => (m.type === 'events' ? m.events.length : 1)),
-      [LIMITS.eventsPerFrame, LIMITS.eventsPerFrame, 7],
+      [...Array(Math.floor(missed / REPLAY_PAGE)).fill(REPLAY_PAGE), missed % REPLAY_PAGE],
     );
     assert.deepEqual(
       second.events().map((e) => e.seq),

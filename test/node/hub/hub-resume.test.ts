@@ -28,6 +28,7 @@ describe('hub resume', () => {
     hubs.push(hub);
     const token = await signToken({ sub: 'resumer' });
     const first = await TestClient.open(hub, token, { categories: ['calls', 'system'] });
+    const { stream } = first.frames[0] as WelcomeMessage;
     hub.publish([note('seen live', { category: 'calls' }), { kind: 'agents', active: 3, idle: 1, error: 0 }]);
     await first.waitForEvent((e) => e.kind === 'agents', 'agents');
     const resumeFrom = lastSeq(first);
@@ -42,7 +43,7 @@ describe('hub resume', () => {
       note('missed 2', { category: 'system' }),
     ]).accepted;
 
-    const second = await TestClient.open(hub, token, { resumeFrom, categories: ['calls', 'system'] });
+    const second = await TestClient.open(hub, token, { resumeFrom, stream, categories: ['calls', 'system'] });
     const welcome = second.frames[0] as WelcomeMessage;
     assert.equal(welcome.resumed, true);
     assert.equal(welcome.seq, missed[4]!.seq);
@@ -72,7 +73,9 @@ describe('hub resume', () => {
       }
     })();
     const clients = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => TestClient.open(hub, token, i % 2 ? { resumeFrom: base } : {})),
+      Array.from({ length: 4 }, (_, i) =>
+        TestClient.open(hub, token, i % 2 ? { resumeFrom: base, stream: hub.backend.streamId() } : {}),
+      ),
     );
     stop = true;
     await publisher;
@@ -107,7 +110,7 @@ describe('hub resume', () => {
     hubs.push(hub2);
     const afterRestart = hub2.publish(note('after restart')).accepted[0]!;
     assert.equal(afterRestart.seq, whileAway.seq + 1, 'seq continues across the restart');
-    const client2 = await TestClient.open(hub2, token, { resumeFrom });
+    const client2 = await TestClient.open(hub2, token, { resumeFrom, stream });
     const welcome = client2.frames[0] as WelcomeMessage;
     assert.equal(welcome.stream, stream);
     assert.equal(welcome.resumed, true);
@@ -140,7 +143,7 @@ describe('hub resume', () => {
     const first = hub.publish(note('old')).accepted[0]!;
     hub.publish(Array.from({ length: 10 }, (_, i) => note(`newer ${i}`)));
     hub.backend.prune();
-    const client = await TestClient.open(hub, token, { resumeFrom: first.seq });
+    const client = await TestClient.open(hub, token, { resumeFrom: first.seq, stream: hub.backend.streamId() });
     const welcome = client.frames[0] as WelcomeMessage;
     assert.equal(welcome.resumed, false);
     const snapshot = await client.waitFor<SnapshotMessage>((m) => m.type === 'snapshot', 'snapshot');

@@ -72,6 +72,19 @@ const clientish = fc.record(
   { requiredKeys: ['type'] },
 );
 
+/**
+ * The oracle's own reading of a refused client frame, independent of the parser: a JSON object
+ * whose `type` names a request (a known type other than auth) is a readable request, answered with
+ * `error` in session; its ref is echoed when it is a string of 1–64 characters. Anything else is
+ * unreadable and closes the socket.
+ */
+function requestOf(value: unknown): { type: string; ref?: string } | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const { type, ref } = value as Record<string, unknown>;
+  if (typeof type !== 'string' || type === 'auth' || !(CLIENT_TYPES as readonly string[]).includes(type)) return null;
+  return typeof ref === 'string' && ref.length >= 1 && ref.length <= 64 ? { type, ref } : { type };
+}
+
 /** Mostly the valid arbitrary, sometimes any value of the wrong kind. */
 const maybe = <T>(valid: fc.Arbitrary<T>) =>
   fc.oneof({ arbitrary: valid as fc.Arbitrary<unknown>, weight: 12 }, { arbitrary: anyValue, weight: 1 });
@@ -203,6 +216,8 @@ describe('protocol parsers (fast-check)', () => {
         assert.equal(fromText.ok, fromValue.ok);
         if (!fromText.ok || !fromValue.ok) {
           assert.equal(fromText.ok ? '' : fromText.error, fromValue.ok ? '' : fromValue.error);
+          assert.deepEqual(fromText.ok ? null : fromText.request, fromValue.ok ? null : fromValue.request);
+          assert.deepEqual(fromText.ok ? null : (fromText.request ?? null), requestOf(value));
           return;
         }
         assert.deepEqual(fromText.value, fromValue.value);
@@ -375,7 +390,7 @@ describe('hub inbound frames (fast-check over real sockets)', () => {
     await hubStillServes('random first frames');
   });
 
-  test('random frames on an authenticated socket: invalid ones close 1008, valid ones are served', async () => {
+  test('random frames on an authenticated socket: unreadable ones close 1008, bad requests get an error, valid ones are served', async () => {
     const frames = fc.oneof(
       clientish.filter((m) => m.type !== 'auth').map((m) => JSON.stringify(m)),
       fc.json({ maxDepth: 3 }),
@@ -383,12 +398,27 @@ describe('hub inbound frames (fast-check over real sockets)', () => {
     await fc.assert(
       fc.asyncProperty(frames, async (text) => {
         const client = await TestClient.open(hub, token);
+        await client.waitFor((m) => m.type === 'snapshot', 'snapshot');
+        const opened = client.frames.length;
         const p = parseClientMessage(text, MAX_FRAME);
+        const request = requestOf(JSON.parse(text));
         client.ws.send(text);
-        if (!p.ok) {
+        if (!p.ok && !request) {
+          assert.equal(p.request, undefined, 'the parser also calls it unreadable');
           const closed = await client.waitClosed();
           assert.equal(closed.code, CloseCode.PolicyViolation);
           assert.equal(closed.reason, truncateReason(p.error));
+        } else if (!p.ok) {
+          assert.deepEqual(p.request, request, 'the parser also calls it a readable request');
+          // Answered with exactly this error, then the session goes on: the next ping is answered.
+          client.send({ type: 'ping', t: 434343 });
+          await client.waitFor((m) => m.type === 'pong' && m.t === 434343, `pong after ${text.slice(0, 80)}`);
+          assert.deepEqual(client.frames.slice(opened), [
+            { type: 'error', code: 'invalid-message', message: p.error, ...(request?.ref ? { ref: request.ref } : {}) },
+            { type: 'pong', t: 434343 },
+          ]);
+          assert.equal(client.closedWith, null);
+          client.close();
         } else if (p.value.type === 'auth') {
           const closed = await client.waitClosed();
           assert.ok([CloseCode.InvalidToken, CloseCode.UnsupportedProtocol].includes(closed.code as 4004));
