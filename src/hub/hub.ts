@@ -20,7 +20,7 @@ import { createPublisher } from './publish.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
 import { type Peer, Session, type SessionContext, type TokenCheck } from './session.js';
 import { createSqliteBackend } from './sqlite-backend.js';
-import { createClientIp, createOriginCheck, rejectUpgrade } from './upgrade.js';
+import { createClientIp, createOriginCheck, createProxyTrust, rejectUpgrade } from './upgrade.js';
 
 export type { MaskingOptions };
 
@@ -57,8 +57,13 @@ export interface HubOptions {
    * token is still required. Set false to admit browsers only.
    */
   allowMissingOrigin?: boolean;
-  /** Read the client IP from `X-Forwarded-For`: true trusts one proxy hop, a number that many. Default false. */
-  trustProxy?: boolean | number;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` is believed: addresses or CIDRs, IPv4 or IPv6
+   * (`['127.0.0.1']`, `['10.0.0.0/8', '::1']`; IPv4-mapped IPv6 peers count as IPv4). A request
+   * from one of them is attributed to the rightmost address in the header that is not a trusted
+   * proxy; from anyone else, to its socket's peer. Default none (the header is ignored).
+   */
+  trustProxy?: readonly string[];
 
   /** Largest inbound frame, KiB; default 64. Bigger frames close that socket with 1009. */
   maxFrameKiB?: number;
@@ -184,7 +189,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const publishKeys = options.publishKey === undefined ? [] : [options.publishKey].flat().filter(Boolean);
   const matchPublishKey = createKeyMatcher(publishKeys);
   const originAllowed = createOriginCheck(options.allowedOrigins ?? [], options.allowMissingOrigin ?? true);
-  const clientIp = createClientIp(options.trustProxy ?? false);
+  const isTrustedProxy = createProxyTrust(options.trustProxy ?? []);
+  const clientIp = createClientIp(isTrustedProxy);
   const connectionLimiter = new KeyedRateLimiter(options.connectionRate ?? DEFAULTS.connectionRate, now);
   const publishLimiter = new KeyedRateLimiter(options.publishRate ?? DEFAULTS.publishRate, now);
   const maxConnections = options.maxConnections ?? DEFAULTS.maxConnections;
