@@ -129,6 +129,8 @@ export function rejectUpgrade(
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
   const body = `${text}\n`;
+  // The server allows half-open sockets: without this, a peer that never closes keeps the descriptor.
+  socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`,
