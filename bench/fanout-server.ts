@@ -21,6 +21,8 @@ const clock = () => performance.timeOrigin + performance.now();
 /** Hub limits for a loopback benchmark: 1,000 sockets from one IP must be let in (defaults are 1/s, burst 30). */
 const HUB_BENCH_OPTIONS = {
   connectionRate: { perSecond: 5000, burst: 5000 },
+  // ...and may be mid-handshake all at once (the default pending cap is 64 per address).
+  pendingConnections: { perIp: 5000, total: 5000 },
   log: 'warn' as const,
   // The load generator's raw clients answer no pings; none falls due within the run.
   heartbeatMs: 600_000,

@@ -3,15 +3,19 @@
  * into a `SessionUser` or into the close code the client acts on (see `CloseCode` in protocol.ts).
  *
  * - Exactly one key source: an HS256 shared secret, a PEM public key (RS256 or ES256, detected
- *   from the key), or a JWKS URL (RS256/ES256; keys cached, refetched on an unknown `kid`, so a
- *   key rotation at the identity provider is followed without a restart).
+ *   from the key), or a JWKS URL (RS256/ES256; see `jwks.ts`: keys cached, refetched on an unknown
+ *   `kid`, so a key rotation at the identity provider is followed without a restart or a lock-out).
+ * - Every token carries `exp`, lives at most `maxTokenLifetimeSec`, and is not issued in the future;
+ *   the one leeway (`clockToleranceSec`) applies to `exp`, `nbf` and `iat`, at the handshake and for
+ *   the session's expiry (`validUntil`).
  * - Algorithms are pinned to the key source, so `alg: none` and algorithm confusion (an HS256
  *   token signed with the RSA public key as the secret) are refused.
  * - The verifier never throws: every failure is an `AuthResult` with a close code and reason.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyOptions, jwtVerify, SignJWT } from 'jose';
+import { errors, type JWTPayload, type JWTVerifyOptions, jwtVerify, SignJWT } from 'jose';
 import { CloseCode, closeReason, type SessionUser } from '../core/protocol.js';
+import { createRemoteKeySet, type KeyLookup, KeySetUnavailable } from './jwks.js';
 
 export interface AuthOptions {
   /** HS256 shared secret. */
@@ -28,18 +32,29 @@ export interface AuthOptions {
   roleClaim?: string;
   /** Roles allowed to connect; default `['admin', 'super_admin']`. */
   allowedRoles?: string[];
-  /** Leeway for `exp`/`nbf`, in seconds; default 5. */
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds; default 5 (`DEFAULT_CLOCK_TOLERANCE_SEC`). */
   clockToleranceSec?: number;
-  /** Minimum time between two JWKS refetches triggered by an unknown `kid`; default 30 s. */
+  /** Longest accepted token lifetime, `exp` − (`iat`, or now without one), in seconds; default 24 h. */
+  maxTokenLifetimeSec?: number;
+  /** Shortest time between two JWKS fetches (an unknown `kid` triggers one); default 5 s. */
   jwksCooldownSec?: number;
   /** How long a fetched JWKS is used before it is refetched; default 10 minutes. */
   jwksCacheMaxAgeSec?: number;
   /** Allow an `http:` JWKS URL on a non-loopback host (e.g. inside a private network). Default false. */
   allowHttpJwks?: boolean;
+  /** Clock (epoch ms) for the JWKS cooldown and cache age; for tests. */
+  now?: () => number;
 }
 
 export type AuthResult =
-  | { ok: true; user: SessionUser; expiresAt?: number /* epoch ms */ }
+  | {
+      ok: true;
+      user: SessionUser;
+      /** The token's `exp`, epoch ms: when the client should have refreshed. */
+      expiresAt?: number;
+      /** `exp` plus the verifier's leeway, epoch ms: when the session is closed with 4001. */
+      validUntil?: number;
+    }
   | { ok: false; code: number; reason: string };
 
 /** Thrown by `createVerifier` when the options do not describe exactly one usable key source. */
@@ -50,8 +65,12 @@ export class AuthConfigError extends Error {
 /** Longest token accepted; anything longer is refused before any parsing. */
 const MAX_TOKEN_LENGTH = 16 * 1024;
 const DEFAULT_ROLES = ['admin', 'super_admin'];
+/** The leeway for clock skew between the token's issuer and the hub, seconds. */
+export const DEFAULT_CLOCK_TOLERANCE_SEC = 5;
+/** Longest token lifetime accepted by default, seconds (24 h). */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SEC = 24 * 60 * 60;
 
-type Key = Uint8Array | KeyObject | ReturnType<typeof createRemoteJWKSet>;
+type Key = Uint8Array | KeyObject | KeyLookup;
 
 function isLoopback(hostname: string): boolean {
   return (
@@ -80,7 +99,7 @@ function publicKeyAlgorithm(pem: string): { key: KeyObject; alg: 'RS256' | 'ES25
   );
 }
 
-function resolveKey(options: AuthOptions): { key: Key; algorithms: string[] } {
+function resolveKey(options: AuthOptions, now: () => number): { key: Key; algorithms: string[] } {
   const sources = (['jwtSecret', 'publicKey', 'jwksUrl'] as const).filter(
     (k) => options[k] !== undefined && options[k] !== '',
   );
@@ -114,10 +133,12 @@ function resolveKey(options: AuthOptions): { key: Key; algorithms: string[] } {
     if (!Number.isFinite(v) || v < 0) throw new AuthConfigError(`${name} must be a non-negative number of seconds`);
     return Math.round(v * 1000);
   };
-  const jwks = createRemoteJWKSet(url, {
-    cooldownDuration: seconds(options.jwksCooldownSec, 30, 'jwksCooldownSec'),
-    cacheMaxAge: seconds(options.jwksCacheMaxAgeSec, 600, 'jwksCacheMaxAgeSec'),
-    timeoutDuration: 5000,
+  const jwks = createRemoteKeySet({
+    url,
+    cooldownMs: seconds(options.jwksCooldownSec, 5, 'jwksCooldownSec'),
+    cacheMaxAgeMs: seconds(options.jwksCacheMaxAgeSec, 600, 'jwksCacheMaxAgeSec'),
+    timeoutMs: 5000,
+    now,
   });
   return { key: jwks, algorithms: ['RS256', 'ES256'] };
 }
@@ -156,6 +177,10 @@ const invalid = (what: string): AuthResult => ({
 });
 
 function classify(err: unknown): AuthResult {
+  if (err instanceof KeySetUnavailable) {
+    // The key set could not be fetched or confirmed: the hub's problem, not the token's. Back off.
+    return { ok: false, code: CloseCode.Overloaded, reason: closeReason('auth-unavailable', err.retryAfterSeconds) };
+  }
   if (err instanceof errors.JWTExpired) {
     // `iat` too far in the past is also a JWTExpired in jose; only `exp` means "refresh".
     return err.claim === 'exp'
@@ -180,13 +205,6 @@ function classify(err: unknown): AuthResult {
   if (err instanceof errors.JWKSMultipleMatchingKeys) return invalid('ambiguous key id');
   if (err instanceof errors.JOSENotSupported) return invalid('unsupported algorithm or key');
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return invalid('malformed');
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || err instanceof errors.JOSEError) {
-    // The key set could not be fetched or read: the hub's problem, not the token's. Back off.
-    return { ok: false, code: CloseCode.Overloaded, reason: closeReason('auth-unavailable', 5) };
-  }
-  if (err instanceof TypeError && /fetch/i.test(err.message)) {
-    return { ok: false, code: CloseCode.Overloaded, reason: closeReason('auth-unavailable', 5) };
-  }
   return invalid('malformed');
 }
 
@@ -195,14 +213,19 @@ function classify(err: unknown): AuthResult {
  * returned function never throws.
  */
 export function createVerifier(options: AuthOptions): (token: string) => Promise<AuthResult> {
-  const { key, algorithms } = resolveKey(options);
+  const now = options.now ?? Date.now;
+  const { key, algorithms } = resolveKey(options, now);
   const allowedRoles = options.allowedRoles?.length ? [...options.allowedRoles] : DEFAULT_ROLES;
   const roleClaim = options.roleClaim || 'role';
-  const tolerance = options.clockToleranceSec ?? 5;
+  const tolerance = options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
   if (!Number.isFinite(tolerance) || tolerance < 0) {
     throw new AuthConfigError('clockToleranceSec must be a non-negative number');
   }
-  const verifyOptions: JWTVerifyOptions = { algorithms, clockTolerance: tolerance };
+  const maxLifetime = options.maxTokenLifetimeSec ?? DEFAULT_MAX_TOKEN_LIFETIME_SEC;
+  if (!Number.isFinite(maxLifetime) || maxLifetime <= 0) {
+    throw new AuthConfigError('maxTokenLifetimeSec must be a positive number of seconds');
+  }
+  const verifyOptions: JWTVerifyOptions = { algorithms, clockTolerance: tolerance, requiredClaims: ['exp'] };
   if (options.issuer) verifyOptions.issuer = options.issuer;
   if (options.audience) verifyOptions.audience = options.audience;
 
@@ -217,6 +240,11 @@ export function createVerifier(options: AuthOptions): (token: string) => Promise
       if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 256) {
         return invalid('missing sub');
       }
+      // jose checked that `exp` is a number and not past (with the leeway), and `iat` is a number if present.
+      const exp = payload.exp!;
+      const nowSec = Date.now() / 1000;
+      if (payload.iat !== undefined && payload.iat > nowSec + tolerance) return invalid('issued in the future');
+      if (exp - (payload.iat ?? nowSec) > maxLifetime) return invalid(`lifetime over ${maxLifetime} s`);
       let claim = readClaim(payload, roleClaim);
       if (claim == null && roleClaim !== 'roles') claim = payload.roles; // absent or null: no role given
       const role = pickRole(rolesOf(claim), allowedRoles);
@@ -224,7 +252,7 @@ export function createVerifier(options: AuthOptions): (token: string) => Promise
       const user: SessionUser = { id: payload.sub, role };
       if (typeof payload.name === 'string' && payload.name.length <= 200) user.name = payload.name;
       if (typeof payload.email === 'string' && payload.email.length <= 320) user.email = payload.email;
-      return typeof payload.exp === 'number' ? { ok: true, user, expiresAt: payload.exp * 1000 } : { ok: true, user };
+      return { ok: true, user, expiresAt: exp * 1000, validUntil: (exp + tolerance) * 1000 };
     } catch (err) {
       return classify(err);
     }

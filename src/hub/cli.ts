@@ -17,6 +17,7 @@ if (config.kind === 'help') {
   process.stderr.write(`admin-realtime-hub: ${config.message}\n`);
   process.exitCode = 2;
 } else {
+  for (const warning of config.warnings) process.stderr.write(`admin-realtime-hub: warning: ${warning}\n`);
   const log = createLogger({ level: config.logLevel });
   try {
     const hub = await createHub({ ...config.options, log });

@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { AuthOptions } from './auth.js';
+import { type AuthOptions, DEFAULT_MAX_TOKEN_LIFETIME_SEC } from './auth.js';
 import type { HubOptions } from './hub.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
+import { createProxyTrust, TrustProxyError } from './upgrade.js';
 
 /** Default port of the CLI (the library defaults to any free port). */
 export const DEFAULT_PORT = 8787;
@@ -35,7 +36,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   'jwt-secret': {
     type: 'string',
     env: 'ADMIN_REALTIME_JWT_SECRET',
-    help: 'HS256 secret that admin tokens are signed with',
+    help: 'HS256 secret that admin tokens are signed with (at least 32 random bytes)',
   },
   'jwt-public-key': {
     type: 'string',
@@ -49,6 +50,11 @@ export const FLAGS: Record<string, FlagSpec> = {
   },
   'jwt-issuer': { type: 'string', env: 'ADMIN_REALTIME_JWT_ISSUER', help: 'required `iss` claim' },
   'jwt-audience': { type: 'string', env: 'ADMIN_REALTIME_JWT_AUDIENCE', help: 'required `aud` claim' },
+  'max-token-lifetime': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_MAX_TOKEN_LIFETIME',
+    help: 'longest token lifetime accepted, exp minus iat: 90s, 15m, 24h, 7d (default 24h)',
+  },
   'role-claim': {
     type: 'string',
     env: 'ADMIN_REALTIME_ROLE_CLAIM',
@@ -91,9 +97,9 @@ export const FLAGS: Record<string, FlagSpec> = {
     help: 'largest inbound frame in KiB (default 64); bigger closes with 1009',
   },
   'trust-proxy': {
-    type: 'boolean',
+    type: 'string',
     env: 'ADMIN_REALTIME_TRUST_PROXY',
-    help: 'take the client IP from X-Forwarded-For (one proxy hop; the env var may give a number of hops)',
+    help: 'comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed (e.g. 127.0.0.1,10.0.0.0/8)',
   },
   'no-masking': {
     type: 'boolean',
@@ -143,7 +149,49 @@ export type CliConfig =
       logLevel: LogLevel;
       /** Set when demo mode generated the publish key (printed once at start). */
       generatedPublishKey?: string;
+      /** Lines for stderr: the configuration works but is weak (e.g. a short `--jwt-secret`). */
+      warnings: string[];
     };
+
+/** Shortest HS256 secret that does not draw a warning (RFC 7518 §3.2: a key as long as the hash). */
+export const MIN_JWT_SECRET_BYTES = 32;
+
+const TRUST_PROXY_EXAMPLE =
+  'name the proxies instead: --trust-proxy 127.0.0.1 (ADMIN_REALTIME_TRUST_PROXY=127.0.0.1), or a list of addresses and CIDRs such as 10.0.0.0/8,::1';
+
+/** The old `--trust-proxy` switch (no value follows it), checked before parseArgs reads it as a string flag. */
+function bareTrustProxy(argv: readonly string[]): string | null {
+  const at = argv.indexOf('--trust-proxy');
+  if (at < 0 || (at < argv.length - 1 && !argv[at + 1]!.startsWith('-'))) return null;
+  return `--trust-proxy no longer stands alone (it trusted any peer's X-Forwarded-For); ${TRUST_PROXY_EXAMPLE}`;
+}
+
+/** `--trust-proxy`: a list of addresses/CIDRs. The old switch and hop count are refused, saying what to write. */
+function parseTrustProxy(value: string | undefined): string[] | Error {
+  if (value === undefined || /^(0|false|no|off)$/i.test(value)) return [];
+  if (/^(\d+|true|yes|on)$/i.test(value)) {
+    return new Error(
+      `--trust-proxy (ADMIN_REALTIME_TRUST_PROXY) no longer takes "${value}" (a switch or hop count trusted any peer's X-Forwarded-For); ${TRUST_PROXY_EXAMPLE}`,
+    );
+  }
+  const entries = list(value);
+  try {
+    createProxyTrust(entries);
+  } catch (err) {
+    if (err instanceof TrustProxyError) return new Error(`--trust-proxy: ${err.message.replace(/^trustProxy: /, '')}`);
+    throw err;
+  }
+  return entries;
+}
+
+/** A duration: `90s`, `15m`, `24h`, `7d`, or plain seconds. */
+function parseSeconds(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/i.exec(text.trim());
+  if (!m) return null;
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'];
+  const seconds = Number(m[1]) * unit;
+  return seconds > 0 ? seconds : null;
+}
 
 const list = (value: string | undefined) =>
   (value ?? '')
@@ -160,6 +208,8 @@ function envBool(value: string | undefined, name: string): boolean | undefined |
 
 /** Reads argv and env into hub options, or the message that says what to fix. */
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliConfig {
+  const bare = bareTrustProxy(argv);
+  if (bare) return { kind: 'error', message: bare };
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     const parsed = parseArgs({
@@ -217,18 +267,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     if (b instanceof Error) return { kind: 'error', message: b.message };
     booleans[name] = b;
   }
-  // --trust-proxy is a switch; its variable may also give a hop count.
-  let trustProxy: boolean | number = false;
-  if (values['trust-proxy'] === true) trustProxy = true;
-  else {
-    const raw = env[FLAGS['trust-proxy']!.env];
-    if (raw && /^\d+$/.test(raw)) trustProxy = Number(raw);
-    else {
-      const b = envBool(raw, FLAGS['trust-proxy']!.env);
-      if (b instanceof Error) return { kind: 'error', message: b.message };
-      trustProxy = b ?? false;
-    }
-  }
+  const trustProxy = parseTrustProxy(str('trust-proxy'));
+  if (trustProxy instanceof Error) return { kind: 'error', message: trustProxy.message };
   const demo = booleans.demo!;
 
   const auth: AuthOptions = {};
@@ -251,6 +291,17 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   if (issuer) auth.issuer = issuer;
   const audience = str('jwt-audience');
   if (audience) auth.audience = audience;
+  const lifetimeText = str('max-token-lifetime');
+  if (lifetimeText !== undefined) {
+    const seconds = parseSeconds(lifetimeText);
+    if (seconds === null) {
+      return {
+        kind: 'error',
+        message: `--max-token-lifetime (ADMIN_REALTIME_MAX_TOKEN_LIFETIME) must be a duration such as 15m, 24h or 7d, got "${lifetimeText}"`,
+      };
+    }
+    if (seconds !== DEFAULT_MAX_TOKEN_LIFETIME_SEC) auth.maxTokenLifetimeSec = seconds;
+  }
   const roleClaim = str('role-claim');
   if (roleClaim) auth.roleClaim = roleClaim;
   const roles = list(str('allowed-roles'));
@@ -281,9 +332,19 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     publishKeys = [generatedPublishKey];
   }
 
+  const warnings: string[] = [];
+  const secretBytes = auth.jwtSecret ? Buffer.byteLength(auth.jwtSecret) : MIN_JWT_SECRET_BYTES;
+  if (secretBytes < MIN_JWT_SECRET_BYTES) {
+    warnings.push(
+      `--jwt-secret is ${secretBytes} bytes; use at least ${MIN_JWT_SECRET_BYTES} random bytes, or anyone holding one token ` +
+        'can guess the secret offline and sign admin tokens. Generate one with: openssl rand -base64 32',
+    );
+  }
+
   return {
     kind: 'ok',
     logLevel,
+    warnings,
     ...(generatedPublishKey ? { generatedPublishKey } : {}),
     options: {
       port,

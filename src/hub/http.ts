@@ -144,16 +144,27 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
     }
   };
 
-  const postEvents = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  /**
+   * The caller's bearer credential, after its rate check: a publish key spends from its own bucket
+   * per IP; anything else (no key, a wrong key, a token at the audit endpoint) from the IP's
+   * `unauthenticated` bucket, shared by both endpoints, so guessing keys is as slow as publishing
+   * wherever it is tried. Null when it answered 429.
+   */
+  const credential = (req: IncomingMessage, res: ServerResponse) => {
     const ip = ctx.clientIp(req);
     const token = bearer(req);
     const keyIndex = token ? ctx.matchPublishKey(token) : -1;
-    // Failed attempts are limited per IP too, so guessing keys is as slow as publishing.
     const rate = ctx.publishLimiter.take(keyIndex < 0 ? `unauthenticated|${ip}` : `key${keyIndex}|${ip}`);
-    if (!rate.ok) {
-      req.resume();
-      return sendJson(res, 429, { error: 'too many requests' }, { 'retry-after': rate.retryAfterSeconds });
-    }
+    if (rate.ok) return { ip, token, keyIndex };
+    req.resume();
+    sendJson(res, 429, { error: 'too many requests' }, { 'retry-after': rate.retryAfterSeconds });
+    return null;
+  };
+
+  const postEvents = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const caller = credential(req, res);
+    if (!caller) return;
+    const { ip, token, keyIndex } = caller;
     if (keyIndex < 0) {
       req.resume();
       ctx.log.info('publish refused', { ip, reason: token ? 'wrong key' : 'no key' });
@@ -209,10 +220,12 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
   };
 
   const audit = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const token = bearer(req);
+    const caller = credential(req, res);
+    if (!caller) return;
+    const { token, keyIndex } = caller;
     if (!token)
       return sendJson(res, 401, { error: 'Authorization: Bearer <publish key or super_admin token> required' });
-    if (ctx.matchPublishKey(token) < 0) {
+    if (keyIndex < 0) {
       const check = await ctx.verify(token);
       if (!check.ok) return sendJson(res, 401, { error: `token not accepted: ${check.reason}` });
       if (check.user.role !== 'super_admin') return sendJson(res, 403, { error: 'the audit trail needs super_admin' });

@@ -8,10 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { Server as TlsServer } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { CloseCode, closeReason } from '../core/protocol.js';
 import { type AuthOptions, createDemoTokenSigner, createVerifier } from './auth.js';
 import type { HubBackend, RetentionOptions, StreamEntry } from './backend.js';
+import { ConnectionGuard, defaultPendingLimits } from './connection-guard.js';
 import { EventFrames } from './event-frames.js';
 import { createHttpHandler, createKeyMatcher, PATHS, type PublishResult } from './http.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
@@ -20,7 +22,7 @@ import { createPublisher } from './publish.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
 import { type Peer, Session, type SessionContext, type TokenCheck } from './session.js';
 import { createSqliteBackend } from './sqlite-backend.js';
-import { createClientIp, createOriginCheck, rejectUpgrade } from './upgrade.js';
+import { createClientIp, createOriginCheck, createProxyTrust, rejectUpgrade } from './upgrade.js';
 
 export type { MaskingOptions };
 
@@ -57,8 +59,13 @@ export interface HubOptions {
    * token is still required. Set false to admit browsers only.
    */
   allowMissingOrigin?: boolean;
-  /** Read the client IP from `X-Forwarded-For`: true trusts one proxy hop, a number that many. Default false. */
-  trustProxy?: boolean | number;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` is believed: addresses or CIDRs, IPv4 or IPv6
+   * (`['127.0.0.1']`, `['10.0.0.0/8', '::1']`; IPv4-mapped IPv6 peers count as IPv4). A request
+   * from one of them is attributed to the rightmost address in the header that is not a trusted
+   * proxy; from anyone else, to its socket's peer. Default none (the header is ignored).
+   */
+  trustProxy?: readonly string[];
 
   /** Largest inbound frame, KiB; default 64. Bigger frames close that socket with 1009. */
   maxFrameKiB?: number;
@@ -72,6 +79,17 @@ export interface HubOptions {
   maxBodyBytes?: number;
   /** Sockets at once; a socket over it is closed with 4103 and `retry-after=5`. Default 10 000. */
   maxConnections?: number;
+  /**
+   * Connections not yet past their request headers or (a WebSocket) its authentication, per peer
+   * address and in total; over either, the connection is answered 429 / 503 and closed at once.
+   * Default: in total a quarter of the process's open-file limit (16 to 1,024; 1,024 where it cannot
+   * be read), per address a quarter of that (4 to 64). Trusted proxies have no per-address cap.
+   */
+  pendingConnections?: { perIp?: number; total?: number };
+  /** Time for a connection to send its request headers, ms; default 5000 (then it is cut). */
+  headerTimeoutMs?: number;
+  /** Time for a whole HTTP request, body included, on the hub's own server, ms; default 10 000. */
+  requestTimeoutMs?: number;
   /** Time for the first `auth` message, ms; default 5000 (then close 4101). */
   authTimeoutMs?: number;
   /** Protocol ping interval, ms; a socket that missed one pong is cut. Default 30 000. */
@@ -131,6 +149,8 @@ const DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
   maxConnections: 10_000,
   authTimeoutMs: 5000,
+  headerTimeoutMs: 5000,
+  requestTimeoutMs: 10_000,
   heartbeatMs: 30_000,
   connectionRate: { perSecond: 1, burst: 30 },
   messageRate: { perSecond: 20, burst: 60 },
@@ -188,11 +208,32 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const publishKeys = options.publishKey === undefined ? [] : [options.publishKey].flat().filter(Boolean);
   const matchPublishKey = createKeyMatcher(publishKeys);
   const originAllowed = createOriginCheck(options.allowedOrigins ?? [], options.allowMissingOrigin ?? true);
-  const clientIp = createClientIp(options.trustProxy ?? false);
+  const isTrustedProxy = createProxyTrust(options.trustProxy ?? []);
+  const clientIp = createClientIp(isTrustedProxy);
   const connectionLimiter = new KeyedRateLimiter(options.connectionRate ?? DEFAULTS.connectionRate, now);
   const publishLimiter = new KeyedRateLimiter(options.publishRate ?? DEFAULTS.publishRate, now);
   const maxConnections = options.maxConnections ?? DEFAULTS.maxConnections;
   const maxFrameBytes = Math.max(1, Math.floor((options.maxFrameKiB ?? DEFAULTS.maxFrameKiB) * 1024));
+
+  const pendingDefaults = defaultPendingLimits();
+  const headerTimeoutMs = options.headerTimeoutMs ?? DEFAULTS.headerTimeoutMs;
+  const guard = new ConnectionGuard(
+    {
+      perIp: options.pendingConnections?.perIp ?? pendingDefaults.perIp,
+      total: options.pendingConnections?.total ?? pendingDefaults.total,
+      headerTimeoutMs,
+    },
+    isTrustedProxy,
+    log,
+  );
+  /** Upgraded sockets still pending (not authenticated), by session. */
+  const unauthenticated = new Map<Session, Duplex>();
+  const authenticated = (session: Session) => {
+    const socket = unauthenticated.get(session);
+    if (!socket) return;
+    unauthenticated.delete(session);
+    guard.release(socket);
+  };
 
   const sessions = new Set<Session>();
   const live = new Set<Session>();
@@ -254,9 +295,13 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
     messageRate: options.messageRate ?? DEFAULTS.messageRate,
     deliverPending,
-    join: (session) => live.add(session),
+    join: (session) => {
+      authenticated(session);
+      live.add(session);
+    },
     leave: (session) => live.delete(session),
     gone: (session) => {
+      authenticated(session);
       sessions.delete(session);
       if (sessions.size === 0) whenEmpty?.();
     },
@@ -265,7 +310,18 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false });
 
   const ownsServer = !options.server;
-  const server = options.server ?? createServer();
+  // Node checks these timeouts every connectionsCheckingInterval; the guard's own timer covers a
+  // connection's first headers, these a keep-alive connection's later requests and slow bodies.
+  const server =
+    options.server ??
+    createServer({
+      headersTimeout: headerTimeoutMs,
+      requestTimeout: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    });
+  // A TLS server hands out the TLS socket (the one requests arrive on) once the handshake is done.
+  const connectionEvent = server instanceof TlsServer ? 'secureConnection' : 'connection';
+  server.on(connectionEvent, guard.admit);
   const handleHttp = createHttpHandler({
     backend,
     log,
@@ -292,6 +348,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   // Mounted: take over 'request' so the host app's handlers see only paths that are not the hub's.
   const hostRequestListeners = ownsServer ? [] : (server.listeners('request') as Array<(...a: unknown[]) => void>);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    guard.headersDone(req.socket, false);
     if (handleHttp(req, res)) return;
     for (const listener of hostRequestListeners) listener.call(server, req, res);
   };
@@ -306,6 +363,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     } catch {
       path = '';
     }
+    guard.headersDone(socket, path === PATHS.ws);
     if (path !== PATHS.ws) {
       // Another upgrade handler on a shared server may want it; alone, refuse rather than hang.
       if (ownsServer || server.listeners('upgrade').length <= 1) rejectUpgrade(socket, 404, 'Not Found');
@@ -335,7 +393,9 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       }
       const userAgent = req.headers['user-agent'] ?? null;
       const peer: Peer = { ip, userAgent, origin: origin ?? null };
-      sessions.add(new Session(ws, peer, sessionContext));
+      const session = new Session(ws, peer, sessionContext);
+      sessions.add(session);
+      unauthenticated.set(session, socket);
       log.debug('socket opened', { ip, origin: origin ?? null });
     });
   };
@@ -374,6 +434,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       // Nothing may keep the process alive after a failed start (e.g. the port is taken).
       clearInterval(heartbeat);
       clearInterval(housekeeping);
+      server.off(connectionEvent, guard.admit);
       stopFanOut();
       wss.close();
       backend.close();
@@ -418,6 +479,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       simulator?.stop();
       server.off('upgrade', onUpgrade);
       server.off('request', onRequest);
+      server.off(connectionEvent, guard.admit);
       if (!ownsServer) for (const listener of hostRequestListeners) server.on('request', listener);
       // Sessions close with 1001; each is cut after a short grace if its peer never answers.
       if (sessions.size) {
@@ -431,6 +493,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       }
       stopFanOut();
       wss.close();
+      guard.stop();
       if (ownsServer) {
         await new Promise<void>((resolve) => {
           // A connection that never sends (or never finishes) its request — a half-open link,

@@ -394,7 +394,7 @@ export class Session {
       return;
     }
     clearTimeout(this.authTimer);
-    this.armExpiry(result.expiresAt);
+    this.armExpiry(result.validUntil ?? result.expiresAt);
     this.user = result.user;
     if (!reauth) this.batches = protocol >= 2;
     if (message.categories !== undefined) {

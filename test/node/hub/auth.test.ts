@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { exportJWK, exportSPKI, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
+import { exportSPKI, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { CloseCode } from '../../../src/core/protocol.js';
 import { AuthConfigError, createDemoTokenSigner, createVerifier } from '../../../src/hub/auth.js';
+import { JwksServer, signingKey } from '../../support/jwks-server.js';
 
 const SECRET = 'test-secret-with-enough-entropy-0123456789';
 const enc = new TextEncoder();
@@ -55,7 +56,42 @@ describe('createVerifier: HS256', () => {
       ok: true,
       user: { id: 'u-1', role: 'admin', name: 'Ada Lovelace', email: 'ada@example.com' },
       expiresAt: exp * 1000,
+      validUntil: (exp + 5) * 1000,
     });
+  });
+
+  test('a token without exp → 4004 (a session must end); exp on its own is enough', async () => {
+    const r = await verify(await hs({ sub: 'u-1', role: 'super_admin' }));
+    assert.deepEqual(r, { ok: false, code: CloseCode.InvalidToken, reason: 'invalid-token: exp claim missing' });
+    const r2 = await verify(await hs({ sub: 'u-1', role: 'super_admin', iat: now() }));
+    assert.equal(!r2.ok && r2.reason, 'invalid-token: exp claim missing');
+    assert.equal((await verify(await hs({ sub: 'u-1', role: 'admin', exp: now() + 60 }))).ok, true);
+  });
+
+  test('iat more than the leeway in the future → 4004; within the leeway passes', async () => {
+    const far = await verify(await hs({ ...base(), iat: now() + 1000 * 365 * 24 * 3600 }));
+    assert.deepEqual(far, { ok: false, code: CloseCode.InvalidToken, reason: 'invalid-token: issued in the future' });
+    const minute = await verify(await hs({ ...base(), iat: now() + 60 }));
+    assert.equal(!minute.ok && minute.reason, 'invalid-token: issued in the future');
+    assert.equal((await verify(await hs({ ...base(), iat: now() + 3 }))).ok, true);
+  });
+
+  test('lifetime over the maximum (default 24 h, configurable) → 4004', async () => {
+    const day = 24 * 3600;
+    const long = await verify(await hs({ ...base(), iat: now(), exp: now() + day + 60 }));
+    assert.deepEqual(long, { ok: false, code: CloseCode.InvalidToken, reason: 'invalid-token: lifetime over 86400 s' });
+    // Without iat the lifetime counts from now.
+    const noIat = await verify(await hs({ ...base(), exp: now() + day + 60 }));
+    assert.equal(!noIat.ok && noIat.reason, 'invalid-token: lifetime over 86400 s');
+    // Issued two days ago, expiring in an hour: a 49 h token.
+    const old = await verify(await hs({ ...base(), iat: now() - 2 * day, exp: now() + 3600 }));
+    assert.equal(!old.ok && old.code, CloseCode.InvalidToken);
+    assert.equal((await verify(await hs({ ...base(), iat: now(), exp: now() + day - 60 }))).ok, true);
+    const hourly = createVerifier({ jwtSecret: SECRET, maxTokenLifetimeSec: 3600 });
+    assert.equal((await hourly(await hs({ ...base(), iat: now() }))).ok, true, '10 min is under an hour');
+    const r = await hourly(await hs({ ...base(), iat: now(), exp: now() + 7200 }));
+    assert.equal(!r.ok && r.reason, 'invalid-token: lifetime over 3600 s');
+    assert.throws(() => createVerifier({ jwtSecret: SECRET, maxTokenLifetimeSec: 0 }), /maxTokenLifetimeSec/);
   });
 
   test('the demo signer produces tokens the verifier accepts', async () => {
@@ -73,9 +109,13 @@ describe('createVerifier: HS256', () => {
     assert.deepEqual(r, { ok: false, code: CloseCode.TokenExpired, reason: 'token-expired' });
   });
 
-  test('clock tolerance: expired 2 s ago still passes with the default 5 s', async () => {
-    const r = await verify(await hs({ ...base(), exp: now() - 2 }));
+  test('clock tolerance: expired 2 s ago still passes with the default 5 s, valid until exp + 5 s', async () => {
+    const exp = now() - 2;
+    const r = await verify(await hs({ ...base(), exp }));
     assert.equal(r.ok, true);
+    assert.equal(r.ok && r.validUntil, (exp + 5) * 1000);
+    const strict = createVerifier({ jwtSecret: SECRET, clockToleranceSec: 0 });
+    assert.equal((await strict(await hs({ ...base(), exp }))).ok, false);
   });
 
   test('not yet valid (nbf in the future) → 4004', async () => {
@@ -212,53 +252,40 @@ describe('createVerifier: public keys', () => {
 });
 
 describe('createVerifier: JWKS', () => {
-  let server: Server;
+  let idp: JwksServer;
   let url: string;
-  let keys: JWK[] = [];
-  let fetches = 0;
-  let failing = false;
+  /** The verifier's clock for the JWKS cooldown and cache age (tokens are checked on the real clock). */
+  let clockMs = Date.now();
+  const jwksClock = { now: () => clockMs };
 
   before(async () => {
-    server = createServer((req, res) => {
-      fetches++;
-      if (failing || req.url !== '/.well-known/jwks.json') {
-        res.writeHead(failing ? 503 : 404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+    idp = await JwksServer.start();
+    url = idp.url;
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-  async function keyPair(alg: 'RS256' | 'ES256', kid: string) {
-    const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
-    return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } as JWK };
-  }
+  after(() => idp.close());
 
   test('verifies RS256 and ES256 keys by kid, caches the set, follows a key rotation', async () => {
-    const k1 = await keyPair('RS256', 'key-2026-01');
-    const k2 = await keyPair('ES256', 'key-2026-02');
-    keys = [k1.jwk, k2.jwk];
-    fetches = 0;
-    const verify = createVerifier({ jwksUrl: url, jwksCooldownSec: 0 });
+    const k1 = await signingKey('RS256', 'key-2026-01');
+    const k2 = await signingKey('ES256', 'key-2026-02');
+    idp.keys = [k1.jwk, k2.jwk];
+    idp.fetches = 0;
+    const verify = createVerifier({ jwksUrl: url, jwksCooldownSec: 0, ...jwksClock });
 
     const r1 = await verify(await sign(base(), k1.privateKey, { alg: 'RS256', kid: 'key-2026-01' }));
     assert.equal(r1.ok && r1.user.id, 'u-1');
     const r2 = await verify(await sign(base(), k2.privateKey, { alg: 'ES256', kid: 'key-2026-02' }));
     assert.equal(r2.ok, true);
-    assert.equal(fetches, 1, 'the key set is fetched once and cached');
+    assert.equal(idp.fetches, 1, 'the key set is fetched once and cached');
 
     // Rotation: the IdP publishes a new key and retires the first.
-    const k3 = await keyPair('RS256', 'key-2026-03');
-    keys = [k2.jwk, k3.jwk];
+    const k3 = await signingKey('RS256', 'key-2026-03');
+    idp.keys = [k2.jwk, k3.jwk];
     const r3 = await verify(await sign(base(), k3.privateKey, { alg: 'RS256', kid: 'key-2026-03' }));
     assert.equal(r3.ok, true, 'an unknown kid triggers a refetch');
-    assert.equal(fetches, 2);
+    assert.equal(idp.fetches, 2);
 
     // A token signed with a key that is not in the set: refused after a refetch.
-    const stray = await keyPair('RS256', 'key-unknown');
+    const stray = await signingKey('RS256', 'key-unknown');
     const r4 = await verify(await sign(base(), stray.privateKey, { alg: 'RS256', kid: 'key-unknown' }));
     assert.deepEqual(r4, { ok: false, code: CloseCode.InvalidToken, reason: 'invalid-token: no matching key' });
 
@@ -271,17 +298,93 @@ describe('createVerifier: JWKS', () => {
     assert.deepEqual(r6, { ok: false, code: CloseCode.InvalidToken, reason: 'invalid-token: algorithm not allowed' });
   });
 
-  test('cooldown: an unknown kid does not refetch within the cooldown', async () => {
-    const k1 = await keyPair('ES256', 'a');
-    keys = [k1.jwk];
-    fetches = 0;
-    const verify = createVerifier({ jwksUrl: url, jwksCooldownSec: 60 });
+  test('a rotation right after a fetch: retryable 4103 (never 4004) until the 5 s cooldown, then one shared refetch', async () => {
+    const k1 = await signingKey('ES256', 'r1');
+    idp.keys = [k1.jwk];
+    idp.fetches = 0;
+    const verify = createVerifier({ jwksUrl: url, ...jwksClock });
+    assert.equal((await verify(await sign(base(), k1.privateKey, { alg: 'ES256', kid: 'r1' }))).ok, true);
+    // The IdP rotates a moment later and signs with the new key: told to retry, not to stop.
+    const k2 = await signingKey('ES256', 'r2');
+    idp.keys = [k2.jwk];
+    assert.deepEqual(await verify(await sign(base(), k2.privateKey, { alg: 'ES256', kid: 'r2' })), {
+      ok: false,
+      code: CloseCode.Overloaded,
+      reason: 'auth-unavailable; retry-after=5',
+    });
+    assert.equal(idp.fetches, 1);
+    clockMs += 5000;
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, () => sign(base(), k2.privateKey, { alg: 'ES256', kid: 'r2' })),
+    );
+    const results = await Promise.all(tokens.map((t) => verify(t)));
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      tokens.map(() => true),
+    );
+    assert.equal(idp.fetches, 2, 'twenty misses, one refetch');
+  });
+
+  test('cooldown: an unknown kid within it is a retryable 4103 without a fetch, then followed', async () => {
+    const k1 = await signingKey('ES256', 'a');
+    idp.keys = [k1.jwk];
+    idp.fetches = 0;
+    const verify = createVerifier({ jwksUrl: url, jwksCooldownSec: 60, ...jwksClock });
     assert.equal((await verify(await sign(base(), k1.privateKey, { alg: 'ES256', kid: 'a' }))).ok, true);
-    const k2 = await keyPair('ES256', 'b');
-    keys = [k1.jwk, k2.jwk];
-    const r = await verify(await sign(base(), k2.privateKey, { alg: 'ES256', kid: 'b' }));
-    assert.equal(!r.ok && r.code, CloseCode.InvalidToken);
-    assert.equal(fetches, 1);
+    const k2 = await signingKey('ES256', 'b');
+    idp.keys = [k1.jwk, k2.jwk];
+    clockMs += 20_000;
+    const token = await sign(base(), k2.privateKey, { alg: 'ES256', kid: 'b' });
+    assert.deepEqual(await verify(token), {
+      ok: false,
+      code: CloseCode.Overloaded,
+      reason: 'auth-unavailable; retry-after=40',
+    });
+    assert.equal(idp.fetches, 1, 'no fetch inside the cooldown');
+    clockMs += 40_000;
+    assert.equal((await verify(token)).ok, true, 'after the cooldown the new key is fetched');
+    assert.equal(idp.fetches, 2);
+    // A kid the fresh set does not have is refused for good only by a set fetched for it.
+    const stray = await signingKey('ES256', 'nobody');
+    const strayToken = await sign(base(), stray.privateKey, { alg: 'ES256', kid: 'nobody' });
+    assert.equal(!(await verify(strayToken)).ok && idp.fetches, 2);
+    clockMs += 60_000;
+    assert.deepEqual(await verify(strayToken), {
+      ok: false,
+      code: CloseCode.InvalidToken,
+      reason: 'invalid-token: no matching key',
+    });
+    assert.equal(idp.fetches, 3);
+  });
+
+  test('a key set outage during a rotation is 4103, never 4004, and at most one fetch per cooldown', async () => {
+    const k1 = await signingKey('RS256', 'o1');
+    idp.keys = [k1.jwk];
+    idp.fetches = 0;
+    const verify = createVerifier({ jwksUrl: url, ...jwksClock });
+    assert.equal((await verify(await sign(base(), k1.privateKey, { alg: 'RS256', kid: 'o1' }))).ok, true);
+    const k2 = await signingKey('RS256', 'o2');
+    idp.keys = [k2.jwk];
+    idp.failing = true;
+    try {
+      const token = await sign(base(), k2.privateKey, { alg: 'RS256', kid: 'o2' });
+      const unavailable = { ok: false, code: CloseCode.Overloaded, reason: 'auth-unavailable; retry-after=5' };
+      // Inside the cooldown after the first fetch, and after it when the fetch fails.
+      assert.deepEqual(await verify(token), unavailable);
+      assert.equal(idp.fetches, 1);
+      clockMs += 5000;
+      const during = await Promise.all(Array.from({ length: 10 }, () => verify(token)));
+      assert.deepEqual(during, Array(10).fill(unavailable));
+      assert.equal(idp.fetches, 2, 'ten attempts during the outage, one fetch');
+      // The key already known keeps working while the set cannot be refetched.
+      assert.equal((await verify(await sign(base(), k1.privateKey, { alg: 'RS256', kid: 'o1' }))).ok, true);
+      idp.failing = false;
+      clockMs += 5000;
+      assert.equal((await verify(token)).ok, true, 'back as soon as the set answers');
+      assert.equal(idp.fetches, 3);
+    } finally {
+      idp.failing = false;
+    }
   });
 
   test('a refused connection to the key set is a back-off too', async () => {
@@ -289,20 +392,20 @@ describe('createVerifier: JWKS', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const k1 = await keyPair('ES256', 'a');
+    const k1 = await signingKey('ES256', 'a');
     const verify = createVerifier({ jwksUrl: `http://127.0.0.1:${port}/jwks.json` });
     const r = await verify(await sign(base(), k1.privateKey, { alg: 'ES256', kid: 'a' }));
     assert.deepEqual(r, { ok: false, code: CloseCode.Overloaded, reason: 'auth-unavailable; retry-after=5' });
   });
 
   test('an unreachable key set is a back-off (4103), not a permanent refusal', async () => {
-    const k1 = await keyPair('ES256', 'a');
-    failing = true;
+    const k1 = await signingKey('ES256', 'a');
+    idp.failing = true;
     try {
       const r = await createVerifier({ jwksUrl: url })(await sign(base(), k1.privateKey, { alg: 'ES256', kid: 'a' }));
       assert.deepEqual(r, { ok: false, code: CloseCode.Overloaded, reason: 'auth-unavailable; retry-after=5' });
     } finally {
-      failing = false;
+      idp.failing = false;
     }
   });
 });

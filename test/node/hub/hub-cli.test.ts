@@ -26,7 +26,8 @@ describe('hub CLI configuration', () => {
       ADMIN_REALTIME_PUBLISH_KEY: 'k1,k2',
       ADMIN_REALTIME_DB: ':memory:',
       ADMIN_REALTIME_MAX_FRAME_KIB: '16',
-      ADMIN_REALTIME_TRUST_PROXY: '2',
+      ADMIN_REALTIME_TRUST_PROXY: '10.0.0.0/8, ::1',
+      ADMIN_REALTIME_MAX_TOKEN_LIFETIME: '15m',
       ADMIN_REALTIME_NO_MASKING: 'true',
       ADMIN_REALTIME_ALLOWED_ROLES: 'ops,admin',
       ADMIN_REALTIME_LOG_LEVEL: 'warn',
@@ -37,11 +38,11 @@ describe('hub CLI configuration', () => {
     assert.equal(o.port, 9000);
     assert.equal(o.host, '127.0.0.1');
     assert.equal(o.db, ':memory:');
-    assert.deepEqual(o.auth, { jwtSecret: 'from-env', allowedRoles: ['ops', 'admin'] });
+    assert.deepEqual(o.auth, { jwtSecret: 'from-env', allowedRoles: ['ops', 'admin'], maxTokenLifetimeSec: 900 });
     assert.deepEqual(o.publishKey, ['k1', 'k2']);
     assert.deepEqual(o.allowedOrigins, ['https://a.example', 'https://b.example']);
     assert.equal(o.maxFrameKiB, 16);
-    assert.equal(o.trustProxy, 2);
+    assert.deepEqual(o.trustProxy, ['10.0.0.0/8', '::1']);
     assert.equal(o.masking, false);
     assert.equal(o.demo, false);
     assert.equal(config.logLevel, 'warn');
@@ -56,6 +57,59 @@ describe('hub CLI configuration', () => {
     assert.equal(config.options.db, './data/admin-realtime.db');
     assert.equal(config.options.masking, true);
     assert.equal(config.options.allowMissingOrigin, true);
+  });
+
+  test('--trust-proxy names proxies; the old switch and hop count are refused saying what to write', () => {
+    const ok = parseCliArgs(['--jwt-secret', 's', '--publish-key', 'k', '--trust-proxy', '127.0.0.1,fd00::/8'], {});
+    assert.deepEqual(ok.kind === 'ok' && ok.options.trustProxy, ['127.0.0.1', 'fd00::/8']);
+    const off = parseCliArgs(['--jwt-secret', 's', '--publish-key', 'k'], { ADMIN_REALTIME_TRUST_PROXY: 'false' });
+    assert.deepEqual(off.kind === 'ok' && off.options.trustProxy, []);
+    const refusals: Array<[string[], Record<string, string>, RegExp]> = [
+      [['--trust-proxy'], {}, /--trust-proxy no longer stands alone.*--trust-proxy 127\.0\.0\.1/],
+      [['--trust-proxy', '--db', ':memory:'], {}, /no longer stands alone/],
+      [[], { ADMIN_REALTIME_TRUST_PROXY: '1' }, /no longer takes "1".*ADMIN_REALTIME_TRUST_PROXY=127\.0\.0\.1/],
+      [[], { ADMIN_REALTIME_TRUST_PROXY: '2' }, /no longer takes "2"/],
+      [[], { ADMIN_REALTIME_TRUST_PROXY: 'true' }, /no longer takes "true"/],
+      [['--trust-proxy', '10.0.0.0/33'], {}, /--trust-proxy: "10\.0\.0\.0\/33" is not an IP address or CIDR/],
+    ];
+    for (const [args, env, message] of refusals) {
+      const config = parseCliArgs(['--jwt-secret', 's', '--publish-key', 'k', ...args], env);
+      assert.equal(config.kind, 'error', args.join(' ') || JSON.stringify(env));
+      assert.match(config.kind === 'error' ? config.message : '', message);
+    }
+  });
+
+  test('--max-token-lifetime takes a duration; default 24 h', () => {
+    const parse = (value?: string) =>
+      parseCliArgs(
+        ['--jwt-secret', 's', '--publish-key', 'k', ...(value ? [`--max-token-lifetime=${value}`] : [])],
+        {},
+      );
+    const seconds = (value?: string) => {
+      const c = parse(value);
+      return c.kind === 'ok' ? c.options.auth?.maxTokenLifetimeSec : c.kind;
+    };
+    assert.equal(seconds(), undefined, 'the verifier default (24 h)');
+    assert.equal(seconds('90s'), 90);
+    assert.equal(seconds('2h'), 7200);
+    assert.equal(seconds('7d'), 604_800);
+    assert.equal(seconds('600'), 600);
+    for (const bad of ['0', 'soon', '-5m', '1w']) {
+      const c = parse(bad);
+      assert.match(c.kind === 'error' ? c.message : '', /--max-token-lifetime .* must be a duration/, bad);
+    }
+  });
+
+  test('a --jwt-secret under 32 bytes is accepted with a warning saying why and how to generate one', () => {
+    const weak = parseCliArgs(['--jwt-secret', 'changeme', '--publish-key', 'k'], {});
+    assert.equal(weak.kind, 'ok');
+    assert.deepEqual(weak.kind === 'ok' && weak.warnings.length, 1);
+    assert.match(
+      weak.kind === 'ok' ? weak.warnings[0]! : '',
+      /--jwt-secret is 8 bytes.*at least 32.*openssl rand -base64 32/,
+    );
+    const strong = parseCliArgs(['--jwt-secret', 'x'.repeat(32), '--publish-key', 'k'], {});
+    assert.deepEqual(strong.kind === 'ok' && strong.warnings, []);
   });
 
   test('demo mode generates a publish key when none is given', () => {
@@ -90,6 +144,26 @@ describe('hub CLI process', () => {
     assert.match(out.stdout, /Usage: admin-realtime-hub/);
     assert.match(out.stdout, /--jwt-secret <value>[\s\S]*ADMIN_REALTIME_JWT_SECRET/);
     assert.match(out.stdout, /ADMIN_REALTIME_PUBLISH_KEY/);
+  });
+
+  test('a short secret prints its warning on stderr and the hub still starts', async () => {
+    const { child, out, exited } = run(['--port', '0', '--db', ':memory:', '--log-level', 'warn'], {
+      ADMIN_REALTIME_JWT_SECRET: 'short-secret',
+      ADMIN_REALTIME_PUBLISH_KEY: TEST_PUBLISH_KEY,
+    });
+    await waitUntil(() => out.stdout.includes('"listening"'), `listening line (stderr: ${out.stderr})`, 15_000);
+    assert.match(out.stderr, /^admin-realtime-hub: warning: --jwt-secret is 12 bytes; use at least 32 random bytes/m);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+
+  test('the old bare --trust-proxy exits 2 saying what to write', async () => {
+    const { out, exited } = run(['--trust-proxy'], {
+      ADMIN_REALTIME_JWT_SECRET: TEST_SECRET,
+      ADMIN_REALTIME_PUBLISH_KEY: TEST_PUBLISH_KEY,
+    });
+    assert.equal(await exited, 2);
+    assert.match(out.stderr, /--trust-proxy 127\.0\.0\.1/);
   });
 
   test('no key source exits 2 saying what to set', async () => {

@@ -465,4 +465,19 @@ describe('hub HTTP rate limit', () => {
     assert.ok(Number(limited.headers.get('retry-after')) >= 1);
     await hub.close();
   });
+
+  test('GET /v1/audit: failed keys per IP get 429 with Retry-After, shared with failed publishes', async () => {
+    const hub = await startHub({ publishRate: { perSecond: 0.01, burst: 5 } });
+    const audit = (key: string) => fetch(`${hub.url}/v1/audit`, { headers: { authorization: `Bearer ${key}` } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await audit(`guess-${i}`)).status);
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
+    const limited = await audit('guess-9');
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    // The same bucket as failed publish keys: switching endpoints buys no more guesses.
+    assert.equal((await post(hub, note('x'), { key: 'another-guess' })).status, 429);
+    // The publish key has its own bucket and still reads the audit trail.
+    assert.equal((await audit(TEST_PUBLISH_KEY)).status, 200);
+    await hub.close();
+  });
 });

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { CloseCode, retryHintMs } from '../../../src/core/protocol.js';
 import type { Hub } from '../../../src/hub/hub.js';
 import { truncateReason } from '../../../src/hub/session.js';
-import { createClientIp, createOriginCheck } from '../../../src/hub/upgrade.js';
+import { createClientIp, createOriginCheck, createProxyTrust, TrustProxyError } from '../../../src/hub/upgrade.js';
 import { closeAllHubs, note, signToken, startHub, TestClient, waitUntil } from '../../support/hub-harness.js';
 
 after(closeAllHubs);
@@ -84,7 +84,7 @@ describe('hub rate limits', () => {
     first.close();
   });
 
-  test('X-Forwarded-For decides the client IP only with trustProxy', async () => {
+  test('X-Forwarded-For decides the client IP only from a trusted proxy', async () => {
     const spoofed = { headers: { 'x-forwarded-for': '203.0.113.9' } };
     const untrusting = await startHub({ connectionRate: { perSecond: 0.01, burst: 1 } });
     await TestClient.connect(untrusting.wsUrl, spoofed);
@@ -95,7 +95,8 @@ describe('hub rate limits', () => {
     );
     await untrusting.close();
 
-    const trusting = await startHub({ trustProxy: true, connectionRate: { perSecond: 0.01, burst: 1 } });
+    // The proxy on 127.0.0.1 is trusted: the address it appended is the client.
+    const trusting = await startHub({ trustProxy: ['127.0.0.1'], connectionRate: { perSecond: 0.01, burst: 1 } });
     const client = await TestClient.connect(trusting.wsUrl, spoofed);
     client.send({ type: 'auth', token: await signToken({ sub: 'proxied' }) });
     await client.waitFor((m) => m.type === 'welcome', 'welcome');
@@ -107,6 +108,39 @@ describe('hub rate limits', () => {
     client.close();
     other.close();
     await trusting.close();
+  });
+
+  test('a client straight at a hub that trusts another proxy cannot pick its IP (audit, per-IP limit)', async () => {
+    const hub = await startHub({ trustProxy: ['10.0.0.0/8'], connectionRate: { perSecond: 0.01, burst: 3 } });
+    const client = await TestClient.connect(hub.wsUrl, { headers: { 'x-forwarded-for': '6.6.6.6' } });
+    client.send({ type: 'auth', token: await signToken({ sub: 'direct' }) });
+    await client.waitFor((m) => m.type === 'welcome', 'welcome');
+    assert.equal(hub.backend.readAudit({ action: 'connect', userId: 'direct' })[0]!.ip, '127.0.0.1');
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        TestClient.connect(hub.wsUrl, { headers: { 'x-forwarded-for': `198.51.100.${i + 1}` } }).then(
+          (c) => {
+            c.close();
+            return 101;
+          },
+          (err: Refusal) => err.status,
+        ),
+      ),
+    );
+    assert.equal(outcomes.filter((s) => s === 101).length, 2, 'the burst of 3, one spent above');
+    assert.equal(outcomes.filter((s) => s === 429).length, 38);
+    client.close();
+    await hub.close();
+  });
+
+  test('an IPv6 proxy on ::1 is trusted by its address', async () => {
+    const hub = await startHub({ host: '::1', trustProxy: ['::1'] });
+    const client = await TestClient.connect(hub.wsUrl, { headers: { 'x-forwarded-for': '2001:db8::5' } });
+    client.send({ type: 'auth', token: await signToken({ sub: 'v6' }) });
+    await client.waitFor((m) => m.type === 'welcome', 'welcome');
+    assert.equal(hub.backend.readAudit({ action: 'connect', userId: 'v6' })[0]!.ip, '2001:db8::5');
+    client.close();
+    await hub.close();
   });
 
   test('messages over the per-connection limit close with 4100 and a retry-after', async () => {
@@ -233,16 +267,64 @@ describe('hub upgrade policy helpers', () => {
     assert.equal(createOriginCheck(['*'], false)('https://anything.example'), true);
   });
 
-  test('X-Forwarded-For counts trusted hops from the right', () => {
-    const req = (xff: string) =>
+  test('an Origin with userinfo is refused, even when its host is allowed or the list is *', () => {
+    const check = createOriginCheck(['http://127.0.0.1:5555'], true);
+    assert.equal(check('http://127.0.0.1:5555'), true);
+    for (const origin of ['http://evil@127.0.0.1:5555', 'http://evil:pw@127.0.0.1:5555', 'http://:@127.0.0.1:5555']) {
+      assert.equal(check(origin), false, origin);
+      assert.equal(createOriginCheck(['*'], true)(origin), false, `${origin} with *`);
+    }
+  });
+
+  test('X-Forwarded-For is read only from a trusted proxy, walked from the right past trusted hops', () => {
+    const req = (remoteAddress: string, xff?: string) =>
       ({
-        socket: { remoteAddress: '::ffff:10.0.0.5' },
-        headers: { 'x-forwarded-for': xff },
+        socket: { remoteAddress },
+        headers: xff === undefined ? {} : { 'x-forwarded-for': xff },
       }) as unknown as IncomingMessage;
-    assert.equal(createClientIp(false)(req('1.1.1.1')), '10.0.0.5');
-    assert.equal(createClientIp(true)(req('6.6.6.6, 1.1.1.1')), '1.1.1.1');
-    assert.equal(createClientIp(2)(req('6.6.6.6, 1.1.1.1, 10.0.0.9')), '1.1.1.1');
-    assert.equal(createClientIp(3)(req('1.1.1.1')), '1.1.1.1', 'fewer entries than hops: the leftmost');
-    assert.equal(createClientIp(true)(req('')), '10.0.0.5');
+    const behind = createClientIp(createProxyTrust(['10.0.0.0/8']));
+    assert.equal(behind(req('::ffff:10.0.0.5', '6.6.6.6, 1.1.1.1')), '1.1.1.1', 'the hop the proxy saw');
+    assert.equal(behind(req('::ffff:10.0.0.5', '6.6.6.6, 1.1.1.1, 10.0.0.9')), '1.1.1.1', 'a trusted hop skipped');
+    assert.equal(behind(req('::ffff:10.0.0.5', '10.0.0.7')), '10.0.0.7', 'every hop trusted: the leftmost');
+    assert.equal(behind(req('::ffff:10.0.0.5', '')), '10.0.0.5');
+    assert.equal(behind(req('::ffff:10.0.0.5')), '10.0.0.5');
+    assert.equal(behind(req('::ffff:10.0.0.5', 'not-an-ip, 10.0.0.9')), '10.0.0.9', 'garbage ends the walk');
+    assert.equal(behind(req('10.0.0.5', '1.1.1.1:5678')), '1.1.1.1');
+    assert.equal(behind(req('10.0.0.5', '[2001:DB8::1]:443')), '2001:db8::1');
+    // A peer that is not a trusted proxy picks nothing with the header: its own address counts.
+    assert.equal(behind(req('::ffff:127.0.0.1', '6.6.6.6')), '127.0.0.1');
+    assert.equal(behind(req('192.168.1.2', '10.0.0.1')), '192.168.1.2');
+    assert.equal(createClientIp(createProxyTrust([]))(req('::ffff:10.0.0.5', '1.1.1.1')), '10.0.0.5');
+    // IPv6 proxies and CIDRs; an IPv4-mapped peer matches an IPv4 entry.
+    const v6 = createClientIp(createProxyTrust(['::1', 'fd00::/8', '127.0.0.1']));
+    assert.equal(v6(req('::1', '2001:db8::7, fd00::3')), '2001:db8::7');
+    assert.equal(v6(req('::ffff:127.0.0.1', '203.0.113.4')), '203.0.113.4');
+    assert.equal(v6(req('fe80::1', '203.0.113.4')), 'fe80::1');
+  });
+
+  test('trustProxy refuses the old boolean and hop-count forms and anything not an address or CIDR', () => {
+    for (const bad of [true, 1, 2, '127.0.0.1']) {
+      assert.throws(
+        () => createProxyTrust(bad),
+        (err: Error) => {
+          assert.ok(err instanceof TrustProxyError);
+          assert.match(err.message, /e\.g\. \["127\.0\.0\.1"\]/);
+          return true;
+        },
+      );
+    }
+    for (const bad of [
+      '10.0.0.0/33',
+      'fd00::/129',
+      'proxy.internal',
+      '10.0.0.0/8/1',
+      '10.0.0.0/x',
+      '::ffff:10.0.0.0/104',
+    ]) {
+      assert.throws(
+        () => createProxyTrust([bad]),
+        new RegExp(`"${bad.replace(/[./:]/g, '\\$&')}" is not an IP address or CIDR`),
+      );
+    }
   });
 });

@@ -183,8 +183,10 @@ describe('floods', () => {
 
 describe('cross-origin upgrades', () => {
   test('lookalike, scheme-swapped, port-swapped and null origins are 403 and leave no session', async () => {
-    const hub = await startHub({ allowedOrigins: ['https://admin.example.com'] });
+    const hub = await startHub({ allowedOrigins: ['https://admin.example.com', 'http://127.0.0.1:5555'] });
     const origins = [
+      'http://evil@127.0.0.1:5555',
+      'http://evil:secret@127.0.0.1:5555',
       'https://admin.example.com.evil.example',
       'https://evil-admin.example.com',
       'http://admin.example.com',
