@@ -79,6 +79,28 @@ export const STORAGE_LIMITS = {
 } as const;
 
 /**
+ * Why a metrics sample dated `atSeconds` (epoch seconds) is refused at `nowMs` by a store keeping
+ * `metricsSeconds` of history, or null: beyond the clock's skew ahead, or older than the history.
+ */
+export function metricTimeRefusal(atSeconds: number, nowMs: number, metricsSeconds: number): string | null {
+  const nowT = Math.floor(nowMs / 1000);
+  const skew = Math.floor(STORAGE_LIMITS.metricFutureSkewMs / 1000);
+  if (atSeconds > nowT + skew)
+    return `must be at most ${skew} s ahead of the hub's clock (${new Date(nowMs).toISOString()})`;
+  if (atSeconds < nowT - metricsSeconds)
+    return `must be within the ${metricsSeconds} s of metric history the hub keeps`;
+  return null;
+}
+
+/** Why a new metric name is refused once `STORAGE_LIMITS.metricNames` are kept. */
+export function metricNameRefusal(name: string, metricsSeconds: number): string {
+  return (
+    `new metric name "${name}" refused: the hub keeps at most ${STORAGE_LIMITS.metricNames} metric names ` +
+    `(a name is released ${metricsSeconds} s after its last sample)`
+  );
+}
+
+/**
  * An event the store refuses for what is already stored or for the clock (too many metric names,
  * an `at` out of the window); the publisher answers 400 with `field: reason`.
  */

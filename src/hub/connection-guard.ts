@@ -66,9 +66,13 @@ export class ConnectionGuard {
   readonly admit = (socket: Duplex & { remoteAddress?: string }): void => {
     const peer = normaliseIp(socket.remoteAddress ?? '') ?? 'unknown';
     const fromPeer = this.perPeer.get(peer) ?? 0;
-    if (this.pending.size >= this.limits.total) return this.refuse(socket, peer, 503, 'Service Unavailable');
+    if (this.pending.size >= this.limits.total) {
+      this.refuse(socket, peer, 503, 'Service Unavailable');
+      return;
+    }
     if (fromPeer >= this.limits.perIp && !this.isTrustedProxy(peer)) {
-      return this.refuse(socket, peer, 429, 'Too Many Requests');
+      this.refuse(socket, peer, 429, 'Too Many Requests');
+      return;
     }
     const entry: Pending = {
       peer,

@@ -32,6 +32,8 @@ import {
   type AuditRecord,
   EventRefusedError,
   type HubBackend,
+  metricNameRefusal,
+  metricTimeRefusal,
   type NewEntry,
   type RetentionOptions,
   STORAGE_LIMITS,
@@ -432,31 +434,12 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
    */
   function storeSamples(event: Extract<StreamEvent, { kind: 'metrics' }>, index: number, created: number): void {
     const t = epochSeconds(event.at, created);
-    const nowT = Math.floor(created / 1000);
-    const skew = Math.floor(STORAGE_LIMITS.metricFutureSkewMs / 1000);
-    if (t > nowT + skew) {
-      throw new EventRefusedError(
-        index,
-        'at',
-        `must be at most ${skew} s ahead of the hub's clock (${new Date(created).toISOString()})`,
-      );
-    }
-    if (t < nowT - retention.metricsSeconds) {
-      throw new EventRefusedError(
-        index,
-        'at',
-        `must be within the ${retention.metricsSeconds} s of metric history the hub keeps`,
-      );
-    }
+    const refusal = metricTimeRefusal(t, created, retention.metricsSeconds);
+    if (refusal) throw new EventRefusedError(index, 'at', refusal);
     for (const [name, value] of Object.entries(event.values)) {
       if (!Number.isFinite(value)) continue;
       if (!q.metricNameKnown.get(name) && q.metricNameCount.get()!.n >= STORAGE_LIMITS.metricNames) {
-        throw new EventRefusedError(
-          index,
-          'values',
-          `new metric name "${name}" refused: the hub keeps at most ${STORAGE_LIMITS.metricNames} metric names ` +
-            `(a name is released ${retention.metricsSeconds} s after its last sample)`,
-        );
+        throw new EventRefusedError(index, 'values', metricNameRefusal(name, retention.metricsSeconds));
       }
       q.upsertMetricName.run(name, t);
       q.upsertSample.run(t, name, value);

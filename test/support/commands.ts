@@ -191,7 +191,7 @@ Object.assign(commands, {
     let sim = simulators.get(hub.port);
     if (!sim) {
       const { startSimulator, mulberry32 } = await import('../../src/hub/simulator.js');
-      const clock = { now: Number(payload.startMs ?? Date.now()) };
+      const clock = { now: Number(payload.startMs ?? Date.now() - 10 * 60_000) };
       const running = startSimulator({
         publish: (events) => hub.publish(events),
         random: mulberry32(Number(payload.seed ?? 7)),
@@ -207,8 +207,10 @@ Object.assign(commands, {
       });
     }
     const ticks = Math.min(10_000, Math.max(0, Number(payload.ticks ?? 1)));
+    // One simulated second a tick, never ahead of the hub's clock: the hub refuses metric samples
+    // dated more than a minute ahead, so a clock that outran real time would break the feed.
     for (let i = 0; i < ticks; i++) {
-      sim.clock.now += 1000;
+      sim.clock.now = Math.min(sim.clock.now + 1000, Date.now());
       sim.tick();
     }
     return { seq: hub.backend.latestSeq() };

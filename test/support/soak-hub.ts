@@ -21,7 +21,9 @@ const hub = await createHub({
   publishKey: TEST_PUBLISH_KEY,
   log: 'silent',
 });
-let simulated = Date.now() - 30 * 60_000;
+// The soak runs 2,400 ticks (40 simulated minutes): start that far back so samples stay inside
+// the hub's hour of metric history and never run ahead of its clock.
+let simulated = Date.now() - 40 * 60_000;
 const simulator = startSimulator({
   publish: (events) => hub.publish(events),
   random: mulberry32(42),
@@ -40,7 +42,7 @@ const measure = () => {
 /** Runs `ticks` simulator steps, yielding to I/O every few so fan-out keeps flowing. */
 async function run(ticks: number) {
   for (let i = 0; i < ticks; i++) {
-    simulated += 1000;
+    simulated = Math.min(simulated + 1000, Date.now());
     simulator.tick();
     if (i % 5 === 4) await new Promise((resolve) => setImmediate(resolve));
   }

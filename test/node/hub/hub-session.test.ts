@@ -16,7 +16,15 @@ import {
   type WelcomeMessage,
 } from '../../../src/core/protocol.js';
 import type { Logger } from '../../../src/hub/log.js';
-import { closeAllHubs, note, signToken, startHub, TestClient, waitUntil } from '../../support/hub-harness.js';
+import {
+  closeAllHubs,
+  note,
+  signToken,
+  startHub,
+  TEST_SECRET,
+  TestClient,
+  waitUntil,
+} from '../../support/hub-harness.js';
 
 after(closeAllHubs);
 
@@ -320,7 +328,11 @@ describe('a paced replay', () => {
 describe('the client with these answers', () => {
   test('createRealtimeClient: a markRead the hub refuses rejects with its code and rolls the optimistic read back', async () => {
     let clock = Date.now();
-    const hub = await startHub({ now: () => clock });
+    // The hub's clock jumps 31 days below: allow a token that outlives the jump.
+    const hub = await startHub({
+      now: () => clock,
+      auth: { jwtSecret: TEST_SECRET, maxTokenLifetimeSec: 91 * 24 * 3600 },
+    });
     const client = createRealtimeClient({
       url: hub.wsUrl,
       token: await signToken({ sub: 'optimist', ttl: 90 * 24 * 3600 }),

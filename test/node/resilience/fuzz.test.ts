@@ -26,10 +26,12 @@ import {
   validateHubMessage,
   validatePublishBody,
 } from '../../../src/core/protocol.js';
+import { metricNameRefusal, metricTimeRefusal, STORAGE_LIMITS } from '../../../src/hub/backend.js';
 import type { Hub } from '../../../src/hub/hub.js';
 import { createMasker } from '../../../src/hub/masking.js';
 import { validatePublish } from '../../../src/hub/publish.js';
 import { truncateReason } from '../../../src/hub/session.js';
+import { DEFAULT_RETENTION } from '../../../src/hub/sqlite-backend.js';
 import { closeAllHubs, note, signToken, startHub, TEST_PUBLISH_KEY, TestClient } from '../../support/hub-harness.js';
 
 after(closeAllHubs);
@@ -501,6 +503,48 @@ describe('hub inbound frames (fast-check over real sockets)', () => {
   });
 });
 
+/**
+ * The store's refusals of a validated batch, predicted: an event whose id is already stored is a
+ * duplicate and checked no further; a metrics sample outside the window of history, or a new name
+ * once the cap is reached, refuses the whole batch. `commit()` records what an accepted batch stored.
+ */
+function storeOracle() {
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  let pending: { ids: Set<string>; names: Set<string> } | null = null;
+  return {
+    refusal(inputs: EventInput[], batch: boolean, now: number): string | null {
+      const nextIds = new Set(ids);
+      const nextNames = new Set(names);
+      pending = null;
+      for (const [i, input] of inputs.entries()) {
+        const at = batch ? `[${i}].` : '';
+        if (input.id !== undefined) {
+          if (nextIds.has(input.id)) continue;
+          nextIds.add(input.id);
+        }
+        if (input.kind !== 'metrics') continue;
+        const ms = input.at === undefined ? now : Date.parse(input.at);
+        const timeRefusal = metricTimeRefusal(Math.floor(ms / 1000), now, DEFAULT_RETENTION.metricsSeconds);
+        if (timeRefusal) return `${at}at: ${timeRefusal}`;
+        for (const [name, value] of Object.entries(input.values)) {
+          if (!Number.isFinite(value) || nextNames.has(name)) continue;
+          if (nextNames.size >= STORAGE_LIMITS.metricNames) {
+            return `${at}values: ${metricNameRefusal(name, DEFAULT_RETENTION.metricsSeconds)}`;
+          }
+          nextNames.add(name);
+        }
+      }
+      pending = { ids: nextIds, names: nextNames };
+      return null;
+    },
+    commit() {
+      for (const id of pending?.ids ?? []) ids.add(id);
+      for (const name of pending?.names ?? []) names.add(name);
+    },
+  };
+}
+
 describe('POST /v1/events bodies (fast-check over HTTP)', () => {
   const MAX_BODY = 64 * 1024;
   let hub: Hub;
@@ -530,8 +574,11 @@ describe('POST /v1/events bodies (fast-check over HTTP)', () => {
   }
 
   test('random JSON and near-valid events: 202 exactly when the hub validator accepts, else 400 with its message', async () => {
-    // The protocol's validation, then the hub's refusal of identifiers that masking would change.
+    // The protocol's validation, then the hub's refusal of identifiers that masking would change,
+    // then what the store refuses of a valid batch: metric samples outside the history window and
+    // new names past the cap (the oracle keeps the ids and names this hub has stored).
     const mask = createMasker();
+    const stored = storeOracle();
     const bodies = fc.oneof(
       fc.jsonValue({ maxDepth: 4 }),
       eventish,
@@ -540,12 +587,18 @@ describe('POST /v1/events bodies (fast-check over HTTP)', () => {
     await fc.assert(
       fc.asyncProperty(bodies, async (body) => {
         const text = JSON.stringify(body) ?? 'null';
-        const expected = validatePublish(JSON.parse(text), mask);
+        const parsed = JSON.parse(text);
+        const valid = validatePublish(parsed, mask);
+        const refused = valid.ok ? stored.refusal(valid.value, Array.isArray(parsed), Date.now()) : null;
         const res = await postRaw(text);
-        if (expected.ok) assert.equal(res.status, 202, `${text.slice(0, 200)} → ${JSON.stringify(res.body)}`);
-        else {
+        if (valid.ok && !refused) {
+          assert.equal(res.status, 202, `${text.slice(0, 200)} → ${JSON.stringify(res.body)}`);
+          stored.commit();
+        } else {
           assert.equal(res.status, 400, text.slice(0, 200));
-          assert.equal(res.body.error, expected.error);
+          // The refusal names the hub's clock to the millisecond: compare it up to that instant.
+          const clockless = (m: unknown) => String(m).replace(/\(\d{4}-\d\d-\d\dT[\d:.]+Z\)/, '(<hub clock>)');
+          assert.equal(clockless(res.body.error), clockless(valid.ok ? refused : valid.error));
         }
       }),
       { numRuns: 150 },
