@@ -19,6 +19,9 @@ export class ValidationError extends Error {
 /** Reads and checks one value; throws ValidationError naming the path. */
 export type Check<T> = (value: unknown, path: string) => T;
 
+/** The type a check returns: wire types are written as checks and named with this. */
+export type Infer<C extends Check<unknown>> = ReturnType<C>;
+
 const fail = (path: string, expected: string): never => {
   throw new ValidationError(path, expected);
 };
@@ -54,11 +57,6 @@ export const oneOf =
   <const T extends string>(values: readonly T[]): Check<T> =>
   (value, path) =>
     values.includes(value as T) ? (value as T) : fail(path, `must be one of ${values.join(', ')}`);
-
-export const literal =
-  <const T extends string>(expected: T): Check<T> =>
-  (value, path) =>
-    value === expected ? expected : fail(path, `must be "${expected}"`);
 
 export const arrayOf =
   <T>(item: Check<T>, opts: { max?: number; min?: number } = {}): Check<T[]> =>
@@ -114,9 +112,10 @@ export const recordOf =
   };
 
 type Shape = Record<string, Check<unknown>>;
-type Out<S extends Shape, O extends Shape> = { [K in keyof S]: ReturnType<S[K]> } & {
-  [K in keyof O]?: ReturnType<O[K]>;
-};
+type Flat<T> = { [K in keyof T]: T[K] } & {};
+type Out<S extends Shape, O extends Shape> = Flat<
+  { [K in keyof S]: ReturnType<S[K]> } & { [K in keyof O]?: ReturnType<O[K]> }
+>;
 
 /**
  * An object with required and optional fields. Unknown fields are dropped (so a newer peer can
@@ -178,9 +177,15 @@ export const json =
     return value;
   };
 
-/** Discriminated union by a string field (`type` or `kind`). */
+/** `null`, or what `check` accepts (an optional field's `null` never reaches it: `object` omits it). */
+export const nullable =
+  <T>(check: Check<T>): Check<T | null> =>
+  (value, path) =>
+    value === null ? null : check(value, path);
+
+/** Discriminated union by a string field (`type` or `kind`); the type is the union of the branches'. */
 export const union =
-  <T>(field: string, branches: Record<string, Check<T>>): Check<T> =>
+  <B extends Shape>(field: string, branches: B): Check<ReturnType<B[keyof B]>> =>
   (value, path) => {
     if (!isRecord(value)) return fail(path, 'must be an object');
     const tag = value[field];
@@ -188,7 +193,7 @@ export const union =
     if (typeof tag !== 'string') return fail(at, 'is required');
     const branch = Object.hasOwn(branches, tag) ? branches[tag] : undefined;
     if (!branch) return fail(at, `must be one of ${Object.keys(branches).join(', ')}`);
-    return branch(value, path);
+    return branch(value, path) as ReturnType<B[keyof B]>;
   };
 
 const ISO_DATE_TIME =

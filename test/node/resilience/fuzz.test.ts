@@ -15,6 +15,7 @@ import type WebSocket from 'ws';
 import {
   CloseCode,
   EVENT_KINDS,
+  type EventInput,
   LIMITS,
   MIN_PROTOCOL_VERSION,
   PRIORITIES,
