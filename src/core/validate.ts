@@ -1,8 +1,8 @@
 /**
- * A tiny runtime validator: just enough to check every wire message at the edge and to name the
- * exact field that is wrong. Hand-written rather than a schema library, by measured cost (esbuild,
- * minified + gzip -9, 2026-11): this module 1.3 KB; valibot 2.5 KB and zod/mini 8.5 KB for a
- * two-branch toy schema, before the ~40 message and event shapes the protocol needs.
+ * A tiny runtime validator: checks every wire message at the edge, names the exact field that is
+ * wrong, and gives each wire type as the type of its check (`Infer`). Not valibot: the browser's
+ * parser (`parseHubMessage`) is 3.2 KB gzip here, 4.1 KB with valibot 1.5.0, whose port still
+ * hand-writes the key rule, the JSON walk and the per-event refusals of an `events` frame.
  */
 
 /** A failed check: the dotted path of the bad field and what was expected there. */
