@@ -98,10 +98,6 @@ async function heapAfterGc(cdp) {
   return (await cdp.send('Runtime.getHeapUsage')).usedSize;
 }
 
-/**
- * Drives one page through the three phases. `seqOf` reads the page's last applied seq;
- * `phases` may shorten phase C for the naive page.
- */
 /** Self time by function (name, file, line) of a CDP profile, as shares of the sampled time. */
 function topFunctions(profile, count) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -121,6 +117,10 @@ function topFunctions(profile, count) {
     .map(([fn, t]) => ({ fn, pct: Number(((t / total) * 100).toFixed(1)) }));
 }
 
+/**
+ * Drives one page through the phases. `seqOf` reads the page's last applied seq; `phaseC` is the
+ * number of events of phase C (0 for the naive page, which runs A and B only).
+ */
 async function ingest({
   hub,
   page,

@@ -54,6 +54,11 @@ export function writeReport(root, report, { partial = false } = {}) {
   if (s.bundle && !s.bundle.error) {
     md.push('## 1. Bundle size');
     md.push('');
+    if (s.bundle.ranAt)
+      md.push(
+        `Measured on its own (\`npm run bench -- --only=bundle\`, merged with \`node bench/report.mjs --merge=bench/out/report.json\`) at ${s.bundle.ranAt}, Node ${s.bundle.node}; the other sections are from the run above. Sizes do not depend on the machine's load.`,
+        '',
+      );
     md.push(`Method: ${s.bundle.method}`);
     md.push('');
     md.push(
@@ -63,6 +68,19 @@ export function writeReport(root, report, { partial = false } = {}) {
       ),
     );
     md.push('');
+    if (s.bundle.elements) {
+      md.push(
+        'Per element: a page with only that element and the provider (core, Lit, partysocket bundled), and our code on it above the floor:',
+      );
+      md.push('');
+      md.push(
+        table(
+          ['element', 'page gzip KB', 'ours above the floor gzip KB', 'own cost over base gzip KB'],
+          s.bundle.elements.map((e) => [`<${e.tag}>`, kb(e.page.gzip), kb(e.aboveFloor.gzip), kb(e.own.gzip)]),
+        ),
+      );
+      md.push('');
+    }
     md.push('Peers, same bundler and settings (`export *` of the package entry, every dependency bundled):');
     md.push('');
     md.push(
@@ -292,12 +310,24 @@ export function writeReport(root, report, { partial = false } = {}) {
   return { table: text };
 }
 
-// `node bench/report.mjs [report.json]`: re-renders report.md from a report.json without running anything.
+/**
+ * `node bench/report.mjs [report.json]`: re-renders report.md from a report.json without running anything.
+ * `node bench/report.mjs --merge=bench/out/report.json`: replaces the sections of bench/report.json that a
+ * partial run measured (`--only=…`), each stamped with when it ran, and re-renders.
+ */
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { readFileSync } = await import('node:fs');
   const { fileURLToPath } = await import('node:url');
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const file = process.argv[2] ?? join(root, 'bench', 'report.json');
-  const { table: text } = writeReport(root, JSON.parse(readFileSync(file, 'utf8')));
+  const read = (file) => JSON.parse(readFileSync(file, 'utf8'));
+  const merge = process.argv.find((a) => a.startsWith('--merge='))?.slice('--merge='.length);
+  const file = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? join(root, 'bench', 'report.json');
+  const report = read(file);
+  if (merge) {
+    const partial = read(merge);
+    for (const [name, section] of Object.entries(partial.sections))
+      report.sections[name] = { ...section, ranAt: partial.startedAt, node: partial.machine.node };
+  }
+  const { table: text } = writeReport(root, report);
   console.log(text);
 }

@@ -1,4 +1,4 @@
-/** Every element's tag, in registration order (the provider first). Fixed by DESIGN.md. */
+/** Every element's tag, in registration order (the provider first). Fixed: see docs/architecture.md. */
 export const ELEMENT_TAGS = [
   'realtime-provider',
   'notification-bell',

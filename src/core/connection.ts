@@ -194,11 +194,6 @@ export class RealtimeConnection implements Transport {
     return this.#seq;
   }
 
-  /** Sets the seq to resume from, e.g. when a store restores persisted state. */
-  setLastSeq(seq: number): void {
-    this.#seq = Math.max(0, Math.floor(seq));
-  }
-
   /** Opens the connection; a no-op while connecting, connected or waiting to retry. */
   connect(): void {
     const { status } = this.#current;

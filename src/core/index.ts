@@ -1,6 +1,10 @@
 /**
  * `admin-realtime/core`: the client without any element — connection, store, wire protocol and
  * types — for React, Vue, Angular or plain scripts. Importing it has no side effects.
+ *
+ * The protocol is listed name by name: what a browser client reads and sends. The hub's own
+ * parsers (client frames, publish bodies), its frame writers and `LIMITS` stay in
+ * `./protocol.js`, which the hub imports directly.
  */
 export {
   createRealtimeClient,
@@ -13,6 +17,74 @@ export {
   type TimerApi,
   type TokenProvider,
 } from './connection.js';
-export * from './protocol.js';
+export {
+  ACTIVITY_TYPES,
+  type AckMessage,
+  type ActivityEvent,
+  type ActivityInput,
+  type ActivityUser,
+  type AgentSummary,
+  type AgentsEvent,
+  type AgentsInput,
+  type Audience,
+  type AuthMessage,
+  type ClearedEvent,
+  type ClearMessage,
+  type ClientAction,
+  type ClientMessage,
+  type CloseAction,
+  CloseCode,
+  COMPONENT_STATES,
+  type ComponentState,
+  type ComponentStatus,
+  closeAction,
+  DEFAULT_CATEGORIES,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorMessage,
+  EVENT_KINDS,
+  type EventInput,
+  type EventKind,
+  type EventMessage,
+  type EventsMessage,
+  encode,
+  type HistoryMessage,
+  type HistoryResultMessage,
+  type HubMessage,
+  isSafeLink,
+  type ListedNotification,
+  type MarkAllReadMessage,
+  type MarkReadMessage,
+  type MetricHistory,
+  type MetricsEvent,
+  type MetricsInput,
+  type NotificationFilter,
+  type NotificationInput,
+  noUnread,
+  type Parsed,
+  type PingMessage,
+  type PongMessage,
+  PRIORITIES,
+  PROTOCOL_VERSION,
+  type Priority,
+  type PublicEvent,
+  parseHubMessage,
+  type ReadEvent,
+  type RealtimeNotification,
+  type RefreshMessage,
+  type RetryHint,
+  retryHintMs,
+  type SessionUser,
+  type Snapshot,
+  type SnapshotMessage,
+  type StatusEvent,
+  type StatusInput,
+  type StreamEvent,
+  type SubscribeMessage,
+  type SystemStatusSnapshot,
+  type UnreadCounts,
+  validateHubMessage,
+  type WelcomeMessage,
+} from './protocol.js';
 export { type CreateStoreOptions, createStore, type ManagedStore, RealtimeRequestError } from './store.js';
 export type * from './types.js';

@@ -1,5 +1,5 @@
 /**
- * Hostile content, rendered by every element of DESIGN.md's table in Chromium. A corpus of
+ * Hostile content, rendered by every element (`ELEMENT_TAGS`) in Chromium. A corpus of
  * script-injection payloads goes into every text field of every event kind:
  *
  * - through a real hub (validated, masked, stored, fanned out) to a `<realtime-provider>` page
@@ -29,7 +29,7 @@ import { createStore } from '../../src/core/store.js';
 import { MemoryTransport } from '../support/memory-transport.js';
 import { hubToken, isLive, publish, useHub } from './widget-hub.js';
 
-/** Every tag of DESIGN.md's element table. */
+/** Every tag (`ELEMENT_TAGS`, see docs/architecture.md). */
 const TAGS = ELEMENT_TAGS;
 
 declare global {

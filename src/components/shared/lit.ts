@@ -16,7 +16,7 @@ export type StoreHost = ReactiveControllerHost & HTMLElement & { store?: Realtim
 const resolvers = new WeakMap<StoreHost, StoreResolver>();
 
 /**
- * Finds the host's store, in the order DESIGN.md fixes: the host's `store` property; the nearest
+ * Finds the host's store, in the order docs/architecture.md fixes: the host's `store` property; the nearest
  * ancestor provider (context); the provider named by the host's `provider` attribute; the only
  * provider in the document. Calls its listeners whenever the resolved store changes.
  */

@@ -1,0 +1,185 @@
+/**
+ * Stream events: what the hub stores and fans out (a publisher's fields normalised, with the hub's
+ * `id`, `seq` and timestamps filled in), and the per-user state that travels with them. Each type
+ * is the type of its check, so the client reads exactly what the type says.
+ */
+import {
+  arrayOf,
+  bool,
+  type Check,
+  type Infer,
+  isoDate,
+  json,
+  nullable,
+  num,
+  object,
+  oneOf,
+  recordOf,
+  str,
+  union,
+  ValidationError,
+} from '../validate.js';
+import { count, seqNumber, shortName } from './fields.js';
+
+export const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const DEFAULT_CATEGORIES = ['system', 'security', 'billing', 'agents', 'users', 'calls'] as const;
+export const ACTIVITY_TYPES = ['authentication', 'agents', 'billing', 'contacts'] as const;
+export const COMPONENT_STATES = ['operational', 'degraded', 'down'] as const;
+export type ComponentState = (typeof COMPONENT_STATES)[number];
+export const EVENT_KINDS = ['notification', 'activity', 'metrics', 'status', 'agents'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export const componentStatus = object(
+  { state: oneOf(COMPONENT_STATES) },
+  { latencyMs: num({ min: 0, max: 3_600_000 }), message: str({ max: 500 }) },
+);
+export type ComponentStatus = Infer<typeof componentStatus>;
+
+/**
+ * Unread notifications of one user, authoritative from the hub. `byPriority` reads any key, so a
+ * priority newer than this client does not refuse the frame.
+ */
+export type UnreadCounts = {
+  total: number;
+  byCategory: Record<string, number>;
+  byPriority: Partial<Record<Priority, number>>;
+};
+export const unreadCounts: Check<UnreadCounts> = object({
+  total: count,
+  byCategory: recordOf(count),
+  byPriority: recordOf(count),
+});
+
+/** An empty unread count. */
+export const noUnread = (): UnreadCounts => ({ total: 0, byCategory: {}, byPriority: {} });
+
+/** Filter for markAllRead: every field given must match. */
+export const notificationFilter = object({}, { category: shortName, priority: oneOf(PRIORITIES) });
+export type NotificationFilter = Infer<typeof notificationFilter>;
+
+const iso = isoDate;
+const anyRecord = json({ maxDepth: 8, maxKeys: 10_000 });
+
+const notification = object(
+  {
+    kind: oneOf(['notification']),
+    id: str({ min: 1 }),
+    seq: seqNumber,
+    title: str(),
+    category: str({ min: 1 }),
+    priority: oneOf(PRIORITIES),
+    createdAt: iso,
+  },
+  { message: str(), link: str(), data: anyRecord },
+);
+export type RealtimeNotification = Infer<typeof notification>;
+
+/** A notification as listed for one user, with that user's read flag (false when absent). */
+export const listedNotification = (value: unknown, path: string) => ({
+  ...notification(value, path),
+  read: bool((value as Record<string, unknown>).read ?? false, `${path}.read`),
+});
+export type ListedNotification = Infer<typeof listedNotification>;
+
+export const activityEvent = object(
+  {
+    kind: oneOf(['activity']),
+    id: str({ min: 1 }),
+    seq: seqNumber,
+    type: str({ min: 1 }),
+    action: str(),
+    user: object({ id: str() }, { name: str(), email: str() }),
+    at: iso,
+  },
+  { detail: str() },
+);
+export type ActivityEvent = Infer<typeof activityEvent>;
+export type ActivityUser = ActivityEvent['user'];
+
+const metricsEvent = object({
+  kind: oneOf(['metrics']),
+  id: str({ min: 1 }),
+  seq: seqNumber,
+  values: recordOf(num()),
+  at: iso,
+});
+export type MetricsEvent = Infer<typeof metricsEvent>;
+
+const statusComponents = recordOf(componentStatus);
+const statusEvent = object({
+  kind: oneOf(['status']),
+  id: str({ min: 1 }),
+  seq: seqNumber,
+  components: statusComponents,
+  at: iso,
+});
+export type StatusEvent = Infer<typeof statusEvent>;
+
+const agentsEvent = object({
+  kind: oneOf(['agents']),
+  id: str({ min: 1 }),
+  seq: seqNumber,
+  active: count,
+  idle: count,
+  error: count,
+  at: iso,
+});
+export type AgentsEvent = Infer<typeof agentsEvent>;
+
+/**
+ * Read state changed for this user (by this session or another of the same user). Part of the
+ * seq'd stream so that a resuming client also catches up on reads made while it was away.
+ * `ids` lists notifications now read; `all`, when present, marks every notification with
+ * `seq <= all.throughSeq` that matches `all.filter` as read.
+ */
+const readEvent = object(
+  { kind: oneOf(['read']), id: str({ min: 1 }), seq: seqNumber, ids: arrayOf(str()), unread: unreadCounts },
+  { all: object({ throughSeq: seqNumber }, { filter: notificationFilter }) },
+);
+export type ReadEvent = Infer<typeof readEvent>;
+
+/** This user cleared their list: notifications with `seq <= throughSeq` are gone (and read). */
+const clearedEvent = object({
+  kind: oneOf(['cleared']),
+  id: str({ min: 1 }),
+  seq: seqNumber,
+  throughSeq: seqNumber,
+  unread: unreadCounts,
+});
+export type ClearedEvent = Infer<typeof clearedEvent>;
+
+/** Everything in the seq'd stream a client receives. */
+export const streamEvent = union('kind', {
+  notification,
+  activity: activityEvent,
+  metrics: metricsEvent,
+  status: statusEvent,
+  agents: agentsEvent,
+  read: readEvent,
+  cleared: clearedEvent,
+});
+export type StreamEvent = Infer<typeof streamEvent>;
+/** The stream events every admin may see, as published (not per-user read state). */
+export type PublicEvent = Exclude<StreamEvent, ReadEvent | ClearedEvent>;
+
+/**
+ * Metric history for chart backfill, column-wise (what uPlot wants): `t` holds epoch seconds,
+ * and each series has one value (or null) per entry of `t`.
+ */
+export const metricHistory = (value: unknown, path: string) => {
+  const m = object({ t: arrayOf(num()), series: recordOf(arrayOf(nullable(num()))) })(value, path);
+  for (const [name, values] of Object.entries(m.series)) {
+    if (values.length !== m.t.length) throw new ValidationError(`${path}.series.${name}`, 'must have one value per t');
+  }
+  return m;
+};
+export type MetricHistory = Infer<typeof metricHistory>;
+
+/** The latest system status: every component with its state, and when it was reported. */
+export const systemStatusSnapshot = object({ components: statusComponents, at: iso });
+export type SystemStatusSnapshot = Infer<typeof systemStatusSnapshot>;
+
+/** The latest agent counts, and when they were reported. */
+export const agentSummary = object({ active: count, idle: count, error: count, at: iso });
+export type AgentSummary = Infer<typeof agentSummary>;
