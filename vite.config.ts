@@ -1,12 +1,16 @@
 /**
- * Three builds, chosen by `--mode`:
- * - `npm`  ES modules per entry for the npm package (Lit, partysocket, uPlot and hub deps external);
+ * Four builds, chosen by `--mode`:
+ * - `npm`  ES modules per entry for the `admin-realtime` package (Lit, partysocket, uPlot external);
+ * - `hub`  packages/hub/dist, ES modules of src/hub for the `admin-realtime-hub` package: the server
+ *          dependencies external, and the protocol imported from `admin-realtime/protocol`
+ *          (`scripts/build-hub.mjs` runs it and adds the types);
  * - `cdn`  dist/cdn/admin-realtime.js, one ES module registering every element, uPlot as a chunk
  *          loaded only when a chart first shows;
  * - `iife` dist/cdn/admin-realtime.iife.js, the same for a classic <script>, all in one file.
  */
 import { builtinModules } from 'node:module';
-import { defineConfig } from 'vite';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { minifyTemplates } from './scripts/minify-templates.mjs';
 import { ELEMENT_TAGS } from './src/components/tags.js';
 
@@ -18,12 +22,72 @@ const npmExternal = [
   /^partysocket($|\/)/,
   // uPlot stays external; its stylesheet, imported as text, is inlined into the package.
   /^uplot$/,
-  'ws',
-  'jose',
-  'better-sqlite3',
+];
+
+/** The hub package's runtime dependencies (packages/hub/package.json), kept external. */
+const hubExternal = [
+  /^(ws|jose|better-sqlite3|pg|nodemailer|web-push)($|\/)/,
+  'admin-realtime/protocol',
   ...builtinModules,
   /^node:/,
 ];
+
+/** The source files `admin-realtime/protocol` (src/protocol.ts) re-exports. */
+const PROTOCOL_SOURCES = new Set(['src/core/protocol.ts', 'src/core/validate.ts']);
+
+/**
+ * Hub build: a relative import of the protocol becomes `admin-realtime/protocol` (the hub package
+ * depends on the browser package for it, so both sides run the same contract from one copy); any
+ * other import that leaves src/hub fails the build, so no browser code is copied into the hub.
+ */
+function protocolFromPackage(): Plugin {
+  const root = import.meta.dirname;
+  return {
+    name: 'admin-realtime:protocol-from-package',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (!importer || !source.startsWith('.')) return null;
+      const file = relative(root, resolve(dirname(importer), source))
+        .split(sep)
+        .join('/')
+        .replace(/\.js$/, '.ts');
+      if (PROTOCOL_SOURCES.has(file)) return { id: 'admin-realtime/protocol', external: true };
+      if (!file.startsWith('src/hub/')) {
+        this.error(
+          `${relative(root, importer)} imports ${source}, outside src/hub: the hub package gets only the ` +
+            'protocol from admin-realtime (src/protocol.ts); export it there or move it into src/hub',
+        );
+      }
+      return null;
+    },
+  };
+}
+
+/** ES modules, one file per source module under `root`, unminified (a package, not a page). */
+function modulesBuild(
+  plugins: Plugin[],
+  outDir: string,
+  root: string,
+  entry: Record<string, string>,
+  external: (string | RegExp)[],
+): UserConfig {
+  return {
+    plugins,
+    build: {
+      outDir,
+      // dist holds three builds; packages/hub/dist only this one.
+      emptyOutDir: outDir !== 'dist',
+      target: 'es2022',
+      minify: false,
+      sourcemap: true,
+      lib: { entry, formats: ['es'] },
+      rollupOptions: {
+        external,
+        output: { preserveModules: true, preserveModulesRoot: root, entryFileNames: '[name].js' },
+      },
+    },
+  };
+}
 
 export default defineConfig(({ mode }) => {
   if (mode === 'npm') {
@@ -32,25 +96,14 @@ export default defineConfig(({ mode }) => {
       // Entry names mirror the source paths, so preserveModules writes each to its own place.
       'core/index': 'src/core/index.ts',
       'components/shared/lit': 'src/components/shared/lit.ts',
-      'hub/index': 'src/hub/index.ts',
-      'hub/cli': 'src/hub/cli.ts',
+      protocol: 'src/protocol.ts',
     };
     for (const tag of elements) entry[`components/${tag}/index`] = `src/components/${tag}/index.ts`;
-    return {
-      plugins: [minifyTemplates()],
-      build: {
-        outDir: 'dist',
-        emptyOutDir: false,
-        target: 'es2022',
-        minify: false,
-        sourcemap: true,
-        lib: { entry, formats: ['es'] },
-        rollupOptions: {
-          external: npmExternal,
-          output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
-        },
-      },
-    };
+    return modulesBuild([minifyTemplates()], 'dist', 'src', entry, npmExternal);
+  }
+  if (mode === 'hub') {
+    const entry = { index: 'src/hub/index.ts', cli: 'src/hub/cli.ts' };
+    return modulesBuild([protocolFromPackage()], 'packages/hub/dist', 'src/hub', entry, hubExternal);
   }
   const iife = mode === 'iife';
   return {

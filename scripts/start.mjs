@@ -20,7 +20,7 @@ function newestMtime(dir) {
   return newest;
 }
 
-const outputs = ['dist/cdn/admin-realtime.js', 'dist/hub/index.js'].map((p) => join(root, p));
+const outputs = ['dist/cdn/admin-realtime.js', 'packages/hub/dist/index.js'].map((p) => join(root, p));
 const stale =
   outputs.some((p) => !existsSync(p)) ||
   newestMtime(join(root, 'src')) > Math.min(...outputs.map((p) => statSync(p).mtimeMs));
@@ -33,7 +33,7 @@ if (stale) {
   }
 }
 
-const { createHub } = await import(join(root, 'dist/hub/index.js'));
+const { createHub } = await import(join(root, 'packages/hub/dist/index.js'));
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',

@@ -20,6 +20,9 @@ export { NotificationBell } from './components/notification-bell/notification-be
 export { RealtimeDashboard } from './components/realtime-dashboard/realtime-dashboard.js';
 export { RealtimeMetrics } from './components/realtime-metrics/realtime-metrics.js';
 export { RealtimeProvider } from './components/realtime-provider/realtime-provider.js';
+// The typed realtime-* events: their declarations (GlobalEventHandlersEventMap) ride along with this
+// export into an integrator's TypeScript, as each element's HTMLElementTagNameMap entry does with its class.
+export type { RealtimeEventDetails, RealtimeEventName } from './components/shared/events.js';
 export { RealtimeController, realtimeContext, StoreResolver } from './components/shared/lit.js';
 export { addMessages, getLocale, loadLocale, setLocale } from './components/shared/localize.js';
 export { SystemStatus } from './components/system-status/system-status.js';

@@ -3,4 +3,6 @@ import { AdminNotificationCenter } from './admin-notification-center.js';
 
 define('admin-notification-center', AdminNotificationCenter);
 
+// The typed realtime-* events (GlobalEventHandlersEventMap) reach an integrator through this entry.
+export type { RealtimeEventDetails, RealtimeEventName } from '../shared/events.js';
 export { AdminNotificationCenter };
