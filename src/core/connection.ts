@@ -87,6 +87,12 @@ const RECONNECT_NOW_JITTER_MS = 250;
 /** Locally detected failures (timeout, dead heartbeat) report the code a browser uses for them. */
 const ABNORMAL_CLOSURE = 1006;
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/**
+ * Attempts in a row that end before the socket opens, after which the state says the hub refused
+ * the connection. A browser cannot tell a 403 at the upgrade (origin not allowed) from a hub that
+ * is down or a wrong URL; three in a row is no passing blip, so the person is told what to check.
+ */
+export const REFUSED_AFTER_ATTEMPTS = 3;
 const AUTH_STOP_REASONS: Record<number, string> = {
   [CloseCode.Forbidden]: 'this account’s role may not use the realtime hub',
   [CloseCode.InvalidToken]: 'the token could not be verified',
@@ -132,6 +138,10 @@ export class RealtimeConnection implements Transport {
   /** Consecutive attempts that did not yield a stable session; drives the backoff. */
   #attempt = 0;
   #connectedAt = 0;
+  /** Whether the current socket reached `open`. */
+  #opened = false;
+  /** Consecutive attempts whose socket closed before it opened. */
+  #refusedInARow = 0;
   /**
    * Set when the hub says it is going away or restarting (1001, 42xx), cleared when a session
    * starts: since when, and the `retry-within` it asked for (no retry is drawn from a shorter range).
@@ -194,6 +204,7 @@ export class RealtimeConnection implements Transport {
     const { status } = this.#current;
     if (status !== 'idle' && status !== 'closed' && status !== 'auth-error') return;
     this.#attempt = 0;
+    this.#refusedInARow = 0;
     this.#restart = null;
     this.#tokenRefreshed = false;
     this.#open();
@@ -269,7 +280,9 @@ export class RealtimeConnection implements Transport {
     this.#dropSocket();
     this.#listen();
     const generation = ++this.#generation;
-    this.#setState({ status: 'connecting', attempt: this.#attempt });
+    const connecting: ConnectionState = { status: 'connecting', attempt: this.#attempt };
+    if (this.#refusedInARow >= REFUSED_AFTER_ATTEMPTS) connecting.refused = true;
+    this.#setState(connecting);
     // Covers the token fetch, the socket opening and the welcome: a hung step cannot stall us.
     this.#setTimer('handshake', this.connectTimeoutMs, () => this.#abandon('no welcome from the hub in time'));
     if (this.#token !== undefined && !this.#needToken) {
@@ -300,15 +313,36 @@ export class RealtimeConnection implements Transport {
   }
 
   readonly #handleOpen = (): void => {
+    this.#opened = true;
+    this.#refusedInARow = 0;
     this.#sendAuth(true);
   };
 
   readonly #handleClose = (event: { code: number; reason: string }): void => {
+    const opened = this.#opened;
     this.#dropSocket();
+    if (!opened) {
+      // Failed before `open` (refused upgrade, nothing listening, bad URL). partysocket reports
+      // that as a clean 1000; it is not one, and the hub never spoke.
+      this.#refusedInARow++;
+      this.#afterClose(ABNORMAL_CLOSURE, this.#refusalReason());
+      return;
+    }
     // partysocket's Node path fills an empty reason with this placeholder; it is not the hub's.
     const reason = event.reason === 'unknown reason' ? '' : (event.reason ?? '');
     this.#afterClose(event.code, reason);
   };
+
+  /** Why the socket failed before opening, and after a few in a row, what to check. */
+  #refusalReason(): string {
+    if (this.#refusedInARow < REFUSED_AFTER_ATTEMPTS) return 'the connection failed before it opened';
+    const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+    const page = origin && origin !== 'null' ? `this page's origin (${origin})` : "this page's origin";
+    return (
+      `the hub refused the connection ${this.#refusedInARow} times in a row before it opened: ` +
+      `check that the hub's allowed origins (--allowed-origins) include ${page} and that ${this.#options.url} is the hub's WebSocket URL`
+    );
+  }
 
   /** Gives up on the current socket after a locally detected failure. */
   #abandon(reason: string): void {
@@ -377,6 +411,7 @@ export class RealtimeConnection implements Transport {
     const state: ConnectionState = { status: 'reconnecting', attempt: this.#attempt, nextRetryAt: this.#now() + delay };
     if (code !== undefined) state.lastCloseCode = code;
     if (reason) state.reason = reason;
+    if (this.#refusedInARow >= REFUSED_AFTER_ATTEMPTS) state.refused = true;
     this.#setState(state);
     this.#setTimer('retry', delay, () => this.#open());
   }
@@ -592,6 +627,7 @@ export class RealtimeConnection implements Transport {
     const socket = this.#socket;
     if (!socket) return;
     this.#socket = null;
+    this.#opened = false;
     socket.removeEventListener('open', this.#handleOpen);
     socket.removeEventListener('message', this.#handleMessage);
     socket.removeEventListener('close', this.#handleClose);

@@ -32,10 +32,22 @@ export type ConnectionStatusName =
 /** Observable state of the connection. */
 export type ConnectionState =
   | { status: 'idle' }
-  | { status: 'connecting'; attempt: number }
+  /** Opening a socket; `refused` as in `reconnecting`, kept while the next attempt runs. */
+  | { status: 'connecting'; attempt: number; refused?: boolean }
   | { status: 'connected'; user: SessionUser; since: number }
-  /** Waiting to retry: `attempt` counts from 1, `nextRetryAt` is epoch ms. */
-  | { status: 'reconnecting'; attempt: number; nextRetryAt: number; lastCloseCode?: number; reason?: string }
+  /**
+   * Waiting to retry: `attempt` counts from 1, `nextRetryAt` is epoch ms. `refused`: the last
+   * attempts (three or more in a row) failed before the socket opened, so the hub refuses this
+   * page (its allowed origins), is not there, or the URL is wrong; `reason` says what to check.
+   */
+  | {
+      status: 'reconnecting';
+      attempt: number;
+      nextRetryAt: number;
+      lastCloseCode?: number;
+      reason?: string;
+      refused?: boolean;
+    }
   /** The browser reports no network; retries resume on the `online` event. */
   | { status: 'offline' }
   /** The hub refused the credentials; no more retries until a new token is given. */

@@ -1,14 +1,18 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
+import '../../src/components/admin-notification-center/index.js';
 import '../../src/components/connection-status/index.js';
+import type { AdminNotificationCenter } from '../../src/components/admin-notification-center/admin-notification-center.js';
 import type { ConnectionStatus } from '../../src/components/connection-status/connection-status.js';
 import type { RealtimeProvider } from '../../src/components/realtime-provider/realtime-provider.js';
 import { setLocale } from '../../src/components/shared/localize.js';
 import { createRealtimeClient } from '../../src/core/client.js';
+import type { ConnectionState, RealtimeError } from '../../src/core/types.js';
 import { type HubInfo, hubToken, isLive, one, shadow, startHub, stopHub, text, withProvider } from './widget-hub.js';
 
 const label = (el: ConnectionStatus): string => text(one(el, '[part~="label"]'));
 const detail = (el: ConnectionStatus): string => text(shadow(el).querySelector('[part~="detail"]'));
+const banner = (center: AdminNotificationCenter): string => text(shadow(center).querySelector('[part~="banner"]'));
 const countdownRunning = (el: ConnectionStatus): boolean =>
   (el as unknown as { countdown: { running: boolean } }).countdown.running;
 
@@ -96,6 +100,81 @@ describe('<connection-status>', () => {
     expect(text(one(badge, '[part~="label"]'))).to.match(/^Sign-in expired\. Your session expired\./);
     expect(shadow(badge).querySelector('[part~="detail"]')).to.equal(null);
     await expect(badge).to.be.accessible();
+  });
+
+  it('says the hub refused the connection, and what to check, when the page origin is not allowed', async () => {
+    hub = (await executeServerCommand('hub-start', { allowedOrigins: ['https://admin.example.com'] })) as HubInfo;
+    const token = await hubToken('status-admin');
+    const client = createRealtimeClient({ url: hub.wsUrl, token, backoff: { initialMs: 50, maxMs: 200 } });
+    const errors: RealtimeError[] = [];
+    const states: ConnectionState[] = [];
+    client.on('realtime-error', (error) => errors.push(error));
+    client.on('realtime-state-change', (state) => states.push(state));
+    const [el, badge, center] = [
+      await fixture<ConnectionStatus>(html`<connection-status .store=${client.store}></connection-status>`),
+      await fixture<ConnectionStatus>(
+        html`<connection-status variant="badge" .store=${client.store}></connection-status>`,
+      ),
+      await fixture<AdminNotificationCenter>(
+        html`<admin-notification-center .store=${client.store}></admin-notification-center>`,
+      ),
+    ];
+    try {
+      client.connect();
+      await waitUntil(() => label(el) === 'Refused by the hub', 'refused label', { timeout: 10_000 });
+      const refused = states.find((state) => state.status === 'reconnecting' && state.refused);
+      if (refused?.status !== 'reconnecting') throw new Error('no refused reconnecting state');
+      expect(refused.reason).to.contain('--allowed-origins').and.contain(location.origin).and.contain(hub.wsUrl);
+      const before = states.slice(0, states.indexOf(refused));
+      expect(before.filter((state) => state.status === 'reconnecting').length).to.equal(2);
+      expect(before.some((state) => 'refused' in state)).to.equal(false);
+      expect(['reconnecting', 'connecting']).to.include(el.dataset.state);
+      expect(detail(el)).to.contain('The hub refused the connection').and.contain(location.origin);
+      expect(detail(el)).to.contain('allowed origins');
+      await badge.updateComplete;
+      expect(text(one(badge, '[part~="label"]'))).to.match(/^Refused by the hub\. The hub refused the connection/);
+      await waitUntil(() => /hub refused the connection/.test(banner(center)), 'center says refused');
+      expect(banner(center)).to.contain('allowed origins');
+      // Never a clean close: the hub did not speak, and the third failure in a row says what to check.
+      const closes = errors.filter((e) => e.kind === 'close');
+      expect(closes.length).to.be.at.least(3);
+      expect(closes.every((e) => e.code === 1006)).to.equal(true);
+      expect(closes.at(-1)?.message).to.contain('refused the connection').and.contain('--allowed-origins');
+      await expect(el).to.be.accessible();
+      await expect(badge).to.be.accessible();
+      await setLocale('de');
+      await el.updateComplete;
+      expect(label(el)).to.equal('Vom Hub abgewiesen');
+      expect(detail(el)).to.contain('Der Hub hat die Verbindung abgewiesen');
+    } finally {
+      client.close();
+      for (const node of [el, badge, center]) node.remove();
+    }
+  });
+
+  it('says a viewer-role account is not allowed, never that sign-in expired', async () => {
+    hub = await startHub();
+    const token = await hubToken('status-viewer', 'viewer');
+    const provider = await fixture<RealtimeProvider>(
+      html`<realtime-provider url=${hub.wsUrl} token=${token}>
+        <connection-status></connection-status><connection-status variant="badge"></connection-status>
+        <admin-notification-center></admin-notification-center>
+      </realtime-provider>`,
+    );
+    const [full, badge] = [...provider.querySelectorAll('connection-status')] as [ConnectionStatus, ConnectionStatus];
+    const center = provider.querySelector('admin-notification-center') as AdminNotificationCenter;
+    await waitUntil(() => full.connectionState.status === 'auth-error', 'auth error', { timeout: 8000 });
+    await Promise.all([full.updateComplete, badge.updateComplete, center.updateComplete]);
+    expect(label(full)).to.equal('Not allowed');
+    expect(detail(full)).to.match(/^This account is not allowed to receive live updates\./);
+    expect(text(one(badge, '[part~="label"]'))).to.match(/^Not allowed\. This account is not allowed/);
+    expect(banner(center)).to.contain('not allowed');
+    for (const shown of [label(full), detail(full), text(one(badge, '[part~="label"]')), banner(center)])
+      expect(shown).not.to.match(/expired/i);
+    await expect(full).to.be.accessible();
+    await setLocale('de');
+    await full.updateComplete;
+    expect(label(full)).to.equal('Nicht berechtigt');
   });
 
   it('shows every state in words and colour, clears its timer when removed, and themes in German', async () => {

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import { DEFAULT_CATEGORIES } from '../../core/protocol.js';
+import { CloseCode, DEFAULT_CATEGORIES } from '../../core/protocol.js';
 import type { RealtimeError, RealtimeState } from '../../core/types.js';
 import { msg } from '../shared/localize.js';
 
@@ -34,12 +34,18 @@ export const arrivalsOnly = (shown: CenterView, latest: CenterView): boolean =>
 
 /**
  * The line above the list for what is not the normal live state: no store, not connected,
- * offline or reconnecting, sign-in expired, or an action the hub refused (dismissable).
+ * offline or reconnecting, refused by the hub, sign-in expired or not allowed, or an action the hub refused (dismissable).
  */
 export function renderBanner(view: CenterView | undefined, dismissed: RealtimeError | undefined, dismiss: () => void) {
   if (!view) return html`<p class="banner" part="banner">${msg('center.noProvider')}</p>`;
-  const status = view.connection.status;
-  if (status === 'auth-error') return html`<p class="banner error" part="banner">${msg('center.authError')}</p>`;
+  const { connection } = view;
+  const status = connection.status;
+  if (status === 'auth-error') {
+    const text = connection.code === CloseCode.Forbidden ? msg('center.forbidden') : msg('center.authError');
+    return html`<p class="banner error" part="banner">${text}</p>`;
+  }
+  if ((status === 'reconnecting' || status === 'connecting') && connection.refused)
+    return html`<p class="banner error" part="banner">${msg('center.refused')}</p>`;
   if (status === 'offline' || status === 'reconnecting' || status === 'closed')
     return html`<p class="banner" part="banner">${msg('center.offline')}</p>`;
   if (status === 'idle') return html`<p class="banner" part="banner">${msg('state.idle')}</p>`;

@@ -13,12 +13,22 @@ export interface Reconnectable {
   reconnectNow(): void;
 }
 
+/** The one-word label: a refused connection and a forbidden account are not "reconnecting" or "expired". */
+function labelKey(s: ConnectionState) {
+  if (s.status === 'auth-error' && s.code === CloseCode.Forbidden) return 'state.forbidden';
+  if ((s.status === 'reconnecting' || s.status === 'connecting') && s.refused) return 'state.refused';
+  return `state.${s.status}` as const;
+}
+
+const pageOrigin = (): string => (location.origin === 'null' ? location.href : location.origin);
+
 type ProviderLike = HTMLElement & { store?: RealtimeStore; client?: { connection: Reconnectable } };
 
 /**
  * The connection's state in words and colour: connecting, live, reconnecting (with the attempt
- * and a live countdown to the next try), offline, sign-in expired (with the hub's reason), and
- * disconnected, plus a "Retry now" button while waiting. State changes are announced politely.
+ * and a live countdown to the next try), refused by the hub (with what to check), offline, sign-in
+ * expired or account not allowed (with the hub's reason), and disconnected, plus a "Retry now"
+ * button while waiting. State changes are announced politely.
  *
  * @summary Connection state with retry.
  *
@@ -92,7 +102,7 @@ export class ConnectionStatus extends LitElement {
     const canRetry = full && (s.status === 'reconnecting' || s.status === 'offline');
     return html`<div class="base" part="base" data-state=${s.status} title=${full ? nothing : this.#detail(s) || nothing}>
       <span class="dot" part="dot" aria-hidden="true"></span>
-      <span class="label" part="label" role="status">${msg(`state.${s.status}`)}${full ? nothing : this.#badgeSuffix(s)}</span>
+      <span class="label" part="label" role="status">${msg(labelKey(s))}${full ? nothing : this.#badgeSuffix(s)}</span>
       ${detail ? html`<span class="detail" part="detail">${detail}</span>` : nothing}
       ${canRetry ? html`<button class="retry" part="retry" type="button" @click=${() => this.retry()}>${msg('status.retry')}</button>` : nothing}
     </div>`;
@@ -108,13 +118,19 @@ export class ConnectionStatus extends LitElement {
     switch (s.status) {
       case 'reconnecting': {
         const seconds = this.countdown.seconds;
-        if (!ticking) return msg('status.attempt', { attempt: s.attempt });
-        return seconds > 0
-          ? msg('status.reconnectingIn', { seconds, attempt: s.attempt })
-          : msg('status.retryingNow', { attempt: s.attempt });
+        const refused = s.refused ? `${msg('status.refused', { origin: pageOrigin() })} ` : '';
+        if (!ticking) return refused + msg('status.attempt', { attempt: s.attempt });
+        return (
+          refused +
+          (seconds > 0
+            ? msg('status.reconnectingIn', { seconds, attempt: s.attempt })
+            : msg('status.retryingNow', { attempt: s.attempt }))
+        );
       }
-      case 'connecting':
-        return s.attempt > 0 ? msg('status.attempt', { attempt: s.attempt }) : '';
+      case 'connecting': {
+        const refused = s.refused ? `${msg('status.refused', { origin: pageOrigin() })} ` : '';
+        return s.attempt > 0 ? refused + msg('status.attempt', { attempt: s.attempt }) : refused;
+      }
       case 'offline':
         return msg('status.offlineDetail');
       case 'auth-error': {

@@ -496,6 +496,17 @@ describe('RealtimeConnection: reconnecting', () => {
     h.connection.connect();
     const waiting = await waitForState(h.connection, 'reconnecting', { where: (s) => s.attempt >= 3 });
     assert.ok(waiting.attempt >= 3);
+    // Failures before `open` are no clean close, and from the third in a row the state says so.
+    const waits = h.states.filter((s) => s.status === 'reconnecting');
+    assert.deepEqual(
+      waits.map((s) => s.refused ?? false),
+      waits.map((_, i) => i >= 2),
+    );
+    assert.ok(h.errors.every((e) => e.kind === 'close' && e.code === 1006));
+    assert.match(
+      waiting.reason ?? '',
+      /refused the connection 3 times in a row.*--allowed-origins.*ws:\/\/127\.0\.0\.1/,
+    );
     h.connection.close();
     assert.equal(h.timers.pending.size, 0);
   });

@@ -9,6 +9,8 @@ export const de: Partial<Record<keyof EnglishMessages | `${string}.${'one' | 'ot
   'state.reconnecting': 'Verbinde erneut',
   'state.offline': 'Offline',
   'state.auth-error': 'Anmeldung abgelaufen',
+  'state.forbidden': 'Nicht berechtigt',
+  'state.refused': 'Vom Hub abgewiesen',
   'state.closed': 'Getrennt',
   // <system-status>
   'systemStatus.label': 'Systemstatus',
@@ -127,6 +129,9 @@ export const de: Partial<Record<keyof EnglishMessages | `${string}.${'one' | 'ot
   'center.clearNo': 'Abbrechen',
   'center.noProvider': 'Nicht verbunden: einen <realtime-provider> einfügen oder den Store setzen.',
   'center.authError': 'Anmeldung abgelaufen: Benachrichtigungen sind pausiert.',
+  'center.forbidden': 'Dieses Konto ist nicht berechtigt, Benachrichtigungen zu empfangen: sie sind pausiert.',
+  'center.refused':
+    'Der Hub hat die Verbindung abgewiesen: Prüfen Sie, ob seine erlaubten Origins diese Seite enthalten und die URL stimmt. Benachrichtigungen sind pausiert.',
   'center.offline': 'Offline: bisher empfangene Benachrichtigungen werden angezeigt.',
   'center.error': 'Etwas ist schiefgegangen: {message}',
   'center.dismiss': 'Schließen',
@@ -163,7 +168,10 @@ export const de: Partial<Record<keyof EnglishMessages | `${string}.${'one' | 'ot
   'status.attempt': 'Versuch {attempt}',
   'status.offlineDetail': 'Kein Netz. Verbindet sich wieder, sobald es zurück ist.',
   'status.authExpired': 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
-  'status.authForbidden': 'Dieses Konto darf keine Live-Updates empfangen. Melden Sie sich mit einem anderen Konto an.',
+  'status.authForbidden':
+    'Dieses Konto ist nicht berechtigt, Live-Updates zu empfangen. Melden Sie sich mit einem anderen Konto an.',
+  'status.refused':
+    'Der Hub hat die Verbindung abgewiesen oder ist nicht erreichbar. Prüfen Sie, ob die erlaubten Origins des Hubs (--allowed-origins) {origin} enthalten und die URL stimmt.',
   'status.reason': 'Grund: {reason}',
   'status.connectedAs': 'Angemeldet als {name}',
 };

@@ -14,6 +14,8 @@ export const enShared = {
   'state.reconnecting': 'Reconnecting',
   'state.offline': 'Offline',
   'state.auth-error': 'Sign-in expired',
+  'state.forbidden': 'Not allowed',
+  'state.refused': 'Refused by the hub',
   'state.closed': 'Disconnected',
 } as const;
 
@@ -153,6 +155,9 @@ export const enCenter = {
   'center.clearNo': 'Cancel',
   'center.noProvider': 'Not connected: add a <realtime-provider> or set the store.',
   'center.authError': 'Sign-in expired: notifications are paused.',
+  'center.forbidden': 'This account is not allowed to receive notifications: they are paused.',
+  'center.refused':
+    'The hub refused the connection: check that its allowed origins include this page and that the URL is right. Notifications are paused.',
   'center.offline': 'Offline: showing the notifications received so far.',
   'center.error': 'Something went wrong: {message}',
   'center.dismiss': 'Dismiss',
@@ -192,7 +197,9 @@ export const enConnectionStatus = {
   'status.attempt': 'Attempt {attempt}',
   'status.offlineDetail': 'No network. Reconnects when it is back.',
   'status.authExpired': 'Your session expired. Sign in again.',
-  'status.authForbidden': 'This account may not receive live updates. Sign in with another account.',
+  'status.authForbidden': 'This account is not allowed to receive live updates. Sign in with another account.',
+  'status.refused':
+    'The hub refused the connection or cannot be reached. Check that the hub’s allowed origins (--allowed-origins) include {origin} and that the URL is right.',
   'status.reason': 'Reason: {reason}',
   'status.connectedAs': 'Signed in as {name}',
 } as const;
