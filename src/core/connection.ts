@@ -25,10 +25,10 @@ import {
   retryHintMs,
   type WelcomeMessage,
 } from './protocol.js';
-import type { ConnectionState, RealtimeError, Transport } from './types.js';
+import { StreamCursor } from './stream-cursor.js';
+import type { ConnectionState, RealtimeError, TokenProvider, Transport } from './types.js';
 
-/** Returns a fresh token (e.g. from the integrator's backend). */
-export type TokenProvider = () => Promise<string>;
+export type { TokenProvider };
 
 /** The timer functions the connection uses; injectable so a test can prove none is left behind. */
 export interface TimerApi {
@@ -120,8 +120,7 @@ function report(error: unknown): void {
  */
 export class RealtimeConnection implements Transport {
   #current: ConnectionState = { status: 'idle' };
-  #seq = 0;
-  #stream: string | null = null;
+  readonly #cursor = new StreamCursor();
   #token: string | undefined;
   #tokenProvider: TokenProvider | undefined;
   /** The provider must be asked before the next auth (new provider, or the hub said 4001). */
@@ -182,6 +181,13 @@ export class RealtimeConnection implements Transport {
     this.#timers = options.timers ?? defaultTimers;
     const g = globalThis as unknown as Partial<EventTarget>;
     this.#env = options.window !== undefined ? options.window : g.addEventListener ? (g as EventTarget) : null;
+  }
+
+  get #seq(): number {
+    return this.#cursor.seq;
+  }
+  set #seq(seq: number) {
+    this.#cursor.seq = seq;
   }
 
   /** Current connection state. */
@@ -439,7 +445,7 @@ export class RealtimeConnection implements Transport {
       return;
     }
     if (message.type === 'welcome') this.#welcome(message);
-    else if (message.type === 'snapshot') this.#seq = message.seq;
+    else if (message.type === 'snapshot') this.#cursor.snapshot(message.seq);
     else if (message.type === 'events') {
       // Listeners see one `event` message per stream event, whichever frame carried it.
       for (const error of message.refused ?? [])
@@ -455,16 +461,12 @@ export class RealtimeConnection implements Transport {
 
   #deliver(message: EventMessage): void {
     // Dedupe at the edge: a replay overlapping what was applied is dropped, never delivered twice.
-    if (message.event.seq <= this.#seq) return;
-    this.#seq = message.event.seq;
+    if (!this.#cursor.admit(message.event.seq)) return;
     this.#emit(this.#listeners.message, message);
   }
 
   #welcome(message: WelcomeMessage): void {
-    // Seqs compare only within one stream; a new stream starts over.
-    const foreign = this.#stream !== null && message.stream !== this.#stream;
-    if (foreign) this.#seq = 0;
-    this.#stream = message.stream;
+    const foreign = this.#cursor.welcome(message.stream, message.seq);
     this.#clearTimer('handshake');
     if (!message.reauth || !this.#connectedAt) {
       this.#connectedAt = this.#now();
@@ -485,9 +487,10 @@ export class RealtimeConnection implements Transport {
     const token = this.#token as string;
     const message: AuthMessage = { type: 'auth', token, protocol: PROTOCOL_VERSION };
     if (first) {
-      if (this.#seq > 0) {
-        message.resumeFrom = this.#seq;
-        if (this.#stream) message.stream = this.#stream;
+      const { seq, stream } = this.#cursor;
+      if (seq > 0) {
+        message.resumeFrom = seq;
+        if (stream) message.stream = stream;
       }
       if (this.#categories !== undefined) message.categories = this.#categories;
     }

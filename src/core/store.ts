@@ -141,7 +141,6 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
   let unreadEpoch = 0;
   /** The seq through which the hub's last stated counts already include new notifications. */
   let unreadSeq = 0;
-  let stream: string | null = null;
   let refCount = 0;
   let cancelFrame: (() => void) | null = null;
   /** When subscribers were last told, and how many flushes in a row came close after the one before. */
@@ -361,7 +360,6 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
   }
 
   function applyEvent(e: StreamEvent): void {
-    if (e.seq <= state.lastSeq) return;
     switch (e.kind) {
       case 'notification': {
         const n: ListedNotification = { ...e, read: false };
@@ -427,9 +425,6 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
   function handle(message: HubMessage): void {
     switch (message.type) {
       case 'welcome':
-        // Seqs compare only within one stream; a new stream (or one that went back) starts over.
-        if ((stream !== null && message.stream !== stream) || message.seq < state.lastSeq) set({ lastSeq: 0 });
-        stream = message.stream;
         set({ user: message.user });
         setUnread(message.unread, message.seq);
         break;
@@ -598,6 +593,13 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     },
     refresh: () => request({ type: 'refresh' }),
     loadOlder,
+    connect() {
+      if (!destroyed) transport.connect();
+    },
+    disconnect: () => transport.close(),
+    reconnectNow() {
+      if (!destroyed) transport.reconnectNow();
+    },
     dismissAlert(id) {
       dismissed.add(id);
       commit();

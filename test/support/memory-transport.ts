@@ -4,6 +4,7 @@
  * `receiveFrame` runs a raw frame through the real protocol parser, as a connection would.
  */
 import { type ClientAction, type HubMessage, parseHubMessage } from '../../src/core/protocol.js';
+import { StreamCursor } from '../../src/core/stream-cursor.js';
 import type { ConnectionState, RealtimeError, Transport } from '../../src/core/types.js';
 
 export const testUser = { id: 'admin-1', role: 'admin', name: 'Ada' };
@@ -19,6 +20,7 @@ export class MemoryTransport implements Transport {
   private readonly messages = new Set<(m: HubMessage) => void>();
   private readonly states = new Set<(s: ConnectionState) => void>();
   private readonly errors = new Set<(e: RealtimeError) => void>();
+  readonly #cursor = new StreamCursor();
 
   get listenerCount(): number {
     return this.messages.size + this.states.size + this.errors.size;
@@ -44,7 +46,11 @@ export class MemoryTransport implements Transport {
   connect(): void {
     this.setState({ status: 'connected', user: testUser, since: Date.now() });
   }
-  reconnectNow(): void {}
+  /** How often `reconnectNow` was asked for. */
+  reconnects = 0;
+  reconnectNow(): void {
+    this.reconnects++;
+  }
   close(): void {
     this.setState({ status: 'closed' });
   }
@@ -63,7 +69,19 @@ export class MemoryTransport implements Transport {
     return () => this.errors.delete(listener);
   }
 
+  /**
+   * Delivers a message as a transport does (see `Transport`): events at or below the stream
+   * position are dropped, a welcome from another stream starts over.
+   */
   receive(message: HubMessage): void {
+    if (message.type === 'welcome') this.#cursor.welcome(message.stream, message.seq);
+    else if (message.type === 'snapshot') this.#cursor.snapshot(message.seq);
+    else if (message.type === 'event' && !this.#cursor.admit(message.event.seq)) return;
+    else if (message.type === 'events') {
+      const events = message.events.filter((event) => this.#cursor.admit(event.seq));
+      if (!events.length) return;
+      message = { ...message, events };
+    }
     for (const l of this.messages) l(message);
   }
 

@@ -8,7 +8,7 @@ import { tokens } from '../shared/tokens.styles.js';
 import { styles } from './connection-status.styles.js';
 import { Countdown } from './countdown.js';
 
-/** What "Retry now" needs: a `RealtimeConnection`, or anything with `reconnectNow()`. */
+/** What "Retry now" needs: the store, a `RealtimeConnection`, or anything with `reconnectNow()`. */
 export interface Reconnectable {
   reconnectNow(): void;
 }
@@ -21,8 +21,6 @@ function labelKey(s: ConnectionState) {
 }
 
 const pageOrigin = (): string => (location.origin === 'null' ? location.href : location.origin);
-
-type ProviderLike = HTMLElement & { store?: RealtimeStore; client?: { connection: Reconnectable } };
 
 /**
  * The connection's state in words and colour: connecting, live, reconnecting (with the attempt
@@ -63,7 +61,7 @@ export class ConnectionStatus extends LitElement {
   store?: RealtimeStore;
   /** Id of the `<realtime-provider>` to use when not inside one. */
   provider?: string;
-  /** Connection for "Retry now"; by default the one of the provider that owns the store. */
+  /** What "Retry now" asks to reconnect; by default the store (which asks its connection). */
   connection?: Reconnectable;
   /** `badge`: a dot and a word; `full`: with details and the retry button. */
   variant: 'badge' | 'full' = 'full';
@@ -83,7 +81,7 @@ export class ConnectionStatus extends LitElement {
 
   /** Skips the backoff wait and tries to connect now. */
   retry(): void {
-    this.#findConnection()?.reconnectNow();
+    (this.connection ?? this.#state.store)?.reconnectNow();
   }
 
   protected override willUpdate(_changed: PropertyValues<this>): void {
@@ -144,22 +142,6 @@ export class ConnectionStatus extends LitElement {
       default:
         return '';
     }
-  }
-
-  /** The `connection` property, else the connection of the provider whose store this element shows. */
-  #findConnection(): Reconnectable | undefined {
-    if (this.connection) return this.connection;
-    const store = this.#state.store;
-    const owns = (el: Element | null): el is ProviderLike => !!el && (el as ProviderLike).store === store;
-    for (let node: Node | null = this; node; node = (node.getRootNode() as ShadowRoot).host ?? null) {
-      const closest = (node as Element).closest?.('realtime-provider') ?? null;
-      if (owns(closest)) return closest.client?.connection;
-    }
-    const doc = this.ownerDocument;
-    const named = this.provider ? doc.getElementById(this.provider) : null;
-    if (owns(named)) return named.client?.connection;
-    for (const el of doc.querySelectorAll('realtime-provider')) if (owns(el)) return el.client?.connection;
-    return undefined;
   }
 }
 

@@ -1,7 +1,6 @@
 import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import type { TokenProvider } from '../../core/connection.js';
-import type { ConnectionStatusName, RealtimeStore } from '../../core/types.js';
+import type { ConnectionStatusName, RealtimeStore, TokenProvider } from '../../core/types.js';
 import '../admin-notification-center/index.js';
 import '../connection-status/index.js';
 import '../critical-alerts/index.js';
@@ -10,14 +9,13 @@ import '../realtime-metrics/index.js';
 import '../realtime-provider/index.js';
 import type { RealtimeProvider } from '../realtime-provider/realtime-provider.js';
 import '../system-status/index.js';
-import { PROVIDER_READY } from '../shared/context.js';
+import { findProvider, PROVIDER_READY } from '../shared/context.js';
 import { emit } from '../shared/events.js';
 import { RealtimeController } from '../shared/lit.js';
 import { enDashboard } from '../shared/locales/en.js';
 import { LocaleController, msg } from '../shared/localize.js';
 import { AutoRefreshController } from './auto-refresh.js';
 import { categoryToggles, intervalLabel } from './dashboard-controls.js';
-import { findProvider } from './find-provider.js';
 import { styles } from './realtime-dashboard.styles.js';
 
 /** Connection states in which the toggle offers "Disconnect". */
@@ -31,8 +29,8 @@ const OPEN: ReadonlySet<ConnectionStatusName> = new Set(['connecting', 'connecte
  * Where its connection comes from: with `url` it renders its own `<realtime-provider>` around its
  * content (with `token` / `tokenProvider`), so one tag is a working dashboard; without `url` it
  * uses the provider found like any element (its `store` property, an ancestor provider,
- * `provider="id"`, or the only provider in the document). Connect / Disconnect call that
- * provider's `connect()` / `disconnect()` and are hidden when only a bare `store` was given.
+ * `provider="id"`, or the only provider in the document). Connect / Disconnect call the store's
+ * `connect()` / `disconnect()` and are hidden when only a bare `store` was given.
  *
  * @tag realtime-dashboard
  * @summary Composes every realtime element with connect, refresh, auto-refresh and category controls.
@@ -147,7 +145,7 @@ export class RealtimeDashboard extends LitElement {
   /** The provider whose connection the toggle opens and closes, if any. */
   get providerElement(): RealtimeProvider | null {
     if (this.url) return this.#ownProvider();
-    return this.#explicitStore ? null : findProvider(this, this.provider);
+    return this.#explicitStore ? null : (findProvider(this, this.provider) as RealtimeProvider | null);
   }
 
   /** Asks the hub for a fresh snapshot; a failure is shown, not thrown. */
@@ -167,10 +165,10 @@ export class RealtimeDashboard extends LitElement {
   }
 
   #toggleConnection(): void {
-    const provider = this.providerElement;
-    if (!provider) return;
-    if (OPEN.has(this.#connection.value ?? 'idle')) provider.disconnect();
-    else provider.connect();
+    const store = this.#connection.store;
+    if (!store || !this.providerElement) return;
+    if (OPEN.has(this.#connection.value ?? 'idle')) store.disconnect();
+    else store.connect();
   }
 
   #onInterval(event: Event): void {

@@ -1,8 +1,7 @@
 import { ContextProvider } from '@lit/context';
 import { html, LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions } from '../../core/client.js';
-import type { TokenProvider } from '../../core/connection.js';
-import type { RealtimeStore } from '../../core/types.js';
+import type { RealtimeStore, TokenProvider } from '../../core/types.js';
 import { PROVIDER_READY, realtimeContext } from '../shared/context.js';
 import { emit } from '../shared/events.js';
 import { setLocale } from '../shared/localize.js';
@@ -108,7 +107,7 @@ export class RealtimeProvider extends LitElement {
 
   /** Closes the connection; the store and its data stay, and `connect()` reopens. */
   disconnect(): void {
-    this.#current?.connection.close();
+    this.#current?.store.disconnect();
   }
 
   /** Drops the current socket and opens a new one now. */
@@ -190,7 +189,7 @@ export class RealtimeProvider extends LitElement {
 
   /** A new endpoint is another hub stream: start over with a fresh client and store. */
   #replaceClient(): void {
-    const wasOpen = this.#current && this.#current.connection.state.status !== 'closed';
+    const wasOpen = this.#current && this.#current.store.getState().connection.status !== 'closed';
     for (const off of this.#offClient) off();
     this.#current?.close();
     this.#current = undefined;

@@ -434,7 +434,7 @@ describe('store: snapshot, caps and dedupe', () => {
     assert.equal(store.getState().user?.id, 'admin-1');
   });
 
-  test('welcome from a different stream resets lastSeq so its snapshot and events apply', () => {
+  test('after a welcome from a different stream (the transport starts over) its snapshot and events apply', () => {
     const { store, transport, notify } = setup();
     const welcome = (stream: string) =>
       transport.receive({
@@ -449,9 +449,11 @@ describe('store: snapshot, caps and dedupe', () => {
     welcome('s1');
     transport.receive(snapshot({ seq: 500 }));
     welcome('s2');
-    assert.equal(store.getState().lastSeq, 0);
+    transport.receive(snapshot({ seq: 3 }));
+    assert.equal(store.getState().lastSeq, 3);
     notify(4);
     assert.equal(store.getState().notifications[0]?.id, 'n4');
+    assert.equal(store.getState().lastSeq, 4);
   });
 
   test('metrics: one slot per second, window cap, new series backfilled with nulls, latest, version', () => {
@@ -772,6 +774,18 @@ describe('store: read state and actions', () => {
     store.setCategories(null);
     assert.deepEqual(transport.categoryCalls, [['security', 'calls'], null]);
     assert.equal(store.getState().categories, null);
+  });
+
+  test('connect, disconnect and reconnectNow reach the transport; the data stays', () => {
+    const { store, transport } = setup();
+    transport.receive(snapshot({ seq: 10, notifications: [note(10)], unread: unread(1) }));
+    store.disconnect();
+    assert.equal(store.getState().connection.status, 'closed');
+    assert.equal(store.getState().notifications.length, 1);
+    store.reconnectNow();
+    assert.equal(transport.reconnects, 1);
+    store.connect();
+    assert.equal(store.getState().connection.status, 'connected');
   });
 
   test('a hub error without a pending ref surfaces as lastError', () => {
