@@ -146,8 +146,8 @@ export class RealtimeConnection implements Transport {
    * starts: since when, and the `retry-within` it asked for (no retry is drawn from a shorter range).
    */
   #restart: { since: number; spreadMs: number } | null = null;
-  private heartbeatMs = FALLBACK_HEARTBEAT_MS;
-  private pingSentAt = 0;
+  #heartbeatMs = FALLBACK_HEARTBEAT_MS;
+  #pingSentAt = 0;
   #frameSincePing = false;
   #missedPongs = 0;
   #offline = false;
@@ -159,8 +159,8 @@ export class RealtimeConnection implements Transport {
     error: new Set<Listener<RealtimeError>>(),
   };
   readonly #backoff: BackoffOptions;
-  private readonly pongTimeoutMs: number;
-  private readonly connectTimeoutMs: number;
+  readonly #pongTimeoutMs: number;
+  readonly #connectTimeoutMs: number;
   readonly #random: () => number;
   readonly #now: () => number;
   readonly #timers: TimerApi;
@@ -174,8 +174,8 @@ export class RealtimeConnection implements Transport {
     this.#tokenProvider = options.tokenProvider;
     this.#categories = options.categories;
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-    this.pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.#pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
     this.#timers = options.timers ?? defaultTimers;
@@ -290,7 +290,7 @@ export class RealtimeConnection implements Transport {
     if (this.#refusedInARow >= REFUSED_AFTER_ATTEMPTS) connecting.refused = true;
     this.#setState(connecting);
     // Covers the token fetch, the socket opening and the welcome: a hung step cannot stall us.
-    this.#setTimer('handshake', this.connectTimeoutMs, () => this.#abandon('no welcome from the hub in time'));
+    this.#setTimer('handshake', this.#connectTimeoutMs, () => this.#abandon('no welcome from the hub in time'));
     if (this.#token !== undefined && !this.#needToken) {
       this.#createSocket();
       return;
@@ -310,7 +310,7 @@ export class RealtimeConnection implements Transport {
     const socket = new ReconnectingWebSocket(this.#options.url, undefined, {
       WebSocket: this.#options.WebSocket,
       maxRetries: 0,
-      connectionTimeout: this.connectTimeoutMs,
+      connectionTimeout: this.#connectTimeoutMs,
     });
     socket.addEventListener('open', this.#handleOpen);
     socket.addEventListener('message', this.#handleMessage);
@@ -471,9 +471,9 @@ export class RealtimeConnection implements Transport {
     if (!message.reauth || !this.#connectedAt) {
       this.#connectedAt = this.#now();
       this.#restart = null;
-      this.heartbeatMs = this.#options.heartbeatMs ?? message.heartbeatMs ?? FALLBACK_HEARTBEAT_MS;
+      this.#heartbeatMs = this.#options.heartbeatMs ?? message.heartbeatMs ?? FALLBACK_HEARTBEAT_MS;
       this.#missedPongs = 0;
-      this.#setTimer('heartbeat', this.heartbeatMs, this.#ping);
+      this.#setTimer('heartbeat', this.#heartbeatMs, this.#ping);
     }
     this.#scheduleRefresh(message.expiresAt);
     this.#setState({ status: 'connected', user: message.user, since: this.#connectedAt });
@@ -560,10 +560,10 @@ export class RealtimeConnection implements Transport {
 
   readonly #ping = (): void => {
     this.#clearTimer('heartbeat');
-    this.pingSentAt = this.#now();
+    this.#pingSentAt = this.#now();
     this.#frameSincePing = false;
-    if (!this.#write({ type: 'ping', t: this.pingSentAt })) return;
-    this.#setTimer('pong', this.pongTimeoutMs, this.#checkPong);
+    if (!this.#write({ type: 'ping', t: this.#pingSentAt })) return;
+    this.#setTimer('pong', this.#pongTimeoutMs, this.#checkPong);
   };
 
   readonly #checkPong = (): void => {
@@ -571,9 +571,9 @@ export class RealtimeConnection implements Transport {
       this.#heartbeatAnswered();
       return;
     }
-    const elapsed = this.#now() - this.pingSentAt;
-    if (elapsed < this.pongTimeoutMs) {
-      this.#setTimer('pong', this.pongTimeoutMs - elapsed, this.#checkPong);
+    const elapsed = this.#now() - this.#pingSentAt;
+    if (elapsed < this.#pongTimeoutMs) {
+      this.#setTimer('pong', this.#pongTimeoutMs - elapsed, this.#checkPong);
       return;
     }
     if (++this.#missedPongs >= 2) this.#abandon('the hub stopped answering heartbeats');
@@ -583,7 +583,7 @@ export class RealtimeConnection implements Transport {
   #heartbeatAnswered(): void {
     this.#clearTimer('pong');
     this.#missedPongs = 0;
-    this.#setTimer('heartbeat', this.heartbeatMs, this.#ping);
+    this.#setTimer('heartbeat', this.#heartbeatMs, this.#ping);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { CloseCode } from '../../core/protocol.js';
-import type { ConnectionState, RealtimeStore } from '../../core/types.js';
-import { RealtimeController } from '../shared/lit.js';
+import type { ConnectionState } from '../../core/types.js';
 import { enConnectionStatus } from '../shared/locales/en.js';
-import { LocaleController, msg } from '../shared/localize.js';
+import { msg } from '../shared/localize.js';
+import { RealtimeElement } from '../shared/realtime-element.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { styles } from './connection-status.styles.js';
 import { Countdown } from './countdown.js';
@@ -48,31 +48,24 @@ const pageOrigin = (): string => (location.origin === 'null' ? location.href : l
  * @cssproperty [--realtime-status-offline=var(--realtime-text-muted)] - Colour while offline, idle or disconnected.
  * @cssproperty [--realtime-status-error=var(--realtime-color-danger)] - Colour on a sign-in error.
  */
-export class ConnectionStatus extends LitElement {
+export class ConnectionStatus extends RealtimeElement {
   static override styles = [tokens, styles];
   static override properties: PropertyDeclarations = {
-    store: { attribute: false },
-    provider: {},
     connection: { attribute: false },
     variant: { reflect: true },
   };
 
-  /** Store to read; found through the provider when not set. */
-  store?: RealtimeStore;
-  /** Id of the `<realtime-provider>` to use when not inside one. */
-  provider?: string;
+  constructor() {
+    super(enConnectionStatus);
+  }
+
   /** What "Retry now" asks to reconnect; by default the store (which asks its connection). */
   connection?: Reconnectable;
   /** `badge`: a dot and a word; `full`: with details and the retry button. */
   variant: 'badge' | 'full' = 'full';
 
-  readonly #state = new RealtimeController(this, (s) => s.connection);
-  private readonly countdown = new Countdown(this);
-
-  constructor() {
-    super();
-    new LocaleController(this, enConnectionStatus);
-  }
+  readonly #state = this.select((s) => s.connection);
+  readonly #countdown = new Countdown(this);
 
   /** The connection state shown. */
   get connectionState(): ConnectionState {
@@ -86,7 +79,7 @@ export class ConnectionStatus extends LitElement {
 
   protected override willUpdate(_changed: PropertyValues<this>): void {
     const s = this.connectionState;
-    this.countdown.set(s.status === 'reconnecting' ? s.nextRetryAt : undefined);
+    this.#countdown.set(s.status === 'reconnecting' ? s.nextRetryAt : undefined);
   }
 
   protected override updated(): void {
@@ -115,7 +108,7 @@ export class ConnectionStatus extends LitElement {
   #detail(s: ConnectionState, ticking = true): string {
     switch (s.status) {
       case 'reconnecting': {
-        const seconds = this.countdown.seconds;
+        const seconds = this.#countdown.seconds;
         const refused = s.refused ? `${msg('status.refused', { origin: pageOrigin() })} ` : '';
         if (!ticking) return refused + msg('status.attempt', { attempt: s.attempt });
         return (

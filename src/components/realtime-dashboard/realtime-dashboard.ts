@@ -1,5 +1,6 @@
-import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { DEFAULT_CATEGORIES } from '../../core/protocol.js';
 import type { ConnectionStatusName, RealtimeStore, TokenProvider } from '../../core/types.js';
 import '../admin-notification-center/index.js';
 import '../connection-status/index.js';
@@ -10,10 +11,9 @@ import '../realtime-provider/index.js';
 import type { RealtimeProvider } from '../realtime-provider/realtime-provider.js';
 import '../system-status/index.js';
 import { findProvider, PROVIDER_READY } from '../shared/context.js';
-import { emit } from '../shared/events.js';
-import { RealtimeController } from '../shared/lit.js';
 import { enDashboard } from '../shared/locales/en.js';
-import { LocaleController, msg } from '../shared/localize.js';
+import { msg } from '../shared/localize.js';
+import { RealtimeElement } from '../shared/realtime-element.js';
 import { AutoRefreshController } from './auto-refresh.js';
 import { categoryToggles, intervalLabel } from './dashboard-controls.js';
 import { styles } from './realtime-dashboard.styles.js';
@@ -56,7 +56,7 @@ const OPEN: ReadonlySet<ConnectionStatusName> = new Set(['connecting', 'connecte
  * @cssproperty [--realtime-dashboard-panel-background=var(--realtime-surface)] - Background of each panel.
  * @cssproperty [--realtime-dashboard-header-background=var(--realtime-surface-raised)] - Background of the header.
  */
-export class RealtimeDashboard extends LitElement {
+export class RealtimeDashboard extends RealtimeElement {
   static override styles = styles;
   static override properties: PropertyDeclarations = {
     url: { reflect: true },
@@ -68,7 +68,6 @@ export class RealtimeDashboard extends LitElement {
     categoryOptions: { attribute: false },
     errorThreshold: { type: Number, attribute: 'error-threshold' },
     refreshError: { state: true, attribute: false },
-    store: { attribute: false },
   };
 
   /** Hub WebSocket endpoint; when set, the dashboard renders and owns its own provider. */
@@ -81,7 +80,7 @@ export class RealtimeDashboard extends LitElement {
   tokenProvider?: TokenProvider;
 
   /** Id of the `<realtime-provider>` to use when it is not an ancestor (without `url`). */
-  provider?: string;
+  declare provider?: string;
 
   /** Seconds between automatic refreshes; 0 is off. */
   autoRefresh = 0;
@@ -90,7 +89,7 @@ export class RealtimeDashboard extends LitElement {
   refreshIntervals: number[] = [30, 60, 300];
 
   /** The categories offered as subscription toggles. */
-  categoryOptions: string[] = ['system', 'security', 'billing', 'agents', 'users', 'calls'];
+  categoryOptions: string[] = [...DEFAULT_CATEGORIES];
 
   /** Error rate (0–1) above which the metrics panel alerts. */
   errorThreshold = 0.05;
@@ -98,8 +97,8 @@ export class RealtimeDashboard extends LitElement {
   private refreshError = '';
   #explicitStore: RealtimeStore | undefined;
 
-  readonly #connection = new RealtimeController(this, (s) => s.connection.status);
-  readonly #categories = new RealtimeController(this, (s) => s.categories);
+  readonly #connection = this.select((s) => s.connection.status);
+  readonly #categories = this.select((s) => s.categories);
   readonly #autoRefreshTimer = new AutoRefreshController(this, {
     seconds: () => this.autoRefresh,
     active: () => this.#connection.value === 'connected',
@@ -107,8 +106,7 @@ export class RealtimeDashboard extends LitElement {
   });
 
   constructor() {
-    super();
-    new LocaleController(this, enDashboard);
+    super(enDashboard);
   }
 
   override connectedCallback(): void {
@@ -128,10 +126,10 @@ export class RealtimeDashboard extends LitElement {
   };
 
   /** The store given directly; with `url` and none given, reads as the dashboard's own provider's store. */
-  get store(): RealtimeStore | undefined {
+  override get store(): RealtimeStore | undefined {
     return this.#explicitStore ?? (this.url ? this.#ownProvider()?.store : undefined);
   }
-  set store(store: RealtimeStore | undefined) {
+  override set store(store: RealtimeStore | undefined) {
     const old = this.#explicitStore;
     this.#explicitStore = store;
     this.requestUpdate('store', old);
@@ -181,7 +179,7 @@ export class RealtimeDashboard extends LitElement {
     // Every box ticked means "everything", including categories the toggles do not list.
     const categories = ticked.length === boxes.length ? null : ticked;
     this.#connection.store?.setCategories(categories);
-    emit(this, 'realtime-categories-change', { categories });
+    this.emit('realtime-categories-change', { categories });
   }
 
   protected override render() {
