@@ -26,17 +26,9 @@ import {
   type WelcomeMessage,
 } from './protocol.js';
 import { StreamCursor } from './stream-cursor.js';
-import type { ConnectionState, RealtimeError, TokenProvider, Transport } from './types.js';
+import type { ConnectionState, RealtimeError, TimerApi, TokenProvider, Transport } from './types.js';
 
-export type { TokenProvider };
-
-/** The timer functions the connection uses; injectable so a test can prove none is left behind. */
-export interface TimerApi {
-  /** Schedules `callback`; returns a handle for `clearTimeout`. */
-  setTimeout(callback: () => void, ms: number): unknown;
-  /** Cancels a scheduled callback. */
-  clearTimeout(handle: unknown): void;
-}
+export type { TimerApi, TokenProvider };
 
 /** Options of {@link RealtimeConnection}. */
 export interface RealtimeConnectionOptions {

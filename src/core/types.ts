@@ -22,6 +22,14 @@ import type {
 /** Returns a fresh token (e.g. from the integrator's backend). */
 export type TokenProvider = () => Promise<string>;
 
+/** Timer functions; injectable so a test can run on fake time and prove none is left behind. */
+export interface TimerApi {
+  /** Schedules `callback`; returns a handle for `clearTimeout`. */
+  setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a scheduled callback. */
+  clearTimeout(handle: unknown): void;
+}
+
 /** The `status` of a `ConnectionState`. */
 export type ConnectionStatusName =
   | 'idle'

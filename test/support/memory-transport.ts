@@ -5,7 +5,7 @@
  */
 import { type ClientAction, type HubMessage, parseHubMessage } from '../../src/core/protocol.js';
 import { StreamCursor } from '../../src/core/stream-cursor.js';
-import type { ConnectionState, RealtimeError, Transport } from '../../src/core/types.js';
+import type { ConnectionState, RealtimeError, TimerApi, Transport } from '../../src/core/types.js';
 
 export const testUser = { id: 'admin-1', role: 'admin', name: 'Ada' };
 
@@ -123,5 +123,47 @@ export class ManualFrames {
     const flush = this.pending;
     this.pending = null;
     flush?.();
+  }
+}
+
+/** Fake time for the store's injected clock and timers: `tick(ms)` runs what falls due, in order. */
+export class ManualClock implements TimerApi {
+  time: number;
+  #timers = new Map<number, { at: number; callback: () => void }>();
+  #nextId = 1;
+
+  constructor(start = 0) {
+    this.time = start;
+  }
+
+  readonly now = (): number => this.time;
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    const id = this.#nextId++;
+    this.#timers.set(id, { at: this.time + Math.max(0, ms), callback });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.#timers.delete(handle as number);
+  }
+
+  /** Timers still scheduled. */
+  get pending(): number {
+    return this.#timers.size;
+  }
+
+  /** Moves time on by `ms`, running each timer at its due time. */
+  tick(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      let next: [number, { at: number; callback: () => void }] | undefined;
+      for (const entry of this.#timers) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
+      if (!next) break;
+      this.#timers.delete(next[0]);
+      this.time = next[1].at;
+      next[1].callback();
+    }
+    this.time = end;
   }
 }

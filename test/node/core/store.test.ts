@@ -10,7 +10,7 @@ import {
 } from '../../../src/core/protocol.js';
 import { type CreateStoreOptions, createStore, RealtimeRequestError } from '../../../src/core/store.js';
 import type { RealtimeError } from '../../../src/core/types.js';
-import { ManualFrames, MemoryTransport } from '../../support/memory-transport.js';
+import { ManualClock, ManualFrames, MemoryTransport } from '../../support/memory-transport.js';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -223,8 +223,9 @@ describe('store: bursts and subscribers', () => {
 
 describe('store: pacing under a flood', () => {
   test('changes frame after frame are told at most once per floodIntervalMs; a quiet moment ends it', () => {
-    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
-    const { store, transport, frames, notify } = setup();
+    // On the store's injected clock and timers: nothing global is faked.
+    const clock = new ManualClock(1_000_000);
+    const { store, transport, frames, notify } = setup({ now: clock.now, timers: clock });
     transport.receive(snapshot({ seq: 0 }));
     const lists = watch(store, (s) => s.notifications);
     let seq = 0;
@@ -233,7 +234,7 @@ describe('store: pacing under a flood', () => {
       notify(++seq);
       const requested = frames.isPending;
       frames.run();
-      mock.timers.tick(20);
+      clock.tick(20);
       return requested;
     };
     // Three close flushes are normal rendering; from then on it is a flood.
@@ -245,16 +246,16 @@ describe('store: pacing under a flood', () => {
     notify(++seq);
     assert.equal(frames.isPending, false, 'a flood: no frame before the interval is over');
     // The last flush was 20 ms ago.
-    mock.timers.tick(79);
+    clock.tick(79);
     assert.equal(frames.isPending, false);
     notify(++seq);
-    mock.timers.tick(1);
+    clock.tick(1);
     assert.equal(frames.isPending, true, 'one frame, 100 ms after the last flush');
     frames.run();
     assert.equal(lists.length, told + 1, 'both changes in one notification');
     assert.equal(lists.at(-1)?.[0]?.seq, seq);
     // Quiet for a moment: the next change is told on the next frame again.
-    mock.timers.tick(200);
+    clock.tick(200);
     notify(++seq);
     assert.equal(frames.isPending, true);
     frames.run();
