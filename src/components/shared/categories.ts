@@ -3,27 +3,15 @@
  * (`category.<name>` in the catalogue) and their colours. Any other category a publisher sends
  * is shown by its name, in the muted colour unless the page sets `--realtime-category-<name>`.
  */
-import { css, unsafeCSS } from 'lit';
+import { css } from 'lit';
 import { DEFAULT_CATEGORIES } from '../../core/protocol.js';
 import { type MessageKey, msg } from './localize.js';
 
-export type BuiltInCategory = (typeof DEFAULT_CATEGORIES)[number];
-
-/** Colour of each built-in category in the light and the dark scheme. */
-const COLOURS: Record<BuiltInCategory, { light: string; dark: string }> = {
-  system: { light: '#6e7781', dark: '#9198a1' },
-  security: { light: '#cf222e', dark: '#f85149' },
-  billing: { light: '#1a7f37', dark: '#3fb950' },
-  agents: { light: '#8250df', dark: '#a371f7' },
-  users: { light: '#0969da', dark: '#58a6ff' },
-  calls: { light: '#bf3989', dark: '#db61a2' },
-};
-
-const builtIn = (category: string): category is BuiltInCategory => Object.hasOwn(COLOURS, category);
+const BUILT_IN: ReadonlySet<string> = new Set(DEFAULT_CATEGORIES);
 
 /** The category's name for people: localised for the built-in ones, as published otherwise. */
 export function categoryLabel(category: string): string {
-  return builtIn(category) ? msg(`category.${category}` as MessageKey) : category;
+  return BUILT_IN.has(category) ? msg(`category.${category}` as MessageKey) : category;
 }
 
 /** `--realtime-category-<name>` for this category, falling back to the built-in colour, then muted. */
@@ -32,17 +20,24 @@ export function categoryColour(category: string): string {
   return `var(--realtime-category-${ident}, var(--_category-${ident}, var(--_muted)))`;
 }
 
-const declarations = (scheme: 'light' | 'dark') =>
-  unsafeCSS(DEFAULT_CATEGORIES.map((name) => `--_category-${name}: ${COLOURS[name][scheme]};`).join('\n'));
-
-/** The built-in colours as private `--_category-<name>` properties on the host, per colour scheme. */
+/** The built-in colours (one per name in DEFAULT_CATEGORIES) as private `--_category-<name>`, per scheme. */
 export const categoryColours = css`
   :host {
-    ${declarations('light')}
+    --_category-system: #6e7781;
+    --_category-security: #cf222e;
+    --_category-billing: #1a7f37;
+    --_category-agents: #8250df;
+    --_category-users: #0969da;
+    --_category-calls: #bf3989;
   }
   @media (prefers-color-scheme: dark) {
     :host {
-      ${declarations('dark')}
+      --_category-system: #9198a1;
+      --_category-security: #f85149;
+      --_category-billing: #3fb950;
+      --_category-agents: #a371f7;
+      --_category-users: #58a6ff;
+      --_category-calls: #db61a2;
     }
   }
 `;

@@ -11,7 +11,7 @@
 import { LitElement, type PropertyDeclarations } from 'lit';
 import type { RealtimeStore, Selector } from '../../core/types.js';
 import { emit, type RealtimeEventDetails, type RealtimeEventName } from './events.js';
-import { RealtimeController, StoreResolver } from './lit.js';
+import { RealtimeController } from './lit.js';
 import { LocaleController, type Messages } from './localize.js';
 
 /** Locale controller and typed events; the base of every element. */
@@ -51,11 +51,6 @@ export class RealtimeElement extends RealtimeBase {
 
   /** Id of the `<realtime-provider>` to use when not inside one. */
   provider?: string;
-
-  /** The store in use (given or found), if any. */
-  protected get realtimeStore(): RealtimeStore | undefined {
-    return StoreResolver.of(this).store;
-  }
 
   /**
    * Binds one slice of the store: the controller's `value` follows it and the element re-renders
