@@ -64,6 +64,8 @@ export const styles = css`
   }
   .panel {
     inline-size: var(--_panel-width);
+    max-inline-size: calc(100vw - 1rem);
+    box-sizing: border-box;
     max-block-size: min(36rem, calc(100vh - 4rem));
     margin: 0;
     padding: 0;
@@ -101,7 +103,8 @@ export const anchorStyles = css`
       position-anchor: --realtime-bell;
       inset: auto;
       top: anchor(bottom);
-      right: anchor(right);
+      /* Under the bell, end-aligned with it, but never past either edge of a narrow viewport. */
+      right: clamp(0.5rem, anchor(right), calc(100% - 0.5rem - min(var(--_panel-width), 100% - 1rem)));
       margin-block-start: 0.25rem;
       position-try-fallbacks: flip-inline, flip-block;
     }

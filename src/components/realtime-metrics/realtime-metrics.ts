@@ -197,7 +197,9 @@ export class RealtimeMetrics extends LitElement {
         )}
         ${this.#chartsController.failed ? html`<p class="failed">${msg('metrics.chartsUnavailable')}</p>` : nothing}
       </div>
-      <table class="visually-hidden">
+      <!-- The wrapper is what hides: a table is never narrower than its content, whatever its width. -->
+      <div class="visually-hidden">
+      <table>
         <caption>
           ${msg('metrics.table.caption', { count: TABLE_MINUTES })}
         </caption>
@@ -218,6 +220,7 @@ export class RealtimeMetrics extends LitElement {
           )}
         </tbody>
       </table>
+      </div>
     `;
   }
 }
