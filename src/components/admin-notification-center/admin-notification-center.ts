@@ -39,7 +39,8 @@ const surfaced = (): void => {};
  * under the reader: while they are scrolled down or working in the list, arrivals wait behind an
  * "N new" button. Keyboard: Arrow Up/Down, Home, End move between notifications; Enter opens the
  * notification (its link, if http/https) after firing a cancelable `realtime-notification-click`;
- * M or Space marks the focused notification read.
+ * M or Space marks the focused notification read. "Clear" asks first; Escape (or focus leaving the
+ * center) withdraws the question. When "Mark all read" disables itself, focus moves to the selected tab.
  *
  * The list renders the first 25 notifications (`ROWS_PAGE`), followed by a "Show N more" button
  * that adds 25 more; scrolling near the end adds them without a click, and the arrow keys, Home

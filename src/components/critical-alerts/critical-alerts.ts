@@ -24,7 +24,9 @@ const SEEN_CAP = 500;
 /**
  * Toasts for unread critical notifications, in an assertive live region, fixed to a corner or
  * edge of the viewport. Each toast has its title, message, time, link (http/https only, other
- * schemes shown as text), Mark read and Dismiss; Escape on a toast dismisses it.
+ * schemes shown as text), Mark read and Dismiss; Escape on a toast dismisses it. When a toast holding
+ * focus leaves, focus moves to the next toast, and after the last one back to where it was before
+ * the toasts (else to the alerts list).
  *
  * Optional, both off by default and both only for alerts that arrive after the element
  * connects (never the initial snapshot): a short beep (`sound`; Web Audio, started only after a
