@@ -123,6 +123,16 @@ describe('narrow screens', () => {
       expect(inner.length).to.be.greaterThan(3);
       expect(outside(inner)).to.deep.equal([]);
 
+      // The badge (two digits or more here) sits at the corner and leaves the bell recognisable.
+      const icon = one(bell, '[part~="icon"]').getBoundingClientRect();
+      const badge = one(bell, '[part~="badge"]').getBoundingClientRect();
+      expect(bell.unreadCount).to.be.greaterThan(9);
+      const covered =
+        (Math.max(0, Math.min(icon.right, badge.right) - Math.max(icon.left, badge.left)) *
+          Math.max(0, Math.min(icon.bottom, badge.bottom) - Math.max(icon.top, badge.top))) /
+        (icon.width * icon.height);
+      expect(covered, 'share of the icon under the badge').to.be.below(0.15);
+
       one<HTMLButtonElement>(bell, 'button').click();
       await waitUntil(() => bell.open, 'popover open');
       const panel = one(bell, '[part~="panel"]');
