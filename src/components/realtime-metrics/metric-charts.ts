@@ -298,6 +298,8 @@ function createChart(
     axes: [
       {
         ...axis,
+        // Tick, gap and one line of text (uPlot's default of 50 px left the plot short of room).
+        size: 34,
         space: timeLabelSpace,
         values: (_u, splits, _i, _space, incr) => splits.map((s) => formatTime(s, incr)),
       },
