@@ -438,12 +438,12 @@ function timesWithGaps(t: readonly number[]): { t: number[]; after: number[] } {
  */
 function dataOf(metrics: MetricSeries | undefined, name: string): uPlot.AlignedData {
   const t = (metrics?.t ?? []) as number[];
-  const source = metrics?.series[name] as (number | null)[] | undefined;
+  const values = metrics?.series[name] as (number | null)[] | undefined;
   const { t: times, after } = timesWithGaps(t);
   const column: (number | null | undefined)[] = [];
   let g = 0;
   for (let i = 0; i < t.length; i++) {
-    column.push(source?.[i] ?? undefined);
+    column.push(values?.[i] ?? undefined);
     if (after[g] === i) {
       column.push(null);
       g++;
