@@ -13,11 +13,18 @@
  * - `status` (database, api, elevenlabs, payments): latencies that follow the load; rare
  *   degradations that recover after a minute or two, and, more rarely still, an outage. Published
  *   on every change and every 10 ticks.
- * - `activity` a few times a minute: sign-ins and failed sign-ins, agents created and edited,
- *   invoices paid or failed, contact imports — by a cast of admins with names and emails.
+ * - a scripted incident, live only: every 5–8 minutes a healthy component goes down (a critical
+ *   notification, the status says `down`) and recovers 30–60 s later (a "recovered" notification
+ *   with `resolved: true`). Every notification about one component episode carries the same
+ *   `group`, so the elements can let the recovery supersede the outage.
+ * - `activity` every 3–8 s (faster during a failed sign-in burst): sign-ins and failed sign-ins,
+ *   agents created and edited, invoices paid or failed, contact imports — by a cast of admins.
  * - `notification`s in every category (system, security, billing, agents, users, calls) and
- *   priority, with ops-style titles, messages and https links; critical ones are rare (an outage,
- *   a credential-stuffing wave). Outages, recoveries, error spikes and call surges each raise one.
+ *   priority, with ops-style titles, messages and https links: live, a background one whenever
+ *   8–18 s passed without any (so one at least every 20 s); in backfilled history about one a
+ *   minute. Outages, recoveries, error spikes and call surges each raise one.
+ *
+ * The cast and the copy (people, agents, templates, status messages) are in simulator-data.ts.
  *
  * Deterministic for a given `random` and `now` (pass `mulberry32(seed)`), so tests can replay it.
  */
@@ -29,6 +36,23 @@ import type {
   NotificationInput,
   Priority,
 } from '../core/protocol.js';
+import {
+  AGENTS,
+  CITIES,
+  COMPONENT_LABEL,
+  type ComponentName,
+  DEGRADED_MESSAGE,
+  DOWN_MESSAGE,
+  money,
+  PEOPLE,
+  type Person,
+  SIMULATED_COMPONENTS,
+  TEMPLATES,
+  type Template,
+  VOICES,
+} from './simulator-data.js';
+
+export { SIMULATED_COMPONENTS } from './simulator-data.js';
 
 export interface SimulatorOptions {
   publish: (events: EventInput[]) => void;
@@ -56,51 +80,11 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-export const SIMULATED_COMPONENTS = ['database', 'api', 'elevenlabs', 'payments'] as const;
-type ComponentName = (typeof SIMULATED_COMPONENTS)[number];
-
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 const round = (v: number, digits: number) => {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
 };
-
-interface Person {
-  id: string;
-  name: string;
-  email: string;
-}
-
-const PEOPLE: Person[] = [
-  ['usr_1a7f', 'Maria Garcia', 'maria.garcia@brightsmile-dental.example'],
-  ['usr_2b3c', 'James Okafor', 'james.okafor@northwind-realty.example'],
-  ['usr_3d9e', 'Priya Raman', 'priya@acme-health.example'],
-  ['usr_4f21', 'Lukas Schneider', 'l.schneider@globex.example'],
-  ['usr_5a88', 'Sofia Rossi', 'sofia.rossi@initech.example'],
-  ['usr_6c40', 'Chen Wei', 'wei.chen@umbrella-insurance.example'],
-  ['usr_7e12', 'Amara Nwosu', 'amara.nwosu@brightsmile-dental.example'],
-  ['usr_8b5d', 'Daniel Kim', 'dkim@northwind-realty.example'],
-  ['usr_9f03', 'Olivia Brown', 'olivia.brown@acme-health.example'],
-  ['usr_a4e6', 'Mateo Fernández', 'mateo.fernandez@globex.example'],
-  ['usr_b7c2', 'Hannah Müller', 'hannah.mueller@initech.example'],
-  ['usr_c1d9', 'Yuki Tanaka', 'yuki.tanaka@umbrella-insurance.example'],
-].map(([id, name, email]) => ({ id: id!, name: name!, email: email! }));
-
-const AGENTS = [
-  ['agt_7Hk2', 'Dental Reception – After Hours'],
-  ['agt_3Qm9', 'Appointment Reminders'],
-  ['agt_8Zp4', 'Property Viewing Scheduler'],
-  ['agt_2Lw7', 'Claims Intake (FNOL)'],
-  ['agt_5Rt1', 'Billing Support – Tier 1'],
-  ['agt_9Xc6', 'Lead Qualification – Outbound'],
-  ['agt_4Nb8', 'Pharmacy Refill Line'],
-  ['agt_6Vd3', 'Restaurant Reservations'],
-] as const;
-
-const VOICES = ['Rachel', 'Adam', 'Bella', 'Antoni', 'Charlotte', 'Daniel', 'Matilda'];
-const PLANS = ['Starter', 'Growth', 'Scale', 'Enterprise'];
-const COUNTRIES = ['Romania', 'Vietnam', 'Brazil', 'Nigeria', 'Russia', 'Indonesia'];
-const CITIES = ['Berlin', 'London', 'Austin', 'Toronto', 'Madrid', 'Singapore'];
 
 interface ComponentSim {
   state: ComponentState;
@@ -111,390 +95,22 @@ interface ComponentSim {
   since: number;
   /** What the status page says while degraded. */
   message?: string;
+  /** The episode (operational → … → operational) the notifications about it share as `group`. */
+  episode?: string;
 }
 
-const COMPONENT_LABEL: Record<ComponentName, string> = {
-  database: 'Database',
-  api: 'API',
-  elevenlabs: 'ElevenLabs',
-  payments: 'Payments',
-};
+/** A notification as the simulator writes it: `group` and `resolved` tie an incident's notifications together. */
+type SimNotification = NotificationInput & { group?: string; resolved?: boolean };
 
-const DEGRADED_MESSAGE: Record<ComponentName, string[]> = {
-  database: ['Replica lag above 5 s on the read pool', 'Slow queries on calls table; p95 above 800 ms'],
-  api: ['Elevated 5xx rate on /v1/calls', 'p95 latency above 1.5 s in eu-west-1'],
-  elevenlabs: ['Elevated text-to-speech latency (first byte > 1.2 s)', 'Intermittent 429s from the TTS streaming API'],
-  payments: ['Webhook deliveries delayed by ~3 minutes', 'Elevated card authorization latency'],
-};
-
-const DOWN_MESSAGE: Record<ComponentName, string> = {
-  database: 'Primary unreachable; failover to replica in progress',
-  api: 'Health checks failing in all regions',
-  elevenlabs: 'TTS streaming API unreachable; calls falling back to the backup voice',
-  payments: 'Payments provider API unavailable; charges are queued for retry',
-};
-
-interface Template {
-  category: string;
-  priority: Priority;
-  weight: number;
-  make: (ctx: Ctx) => { title: string; message: string; link: string; data?: Record<string, unknown> };
-}
-
-interface Ctx {
-  pick: <T>(items: readonly T[]) => T;
-  int: (lo: number, hi: number) => number;
-  url: (path: string) => string;
-}
-
-const money = (cents: number) =>
-  `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-
-const TEMPLATES: Template[] = [
-  // system
-  {
-    category: 'system',
-    priority: 'low',
-    weight: 3,
-    make: ({ int, url }) => {
-      const v = `2026.11.${int(1, 28)}-${int(1, 9)}`;
-      return {
-        title: `Deployment ${v} completed`,
-        message: `Rolled out to all regions in ${int(4, 11)} min with no errors. Canary error rate 0.0${int(1, 9)}%.`,
-        link: url(`/system/deployments/${v}`),
-        data: { version: v },
-      };
-    },
-  },
-  {
-    category: 'system',
-    priority: 'low',
-    weight: 2,
-    make: ({ int, url }) => ({
-      title: 'Nightly backup completed',
-      message: `Snapshot of 3 databases (${int(40, 90)}.${int(0, 9)} GB) verified and stored in 2 regions.`,
-      link: url('/system/backups'),
-    }),
-  },
-  {
-    category: 'system',
-    priority: 'medium',
-    weight: 2,
-    make: ({ int, url }) => ({
-      title: `TLS certificate for api.voiceagents.example expires in ${int(10, 21)} days`,
-      message: 'Automatic renewal failed once; it will be retried tonight. No action needed unless it fails again.',
-      link: url('/system/certificates'),
-    }),
-  },
-  {
-    category: 'system',
-    priority: 'medium',
-    weight: 1.5,
-    make: ({ pick, url }) => ({
-      title: 'Scheduled maintenance: database minor version upgrade',
-      message: `${pick(['Sunday', 'Saturday'])} 02:00–02:30 UTC. Expect up to 20 s of write unavailability.`,
-      link: url('/system/maintenance'),
-    }),
-  },
-  {
-    category: 'system',
-    priority: 'high',
-    weight: 1,
-    make: ({ int, url }) => ({
-      title: `Disk usage at ${int(85, 93)}% on recordings volume`,
-      message: 'Call recordings volume will fill in about 4 days at the current rate. Extend it or shorten retention.',
-      link: url('/system/storage'),
-    }),
-  },
-  {
-    category: 'system',
-    priority: 'critical',
-    weight: 0.1,
-    make: ({ url }) => ({
-      title: 'Queue backlog: 12,000 call events unprocessed',
-      message:
-        'The call-events worker pool stopped consuming 4 minutes ago. Post-call webhooks and analytics are delayed.',
-      link: url('/system/queues/call-events'),
-    }),
-  },
-  // security
-  {
-    category: 'security',
-    priority: 'medium',
-    weight: 2,
-    make: ({ pick, url }) => {
-      const p = pick(PEOPLE);
-      return {
-        title: 'New device sign-in',
-        message: `${p.name} signed in from a new device (Chrome on macOS, ${pick(CITIES)}).`,
-        link: url(`/security/sessions?user=${p.id}`),
-        data: { userId: p.id },
-      };
-    },
-  },
-  {
-    category: 'security',
-    priority: 'high',
-    weight: 1,
-    make: ({ pick, url }) => {
-      const p = pick(PEOPLE);
-      return {
-        title: 'Sign-in from an unusual location',
-        message: `${p.email} signed in from ${pick(COUNTRIES)} for the first time. Session was allowed after 2FA.`,
-        link: url(`/security/sessions?user=${p.id}`),
-        data: { userId: p.id },
-      };
-    },
-  },
-  {
-    category: 'security',
-    priority: 'medium',
-    weight: 1.5,
-    make: ({ pick, url }) => {
-      const p = pick(PEOPLE);
-      return {
-        title: 'API key created',
-        message: `${p.name} created a production API key with scopes calls:write, agents:read.`,
-        link: url('/settings/api-keys'),
-        data: { userId: p.id },
-      };
-    },
-  },
-  {
-    category: 'security',
-    priority: 'high',
-    weight: 0.8,
-    make: ({ pick, url }) => {
-      const p = pick(PEOPLE);
-      return {
-        title: 'Two-factor authentication disabled',
-        message: `2FA was turned off for ${p.name}, who holds the admin role.`,
-        link: url(`/users/${p.id}/security`),
-        data: { userId: p.id },
-      };
-    },
-  },
-  {
-    category: 'security',
-    priority: 'critical',
-    weight: 0.1,
-    make: ({ int, url }) => ({
-      title: 'Possible credential stuffing attack',
-      message: `${int(900, 2400).toLocaleString('en-US')} failed sign-ins against ${int(150, 400)} accounts in 10 minutes from ${int(40, 120)} IPs. Rate limiting tightened automatically.`,
-      link: url('/security/events?type=failed-sign-in'),
-    }),
-  },
-  // billing
-  {
-    category: 'billing',
-    priority: 'low',
-    weight: 3,
-    make: ({ int, url }) => {
-      const inv = `INV-2026-${String(int(1000, 9999)).padStart(6, '0')}`;
-      const cents = int(4900, 249900);
-      return {
-        title: `Invoice ${inv} paid`,
-        message: `${money(cents)} received for the ${PLANS[int(0, 3)]} plan (card ending 4242).`,
-        link: url(`/billing/invoices/${inv}`),
-        data: { invoiceId: inv, amountCents: cents },
-      };
-    },
-  },
-  {
-    category: 'billing',
-    priority: 'high',
-    weight: 1.2,
-    make: ({ int, pick, url }) => {
-      const inv = `INV-2026-${String(int(1000, 9999)).padStart(6, '0')}`;
-      return {
-        title: 'Payment failed',
-        message: `Charge of ${money(int(9900, 199900))} for ${inv} was declined (${pick(['insufficient funds', 'card expired', 'do not honor'])}). Retry scheduled in 3 days.`,
-        link: url(`/billing/invoices/${inv}`),
-        data: { invoiceId: inv },
-      };
-    },
-  },
-  {
-    category: 'billing',
-    priority: 'medium',
-    weight: 2,
-    make: ({ int, url }) => ({
-      title: `Usage at ${int(80, 95)}% of included call minutes`,
-      message: 'At the current rate the workspace will reach overage pricing in about 5 days.',
-      link: url('/billing/usage'),
-    }),
-  },
-  {
-    category: 'billing',
-    priority: 'low',
-    weight: 1.5,
-    make: ({ int, url }) => ({
-      title: 'Refund issued',
-      message: `${money(int(1500, 25000))} refunded for dropped calls on ${int(1, 24)} November.`,
-      link: url('/billing/refunds'),
-    }),
-  },
-  {
-    category: 'billing',
-    priority: 'critical',
-    weight: 0.1,
-    make: ({ url }) => ({
-      title: 'Payouts paused by the payments provider',
-      message: 'The payments provider paused payouts pending a compliance review. Charges still succeed.',
-      link: url('/billing/payouts'),
-    }),
-  },
-  // agents
-  {
-    category: 'agents',
-    priority: 'low',
-    weight: 2.5,
-    make: ({ pick, url }) => {
-      const [id, name] = pick(AGENTS);
-      return {
-        title: `Agent “${name}” published`,
-        message: `Version ${pick(['v12', 'v13', 'v7', 'v21'])} is live with voice ${pick(VOICES)}.`,
-        link: url(`/agents/${id}`),
-        data: { agentId: id },
-      };
-    },
-  },
-  {
-    category: 'agents',
-    priority: 'medium',
-    weight: 1.5,
-    make: ({ pick, int, url }) => {
-      const [id, name] = pick(AGENTS);
-      return {
-        title: 'Knowledge base sync failed',
-        message: `“${name}”: ${int(2, 14)} of ${int(40, 120)} documents could not be indexed (unsupported PDF).`,
-        link: url(`/agents/${id}/knowledge`),
-        data: { agentId: id },
-      };
-    },
-  },
-  {
-    category: 'agents',
-    priority: 'high',
-    weight: 1,
-    make: ({ pick, int, url }) => {
-      const [id, name] = pick(AGENTS);
-      return {
-        title: 'Agent error rate above threshold',
-        message: `“${name}” failed ${int(6, 18)}% of calls in the last 15 minutes (tool call timeouts).`,
-        link: url(`/agents/${id}/calls?status=failed`),
-        data: { agentId: id },
-      };
-    },
-  },
-  {
-    category: 'agents',
-    priority: 'low',
-    weight: 1.5,
-    make: ({ pick, url }) => ({
-      title: 'Voice clone ready',
-      message: `Professional voice clone “${pick(['Front Desk – Anna', 'Support – Marco', 'Sales – Leah'])}” finished training and can be assigned to agents.`,
-      link: url('/voices'),
-    }),
-  },
-  // users
-  {
-    category: 'users',
-    priority: 'low',
-    weight: 2.5,
-    make: ({ int, url }) => ({
-      title: 'New workspace sign-ups',
-      message: `${int(3, 17)} workspaces signed up in the last hour; ${int(1, 3)} started a trial of the Scale plan.`,
-      link: url('/users?sort=newest'),
-    }),
-  },
-  {
-    category: 'users',
-    priority: 'medium',
-    weight: 2,
-    make: ({ pick, url }) => {
-      const by = pick(PEOPLE);
-      const who = pick(PEOPLE);
-      return {
-        title: 'Admin invited',
-        message: `${by.name} invited ${who.email} as admin.`,
-        link: url('/users/invitations'),
-      };
-    },
-  },
-  {
-    category: 'users',
-    priority: 'high',
-    weight: 0.8,
-    make: ({ pick, url }) => {
-      const p = pick(PEOPLE);
-      return {
-        title: 'Role elevated to super_admin',
-        message: `${p.name} was granted super_admin by ${pick(PEOPLE).name}.`,
-        link: url(`/users/${p.id}`),
-        data: { userId: p.id },
-      };
-    },
-  },
-  {
-    category: 'users',
-    priority: 'medium',
-    weight: 1,
-    make: ({ pick, url }) => {
-      const p = pick(PEOPLE);
-      return {
-        title: 'Account deletion requested',
-        message: `${p.email} asked for their data to be deleted (GDPR). Due within 30 days.`,
-        link: url('/users/requests'),
-      };
-    },
-  },
-  // calls
-  {
-    category: 'calls',
-    priority: 'low',
-    weight: 2,
-    make: ({ int, url }) => ({
-      title: 'Average call duration up',
-      message: `Average handle time is ${int(3, 5)}m ${int(10, 59)}s today, ${int(8, 20)}% above the weekly average.`,
-      link: url('/calls/analytics'),
-    }),
-  },
-  {
-    category: 'calls',
-    priority: 'medium',
-    weight: 1.5,
-    make: ({ pick, int, url }) => {
-      const [id, name] = pick(AGENTS);
-      return {
-        title: 'Caller asked for a human',
-        message: `Caller +44 20 7946 0${int(100, 999)} on “${name}” requested a callback from staff.`,
-        link: url(`/calls?agent=${id}&escalated=true`),
-        data: { agentId: id },
-      };
-    },
-  },
-  {
-    category: 'calls',
-    priority: 'high',
-    weight: 1,
-    make: ({ int, url }) => ({
-      title: 'Warm transfers failing',
-      message: `${int(5, 19)} of the last 40 transfers to +1 415-555-01${int(10, 99)} went unanswered.`,
-      link: url('/calls?status=transfer-failed'),
-    }),
-  },
-  {
-    category: 'calls',
-    priority: 'critical',
-    weight: 0.1,
-    make: ({ url }) => ({
-      title: 'SIP trunk down: inbound calls rejected',
-      message: 'The primary carrier trunk is rejecting INVITEs (503). Inbound calls fail until failover completes.',
-      link: url('/calls/telephony'),
-    }),
-  },
-];
+/** Seconds between two notifications while live (background ones fill in where nothing else came). */
+export const NOTIFICATION_GAP_SECONDS: readonly [number, number] = [8, 18];
+/** Seconds between two activity rows while live (a failed sign-in burst comes faster). */
+export const ACTIVITY_GAP_SECONDS: readonly [number, number] = [3, 8];
+/** Seconds between the end of one scripted incident and the start of the next, and how long one lasts. */
+export const INCIDENT_GAP_SECONDS: readonly [number, number] = [300, 480];
+export const INCIDENT_SECONDS: readonly [number, number] = [30, 60];
+/** Backfilled history is sparser: about one notification a minute, no scripted incidents. */
+const BACKFILL_NOTIFICATION_GAP_SECONDS: readonly [number, number] = [40, 80];
 
 /** Starts publishing; `tick()` runs one step synchronously (tests drive it without the timer). */
 export function startSimulator(options: SimulatorOptions): { stop(): void; tick(): void } {
@@ -531,6 +147,14 @@ export function startSimulator(options: SimulatorOptions): { stop(): void; tick(
   };
   let lastStatusTick = -Infinity;
   let failedSignInBurst: { person: Person; left: number; attempt: number } | null = null;
+  // Cadence, in simulated epoch ms (sim time, so a driven clock paces it like the real one).
+  let lastNoteAt: number | undefined;
+  let noteGapMs = 0;
+  let nextActivityAt = 0;
+  let nextIncidentAt: number | undefined;
+  let incident: { name: ComponentName; endsAt: number } | null = null;
+  /** Milliseconds for a random whole number of seconds in `[lo, hi]`. */
+  const seconds = ([lo, hi]: readonly [number, number]) => int(lo, hi) * 1000;
 
   const url = (path: string) => baseUrl + path;
 
@@ -556,75 +180,106 @@ export function startSimulator(options: SimulatorOptions): { stop(): void; tick(
     message: string,
     link: string,
     data?: Record<string, unknown>,
-  ): NotificationInput {
-    const n: NotificationInput = { kind: 'notification', title, message, category, priority, link, createdAt: at };
+  ): SimNotification {
+    const n: SimNotification = { kind: 'notification', title, message, category, priority, link, createdAt: at };
     if (data) n.data = data;
     return n;
+  }
+
+  /** Moves component `name` to `state` and raises the notification for that change. */
+  function transition(at: string, name: ComponentName, state: ComponentState, events: EventInput[]): void {
+    const c = components[name];
+    const label = COMPONENT_LABEL[name];
+    const before = c.state;
+    const minutes = Math.max(1, Math.round((ticks - c.since) / 60));
+    c.state = state;
+    c.since = ticks;
+    if (before === 'operational') c.episode = `${name}-${new Date(at).getTime()}`;
+    const slug = url(`/status/${name}`);
+    let n: SimNotification;
+    if (state === 'degraded' && before === 'operational') {
+      n = notification(at, 'system', 'high', `${label} degraded`, `${c.message}. Investigating.`, slug, {
+        component: name,
+        state: 'degraded',
+      });
+    } else if (state === 'down') {
+      n = notification(at, 'system', 'critical', `${label} is down`, `${DOWN_MESSAGE[name]}.`, slug, {
+        component: name,
+        state: 'down',
+      });
+    } else if (state === 'degraded') {
+      n = notification(
+        at,
+        'system',
+        'medium',
+        `${label} partially recovered`,
+        `Service is responding again after ${minutes} min; error rates are still elevated.`,
+        slug,
+        { component: name, state: 'degraded' },
+      );
+    } else {
+      const what = before === 'down' ? 'an outage' : 'degraded service';
+      n = notification(
+        at,
+        'system',
+        'low',
+        `${label} recovered`,
+        `${label} is operational again after ${minutes} min of ${what}.`,
+        slug,
+        { component: name, state: 'operational' },
+      );
+      n.resolved = true;
+    }
+    if (c.episode) n.group = c.episode;
+    if (state === 'operational') c.episode = undefined;
+    events.push(n);
+  }
+
+  /**
+   * The scripted incident, live only: every few minutes an operational component goes down
+   * (critical), and comes back a minute or so later (resolved); the status follows.
+   */
+  function stepIncident(at: string, t: number, events: EventInput[]): boolean {
+    if (rewindMs > 0) return false;
+    if (incident) {
+      if (t < incident.endsAt) return false;
+      transition(at, incident.name, 'operational', events);
+      incident = null;
+      nextIncidentAt = t + seconds(INCIDENT_GAP_SECONDS);
+      return true;
+    }
+    nextIncidentAt ??= t + seconds([60, 120]);
+    if (t < nextIncidentAt) return false;
+    const healthy = SIMULATED_COMPONENTS.filter((name) => components[name].state === 'operational');
+    if (healthy.length === 0) return false;
+    const name = pick(healthy);
+    transition(at, name, 'down', events);
+    incident = { name, endsAt: t + seconds(INCIDENT_SECONDS) };
+    return true;
   }
 
   function stepComponents(at: string, load: number, events: EventInput[]): boolean {
     let changed = false;
     for (const name of SIMULATED_COMPONENTS) {
+      if (incident?.name === name) continue; // the script owns it until it resolves
       const c = components[name];
-      const label = COMPONENT_LABEL[name];
-      const before = c.state;
-      if (c.state === 'operational') {
+      let state = c.state;
+      if (state === 'operational') {
         // The API degrades more easily under load and during an error spike.
         const p = c.degradeP * (name === 'api' ? 1 + 1.5 * load + (spike > 0.05 ? 10 : 0) : 1);
         if (chance(p)) {
-          c.state = 'degraded';
+          state = 'degraded';
           c.message = pick(DEGRADED_MESSAGE[name]);
         }
-      } else if (c.state === 'degraded') {
-        if (chance(1 / 600)) c.state = 'down';
-        else if (chance(1 / 80)) c.state = 'operational';
+      } else if (state === 'degraded') {
+        if (chance(1 / 600)) state = 'down';
+        else if (chance(1 / 80)) state = 'operational';
       } else if (chance(1 / 45)) {
-        c.state = 'degraded'; // recovering
+        state = 'degraded'; // recovering
       }
-      if (c.state === before) continue;
+      if (state === c.state) continue;
       changed = true;
-      const minutes = Math.max(1, Math.round((ticks - c.since) / 60));
-      c.since = ticks;
-      const slug = `/status/${name}`;
-      if (c.state === 'degraded' && before === 'operational') {
-        events.push(
-          notification(at, 'system', 'high', `${label} degraded`, `${c.message}. Investigating.`, url(slug), {
-            component: name,
-            state: 'degraded',
-          }),
-        );
-      } else if (c.state === 'down') {
-        events.push(
-          notification(at, 'system', 'critical', `${label} is down`, `${DOWN_MESSAGE[name]}.`, url(slug), {
-            component: name,
-            state: 'down',
-          }),
-        );
-      } else if (c.state === 'degraded') {
-        events.push(
-          notification(
-            at,
-            'system',
-            'medium',
-            `${label} partially recovered`,
-            `Service is responding again after ${minutes} min; error rates are still elevated.`,
-            url(slug),
-            { component: name, state: 'degraded' },
-          ),
-        );
-      } else {
-        events.push(
-          notification(
-            at,
-            'system',
-            'low',
-            `${label} recovered`,
-            `${label} is operational again after ${minutes} min of degraded service.`,
-            url(slug),
-            { component: name, state: 'operational' },
-          ),
-        );
-      }
+      transition(at, name, state, events);
     }
     return changed;
   }
@@ -779,7 +434,8 @@ export function startSimulator(options: SimulatorOptions): { stop(): void; tick(
     events.push({ kind: 'agents', active: activeCalls, idle: Math.max(0, pool - activeCalls - error), error, at });
 
     // Status.
-    const changed = stepComponents(at, systemLoad, events);
+    const scripted = stepIncident(at, t, events);
+    const changed = stepComponents(at, systemLoad, events) || scripted;
     if (changed || ticks - lastStatusTick >= 10) {
       events.push(statusEvent(at, systemLoad));
       lastStatusTick = ticks;
@@ -814,8 +470,9 @@ export function startSimulator(options: SimulatorOptions): { stop(): void; tick(
       );
     } else if (spike === 0) spikeNotified = false;
 
-    // Activity, a few times a minute; a failed sign-in burst repeats every few seconds.
-    if (failedSignInBurst ? chance(0.3) : chance(0.06)) {
+    // Activity every few seconds; a failed sign-in burst comes faster still.
+    if ((failedSignInBurst && chance(0.3)) || t >= nextActivityAt) {
+      nextActivityAt = t + seconds(ACTIVITY_GAP_SECONDS);
       const a = activity(at);
       events.push(a);
       if (a.action === 'failed sign-in' && failedSignInBurst) {
@@ -850,11 +507,17 @@ export function startSimulator(options: SimulatorOptions): { stop(): void; tick(
       }
     }
 
-    // Background notifications, about one a minute.
-    if (chance(1 / 55)) {
+    // Background notifications fill the quiet: one when none came for the drawn gap (live every
+    // 8–18 s, so never more than 20 s without one; in backfilled history about one a minute).
+    lastNoteAt ??= t;
+    if (!events.some((e) => e.kind === 'notification') && t - lastNoteAt >= noteGapMs) {
       const tpl = pickTemplate();
       const body = tpl.make({ pick, int, url });
       events.push(notification(at, tpl.category, tpl.priority, body.title, body.message, body.link, body.data));
+    }
+    if (events.some((e) => e.kind === 'notification')) {
+      lastNoteAt = t;
+      noteGapMs = seconds(rewindMs > 0 ? BACKFILL_NOTIFICATION_GAP_SECONDS : NOTIFICATION_GAP_SECONDS);
     }
 
     options.publish(events);

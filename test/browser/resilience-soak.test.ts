@@ -5,7 +5,7 @@
  * command) after ten minutes of warm-up. Compressed into seconds. The provider keeps a 5-minute
  * metric window and 20 notifications (`metrics-window="300" max-notifications="20"`) so every cap
  * — notifications, activity, metric history — is full by the end of warm-up; with the defaults
- * (an hour, 100 notifications at the simulator's ~1 per 25 s) lists legitimately grow for the
+ * (an hour, 100 notifications at the simulator's one per 8–18 s) lists legitimately grow for the
  * first simulated hour, which is growth up to a cap, not a leak.
  *
  * - JS heap flat after warm-up: measured after two forced GCs over CDP (`page-memory` command);

@@ -57,9 +57,13 @@ export const styles = css`
     flex-wrap: wrap;
     gap: var(--_gap);
     align-items: center;
+    min-inline-size: 0;
+    max-inline-size: 100%;
   }
   .filters label {
     display: inline-flex;
+    min-inline-size: 0;
+    max-inline-size: 100%;
     gap: 0.25rem;
     align-items: center;
     color: var(--_muted);
@@ -71,6 +75,10 @@ export const styles = css`
     border: 1px solid var(--_border);
     border-radius: calc(var(--_radius) - 2px);
     padding: 0.2rem 0.3rem;
+    /* A long category name must not widen the center past a narrow screen. */
+    min-inline-size: 0;
+    max-inline-size: 100%;
+    text-overflow: ellipsis;
   }
   .actions {
     display: flex;

@@ -42,7 +42,8 @@ const surfaced = (): void => {};
  * under the reader: while they are scrolled down or working in the list, arrivals wait behind an
  * "N new" button. Keyboard: Arrow Up/Down, Home, End move between notifications; Enter opens the
  * notification (its link, if http/https) after firing a cancelable `realtime-notification-click`;
- * M or Space marks the focused notification read.
+ * M or Space marks the focused notification read. "Clear" asks first; Escape (or focus leaving the
+ * center) withdraws the question. When "Mark all read" disables itself, focus moves to the selected tab.
  *
  * The list renders the first 25 notifications (`ROWS_PAGE`), followed by a "Show N more" button
  * that adds 25 more; scrolling near the end adds them without a click, and the arrow keys, Home
@@ -151,6 +152,10 @@ export class AdminNotificationCenter extends RealtimeElement {
     showMore: () => this.#showMoreButton,
   });
   #lastList?: readonly ListedNotification[];
+  /** "Mark all read" had focus when used: if it becomes disabled, focus moves to the selected tab. */
+  #markAllFocused = false;
+  /** Between "Clear" and focus on the question's first button. */
+  #asking = false;
   /** Whether the list was scrolled away from the top, as of the last scroll event. */
   #scrolledDown = false;
 
@@ -191,6 +196,18 @@ export class AdminNotificationCenter extends RealtimeElement {
     }
   }
 
+  protected override updated(): void {
+    if (!this.#markAllFocused) return;
+    const active = this.shadowRoot?.activeElement as HTMLButtonElement | null;
+    const markAll = this.renderRoot.querySelector<HTMLButtonElement>('.actions .action');
+    if (active === markAll && !markAll?.disabled) return; // still useful where it is
+    this.#markAllFocused = false;
+    // Nothing left to mark disables the button, and a disabled button drops focus to the page: it
+    // goes to the selected tab instead, as after clearing. Focus the reader moved elsewhere stays.
+    const page = this.ownerDocument.activeElement;
+    if (active === markAll || (!active && (page === this || !page || page === this.ownerDocument.body))) this.focus();
+  }
+
   protected override render() {
     const view = this.#view;
     const unread = view?.unread.total ?? 0;
@@ -200,7 +217,7 @@ export class AdminNotificationCenter extends RealtimeElement {
     const activeId = this.#keyboard.activeId(rendered);
     const now = this.#clock.now;
     const heldCount = view ? this.#arrivals.count(view.notifications.filter((n) => this.#passesFilters(n))) : 0;
-    return html`<section class="base" part="base" aria-labelledby=${this.heading ? 'heading' : nothing} aria-label=${this.heading ? nothing : msg('center.label')}>
+    return html`<section class="base" part="base" aria-labelledby=${this.heading ? 'heading' : nothing} aria-label=${this.heading ? nothing : msg('center.label')} @focusout=${this.#onFocusOut}>
       <div class="header" part="header">
         ${this.heading ? html`<h2 class="heading" id="heading">${this.heading}</h2>` : nothing}
         <div class="tabs" part="tabs" role="tablist" aria-label=${msg('center.tabsLabel')} @keydown=${this.#onTabKey}>
@@ -255,7 +272,7 @@ export class AdminNotificationCenter extends RealtimeElement {
   }
 
   #renderConfirm() {
-    return html`<div class="confirm" role="group" aria-label=${msg('center.clearConfirm')}>
+    return html`<div class="confirm" role="group" aria-label=${msg('center.clearConfirm')} @keydown=${this.#onConfirmKey}>
       <span>${msg('center.clearConfirm')}</span>
       <button class="action danger" part="action" type="button" data-confirm @click=${this.#clear}>${msg('center.clearYes')}</button>
       <button class="action" part="action" type="button" @click=${this.#cancelClear}>${msg('center.clearNo')}</button>
@@ -337,16 +354,19 @@ export class AdminNotificationCenter extends RealtimeElement {
     if (first) this.#keyboard.focusItem(first.id);
   };
 
-  readonly #markAll = (): void => {
+  readonly #markAll = (event: Event): void => {
     const filter: { category?: string; priority?: Priority } = {};
     if (this.category) filter.category = this.category;
     if (this.priority) filter.priority = this.priority;
+    this.#markAllFocused = this.shadowRoot?.activeElement === event.currentTarget;
     this.#data.store?.markAllRead(filter).catch(surfaced);
   };
 
   readonly #askClear = async (): Promise<void> => {
     this.confirming = true;
+    this.#asking = true;
     await this.updateComplete;
+    this.#asking = false;
     this.renderRoot.querySelector<HTMLButtonElement>('[data-confirm]')?.focus();
   };
 
@@ -354,6 +374,25 @@ export class AdminNotificationCenter extends RealtimeElement {
     this.confirming = false;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLButtonElement>('.actions .action:last-child')?.focus();
+  };
+
+  /** Escape closes the confirmation only (not a popover or dialog the center sits in). */
+  readonly #onConfirmKey = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    event.stopPropagation();
+    this.#cancelClear();
+  };
+
+  /** Focus leaving the center (its popover closed, the reader went elsewhere) withdraws the question. */
+  readonly #onFocusOut = (event: FocusEvent): void => {
+    // "Clear", blurred as the question replaces it, is not focus leaving.
+    if (!this.confirming || this.#asking) return;
+    const next = event.relatedTarget as Node | null;
+    if (next && this.shadowRoot?.contains(next)) return;
+    // Focus leaving the window (another tab or app) is not the reader leaving the question.
+    if (!next && !this.ownerDocument.hasFocus()) return;
+    this.confirming = false;
   };
 
   readonly #clear = async (): Promise<void> => {

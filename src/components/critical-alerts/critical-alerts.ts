@@ -22,7 +22,9 @@ const SEEN_CAP = 500;
 /**
  * Toasts for unread critical notifications, in an assertive live region, fixed to a corner or
  * edge of the viewport. Each toast has its title, message, time, link (http/https only, other
- * schemes shown as text), Mark read and Dismiss; Escape on a toast dismisses it.
+ * schemes shown as text), Mark read and Dismiss; Escape on a toast dismisses it. When a toast holding
+ * focus leaves, focus moves to the next toast, and after the last one back to where it was before
+ * the toasts (else to the alerts list).
  *
  * Optional, both off by default and both only for alerts that arrive after the element
  * connects (never the initial snapshot): a short beep (`sound`; Web Audio, started only after a
@@ -95,6 +97,8 @@ export class CriticalAlerts extends RealtimeElement {
   #seen: Set<string> | undefined;
   /** Position of the toast whose button was used, to move focus when that toast leaves. */
   #focusIndex: number | undefined;
+  /** Where focus was before it entered the toasts: it goes back there when the last toast leaves. */
+  #focusOrigin: WeakRef<HTMLElement> | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -122,7 +126,7 @@ export class CriticalAlerts extends RealtimeElement {
     const freshStill = fresh && !this.#motion.change();
     this.#still = new Map(visible.map((a) => [a.id, this.#still.get(a.id) ?? freshStill]));
     const still = this.#still;
-    return html`<div part="base" class="stack">
+    return html`<div part="base" class="stack" @focusin=${this.#onFocusIn}>
       ${
         this.browserNotifications && this.permission === 'default'
           ? html`<button part="enable-notifications" class="enable" type="button" @click=${this.#enableDesktop}>
@@ -130,7 +134,7 @@ export class CriticalAlerts extends RealtimeElement {
           </button>`
           : nothing
       }
-      <ol part="list" class="list" aria-live="assertive" aria-relevant="additions" aria-label=${msg('alerts.label')}>
+      <ol part="list" class="list" tabindex="-1" aria-live="assertive" aria-relevant="additions" aria-label=${msg('alerts.label')}>
         ${repeat(
           visible,
           (a) => a.id,
@@ -209,8 +213,23 @@ export class CriticalAlerts extends RealtimeElement {
     const index = this.#focusIndex;
     this.#focusIndex = undefined;
     const next = toasts[Math.min(index, toasts.length - 1)];
-    next?.querySelector<HTMLButtonElement>('[part="dismiss"]')?.focus();
+    if (next) {
+      next.querySelector<HTMLButtonElement>('[part="dismiss"]')?.focus();
+      return;
+    }
+    // The last toast left: back to where the reader was, else to the (now empty) alerts region.
+    const origin = this.#focusOrigin?.deref();
+    this.#focusOrigin = undefined;
+    origin?.focus();
+    if (!origin?.isConnected || !origin.matches(':focus, :focus-within')) {
+      root.querySelector<HTMLElement>('[part="list"]')?.focus();
+    }
   }
+
+  readonly #onFocusIn = (event: FocusEvent): void => {
+    const from = event.relatedTarget;
+    if (from instanceof HTMLElement && !this.contains(from) && from !== this) this.#focusOrigin = new WeakRef(from);
+  };
 
   #dismiss(alert: ListedNotification, index: number): void {
     this.#focusIndex = index;

@@ -18,6 +18,8 @@ export const styles = css`
   }
   .base {
     display: grid;
+    /* minmax(0, …): a long option in a filter must not widen the element past a narrow screen. */
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--_gap);
     padding: var(--_gap);
     border: 1px solid var(--_border);
@@ -33,6 +35,8 @@ export const styles = css`
     display: inline-flex;
     align-items: center;
     gap: 0.4em;
+    min-inline-size: 0;
+    max-inline-size: 100%;
     color: var(--_muted);
   }
   select {
@@ -42,6 +46,9 @@ export const styles = css`
     border: 1px solid var(--_border);
     border-radius: calc(var(--_radius) / 2);
     padding: 0.2em 0.4em;
+    min-inline-size: 0;
+    max-inline-size: 100%;
+    text-overflow: ellipsis;
   }
   .paused {
     display: flex;

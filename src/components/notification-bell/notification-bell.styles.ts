@@ -35,19 +35,24 @@ export const styles = css`
     stroke-linecap: round;
     stroke-linejoin: round;
   }
+  /* Small, and pushed out to the button's corner: the bell stays recognisable under "30" or "99+". */
   .badge {
     position: absolute;
-    inset-block-start: 0;
-    inset-inline-end: 0;
-    min-inline-size: 1.25rem;
-    padding: 0 0.3rem;
-    border-radius: 0.625rem;
+    inset-block-start: -0.2rem;
+    inset-inline-end: -0.3rem;
+    box-sizing: border-box;
+    min-inline-size: 1rem;
+    padding: 0 0.25rem;
+    border-radius: 0.5rem;
     background: var(--_badge-bg);
     color: var(--_badge-fg);
-    font-size: 0.7rem;
+    /* A ring in the page's colour separates the badge from the icon under it. */
+    box-shadow: 0 0 0 2px var(--_surface);
+    font-size: 0.625rem;
     font-weight: 700;
-    line-height: 1.25rem;
+    line-height: 1rem;
     text-align: center;
+    font-variant-numeric: tabular-nums;
   }
   :host([data-critical]) .button {
     color: var(--_critical);
@@ -64,6 +69,8 @@ export const styles = css`
   }
   .panel {
     inline-size: var(--_panel-width);
+    max-inline-size: calc(100vw - 1rem);
+    box-sizing: border-box;
     max-block-size: min(36rem, calc(100vh - 4rem));
     margin: 0;
     padding: 0;
@@ -101,7 +108,8 @@ export const anchorStyles = css`
       position-anchor: --realtime-bell;
       inset: auto;
       top: anchor(bottom);
-      right: anchor(right);
+      /* Under the bell, end-aligned with it, but never past either edge of a narrow viewport. */
+      right: clamp(0.5rem, anchor(right), calc(100% - 0.5rem - min(var(--_panel-width), 100% - 1rem)));
       margin-block-start: 0.25rem;
       position-try-fallbacks: flip-inline, flip-block;
     }

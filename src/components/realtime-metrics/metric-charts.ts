@@ -270,6 +270,7 @@ function createChart(
   plot: HTMLElement,
   metrics?: MetricSeries,
 ): uPlot {
+  let y = { min: 0, max: 1, step: 0.5 };
   const color = (): string => theme.colors[index % theme.colors.length] ?? FALLBACK_COLORS[0]!;
   const axis = {
     stroke: () => theme.axis,
@@ -282,11 +283,33 @@ function createChart(
     legend: { show: false },
     cursor: { show: false },
     select: { show: false, left: 0, top: 0, width: 0, height: 0 },
-    scales: { x: { time: true } },
-    series: [{}, { label: metricLabel(name), stroke: color, width: 2, spanGaps: true, points: { show: false } }],
+    scales: {
+      x: { time: true },
+      y: {
+        range: (_u, min, max) => {
+          y = niceRange(min, max);
+          return [y.min, y.max];
+        },
+      },
+    },
+    // Explicit nulls (inserted at gaps in time, see dataOf) break the line; missing values
+    // (undefined) within a run are bridged.
+    series: [{}, { label: metricLabel(name), stroke: color, width: 2, spanGaps: false, points: { show: false } }],
     axes: [
-      { ...axis, values: (_u, splits, _i, _space, incr) => splits.map((s) => formatTime(s, incr)) },
-      { ...axis, size: labelColumnWidth, values: (_u, splits) => splits.map((v) => formatMetric(name, v)) },
+      {
+        ...axis,
+        // Tick, gap and one line of text (uPlot's default of 50 px left the plot short of room).
+        size: 34,
+        space: timeLabelSpace,
+        values: (_u, splits, _i, _space, incr) => splits.map((s) => formatTime(s, incr)),
+      },
+      {
+        ...axis,
+        size: labelColumnWidth,
+        // The nice steps the range was cut into: three to six labels whatever the chart's height.
+        splits: (_u, _i, min, max) => ticksOf(min, max, y.step),
+        values: (_u, splits) => splits.map((v) => formatMetric(name, v)),
+      },
     ],
   };
   return new UPlot(opts, dataOf(metrics, name), plot);
@@ -301,23 +324,132 @@ let measurer: CanvasRenderingContext2D | null | undefined;
  * [font, size] after init), hence the division.
  */
 function labelColumnWidth(u: uPlot, values: string[] | null, axisIdx: number): number {
-  const axis = u.axes[axisIdx] as { font?: unknown; ticks?: { size?: number }; gap?: number } | undefined;
-  measurer ??= document.createElement('canvas').getContext('2d');
-  let widest = 0;
-  if (measurer && values?.length) {
-    const scaled = Array.isArray(axis?.font);
-    measurer.font = String(scaled ? (axis!.font as unknown[])[0] : (axis?.font ?? '12px system-ui'));
-    for (const label of values) widest = Math.max(widest, measurer.measureText(label).width);
-    if (scaled) widest /= devicePixelRatio || 1;
-  }
+  const axis = u.axes[axisIdx] as { ticks?: { size?: number }; gap?: number } | undefined;
+  const widest = values?.length ? labelWidth(u, axisIdx, values) : 0;
   return Math.max(40, Math.ceil(widest + (axis?.ticks?.size ?? 10) + (axis?.gap ?? 5) + 2));
 }
 
-/** uPlot's column data for one metric; the store hands out fresh arrays it never mutates. */
+/** Widest of `labels` in the axis's font, in CSS pixels. */
+function labelWidth(u: uPlot, axisIdx: number, labels: string[]): number {
+  const axis = u.axes[axisIdx] as { font?: unknown } | undefined;
+  measurer ??= document.createElement('canvas').getContext('2d');
+  if (!measurer) return 60;
+  const scaled = Array.isArray(axis?.font);
+  measurer.font = String(scaled ? (axis!.font as unknown[])[0] : (axis?.font ?? '12px system-ui'));
+  let widest = 0;
+  for (const label of labels) widest = Math.max(widest, measurer.measureText(label).width);
+  return scaled ? widest / (devicePixelRatio || 1) : widest;
+}
+
+/** Room between two time labels. */
+const TIME_LABEL_GAP_PX = 8;
+
+/**
+ * Least distance (px) between x ticks: a time label's width plus a gap, so labels never run
+ * together ("08:05 PM08:10 PM"). Labels carry seconds only when ticks are under a minute apart,
+ * which is the case only when minute labels would fit less than a minute apart.
+ */
+function timeLabelSpace(u: uPlot, axisIdx: number, min: number, max: number, plotDim: number): number {
+  const minutes = labelWidth(u, axisIdx, [formatTime(max, 60)]) + TIME_LABEL_GAP_PX;
+  const secondsPerPx = plotDim > 0 ? (max - min) / plotDim : 0;
+  if (minutes * secondsPerPx >= 60) return minutes;
+  return labelWidth(u, axisIdx, [formatTime(max, 1)]) + TIME_LABEL_GAP_PX;
+}
+
+/** The smallest of 1, 2, 2.5, 5 × 10^k at least `x`. */
+function niceStep(x: number): number {
+  const power = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * power >= x * (1 - 1e-9)) return m * power;
+  return 10 * power;
+}
+
+/**
+ * A y range on nice steps around the data, two to five steps long (so three to six labels): the
+ * step is the data's span over three rounded up; a flat line gets a span of its own size (or 1).
+ */
+export function niceRange(dataMin: number | null, dataMax: number | null): { min: number; max: number; step: number } {
+  if (dataMin === null || dataMax === null || !Number.isFinite(dataMin) || !Number.isFinite(dataMax)) {
+    return { min: 0, max: 1, step: 0.5 };
+  }
+  let span = dataMax - dataMin;
+  if (span <= 0) span = Math.abs(dataMax) || 1;
+  const step = niceStep(span / 3);
+  let min = Math.floor(dataMin / step) * step;
+  let max = Math.ceil(dataMax / step) * step;
+  if (max - min < 2 * step) {
+    if (min >= 0 && dataMin >= 0 && min - step < 0) max = min + 2 * step;
+    else min = max - 2 * step;
+  }
+  if (dataMin >= 0) min = Math.max(0, min);
+  return { min, max, step };
+}
+
+/** Ticks from `min` to `max` every `step` (rounded to the step's decimals). */
+function ticksOf(min: number, max: number, step: number): number[] {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 2);
+  const ticks: number[] = [];
+  const count = Math.round((max - min) / step);
+  for (let i = 0; i <= count && i <= 20; i++) ticks.push(Number((min + i * step).toFixed(decimals)));
+  return ticks;
+}
+
+/** A gap is this many typical sample intervals without a sample (and at least MIN_GAP_SECONDS). */
+const GAP_INTERVALS = 5;
+const MIN_GAP_SECONDS = 5;
+/** How many of the newest intervals the typical interval is the median of. */
+const INTERVAL_SAMPLE = 60;
+
+/**
+ * Where the times in `t` (ascending seconds) jump by more than GAP_INTERVALS typical intervals:
+ * the indexes after which a gap starts, and the typical interval. The hub stops sending while it
+ * is down, and the line must not be drawn straight across the time it was away.
+ */
+export function findTimeGaps(t: readonly number[]): { after: number[]; interval: number } {
+  if (t.length < 2) return { after: [], interval: 1 };
+  const deltas: number[] = [];
+  for (let i = Math.max(1, t.length - INTERVAL_SAMPLE); i < t.length; i++) deltas.push(t[i]! - t[i - 1]!);
+  deltas.sort((a, b) => a - b);
+  const interval = deltas[Math.floor(deltas.length / 2)]! || 1;
+  const limit = Math.max(GAP_INTERVALS * interval, MIN_GAP_SECONDS);
+  const after: number[] = [];
+  for (let i = 1; i < t.length; i++) if (t[i]! - t[i - 1]! > limit) after.push(i - 1);
+  return { after, interval };
+}
+
+/** The time axis with a point inserted after each gap's start, and where the inserts went; per `t`. */
+const gapped = new WeakMap<readonly number[], { t: number[]; after: number[] }>();
+
+function timesWithGaps(t: readonly number[]): { t: number[]; after: number[] } {
+  let found = gapped.get(t);
+  if (!found) {
+    const { after, interval } = findTimeGaps(t);
+    const times = [...t];
+    for (let g = after.length - 1; g >= 0; g--) times.splice(after[g]! + 1, 0, t[after[g]!]! + interval);
+    found = { t: times, after };
+    gapped.set(t, found);
+  }
+  return found;
+}
+
+/**
+ * uPlot's column data for one metric; the store hands out fresh arrays it never mutates. A null
+ * is inserted just after the last sample before each gap in time (a break in the line); missing
+ * values within a run become undefined, which the line bridges.
+ */
 function dataOf(metrics: MetricSeries | undefined, name: string): uPlot.AlignedData {
   const t = (metrics?.t ?? []) as number[];
-  const column = (metrics?.series[name] as (number | null)[] | undefined) ?? t.map(() => null);
-  return [t, column];
+  const values = metrics?.series[name] as (number | null)[] | undefined;
+  const { t: times, after } = timesWithGaps(t);
+  const column: (number | null | undefined)[] = [];
+  let g = 0;
+  for (let i = 0; i < t.length; i++) {
+    column.push(values?.[i] ?? undefined);
+    if (after[g] === i) {
+      column.push(null);
+      g++;
+    }
+  }
+  return [times, column];
 }
 
 const WITH_SECONDS: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', second: '2-digit' };

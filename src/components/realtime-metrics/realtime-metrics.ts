@@ -191,7 +191,9 @@ export class RealtimeMetrics extends RealtimeElement {
         )}
         ${this.#chartsController.failed ? html`<p class="failed">${msg('metrics.chartsUnavailable')}</p>` : nothing}
       </div>
-      <table class="visually-hidden">
+      <!-- The wrapper is what hides: a table is never narrower than its content, whatever its width. -->
+      <div class="visually-hidden">
+      <table>
         <caption>
           ${msg('metrics.table.caption', { count: TABLE_MINUTES })}
         </caption>
@@ -212,6 +214,7 @@ export class RealtimeMetrics extends RealtimeElement {
           )}
         </tbody>
       </table>
+      </div>
     `;
   }
 }

@@ -13,7 +13,13 @@ import {
   type StatusInput,
   validateEventInput,
 } from '../../../src/core/protocol.js';
-import { mulberry32, SIMULATED_COMPONENTS, startSimulator } from '../../../src/hub/simulator.js';
+import {
+  INCIDENT_GAP_SECONDS,
+  INCIDENT_SECONDS,
+  mulberry32,
+  SIMULATED_COMPONENTS,
+  startSimulator,
+} from '../../../src/hub/simulator.js';
 
 const START = Date.UTC(2026, 10, 25, 12, 0, 0);
 
@@ -176,8 +182,11 @@ describe('simulator: one hour at 1 tick per second', () => {
     assert.ok(changeNotes.length >= degradations);
   });
 
-  test('activity: a few times a minute, all four types, believable people', () => {
-    assert.ok(activity.length >= 60 && activity.length <= 600, `${activity.length} in an hour`);
+  test('activity: every few seconds, all four types, believable people', () => {
+    // One row every 3–8 s (a failed sign-in burst faster): 450 to 1200 an hour, never 10 s without one.
+    assert.ok(activity.length >= 450 && activity.length <= 1200, `${activity.length} in an hour`);
+    const rows = batches.flatMap((batch, i) => (ofKind(batch, 'activity').length ? [i] : []));
+    for (let i = 1; i < rows.length; i++) assert.ok(rows[i]! - rows[i - 1]! <= 10, `${rows[i]! - rows[i - 1]!} s gap`);
     const types = new Set(activity.map((a) => a.type));
     for (const t of ACTIVITY_TYPES) assert.ok(types.has(t), `type ${t}`);
     const actions = new Set(activity.map((a: ActivityInput) => a.action));
@@ -217,6 +226,60 @@ describe('simulator: one hour at 1 tick per second', () => {
   test('the same seed replays the same stream; another seed does not', () => {
     assert.deepEqual(run(20261125, 300), batches.slice(0, 300));
     assert.notDeepEqual(run(7, 300), batches.slice(0, 300));
+  });
+});
+
+describe('simulator: the demo looks live', () => {
+  /** Notifications as [second, notification] over `seconds` simulated seconds. */
+  const timeline = (seed: number, seconds: number) =>
+    run(seed, seconds).flatMap((batch, second) =>
+      ofKind(batch, 'notification').map(
+        (n) => [second, n as NotificationInput & { group?: string; resolved?: boolean }] as const,
+      ),
+    );
+
+  test('a notification at least every 20 s, and no flood (under one every 5 s on average)', () => {
+    for (const seed of [20261125, 1, 2, 3]) {
+      const notes = timeline(seed, 1800);
+      assert.ok(notes[0]![0] <= 20, `seed ${seed}: first after ${notes[0]![0]} s`);
+      for (let i = 1; i < notes.length; i++) {
+        const gap = notes[i]![0] - notes[i - 1]![0];
+        assert.ok(gap <= 20, `seed ${seed}: ${gap} s without a notification before second ${notes[i]![0]}`);
+      }
+      assert.ok(notes.length <= 1800 / 5, `seed ${seed}: ${notes.length} in 30 minutes`);
+    }
+  });
+
+  test('a critical incident opens and resolves every few minutes, and the status follows it', () => {
+    for (const seed of [20261125, 4, 5]) {
+      const batches = run(seed, 1800);
+      const notes = batches.flatMap((batch, second) =>
+        ofKind(batch, 'notification').map((n) => ({
+          second,
+          n: n as NotificationInput & { group?: string; resolved?: boolean },
+        })),
+      );
+      const opened = notes.filter(({ n }) => n.priority === 'critical' && n.group);
+      assert.ok(opened.length >= 3, `seed ${seed}: ${opened.length} incidents in 30 minutes`);
+      for (const { second, n } of opened) {
+        const { component } = n.data as { component: string };
+        const resolved = notes.find(({ n: r }) => r.group === n.group && r.resolved);
+        // Resolved within the longest incident (plus the odd random relapse), as "<component> recovered".
+        assert.ok(resolved || second > 1800 - INCIDENT_SECONDS[1] - 1, `seed ${seed}: ${n.title} never resolved`);
+        if (!resolved) continue;
+        assert.ok(resolved.second > second);
+        assert.match(resolved.n.title, /recovered$/);
+        // The status published with each says the same.
+        const stateAt = (s: number) => ofKind(batches[s]!, 'status')[0]?.components[component]?.state;
+        assert.equal(stateAt(second), 'down');
+        assert.equal(stateAt(resolved.second), 'operational');
+      }
+      // Every few minutes: no stretch longer than the longest gap plus the longest incident (and the first delay).
+      const starts = opened.map(({ second }) => second);
+      const longest = INCIDENT_GAP_SECONDS[1] + INCIDENT_SECONDS[1] + 1;
+      assert.ok(starts[0]! <= 120, `seed ${seed}: first incident at ${starts[0]} s`);
+      for (let i = 1; i < starts.length; i++) assert.ok(starts[i]! - starts[i - 1]! <= longest);
+    }
   });
 });
 
