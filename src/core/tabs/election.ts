@@ -10,7 +10,7 @@
 interface LockManagerLike {
   request(
     name: string,
-    options: { signal?: AbortSignal; steal?: boolean },
+    options: { signal?: AbortSignal; steal?: boolean; ifAvailable?: boolean },
     callback: (lock: unknown) => Promise<void>,
   ): Promise<void>;
 }
@@ -55,6 +55,31 @@ export class Election {
     this.#request(true);
   }
 
+  /** Takes the lock only if no tab holds it; true when this tab holds it now (no `onLead`). */
+  take(): Promise<boolean> {
+    if (this.#release) return Promise.resolve(true);
+    this.#cancel();
+    const round = ++this.#round;
+    return new Promise<boolean>((resolve) => {
+      this.#locks()
+        .request(this.#name, { ifAvailable: true }, (lock) => {
+          if (lock === null || round !== this.#round) {
+            resolve(false);
+            return Promise.resolve();
+          }
+          resolve(true);
+          return new Promise<void>((release) => {
+            this.#release = release;
+          });
+        })
+        .catch(() => {
+          if (round !== this.#round) return;
+          this.#release = null;
+          this.#handlers.onLost();
+        });
+    });
+  }
+
   /** Leaves the queue, or releases the lock when holding it. */
   leave(): void {
     this.#round++;
@@ -68,10 +93,9 @@ export class Election {
     const round = ++this.#round;
     const abort = new AbortController();
     this.#abort = abort;
-    const locks = (navigator as unknown as { locks: LockManagerLike }).locks;
     // A steal may not carry a signal; it is granted at once anyway.
     const options = steal ? { steal: true } : { signal: abort.signal };
-    locks
+    this.#locks()
       .request(
         this.#name,
         options,
@@ -93,6 +117,10 @@ export class Election {
         this.#release = null;
         this.#handlers.onLost();
       });
+  }
+
+  #locks(): LockManagerLike {
+    return (navigator as unknown as { locks: LockManagerLike }).locks;
   }
 
   #cancel(): void {

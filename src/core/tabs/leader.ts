@@ -108,6 +108,15 @@ export class LeaderRelay {
     }
   }
 
+  /**
+   * The leader moved to another share name (new categories): what it kept for joiners belongs to
+   * the old categories, so a joiner gets a fresh snapshot.
+   */
+  moved(): void {
+    this.#snapshot = null;
+    this.#since = [];
+  }
+
   /** Closes the socket and tells the other tabs to elect the next leader. */
   close(): void {
     for (const off of this.#off) off();

@@ -54,7 +54,6 @@ export class SharedTransport implements Transport {
   #channel: BroadcastChannel | null = null;
   #election: Election | null = null;
   #state: ConnectionState = { status: 'idle' };
-  #stateKey = '';
   #claimTimer: unknown;
   /** Bumped on every start and stop; a late token from an older start is discarded. */
   #generation = 0;
@@ -113,10 +112,16 @@ export class SharedTransport implements Transport {
     return false;
   }
 
+  /**
+   * Categories are part of the share name (the hub filters per socket). A leader that can take
+   * the new name's lock at once keeps its socket and re-subscribes in place; its old followers
+   * elect another leader. Otherwise the tab joins the tabs of the new name.
+   */
   setCategories(categories: string[] | null): void {
     this.#options.categories = categories;
     const role = this.#role;
     if (role.kind === 'solo') role.connection.setCategories(categories);
+    else if (role.kind === 'leader') void this.#moveLeader(role.relay, categories);
     else this.#restartIfRenamed();
   }
 
@@ -157,9 +162,7 @@ export class SharedTransport implements Transport {
       this.#solo();
       return;
     }
-    const channel = new BroadcastChannel(name);
-    channel.onmessage = (event: MessageEvent<TabMessage>) => this.#receive(event.data);
-    this.#channel = channel;
+    this.#openChannel(name);
     this.#follow();
     this.#election = new Election(name, { onLead: this.#lead, onLost: this.#lost });
     this.#election.queue();
@@ -192,7 +195,8 @@ export class SharedTransport implements Transport {
       tabId: this.tabId,
       post: (m) => this.#post(m),
       deliver: (m) => this.#deliver(m),
-      state: (s) => this.#setState(s),
+      // The leader repeats its state every second: only a change is news.
+      state: (s) => this.#setState(s, true),
       error: (e) => emitTo(this.#listeners.error, e),
       position: () => ({ seq: this.#cursor.seq, stream: this.#cursor.stream }),
       takeOver: () => this.#election?.steal(),
@@ -263,6 +267,35 @@ export class SharedTransport implements Transport {
     this.#channel = null;
   }
 
+  async #moveLeader(relay: LeaderRelay, categories: string[] | null): Promise<void> {
+    const token = this.#options.token;
+    const name = token ? shareName(this.#options.url, token, categories) : null;
+    if (!name || name === this.#name) {
+      relay.connection.setCategories(categories);
+      return;
+    }
+    const generation = this.#generation;
+    const next = new Election(name, { onLead: this.#lead, onLost: this.#lost });
+    const taken = await next.take();
+    if (generation !== this.#generation || this.#role.kind !== 'leader' || this.#role.relay !== relay) {
+      next.leave();
+      return;
+    }
+    if (!taken) {
+      this.#stop();
+      void this.#start();
+      return;
+    }
+    this.#post({ t: 'bye', from: this.tabId });
+    this.#election?.leave();
+    this.#channel?.close();
+    this.#election = next;
+    this.#name = name;
+    this.#openChannel(name);
+    relay.moved();
+    relay.connection.setCategories(categories);
+  }
+
   #restartIfRenamed(): void {
     const token = this.#options.token;
     if (this.#role.kind === 'idle' || !token) return;
@@ -283,6 +316,12 @@ export class SharedTransport implements Transport {
       if (message.t === 'report') role.reports.push({ seq: message.seq, stream: message.stream });
       else role.link.receive(message); // the old leader's last frames
     }
+  }
+
+  #openChannel(name: string): void {
+    const channel = new BroadcastChannel(name);
+    channel.onmessage = (event: MessageEvent<TabMessage>) => this.#receive(event.data);
+    this.#channel = channel;
   }
 
   #post(message: TabMessage): void {
@@ -343,10 +382,14 @@ export class SharedTransport implements Transport {
   // Plumbing
   // -------------------------------------------------------------------------------------------
 
-  #setState(state: ConnectionState): void {
-    const key = JSON.stringify(state);
-    if (key === this.#stateKey) return;
-    this.#stateKey = key;
+  /**
+   * Tells the store of a state. A repeat is dropped (the leader repeats its state every second,
+   * and a tab that starts says `connecting` before its socket does), except a `connected` from
+   * this tab's own socket: that is a re-authentication, which the store hears as on a direct socket.
+   */
+  #setState(state: ConnectionState, mirrored = false): void {
+    const repeat = JSON.stringify(state) === JSON.stringify(this.#state);
+    if (repeat && (mirrored || state.status !== 'connected')) return;
     this.#state = state;
     emitTo(this.#listeners.state, state);
   }
