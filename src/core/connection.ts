@@ -26,18 +26,10 @@ import {
   retryHintMs,
   type WelcomeMessage,
 } from './protocol.js';
-import type { ConnectionState, RealtimeError, Transport } from './types.js';
+import { StreamCursor } from './stream-cursor.js';
+import type { ConnectionState, RealtimeError, TimerApi, TokenProvider, Transport } from './types.js';
 
-/** Returns a fresh token (e.g. from the integrator's backend). */
-export type TokenProvider = () => Promise<string>;
-
-/** The timer functions the connection uses; injectable so a test can prove none is left behind. */
-export interface TimerApi {
-  /** Schedules `callback`; returns a handle for `clearTimeout`. */
-  setTimeout(callback: () => void, ms: number): unknown;
-  /** Cancels a scheduled callback. */
-  clearTimeout(handle: unknown): void;
-}
+export type { TimerApi, TokenProvider };
 
 /** Options of {@link RealtimeConnection}. */
 export interface RealtimeConnectionOptions {
@@ -109,8 +101,7 @@ const AUTH_STOP_REASONS: Record<number, string> = {
  */
 export class RealtimeConnection implements Transport {
   #current: ConnectionState = { status: 'idle' };
-  #seq = 0;
-  #stream: string | null = null;
+  readonly #cursor = new StreamCursor();
   #token: string | undefined;
   #tokenProvider: TokenProvider | undefined;
   /** The provider must be asked before the next auth (new provider, or the hub said 4001). */
@@ -136,8 +127,8 @@ export class RealtimeConnection implements Transport {
    * starts: since when, and the `retry-within` it asked for (no retry is drawn from a shorter range).
    */
   #restart: { since: number; spreadMs: number } | null = null;
-  private heartbeatMs = FALLBACK_HEARTBEAT_MS;
-  private pingSentAt = 0;
+  #heartbeatMs = FALLBACK_HEARTBEAT_MS;
+  #pingSentAt = 0;
   #frameSincePing = false;
   #missedPongs = 0;
   #offline = false;
@@ -149,8 +140,8 @@ export class RealtimeConnection implements Transport {
     error: new Set<Listener<RealtimeError>>(),
   };
   readonly #backoff: BackoffOptions;
-  private readonly pongTimeoutMs: number;
-  private readonly connectTimeoutMs: number;
+  readonly #pongTimeoutMs: number;
+  readonly #connectTimeoutMs: number;
   readonly #random: () => number;
   readonly #now: () => number;
   readonly #timers: TimerApi;
@@ -164,8 +155,8 @@ export class RealtimeConnection implements Transport {
     this.#tokenProvider = options.tokenProvider;
     this.#categories = options.categories;
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-    this.pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.#pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
     this.#timers = options.timers ?? defaultTimers;
@@ -180,7 +171,7 @@ export class RealtimeConnection implements Transport {
 
   /** Last seq applied from the hub stream (sent as `resumeFrom`). */
   get lastSeq(): number {
-    return this.#seq;
+    return this.#cursor.seq;
   }
 
   /**
@@ -189,8 +180,8 @@ export class RealtimeConnection implements Transport {
    */
   seedResume(seq: number, stream: string | null): void {
     if (this.#current.status === 'connected') return;
-    this.#seq = seq;
-    this.#stream = stream;
+    this.#cursor.seq = seq;
+    this.#cursor.stream = stream;
   }
 
   /** Opens the connection; a no-op while connecting, connected or waiting to retry. */
@@ -278,7 +269,7 @@ export class RealtimeConnection implements Transport {
     if (this.#refusedInARow >= REFUSED_AFTER_ATTEMPTS) connecting.refused = true;
     this.#setState(connecting);
     // Covers the token fetch, the socket opening and the welcome: a hung step cannot stall us.
-    this.#setTimer('handshake', this.connectTimeoutMs, () => this.#abandon('no welcome from the hub in time'));
+    this.#setTimer('handshake', this.#connectTimeoutMs, () => this.#abandon('no welcome from the hub in time'));
     if (this.#token !== undefined && !this.#needToken) {
       this.#createSocket();
       return;
@@ -298,7 +289,7 @@ export class RealtimeConnection implements Transport {
     const socket = new ReconnectingWebSocket(this.#options.url, undefined, {
       WebSocket: this.#options.WebSocket,
       maxRetries: 0,
-      connectionTimeout: this.connectTimeoutMs,
+      connectionTimeout: this.#connectTimeoutMs,
     });
     socket.addEventListener('open', this.#handleOpen);
     socket.addEventListener('message', this.#handleMessage);
@@ -433,7 +424,7 @@ export class RealtimeConnection implements Transport {
       return;
     }
     if (message.type === 'welcome') this.#welcome(message);
-    else if (message.type === 'snapshot') this.#seq = message.seq;
+    else if (message.type === 'snapshot') this.#cursor.snapshot(message.seq);
     else if (message.type === 'events') {
       // Listeners see one `event` message per stream event, whichever frame carried it.
       for (const error of message.refused ?? [])
@@ -449,23 +440,19 @@ export class RealtimeConnection implements Transport {
 
   #deliver(message: EventMessage): void {
     // Dedupe at the edge: a replay overlapping what was applied is dropped, never delivered twice.
-    if (message.event.seq <= this.#seq) return;
-    this.#seq = message.event.seq;
+    if (!this.#cursor.admit(message.event.seq)) return;
     this.#emit(this.#listeners.message, message);
   }
 
   #welcome(message: WelcomeMessage): void {
-    // Seqs compare only within one stream; a new stream starts over.
-    const foreign = this.#stream !== null && message.stream !== this.#stream;
-    if (foreign) this.#seq = 0;
-    this.#stream = message.stream;
+    const foreign = this.#cursor.welcome(message.stream, message.seq);
     this.#clearTimer('handshake');
     if (!message.reauth || !this.#connectedAt) {
       this.#connectedAt = this.#now();
       this.#restart = null;
-      this.heartbeatMs = this.#options.heartbeatMs ?? message.heartbeatMs ?? FALLBACK_HEARTBEAT_MS;
+      this.#heartbeatMs = this.#options.heartbeatMs ?? message.heartbeatMs ?? FALLBACK_HEARTBEAT_MS;
       this.#missedPongs = 0;
-      this.#setTimer('heartbeat', this.heartbeatMs, this.#ping);
+      this.#setTimer('heartbeat', this.#heartbeatMs, this.#ping);
     }
     this.#scheduleRefresh(message.expiresAt);
     this.#setState({ status: 'connected', user: message.user, since: this.#connectedAt });
@@ -479,9 +466,10 @@ export class RealtimeConnection implements Transport {
     const token = this.#token as string;
     const message: AuthMessage = { type: 'auth', token, protocol: PROTOCOL_VERSION };
     if (first) {
-      if (this.#seq > 0) {
-        message.resumeFrom = this.#seq;
-        if (this.#stream) message.stream = this.#stream;
+      const { seq, stream } = this.#cursor;
+      if (seq > 0) {
+        message.resumeFrom = seq;
+        if (stream) message.stream = stream;
       }
       if (this.#categories !== undefined) message.categories = this.#categories;
     }
@@ -551,10 +539,10 @@ export class RealtimeConnection implements Transport {
 
   readonly #ping = (): void => {
     this.#clearTimer('heartbeat');
-    this.pingSentAt = this.#now();
+    this.#pingSentAt = this.#now();
     this.#frameSincePing = false;
-    if (!this.#write({ type: 'ping', t: this.pingSentAt })) return;
-    this.#setTimer('pong', this.pongTimeoutMs, this.#checkPong);
+    if (!this.#write({ type: 'ping', t: this.#pingSentAt })) return;
+    this.#setTimer('pong', this.#pongTimeoutMs, this.#checkPong);
   };
 
   readonly #checkPong = (): void => {
@@ -562,9 +550,9 @@ export class RealtimeConnection implements Transport {
       this.#heartbeatAnswered();
       return;
     }
-    const elapsed = this.#now() - this.pingSentAt;
-    if (elapsed < this.pongTimeoutMs) {
-      this.#setTimer('pong', this.pongTimeoutMs - elapsed, this.#checkPong);
+    const elapsed = this.#now() - this.#pingSentAt;
+    if (elapsed < this.#pongTimeoutMs) {
+      this.#setTimer('pong', this.#pongTimeoutMs - elapsed, this.#checkPong);
       return;
     }
     if (++this.#missedPongs >= 2) this.#abandon('the hub stopped answering heartbeats');
@@ -574,7 +562,7 @@ export class RealtimeConnection implements Transport {
   #heartbeatAnswered(): void {
     this.#clearTimer('pong');
     this.#missedPongs = 0;
-    this.#setTimer('heartbeat', this.heartbeatMs, this.#ping);
+    this.#setTimer('heartbeat', this.#heartbeatMs, this.#ping);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -19,6 +19,17 @@ import type {
 // Connection
 // ---------------------------------------------------------------------------------------------
 
+/** Returns a fresh token (e.g. from the integrator's backend). */
+export type TokenProvider = () => Promise<string>;
+
+/** Timer functions; injectable so a test can run on fake time and prove none is left behind. */
+export interface TimerApi {
+  /** Schedules `callback`; returns a handle for `clearTimeout`. */
+  setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a scheduled callback. */
+  clearTimeout(handle: unknown): void;
+}
+
 /** The `status` of a `ConnectionState`. */
 export type ConnectionStatusName =
   | 'idle'
@@ -63,6 +74,10 @@ export type ConnectionState =
  * What the store needs from a connection: frames in, actions out, state changes. The direct
  * WebSocket transport is the first; a cross-tab (Web Locks + BroadcastChannel) and an SSE+POST
  * transport can slot in behind the same seam.
+ *
+ * A transport owns the stream position: it resumes from the last seq it delivered, delivers each
+ * stream event at most once and in seq order, and starts over when a `welcome` names another
+ * stream. The store applies what it is given and does not filter by seq again.
  */
 export interface Transport {
   readonly state: ConnectionState;
@@ -77,7 +92,7 @@ export interface Transport {
   /** Closes for good; no timers or listeners remain. */
   close(): void;
   /** Replaces the token (or provider) and re-authenticates in place when connected. */
-  setToken(token: string | (() => Promise<string>)): void;
+  setToken(token: string | TokenProvider): void;
   onMessage(listener: (message: HubMessage) => void): () => void;
   onState(listener: (state: ConnectionState) => void): () => void;
   onError(listener: (error: RealtimeError) => void): () => void;
@@ -134,7 +149,7 @@ export interface RealtimeState {
   criticalAlerts: readonly ListedNotification[];
   /** Categories subscribed to; null means all. */
   categories: readonly string[] | null;
-  /** Last seq applied from the hub stream. */
+  /** Seq of the last snapshot or stream event applied (the transport dedupes by it). */
   lastSeq: number;
   lastError: RealtimeError | null;
 }
@@ -180,6 +195,12 @@ export interface RealtimeStore {
   loadOlder(): Promise<void>;
   /** Hides a critical alert in this session (it stays in the notification list). */
   dismissAlert(id: string): void;
+  /** Opens the connection; a no-op while it is open, opening or waiting to retry. */
+  connect(): void;
+  /** Closes the connection; the state and its data stay, and `connect()` reopens. */
+  disconnect(): void;
+  /** Retries now, skipping any backoff wait. */
+  reconnectNow(): void;
 }
 
 export interface RealtimeEventMap {

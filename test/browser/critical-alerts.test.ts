@@ -7,12 +7,14 @@ import type { RealtimeClient } from '../../src/core/client.js';
 import { createStore } from '../../src/core/store.js';
 import { MemoryTransport } from '../../test/support/memory-transport.js';
 import {
+  advancePacing,
   all,
   type HubInfo,
   hubToken,
   liveClient,
   one,
   publish,
+  resetPacing,
   shadow,
   startHub,
   stopHub,
@@ -56,6 +58,7 @@ describe('<critical-alerts>', () => {
   });
   afterEach(async () => {
     setLocale(undefined);
+    resetPacing();
     for (const c of clients.splice(0)) c.close();
     await stopHub(hub);
   });
@@ -144,7 +147,7 @@ describe('<critical-alerts>', () => {
     );
     const toastOf = (title: string) => toasts(el).find((t) => text(t.querySelector('[part~="title"]')) === title);
     const slides = (t: HTMLElement) => getComputedStyle(t).animationName !== 'none';
-    await new Promise((r) => setTimeout(r, 1100));
+    advancePacing(1100); // a calm spell, on the pacing clock
     await publish(hub, critical('Calm first'));
     await waitUntil(() => toastOf('Calm first'), 'first toast');
     expect(slides(toastOf('Calm first')!)).to.equal(true);

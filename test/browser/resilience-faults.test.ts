@@ -8,6 +8,7 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import '../../src/components/admin-notification-center/index.js';
 import '../../src/components/connection-status/index.js';
 import '../../src/components/notification-bell/index.js';
@@ -36,10 +37,21 @@ describe('resilience: the page through a faulty network', () => {
     await stopHub(hub);
   });
 
-  async function mount(sub: string) {
+  /** `timing`: heartbeat-ms, pong-timeout-ms and connect-timeout-ms of the provider (default: none set). */
+  async function mount(
+    sub: string,
+    timing: { heartbeat?: number; pongTimeout?: number; connectTimeout?: number } = {},
+  ) {
     const token = await hubToken(sub);
     const provider = await fixture<RealtimeProvider>(html`
-      <realtime-provider url=${proxy.wsUrl} token=${token} max-notifications="500">
+      <realtime-provider
+        url=${proxy.wsUrl}
+        token=${token}
+        max-notifications="500"
+        heartbeat-ms=${ifDefined(timing.heartbeat)}
+        pong-timeout-ms=${ifDefined(timing.pongTimeout)}
+        connect-timeout-ms=${ifDefined(timing.connectTimeout)}
+      >
         <connection-status></connection-status>
         <notification-bell></notification-bell>
         <admin-notification-center></admin-notification-center>
@@ -119,24 +131,13 @@ describe('resilience: the page through a faulty network', () => {
 
   it('stall (half-open): the page finds the dead link by itself and catches up', async () => {
     const sub = `fault-stall-${Date.now()}`;
-    const ui = await mount(sub);
-    // A short heartbeat for this session only (the provider has no attribute for it), so the
-    // test does not wait the hub's 30 s interval plus two 10 s pong windows. The next welcome
-    // resets the interval to the hub's.
-    const connection = ui.provider.client!.connection as unknown as {
-      heartbeatMs: number;
-      pongTimeoutMs: number;
-      connectTimeoutMs: number;
-    };
-    connection.pongTimeoutMs = 400;
-    connection.heartbeatMs = 300;
-    // A retry drawn early enough to reach the proxy before `heal` hangs in the stalled link like a
-    // real one until the connect timeout (10 s, the whole wait below); 2 s keeps that race short.
-    connection.connectTimeoutMs = 2000;
+    // A short heartbeat, so the test does not wait the hub's 30 s interval plus two 10 s pong
+    // windows. A retry drawn early enough to reach the proxy before `heal` hangs in the stalled
+    // link like a real one until the connect timeout (10 s, the whole wait below); 2 s keeps that
+    // race short.
+    const ui = await mount(sub, { heartbeat: 300, pongTimeout: 400, connectTimeout: 2000 });
     await notify(sub, 0, 5, 'stall');
     await waitUntil(() => listed(ui.center).length === 5, 'first five listed');
-    // Re-arm the heartbeat at the short interval: a page becoming visible pings at once.
-    window.dispatchEvent(new Event('visibilitychange'));
 
     await fault(proxy, 'stall');
     await notify(sub, 5, 10, 'stall'); // vanish into the stalled link

@@ -3,12 +3,24 @@ import { emulateMedia, sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../src/components/system-status/index.js';
 import { setLocale } from '../../src/components/shared/localize.js';
 import type { SystemStatus } from '../../src/components/system-status/system-status.js';
-import { all, liveClient, one, publish, shadow, text, useHub, withProvider } from './widget-hub.js';
+import {
+  advancePacing,
+  all,
+  liveClient,
+  one,
+  publish,
+  resetPacing,
+  shadow,
+  text,
+  useHub,
+  withProvider,
+} from './widget-hub.js';
 
 const row = (el: SystemStatus, key: string) => one(el, `[part~='component'][data-component='${key}']`);
 
 describe('<system-status>', () => {
   const ctx = useHub({ sub: 'status-admin', resetLocale: true });
+  afterEach(resetPacing);
 
   // Runs first: the hub has no status yet.
   it('says "Unknown" in words before any status or metric arrives', async () => {
@@ -192,7 +204,7 @@ describe('<system-status>', () => {
     const valueNow = () =>
       shadow(el).querySelector("[data-metric='load'] [role='meter']")?.getAttribute('aria-valuenow');
     const animates = () => getComputedStyle(bar()).transitionProperty !== 'none';
-    await new Promise((r) => setTimeout(r, 1100));
+    advancePacing(1100); // a calm spell, on the pacing clock
     await publish(ctx.hub, { kind: 'metrics', values: { systemLoad: 0.11 } });
     await waitUntil(() => valueNow() === '11', 'first value');
     expect(group().hasAttribute('data-still'), 'after a calm spell').to.equal(false);
@@ -201,7 +213,7 @@ describe('<system-status>', () => {
     await waitUntil(() => valueNow() === '13', 'streamed values');
     expect(group().hasAttribute('data-still'), 'values streaming in').to.equal(true);
     expect(animates()).to.equal(false);
-    await new Promise((r) => setTimeout(r, 1100));
+    advancePacing(1100); // a calm spell, on the pacing clock
     await publish(ctx.hub, { kind: 'metrics', values: { systemLoad: 0.5 } });
     await waitUntil(() => valueNow() === '50', 'value after a pause');
     expect(group().hasAttribute('data-still')).to.equal(false);

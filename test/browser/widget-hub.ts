@@ -7,6 +7,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import type { TemplateResult } from 'lit';
 import '../../src/components/realtime-provider/index.js';
 import type { RealtimeProvider } from '../../src/components/realtime-provider/realtime-provider.js';
+import { pacingClock } from '../../src/components/shared/clock.js';
 import { setLocale } from '../../src/components/shared/localize.js';
 import { createRealtimeClient, type RealtimeClient } from '../../src/core/client.js';
 import type { RealtimeStore } from '../../src/core/types.js';
@@ -136,4 +137,22 @@ export function one<T extends Element = HTMLElement>(el: Element, selector: stri
 /** Collapsed visible text of a node. */
 export function text(node: Element | ShadowRoot | null | undefined): string {
   return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+const realPacingNow = pacingClock.now;
+let pacingOffset = 0;
+
+/**
+ * Moves the elements' pacing clock (motion gate, arrival pacer, announcer) `ms` ahead, as if that
+ * much time had passed without a change: fake time instead of a real wait. `resetPacing()` undoes it.
+ */
+export function advancePacing(ms: number): void {
+  pacingOffset += ms;
+  pacingClock.now = () => realPacingNow() + pacingOffset;
+}
+
+/** Puts the pacing clock back on real time. */
+export function resetPacing(): void {
+  pacingOffset = 0;
+  pacingClock.now = realPacingNow;
 }

@@ -4,7 +4,8 @@
  * `receiveFrame` runs a raw frame through the real protocol parser, as a connection would.
  */
 import { type ClientAction, type HubMessage, parseHubMessage } from '../../src/core/protocol.js';
-import type { ConnectionState, RealtimeError, Transport } from '../../src/core/types.js';
+import { StreamCursor } from '../../src/core/stream-cursor.js';
+import type { ConnectionState, RealtimeError, TimerApi, Transport } from '../../src/core/types.js';
 
 export const testUser = { id: 'admin-1', role: 'admin', name: 'Ada' };
 
@@ -19,6 +20,7 @@ export class MemoryTransport implements Transport {
   private readonly messages = new Set<(m: HubMessage) => void>();
   private readonly states = new Set<(s: ConnectionState) => void>();
   private readonly errors = new Set<(e: RealtimeError) => void>();
+  readonly #cursor = new StreamCursor();
 
   get listenerCount(): number {
     return this.messages.size + this.states.size + this.errors.size;
@@ -44,7 +46,11 @@ export class MemoryTransport implements Transport {
   connect(): void {
     this.setState({ status: 'connected', user: testUser, since: Date.now() });
   }
-  reconnectNow(): void {}
+  /** How often `reconnectNow` was asked for. */
+  reconnects = 0;
+  reconnectNow(): void {
+    this.reconnects++;
+  }
   close(): void {
     this.setState({ status: 'closed' });
   }
@@ -63,7 +69,19 @@ export class MemoryTransport implements Transport {
     return () => this.errors.delete(listener);
   }
 
+  /**
+   * Delivers a message as a transport does (see `Transport`): events at or below the stream
+   * position are dropped, a welcome from another stream starts over.
+   */
   receive(message: HubMessage): void {
+    if (message.type === 'welcome') this.#cursor.welcome(message.stream, message.seq);
+    else if (message.type === 'snapshot') this.#cursor.snapshot(message.seq);
+    else if (message.type === 'event' && !this.#cursor.admit(message.event.seq)) return;
+    else if (message.type === 'events') {
+      const events = message.events.filter((event) => this.#cursor.admit(event.seq));
+      if (!events.length) return;
+      message = { ...message, events };
+    }
     for (const l of this.messages) l(message);
   }
 
@@ -105,5 +123,47 @@ export class ManualFrames {
     const flush = this.pending;
     this.pending = null;
     flush?.();
+  }
+}
+
+/** Fake time for the store's injected clock and timers: `tick(ms)` runs what falls due, in order. */
+export class ManualClock implements TimerApi {
+  time: number;
+  #timers = new Map<number, { at: number; callback: () => void }>();
+  #nextId = 1;
+
+  constructor(start = 0) {
+    this.time = start;
+  }
+
+  readonly now = (): number => this.time;
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    const id = this.#nextId++;
+    this.#timers.set(id, { at: this.time + Math.max(0, ms), callback });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.#timers.delete(handle as number);
+  }
+
+  /** Timers still scheduled. */
+  get pending(): number {
+    return this.#timers.size;
+  }
+
+  /** Moves time on by `ms`, running each timer at its due time. */
+  tick(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      let next: [number, { at: number; callback: () => void }] | undefined;
+      for (const entry of this.#timers) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
+      if (!next) break;
+      this.#timers.delete(next[0]);
+      this.time = next[1].at;
+      next[1].callback();
+    }
+    this.time = end;
   }
 }

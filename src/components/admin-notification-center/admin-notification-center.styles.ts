@@ -4,12 +4,6 @@ export const styles = css`
   :host {
     --_max-height: var(--realtime-center-max-height, 32rem);
     --_unread-bg: var(--realtime-center-unread-background, color-mix(in srgb, var(--_accent) 7%, var(--_surface)));
-    --_category-system: #6e7781;
-    --_category-security: #cf222e;
-    --_category-billing: #1a7f37;
-    --_category-agents: #8250df;
-    --_category-users: #0969da;
-    --_category-calls: #bf3989;
     display: flex;
     flex-direction: column;
     max-block-size: var(--_max-height);
@@ -235,13 +229,7 @@ export const styles = css`
   }
   @media (prefers-color-scheme: dark) {
     :host {
-      --_category-system: #9198a1;
-      --_category-security: #f85149;
-      --_category-billing: #3fb950;
-      --_category-agents: #a371f7;
-      --_category-users: #58a6ff;
-      --_category-calls: #db61a2;
-    }
+                }
   }
   @media (forced-colors: active) {
     .marker,

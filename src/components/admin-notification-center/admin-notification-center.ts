@@ -1,17 +1,17 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import type { ListedNotification, Priority } from '../../core/protocol.js';
-import type { RealtimeError, RealtimeStore } from '../../core/types.js';
+import type { RealtimeError } from '../../core/types.js';
+import { Announcer } from '../shared/announcer.js';
 import { ARRIVALS_EVERY_MS, ArrivalPacer } from '../shared/arrival-pacer.js';
+import { categoryColours } from '../shared/categories.js';
 import { ClockController } from '../shared/clock.js';
-import { emit } from '../shared/events.js';
-import { RealtimeController } from '../shared/lit.js';
 import { enCenter } from '../shared/locales/en.js';
-import { formatRelative, LocaleController, localeRevision, msg } from '../shared/localize.js';
+import { formatRelative, localeRevision, msg } from '../shared/localize.js';
+import { RealtimeElement } from '../shared/realtime-element.js';
 import { repeat } from '../shared/repeat.js';
 import { priorityColors, tokens } from '../shared/tokens.styles.js';
 import { styles } from './admin-notification-center.styles.js';
-import { ArrivalAnnouncer } from './announcer.js';
 import { Arrivals } from './arrivals.js';
 import { renderFilters } from './center-filters.js';
 import {
@@ -26,6 +26,9 @@ import {
 import { ListKeyboard } from './list-keyboard.js';
 import { ListWindow } from './list-window.js';
 import { renderItem } from './notification-item.js';
+
+/** Arrivals this close together are one announcement ("5 new notifications", not five); above `ARRIVALS_EVERY_MS`. */
+const ANNOUNCE_SETTLE_MS = 400;
 
 /** Scrolled further than this (px) from the top, the reader is reading down the list. */
 const SCROLLED_DOWN_PX = 4;
@@ -86,11 +89,9 @@ const surfaced = (): void => {};
  * @cssproperty [--realtime-category-system=#6e7781] - Colour of the `system` category (also `security`, `billing`, `agents`, `users`, `calls`, or any category name).
  * @cssproperty [--realtime-priority-critical=var(--realtime-color-danger)] - Colour of critical notifications (also `-low`, `-medium`, `-high`).
  */
-export class AdminNotificationCenter extends LitElement {
-  static override styles = [tokens, priorityColors, styles];
+export class AdminNotificationCenter extends RealtimeElement {
+  static override styles = [tokens, priorityColors, categoryColours, styles];
   static override properties: PropertyDeclarations = {
-    store: { attribute: false },
-    provider: {},
     tab: { reflect: true },
     category: { reflect: true },
     priority: { reflect: true },
@@ -100,10 +101,10 @@ export class AdminNotificationCenter extends LitElement {
     dismissedError: { state: true, attribute: false },
   };
 
-  /** Store to read; found through the provider when not set. */
-  store?: RealtimeStore;
-  /** Id of the `<realtime-provider>` to use when not inside one. */
-  provider?: string;
+  constructor() {
+    super(enCenter);
+  }
+
   /** Which tab is shown. */
   tab: 'unread' | 'all' = 'unread';
   /** Category filter; empty for every category. */
@@ -127,13 +128,16 @@ export class AdminNotificationCenter extends LitElement {
     return this.renderRoot?.querySelector<HTMLElement>('.show-more') ?? null;
   }
 
-  readonly #data = new RealtimeController(this, selectView, sameView);
+  readonly #data = this.select(selectView, sameView);
   readonly #pacer = new ArrivalPacer<CenterView>(this, ARRIVALS_EVERY_MS, arrivalsOnly);
   /** The store's view as this render shows it (arrivals paced). */
   #view: CenterView | undefined;
   readonly #clock = new ClockController(this);
   readonly #arrivals = new Arrivals();
-  readonly #announcer = new ArrivalAnnouncer(this, (count) => msg('center.arrived', { count }));
+  readonly #announcer = new Announcer(this, {
+    summary: (count) => msg('center.arrived', { count }),
+    settleMs: ANNOUNCE_SETTLE_MS,
+  });
   readonly #keyboard = new ListKeyboard(this, {
     items: () => this.#visible(),
     reveal: (index) => this.#listWindow.include(index),
@@ -149,11 +153,6 @@ export class AdminNotificationCenter extends LitElement {
   #lastList?: readonly ListedNotification[];
   /** Whether the list was scrolled away from the top, as of the last scroll event. */
   #scrolledDown = false;
-
-  constructor() {
-    super();
-    new LocaleController(this, enCenter);
-  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -244,7 +243,7 @@ export class AdminNotificationCenter extends LitElement {
         }
         ${renderFooter(view, items.length - rendered.length, this.#showMore, this.#loadOlder)}
       </div>
-      <div class="visually-hidden" role="status" aria-live="polite">${this.#announcer.text}</div>
+      ${this.#announcer.render()}
     </section>`;
   }
 
@@ -394,7 +393,7 @@ export class AdminNotificationCenter extends LitElement {
 
   /** Fires the click event and, unless cancelled, marks read; returns whether to follow the link. */
   #openNotification(n: ListedNotification): boolean {
-    const ok = emit(this, 'realtime-notification-click', { notification: n }, { cancelable: true });
+    const ok = this.emit('realtime-notification-click', { notification: n }, { cancelable: true });
     if (ok) this.#markRead(n);
     return ok;
   }

@@ -1,8 +1,9 @@
 import { html } from 'lit';
 import { PRIORITIES, type Priority } from '../../core/protocol.js';
+import { categoryLabel } from '../shared/categories.js';
 import { msg } from '../shared/localize.js';
 import { type CenterView, categoryOptions } from './center-states.js';
-import { categoryLabel, priorityLabel } from './notification-item.js';
+import { priorityLabel } from './notification-item.js';
 
 export interface FilterChoice {
   category: string;

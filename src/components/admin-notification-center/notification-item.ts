@@ -1,24 +1,12 @@
 import { html, nothing } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
+import { categoryColour, categoryLabel } from '../shared/categories.js';
 import { formatDateTime, type MessageKey, msg } from '../shared/localize.js';
-
-const KNOWN_CATEGORIES = new Set(['system', 'security', 'billing', 'agents', 'users', 'calls']);
-
-/** The category's name for people: localised for the known ones, as published otherwise. */
-export function categoryLabel(category: string): string {
-  return KNOWN_CATEGORIES.has(category) ? msg(`center.category.${category}` as MessageKey) : category;
-}
 
 /** The priority's name for people. */
 export function priorityLabel(priority: string): string {
   return msg(`center.priority.${priority}` as MessageKey);
-}
-
-/** `--realtime-category-<name>` for this category, falling back to the built-in colour, then muted. */
-function categoryColour(category: string): string {
-  const ident = category.replace(/[^A-Za-z0-9_-]/g, '-');
-  return `var(--realtime-category-${ident}, var(--_category-${ident}, var(--_muted)))`;
 }
 
 export interface ItemOptions {

@@ -1,14 +1,14 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { CloseCode } from '../../core/protocol.js';
-import type { ConnectionState, RealtimeStore } from '../../core/types.js';
-import { RealtimeController } from '../shared/lit.js';
+import type { ConnectionState } from '../../core/types.js';
 import { enConnectionStatus } from '../shared/locales/en.js';
-import { LocaleController, msg } from '../shared/localize.js';
+import { msg } from '../shared/localize.js';
+import { RealtimeElement } from '../shared/realtime-element.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { styles } from './connection-status.styles.js';
 import { Countdown } from './countdown.js';
 
-/** What "Retry now" needs: a `RealtimeConnection`, or anything with `reconnectNow()`. */
+/** What "Retry now" needs: the store, a `RealtimeConnection`, or anything with `reconnectNow()`. */
 export interface Reconnectable {
   reconnectNow(): void;
 }
@@ -21,8 +21,6 @@ function labelKey(s: ConnectionState) {
 }
 
 const pageOrigin = (): string => (location.origin === 'null' ? location.href : location.origin);
-
-type ProviderLike = HTMLElement & { store?: RealtimeStore; client?: { connection: Reconnectable } };
 
 /**
  * The connection's state in words and colour: connecting, live, reconnecting (with the attempt
@@ -51,31 +49,24 @@ type ProviderLike = HTMLElement & { store?: RealtimeStore; client?: { connection
  * @cssproperty [--realtime-status-offline=var(--realtime-text-muted)] - Colour while offline, idle or disconnected.
  * @cssproperty [--realtime-status-error=var(--realtime-color-danger)] - Colour on a sign-in error.
  */
-export class ConnectionStatus extends LitElement {
+export class ConnectionStatus extends RealtimeElement {
   static override styles = [tokens, styles];
   static override properties: PropertyDeclarations = {
-    store: { attribute: false },
-    provider: {},
     connection: { attribute: false },
     variant: { reflect: true },
   };
 
-  /** Store to read; found through the provider when not set. */
-  store?: RealtimeStore;
-  /** Id of the `<realtime-provider>` to use when not inside one. */
-  provider?: string;
-  /** Connection for "Retry now"; by default the one of the provider that owns the store. */
+  constructor() {
+    super(enConnectionStatus);
+  }
+
+  /** What "Retry now" asks to reconnect; by default the store (which asks its connection). */
   connection?: Reconnectable;
   /** `badge`: a dot and a word; `full`: with details and the retry button. */
   variant: 'badge' | 'full' = 'full';
 
-  readonly #state = new RealtimeController(this, (s) => s.connection);
-  private readonly countdown = new Countdown(this);
-
-  constructor() {
-    super();
-    new LocaleController(this, enConnectionStatus);
-  }
+  readonly #state = this.select((s) => s.connection);
+  readonly #countdown = new Countdown(this);
 
   /** The connection state shown. */
   get connectionState(): ConnectionState {
@@ -84,12 +75,12 @@ export class ConnectionStatus extends LitElement {
 
   /** Skips the backoff wait and tries to connect now. */
   retry(): void {
-    this.#findConnection()?.reconnectNow();
+    (this.connection ?? this.#state.store)?.reconnectNow();
   }
 
   protected override willUpdate(_changed: PropertyValues<this>): void {
     const s = this.connectionState;
-    this.countdown.set(s.status === 'reconnecting' ? s.nextRetryAt : undefined);
+    this.#countdown.set(s.status === 'reconnecting' ? s.nextRetryAt : undefined);
   }
 
   protected override updated(): void {
@@ -118,7 +109,7 @@ export class ConnectionStatus extends LitElement {
   #detail(s: ConnectionState, ticking = true): string {
     switch (s.status) {
       case 'reconnecting': {
-        const seconds = this.countdown.seconds;
+        const seconds = this.#countdown.seconds;
         const refused = s.refused ? `${msg('status.refused', { origin: pageOrigin() })} ` : '';
         if (!ticking) return refused + msg('status.attempt', { attempt: s.attempt });
         return (
@@ -147,22 +138,6 @@ export class ConnectionStatus extends LitElement {
       default:
         return '';
     }
-  }
-
-  /** The `connection` property, else the connection of the provider whose store this element shows. */
-  #findConnection(): Reconnectable | undefined {
-    if (this.connection) return this.connection;
-    const store = this.#state.store;
-    const owns = (el: Element | null): el is ProviderLike => !!el && (el as ProviderLike).store === store;
-    for (let node: Node | null = this; node; node = (node.getRootNode() as ShadowRoot).host ?? null) {
-      const closest = (node as Element).closest?.('realtime-provider') ?? null;
-      if (owns(closest)) return closest.client?.connection;
-    }
-    const doc = this.ownerDocument;
-    const named = this.provider ? doc.getElementById(this.provider) : null;
-    if (owns(named)) return named.client?.connection;
-    for (const el of doc.querySelectorAll('realtime-provider')) if (owns(el)) return el.client?.connection;
-    return undefined;
   }
 }
 

@@ -1,5 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
+/** Countdowns whose timer is running, page-wide. */
+const running = new Set<Countdown>();
+
+/** How many countdown timers run in the page (for leak tests). */
+export const runningCountdowns = (): number => running.size;
+
 /**
  * Seconds left until a deadline, re-rendering its host once a second while a deadline is set.
  * The element owns this timer only while the connection waits to retry; `set(undefined)` and
@@ -20,11 +26,6 @@ export class Countdown implements ReactiveController {
   /** Whole seconds left (0 once the deadline has passed). */
   get seconds(): number {
     return this.#deadline === undefined ? 0 : Math.max(0, Math.ceil((this.#deadline - Date.now()) / 1000));
-  }
-
-  /** Whether a timer is running (for leak tests). */
-  get running(): boolean {
-    return this.#timer !== undefined;
   }
 
   /** Counts down to `deadline` (epoch ms), or stops with undefined. */
@@ -50,8 +51,10 @@ export class Countdown implements ReactiveController {
     // Wake on the next whole-second boundary of the remaining time, so the number never skips.
     const left = this.#deadline - Date.now();
     const delay = left % 1000 || 1000;
+    running.add(this);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      running.delete(this);
       this.#host.requestUpdate();
       this.#schedule();
     }, delay);
@@ -60,5 +63,6 @@ export class Countdown implements ReactiveController {
   #stop(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    running.delete(this);
   }
 }

@@ -1,12 +1,10 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
-import type { RealtimeStore } from '../../core/types.js';
 import { ClockController } from '../shared/clock.js';
-import { emit } from '../shared/events.js';
-import { RealtimeController } from '../shared/lit.js';
 import { enAlerts } from '../shared/locales/en.js';
-import { formatDateTime, formatRelative, LocaleController, msg } from '../shared/localize.js';
+import { formatDateTime, formatRelative, msg } from '../shared/localize.js';
 import { MotionGate } from '../shared/motion-gate.js';
+import { RealtimeElement } from '../shared/realtime-element.js';
 import { repeat } from '../shared/repeat.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { AlertSound } from './alert-sound.js';
@@ -58,17 +56,19 @@ const SEEN_CAP = 500;
  * @cssproperty [--realtime-alerts-accent=var(--realtime-priority-critical)] - Toast accent colour.
  * @cssproperty [--realtime-alerts-background=var(--realtime-surface)] - Toast background.
  */
-export class CriticalAlerts extends LitElement {
+export class CriticalAlerts extends RealtimeElement {
   static override styles = [tokens, styles];
   static override properties: PropertyDeclarations = {
     max: { type: Number },
     placement: { reflect: true },
     sound: { type: Boolean, reflect: true },
     browserNotifications: { type: Boolean, reflect: true, attribute: 'browser-notifications' },
-    store: { attribute: false },
-    provider: {},
     permission: { state: true, attribute: false },
   };
+
+  constructor() {
+    super(enAlerts);
+  }
 
   /** How many toasts are visible at once; the rest are counted as "+N more". */
   max = 3;
@@ -82,21 +82,12 @@ export class CriticalAlerts extends LitElement {
   /** Show a desktop notification for new alerts while the tab is hidden (asks permission on click). */
   browserNotifications = false;
 
-  /** The store to read; found through the provider when not set. */
-  store?: RealtimeStore;
-
-  /** Id of the `<realtime-provider>` to use when not inside one. */
-  provider?: string;
-
   private permission: DesktopPermission = desktopPermission();
 
-  readonly #alerts = new RealtimeController(this, (s) => s.criticalAlerts);
-  readonly #loading = new RealtimeController(this, (s) => s.loading);
+  readonly #alerts = this.select((s) => s.criticalAlerts);
+  readonly #loading = this.select((s) => s.loading);
   /** Tabs sharing one socket alert once per browser: the tab that holds the socket sounds and notifies. */
-  readonly #follower = new RealtimeController(
-    this,
-    (s) => s.connection.status === 'connected' && s.connection.shared === 'follower',
-  );
+  readonly #follower = this.select((s) => s.connection.status === 'connected' && s.connection.shared === 'follower');
   readonly #clock = new ClockController(this);
   readonly #beeper = new AlertSound();
   /** Toasts slide in only after a calm spell; during a burst they appear without moving. */
@@ -107,11 +98,6 @@ export class CriticalAlerts extends LitElement {
   #seen: Set<string> | undefined;
   /** Position of the toast whose button was used, to move focus when that toast leaves. */
   #focusIndex: number | undefined;
-
-  constructor() {
-    super();
-    new LocaleController(this, enAlerts);
-  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -233,7 +219,7 @@ export class CriticalAlerts extends LitElement {
   #dismiss(alert: ListedNotification, index: number): void {
     this.#focusIndex = index;
     this.#alerts.store?.dismissAlert(alert.id);
-    emit(this, 'realtime-alert-dismiss', { notification: alert });
+    this.emit('realtime-alert-dismiss', { notification: alert });
   }
 
   #markRead(alert: ListedNotification, index: number): void {

@@ -1,16 +1,15 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { ACTIVITY_TYPES, type ActivityEvent } from '../../core/protocol.js';
-import type { RealtimeStore } from '../../core/types.js';
+import { Announcer } from '../shared/announcer.js';
 import { ARRIVALS_EVERY_MS, ArrivalPacer } from '../shared/arrival-pacer.js';
 import { ClockController } from '../shared/clock.js';
-import { RealtimeController } from '../shared/lit.js';
 import { enActivity } from '../shared/locales/en.js';
-import { formatDateTime, formatRelative, LocaleController, localeRevision, msg } from '../shared/localize.js';
+import { formatDateTime, formatRelative, localeRevision, msg } from '../shared/localize.js';
+import { RealtimeElement } from '../shared/realtime-element.js';
 import { repeat } from '../shared/repeat.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { typeIcon, typeKey, typeLabel, userLabel } from './activity-types.js';
-import { ThrottledAnnouncer } from './announcer.js';
 import { FollowEnd } from './follow-end.js';
 import { styles } from './live-activity.styles.js';
 
@@ -64,7 +63,7 @@ const FOLLOW_ROWS = 20;
  * @cssproperty [--realtime-activity-contacts=#bc4c00] - Colour of contact entries.
  * @cssproperty [--realtime-activity-other=var(--realtime-text-muted)] - Colour of any other type.
  */
-export class LiveActivity extends LitElement {
+export class LiveActivity extends RealtimeElement {
   static override styles = [tokens, styles];
   static override properties: PropertyDeclarations = {
     max: { type: Number },
@@ -72,10 +71,12 @@ export class LiveActivity extends LitElement {
     filterUser: { attribute: 'filter-user' },
     announceInterval: { type: Number, attribute: 'announce-interval' },
     paused: { type: Boolean, reflect: true },
-    store: { attribute: false },
-    provider: {},
     frozen: { state: true, attribute: false },
   };
+
+  constructor() {
+    super(enActivity);
+  }
 
   /** How many entries are shown at most (newest kept); while following, the newest 20 of them. */
   max = 50;
@@ -92,12 +93,6 @@ export class LiveActivity extends LitElement {
   /** Whether auto-scroll is paused because the reader scrolled away; set false to resume. */
   paused = false;
 
-  /** The store to read; found through the provider when not set. */
-  store?: RealtimeStore;
-
-  /** Id of the `<realtime-provider>` to use when not inside one. */
-  provider?: string;
-
   /** The list as it was when the reader paused; shown instead of the live one until resume. */
   private frozen: readonly ActivityEvent[] | null = null;
 
@@ -105,7 +100,7 @@ export class LiveActivity extends LitElement {
     return this.renderRoot?.querySelector<HTMLElement>('.feed') ?? null;
   }
 
-  readonly #activity = new RealtimeController(this, (s) => s.activity);
+  readonly #activity = this.select((s) => s.activity);
   readonly #pacer = new ArrivalPacer<readonly ActivityEvent[]>(
     this,
     ARRIVALS_EVERY_MS,
@@ -114,9 +109,12 @@ export class LiveActivity extends LitElement {
   /** The store's activity as this render shows it (arrivals paced). */
   #live: readonly ActivityEvent[] = NO_ACTIVITY;
   /** Re-renders when the first snapshot lands, even if it holds no activity (sets the baseline). */
-  readonly #loading = new RealtimeController(this, (s) => s.loading);
+  readonly #loading = this.select((s) => s.loading);
   readonly #clock = new ClockController(this);
-  readonly #announcer = new ThrottledAnnouncer(this, () => this.announceInterval);
+  readonly #announcer = new Announcer(this, {
+    summary: (count) => msg('activity.announce', { count }),
+    intervalMs: () => this.announceInterval,
+  });
   readonly #followEnd = new FollowEnd(this, {
     scroller: () => this.#feed,
     content: () => this.renderRoot.querySelector('.list, .empty'),
@@ -126,11 +124,6 @@ export class LiveActivity extends LitElement {
   #heightBeforePause: number | undefined;
   /** Highest seq already announced; undefined until the first snapshot is in. */
   #announcedSeq: number | undefined;
-
-  constructor() {
-    super();
-    new LocaleController(this, enActivity);
-  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#live = this.#pacer.pass(this.#activity.value ?? NO_ACTIVITY);
@@ -173,7 +166,7 @@ export class LiveActivity extends LitElement {
             </ol>`
         }
       </div>
-      ${this.#announcer.render()}
+      ${this.#announcer.render('announcer')}
     </section>`;
   }
 

@@ -1,10 +1,8 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { UnreadCounts } from '../../core/protocol.js';
-import type { RealtimeStore } from '../../core/types.js';
-import { emit } from '../shared/events.js';
-import { RealtimeController } from '../shared/lit.js';
 import { enBell } from '../shared/locales/en.js';
-import { formatNumber, LocaleController, msg } from '../shared/localize.js';
+import { formatNumber, msg } from '../shared/localize.js';
+import { RealtimeElement } from '../shared/realtime-element.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { anchorStyles, styles } from './notification-bell.styles.js';
 
@@ -44,21 +42,19 @@ type Toggleable = HTMLElement & { open?: boolean };
  * @cssproperty [--realtime-bell-critical-color=var(--realtime-color-danger)] - Bell and badge colour while critical notifications are unread.
  * @cssproperty [--realtime-bell-panel-width=26rem] - Width of the built-in panel.
  */
-export class NotificationBell extends LitElement {
+export class NotificationBell extends RealtimeElement {
   static override styles = [tokens, styles, anchorStyles];
   static override properties: PropertyDeclarations = {
-    store: { attribute: false },
-    provider: {},
     max: { type: Number },
     for: {},
     open: { type: Boolean, reflect: true },
     panelUsed: { state: true, attribute: false },
   };
 
-  /** Store to read; found through the provider when not set. */
-  store?: RealtimeStore;
-  /** Id of the `<realtime-provider>` to use when not inside one. */
-  provider?: string;
+  constructor() {
+    super(enBell);
+  }
+
   /** Highest count shown before `N+`. */
   max = 99;
   /** Id of an element to toggle instead of the built-in popover. */
@@ -80,13 +76,8 @@ export class NotificationBell extends LitElement {
     return this.renderRoot?.querySelector<HTMLElement>('.panel') ?? null;
   }
 
-  readonly #unread = new RealtimeController(this, (s) => s.unread, sameUnread);
+  readonly #unread = this.select((s) => s.unread, sameUnread);
   #watched?: HTMLElement;
-
-  constructor() {
-    super();
-    new LocaleController(this, enBell);
-  }
 
   /** Unread notifications (the hub's count). */
   get unreadCount(): number {
@@ -258,7 +249,7 @@ export class NotificationBell extends LitElement {
     if (open) this.ownerDocument.addEventListener('keydown', this.#onDocumentKey);
     else this.ownerDocument.removeEventListener('keydown', this.#onDocumentKey);
     if (returnFocus) this.focus();
-    emit(this, 'realtime-toggle', { open });
+    this.emit('realtime-toggle', { open });
   }
 
   /** Focus was in the closing surface (or fell to body), so it belongs back on the bell. */

@@ -1,19 +1,13 @@
 /** Pieces of the dashboard's controls: interval labels and the category subscription toggles. */
 import { html } from 'lit';
-import { type MessageKey, msg } from '../shared/localize.js';
+import { categoryLabel } from '../shared/categories.js';
+import { msg } from '../shared/localize.js';
 
 /** "Off", "Every 30 seconds", "Every 5 minutes". */
 export function intervalLabel(seconds: number): string {
   if (seconds <= 0) return msg('dashboard.autoRefresh.off');
   if (seconds % 60 === 0) return msg('dashboard.autoRefresh.minutes', { count: seconds / 60 });
   return msg('dashboard.autoRefresh.seconds', { count: seconds });
-}
-
-/** The localised name of a category; other names are shown as they are. */
-export function categoryLabel(category: string): string {
-  const key = `dashboard.category.${category}` as MessageKey;
-  const label = msg(key);
-  return label === key ? category : label;
 }
 
 /** One checkbox per category, ticked when subscribed (`subscribed` null: every category). */

@@ -1,7 +1,7 @@
-import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import type { TokenProvider } from '../../core/connection.js';
-import type { ConnectionStatusName, RealtimeStore } from '../../core/types.js';
+import { DEFAULT_CATEGORIES } from '../../core/protocol.js';
+import type { ConnectionStatusName, RealtimeStore, TokenProvider } from '../../core/types.js';
 import '../admin-notification-center/index.js';
 import '../connection-status/index.js';
 import '../critical-alerts/index.js';
@@ -10,14 +10,12 @@ import '../realtime-metrics/index.js';
 import '../realtime-provider/index.js';
 import type { RealtimeProvider } from '../realtime-provider/realtime-provider.js';
 import '../system-status/index.js';
-import { PROVIDER_READY } from '../shared/context.js';
-import { emit } from '../shared/events.js';
-import { RealtimeController } from '../shared/lit.js';
+import { findProvider, PROVIDER_READY } from '../shared/context.js';
 import { enDashboard } from '../shared/locales/en.js';
-import { LocaleController, msg } from '../shared/localize.js';
+import { msg } from '../shared/localize.js';
+import { RealtimeElement } from '../shared/realtime-element.js';
 import { AutoRefreshController } from './auto-refresh.js';
 import { categoryToggles, intervalLabel } from './dashboard-controls.js';
-import { findProvider } from './find-provider.js';
 import { styles } from './realtime-dashboard.styles.js';
 
 /** Connection states in which the toggle offers "Disconnect". */
@@ -31,8 +29,8 @@ const OPEN: ReadonlySet<ConnectionStatusName> = new Set(['connecting', 'connecte
  * Where its connection comes from: with `url` it renders its own `<realtime-provider>` around its
  * content (with `token` / `tokenProvider`), so one tag is a working dashboard; without `url` it
  * uses the provider found like any element (its `store` property, an ancestor provider,
- * `provider="id"`, or the only provider in the document). Connect / Disconnect call that
- * provider's `connect()` / `disconnect()` and are hidden when only a bare `store` was given.
+ * `provider="id"`, or the only provider in the document). Connect / Disconnect call the store's
+ * `connect()` / `disconnect()` and are hidden when only a bare `store` was given.
  *
  * @tag realtime-dashboard
  * @summary Composes every realtime element with connect, refresh, auto-refresh and category controls.
@@ -58,7 +56,7 @@ const OPEN: ReadonlySet<ConnectionStatusName> = new Set(['connecting', 'connecte
  * @cssproperty [--realtime-dashboard-panel-background=var(--realtime-surface)] - Background of each panel.
  * @cssproperty [--realtime-dashboard-header-background=var(--realtime-surface-raised)] - Background of the header.
  */
-export class RealtimeDashboard extends LitElement {
+export class RealtimeDashboard extends RealtimeElement {
   static override styles = styles;
   static override properties: PropertyDeclarations = {
     url: { reflect: true },
@@ -70,7 +68,6 @@ export class RealtimeDashboard extends LitElement {
     categoryOptions: { attribute: false },
     errorThreshold: { type: Number, attribute: 'error-threshold' },
     refreshError: { state: true, attribute: false },
-    store: { attribute: false },
   };
 
   /** Hub WebSocket endpoint; when set, the dashboard renders and owns its own provider. */
@@ -83,7 +80,7 @@ export class RealtimeDashboard extends LitElement {
   tokenProvider?: TokenProvider;
 
   /** Id of the `<realtime-provider>` to use when it is not an ancestor (without `url`). */
-  provider?: string;
+  declare provider?: string;
 
   /** Seconds between automatic refreshes; 0 is off. */
   autoRefresh = 0;
@@ -92,7 +89,7 @@ export class RealtimeDashboard extends LitElement {
   refreshIntervals: number[] = [30, 60, 300];
 
   /** The categories offered as subscription toggles. */
-  categoryOptions: string[] = ['system', 'security', 'billing', 'agents', 'users', 'calls'];
+  categoryOptions: string[] = [...DEFAULT_CATEGORIES];
 
   /** Error rate (0–1) above which the metrics panel alerts. */
   errorThreshold = 0.05;
@@ -100,8 +97,8 @@ export class RealtimeDashboard extends LitElement {
   private refreshError = '';
   #explicitStore: RealtimeStore | undefined;
 
-  readonly #connection = new RealtimeController(this, (s) => s.connection.status);
-  readonly #categories = new RealtimeController(this, (s) => s.categories);
+  readonly #connection = this.select((s) => s.connection.status);
+  readonly #categories = this.select((s) => s.categories);
   readonly #autoRefreshTimer = new AutoRefreshController(this, {
     seconds: () => this.autoRefresh,
     active: () => this.#connection.value === 'connected',
@@ -109,8 +106,7 @@ export class RealtimeDashboard extends LitElement {
   });
 
   constructor() {
-    super();
-    new LocaleController(this, enDashboard);
+    super(enDashboard);
   }
 
   override connectedCallback(): void {
@@ -130,10 +126,10 @@ export class RealtimeDashboard extends LitElement {
   };
 
   /** The store given directly; with `url` and none given, reads as the dashboard's own provider's store. */
-  get store(): RealtimeStore | undefined {
+  override get store(): RealtimeStore | undefined {
     return this.#explicitStore ?? (this.url ? this.#ownProvider()?.store : undefined);
   }
-  set store(store: RealtimeStore | undefined) {
+  override set store(store: RealtimeStore | undefined) {
     const old = this.#explicitStore;
     this.#explicitStore = store;
     this.requestUpdate('store', old);
@@ -147,7 +143,7 @@ export class RealtimeDashboard extends LitElement {
   /** The provider whose connection the toggle opens and closes, if any. */
   get providerElement(): RealtimeProvider | null {
     if (this.url) return this.#ownProvider();
-    return this.#explicitStore ? null : findProvider(this, this.provider);
+    return this.#explicitStore ? null : (findProvider(this, this.provider) as RealtimeProvider | null);
   }
 
   /** Asks the hub for a fresh snapshot; a failure is shown, not thrown. */
@@ -167,10 +163,10 @@ export class RealtimeDashboard extends LitElement {
   }
 
   #toggleConnection(): void {
-    const provider = this.providerElement;
-    if (!provider) return;
-    if (OPEN.has(this.#connection.value ?? 'idle')) provider.disconnect();
-    else provider.connect();
+    const store = this.#connection.store;
+    if (!store || !this.providerElement) return;
+    if (OPEN.has(this.#connection.value ?? 'idle')) store.disconnect();
+    else store.connect();
   }
 
   #onInterval(event: Event): void {
@@ -183,7 +179,7 @@ export class RealtimeDashboard extends LitElement {
     // Every box ticked means "everything", including categories the toggles do not list.
     const categories = ticked.length === boxes.length ? null : ticked;
     this.#connection.store?.setCategories(categories);
-    emit(this, 'realtime-categories-change', { categories });
+    this.emit('realtime-categories-change', { categories });
   }
 
   protected override render() {

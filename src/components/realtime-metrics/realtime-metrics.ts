@@ -1,10 +1,10 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type uPlot from 'uplot';
 import type { AgentSummary } from '../../core/protocol.js';
-import type { MetricSeries, RealtimeStore } from '../../core/types.js';
-import { RealtimeController } from '../shared/lit.js';
+import type { MetricSeries } from '../../core/types.js';
 import { enMetrics } from '../shared/locales/en.js';
-import { formatDate, formatNumber, LocaleController, msg } from '../shared/localize.js';
+import { formatDate, formatNumber, msg } from '../shared/localize.js';
+import { RealtimeElement } from '../shared/realtime-element.js';
 import { repeat } from '../shared/repeat.js';
 import { MetricChartsController } from './metric-charts.js';
 import {
@@ -58,20 +58,20 @@ const TABLE_MINUTES = 5;
  * @cssproperty [--realtime-metrics-chart-height=140px] - Height of each chart.
  * @cssproperty [--realtime-metrics-card-background=var(--realtime-surface-raised)] - Background of KPI cards.
  */
-export class RealtimeMetrics extends LitElement {
+export class RealtimeMetrics extends RealtimeElement {
   static override styles = styles;
   static override properties: PropertyDeclarations = {
-    store: { attribute: false },
     provider: { reflect: true },
     charts: { reflect: true },
     errorThreshold: { type: Number, attribute: 'error-threshold', reflect: true },
   };
 
-  /** The store to read; found through a provider when not set. */
-  store?: RealtimeStore;
+  constructor() {
+    super(enMetrics);
+  }
 
-  /** Id of the `<realtime-provider>` to use when it is not an ancestor. */
-  provider?: string;
+  /** Id of the `<realtime-provider>` to use when it is not an ancestor (reflected). */
+  declare provider?: string;
 
   /** Comma-separated metric names to chart, in order. */
   charts = DEFAULT_CHARTS;
@@ -79,8 +79,7 @@ export class RealtimeMetrics extends LitElement {
   /** Error rate (0–1) above which the alert shows. */
   errorThreshold = 0.05;
 
-  readonly #data = new RealtimeController<MetricsSlice>(
-    this,
+  readonly #data = this.select<MetricsSlice>(
     (s) => ({ metrics: s.metrics, latest: s.latest, agents: s.agents }),
     (a, b) => a.metrics === b.metrics && a.latest === b.latest && a.agents === b.agents,
   );
@@ -91,11 +90,6 @@ export class RealtimeMetrics extends LitElement {
     metrics: () => this.#data.value?.metrics,
   });
   #chartNames: string[] = [];
-
-  constructor() {
-    super();
-    new LocaleController(this, enMetrics);
-  }
 
   /** The uPlot instance drawing `name`, once the chart has been shown (for plugins or inspection). */
   getChart(name: string): uPlot | undefined {

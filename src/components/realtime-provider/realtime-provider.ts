@@ -1,11 +1,10 @@
 import { ContextProvider } from '@lit/context';
-import { html, LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions } from '../../core/client.js';
-import type { TokenProvider } from '../../core/connection.js';
-import type { RealtimeStore } from '../../core/types.js';
+import type { RealtimeStore, TokenProvider } from '../../core/types.js';
 import { PROVIDER_READY, realtimeContext } from '../shared/context.js';
-import { emit } from '../shared/events.js';
 import { setLocale } from '../shared/localize.js';
+import { RealtimeBase } from '../shared/realtime-element.js';
 import { styles } from './realtime-provider.styles.js';
 
 /** `"a, b"` ⇄ `['a', 'b']`; an absent or empty attribute means every category (null). */
@@ -41,6 +40,9 @@ const sameList = (a: string[] | null, b: string[] | null): boolean =>
  * @attr {number} max-notifications - Notifications kept in memory (default 100). Read when the client is created.
  * @attr {number} max-activity - Activity entries kept (default 50). Read when the client is created.
  * @attr {number} metrics-window - Seconds of metric history kept (default 3600). Read when the client is created.
+ * @attr {number} heartbeat-ms - Interval between heartbeat pings (default: the hub's `welcome.heartbeatMs`). Read when the client is created.
+ * @attr {number} pong-timeout-ms - How long a ping may go unanswered before it counts as missed (default 10000). Read when the client is created.
+ * @attr {number} connect-timeout-ms - Limit for opening the socket and receiving `welcome` (default 10000). Read when the client is created.
  * @attr {boolean} manual - Do not connect on insertion; call `connect()`.
  * @attr {boolean} isolated - This tab gets a socket of its own instead of sharing one with the other tabs of the browser that use the same hub and user. Read when the client is created.
  *
@@ -51,7 +53,7 @@ const sameList = (a: string[] | null, b: string[] | null): boolean =>
  *
  * @slot - The page content that uses this provider's store.
  */
-export class RealtimeProvider extends LitElement {
+export class RealtimeProvider extends RealtimeBase {
   static override styles = styles;
   static override properties: PropertyDeclarations = {
     url: {},
@@ -62,6 +64,9 @@ export class RealtimeProvider extends LitElement {
     maxNotifications: { type: Number, attribute: 'max-notifications' },
     maxActivity: { type: Number, attribute: 'max-activity' },
     metricsWindow: { type: Number, attribute: 'metrics-window' },
+    heartbeatMs: { type: Number, attribute: 'heartbeat-ms' },
+    pongTimeoutMs: { type: Number, attribute: 'pong-timeout-ms' },
+    connectTimeoutMs: { type: Number, attribute: 'connect-timeout-ms' },
     manual: { type: Boolean },
     isolated: { type: Boolean },
   };
@@ -82,6 +87,12 @@ export class RealtimeProvider extends LitElement {
   maxActivity?: number;
   /** Seconds of metric history kept. */
   metricsWindow?: number;
+  /** Interval between heartbeat pings in ms (default: the hub's). */
+  heartbeatMs?: number;
+  /** How long a ping may go unanswered before it counts as missed, in ms. */
+  pongTimeoutMs?: number;
+  /** Limit for opening the socket and receiving `welcome`, in ms. */
+  connectTimeoutMs?: number;
   /** Do not connect on insertion; call `connect()`. */
   manual = false;
   /** A socket of its own instead of one shared with the browser's other tabs. */
@@ -113,7 +124,7 @@ export class RealtimeProvider extends LitElement {
 
   /** Closes the connection; the store and its data stay, and `connect()` reopens. */
   disconnect(): void {
-    this.#current?.connection.close();
+    this.#current?.store.disconnect();
   }
 
   /** Drops the current socket and opens a new one now. */
@@ -179,14 +190,17 @@ export class RealtimeProvider extends LitElement {
     if (this.maxNotifications !== undefined) options.maxNotifications = this.maxNotifications;
     if (this.maxActivity !== undefined) options.maxActivity = this.maxActivity;
     if (this.metricsWindow !== undefined) options.metricsWindowSeconds = this.metricsWindow;
+    if (this.heartbeatMs !== undefined) options.heartbeatMs = this.heartbeatMs;
+    if (this.pongTimeoutMs !== undefined) options.pongTimeoutMs = this.pongTimeoutMs;
+    if (this.connectTimeoutMs !== undefined) options.connectTimeoutMs = this.connectTimeoutMs;
     const client = createRealtimeClient(options);
     this.#current = client;
     this.#clientUrl = this.url;
     this.#applied = { token: this.token, tokenProvider: this.tokenProvider, categories: this.categories };
     this.#offClient = [
-      client.on('realtime-state-change', (state) => emit(this, 'realtime-state-change', state)),
-      client.on('realtime-notification', (n) => emit(this, 'realtime-notification', n)),
-      client.on('realtime-error', (error) => emit(this, 'realtime-error', error)),
+      client.on('realtime-state-change', (state) => this.emit('realtime-state-change', state)),
+      client.on('realtime-notification', (n) => this.emit('realtime-notification', n)),
+      client.on('realtime-error', (error) => this.emit('realtime-error', error)),
     ];
     this.#context.setValue(client.store);
     this.ownerDocument.dispatchEvent(new CustomEvent(PROVIDER_READY, { detail: { provider: this } }));
@@ -195,7 +209,7 @@ export class RealtimeProvider extends LitElement {
 
   /** A new endpoint is another hub stream: start over with a fresh client and store. */
   #replaceClient(): void {
-    const wasOpen = this.#current && this.#current.connection.state.status !== 'closed';
+    const wasOpen = this.#current && this.#current.store.getState().connection.status !== 'closed';
     for (const off of this.#offClient) off();
     this.#current?.close();
     this.#current = undefined;

@@ -9,6 +9,9 @@
  * rebuilt lists. Anything else (a read flag, a new snapshot, the connection) shows at once.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { pacingClock } from './clock.js';
+
+const now = (): number => pacingClock.now();
 
 /**
  * Under a flood, a list takes in arrivals at most this often (ms). Shorter than the center's
@@ -34,7 +37,7 @@ function planTurn(): void {
   if (nextTurn !== undefined || turnFrame !== undefined || waiting.size === 0) return;
   let first = Number.POSITIVE_INFINITY;
   for (const pacer of waiting) first = Math.min(first, pacer.readyAt);
-  nextTurn = setTimeout(takeTurn, Math.max(0, first - performance.now()));
+  nextTurn = setTimeout(takeTurn, Math.max(0, first - now()));
 }
 
 function takeTurn(): void {
@@ -42,7 +45,7 @@ function takeTurn(): void {
   let next: ArrivalPacer<unknown> | undefined;
   for (const pacer of waiting) if (!next || pacer.readyAt < next.readyAt) next = pacer;
   if (!next) return;
-  if (next.readyAt > performance.now()) {
+  if (next.readyAt > now()) {
     planTurn();
     return;
   }
@@ -112,7 +115,7 @@ export class ArrivalPacer<T> implements ReactiveController {
     this.#due = false;
     if (latest === this.#shown) return latest;
     const arrivals = this.#shown !== undefined && this.#arrivalsOnly(this.#shown, latest);
-    if (arrivals && !due && (this.holding || turnFrame !== undefined || performance.now() < this.readyAt)) {
+    if (arrivals && !due && (this.holding || turnFrame !== undefined || now() < this.readyAt)) {
       waiting.add(this as ArrivalPacer<unknown>);
       planTurn();
       return this.#shown as T;
@@ -120,7 +123,7 @@ export class ArrivalPacer<T> implements ReactiveController {
     this.#stopWaiting();
     this.#shown = latest;
     if (arrivals) {
-      this.#arrivedAt = performance.now();
+      this.#arrivedAt = now();
       tookTurn();
     }
     return latest;

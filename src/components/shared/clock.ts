@@ -1,8 +1,15 @@
 /**
- * One shared clock for relative times ("3 minutes ago"): a single interval for the whole page,
+ * The elements' time. `pacingClock`: the monotonic ms the pacing reads (motion gate, arrival
+ * pacer, announcer), one seam a test replaces to move time on instead of waiting for it. And one
+ * shared clock for relative times ("3 minutes ago"): a single interval for the whole page,
  * running only while some element is connected and listening. Elements never own such timers.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+/** Monotonic milliseconds for pacing; `performance.now()` unless a test set its own `now`. */
+export const pacingClock: { now(): number } = {
+  now: () => performance.now(),
+};
 
 const hosts = new Set<ReactiveControllerHost>();
 let timer: ReturnType<typeof setInterval> | undefined;

@@ -5,7 +5,7 @@
 import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RealtimeStore, Selector } from '../../core/types.js';
-import { PROVIDER_READY, realtimeContext, type StoreHolder } from './context.js';
+import { findProvider, PROVIDER_READY, realtimeContext } from './context.js';
 
 export { PROVIDER_READY, realtimeContext } from './context.js';
 
@@ -93,11 +93,7 @@ export class StoreResolver implements ReactiveController {
   }
 
   #fromDocument(): RealtimeStore | undefined {
-    const doc = this.#host.ownerDocument;
-    const id = this.#host.provider ?? this.#host.getAttribute('provider');
-    if (id) return (doc.getElementById(id) as StoreHolder | null)?.store;
-    const providers = doc.querySelectorAll('realtime-provider');
-    return providers.length === 1 ? (providers[0] as StoreHolder).store : undefined;
+    return findProvider(this.#host, this.#host.provider ?? this.#host.getAttribute('provider'))?.store;
   }
 
   #startWaiting(): void {

@@ -1,11 +1,11 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { ComponentStatus, SystemStatusSnapshot as StatusSnapshot } from '../../core/protocol.js';
-import type { OverallHealth, RealtimeStore } from '../../core/types.js';
+import type { OverallHealth } from '../../core/types.js';
 import { ClockController } from '../shared/clock.js';
-import { RealtimeController } from '../shared/lit.js';
 import { enSystemStatus } from '../shared/locales/en.js';
-import { formatDateTime, formatNumber, formatRelative, LocaleController, msg } from '../shared/localize.js';
+import { formatDateTime, formatNumber, formatRelative, msg } from '../shared/localize.js';
 import { MotionGate } from '../shared/motion-gate.js';
+import { RealtimeElement } from '../shared/realtime-element.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { performanceMeter } from './performance-meter.js';
 import { componentName, stateIcon, stateLabel } from './status-display.js';
@@ -52,15 +52,17 @@ import { styles } from './system-status.styles.js';
  * @cssproperty [--realtime-meter-track=var(--realtime-surface-raised)] - Background of a performance bar.
  * @cssproperty [--realtime-tooltip-width=18rem] - Width of the compact details tooltip.
  */
-export class SystemStatus extends LitElement {
+export class SystemStatus extends RealtimeElement {
   static override styles = [tokens, styles];
   static override properties: PropertyDeclarations = {
     variant: { reflect: true },
     responseBudgetMs: { type: Number, attribute: 'response-budget-ms' },
-    store: { attribute: false },
-    provider: {},
     detailsOpen: { state: true, attribute: false },
   };
+
+  constructor() {
+    super(enSystemStatus);
+  }
 
   /** `compact` (dot and word, details on hover/focus) or `detailed` (everything). */
   variant: 'compact' | 'detailed' = 'detailed';
@@ -68,20 +70,14 @@ export class SystemStatus extends LitElement {
   /** The response-time budget in ms: the response meter is full at this value. */
   responseBudgetMs = 1000;
 
-  /** The store to read; found through the provider when not set. */
-  store?: RealtimeStore;
-
-  /** Id of the `<realtime-provider>` to use when not inside one. */
-  provider?: string;
-
   /** Compact: whether the details tooltip is showing. */
   private detailsOpen = false;
 
-  readonly #status = new RealtimeController(this, (s) => s.status);
-  readonly #health = new RealtimeController(this, (s) => s.health);
-  readonly #live = new RealtimeController(this, (s) => s.connection.status === 'connected');
-  readonly #load = new RealtimeController(this, (s) => s.latest.systemLoad);
-  readonly #responseTime = new RealtimeController(this, (s) => s.latest.responseTimeMs);
+  readonly #status = this.select((s) => s.status);
+  readonly #health = this.select((s) => s.health);
+  readonly #live = this.select((s) => s.connection.status === 'connected');
+  readonly #load = this.select((s) => s.latest.systemLoad);
+  readonly #responseTime = this.select((s) => s.latest.responseTimeMs);
   /** Bars animate to a new value only after a calm spell, never while values stream in. */
   readonly #motion = new MotionGate();
   #meterValues: unknown[] = [];
@@ -89,11 +85,6 @@ export class SystemStatus extends LitElement {
   readonly #clock = new ClockController(this);
   #pointerInside = false;
   #focusInside = false;
-
-  constructor() {
-    super();
-    new LocaleController(this, enSystemStatus);
-  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('variant') && this.variant !== 'compact') this.detailsOpen = false;

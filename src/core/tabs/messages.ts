@@ -4,6 +4,7 @@
  * event twice. Only tabs of one origin and one copy of this protocol hear these messages.
  */
 import type { ClientAction, HubMessage } from '../protocol.js';
+import type { StreamCursor } from '../stream-cursor.js';
 import type { ConnectionState, RealtimeError } from '../types.js';
 
 /** Bumped when the messages below change, so two library versions on one origin never mix. */
@@ -74,26 +75,15 @@ export function canShareTabs(): boolean {
 }
 
 /**
- * The last seq this tab applied and its stream. Every hub message a tab's store sees passes
- * `accept`, which drops an event at or below the cursor: whichever leader or replay delivers it,
- * an event is applied once.
+ * Moves this tab's stream cursor for `message`; false when it is an event the tab already
+ * applied. Every hub message a tab's store sees passes here, so whichever leader or replay
+ * delivers an event, it is applied once.
  */
-export class SeqCursor {
-  seq = 0;
-  stream: string | null = null;
-
-  /** Moves the cursor for `message`; false when it is an event already applied. */
-  accept(message: HubMessage): boolean {
-    if (message.type === 'welcome') {
-      if (this.stream !== null && message.stream !== this.stream) this.seq = 0;
-      this.stream = message.stream;
-    } else if (message.type === 'snapshot') this.seq = message.seq;
-    else if (message.type === 'event') {
-      if (message.event.seq <= this.seq) return false;
-      this.seq = message.event.seq;
-    }
-    return true;
-  }
+export function admitToTab(cursor: StreamCursor, message: HubMessage): boolean {
+  if (message.type === 'welcome') cursor.welcome(message.stream, message.seq);
+  else if (message.type === 'snapshot') cursor.snapshot(message.seq);
+  else if (message.type === 'event') return cursor.admit(message.event.seq);
+  return true;
 }
 
 /** Prefixes a request `ref` with the tab that made it, so the answer goes back to that tab. */

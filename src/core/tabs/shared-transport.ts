@@ -21,11 +21,12 @@ import {
 } from '../connection.js';
 import { defaultTimers, emitTo, type Listener, listen, report } from '../listeners.js';
 import type { ClientAction, HubMessage } from '../protocol.js';
+import { StreamCursor } from '../stream-cursor.js';
 import type { ConnectionState, RealtimeError, Transport } from '../types.js';
 import { Election } from './election.js';
 import { FollowerLink } from './follower.js';
 import { LeaderRelay } from './leader.js';
-import { newTabId, SeqCursor, shareName, type TabMessage } from './messages.js';
+import { admitToTab, newTabId, shareName, type TabMessage } from './messages.js';
 
 /** How long a new leader waits for the other tabs to report their last seq before it resumes. */
 const REPORT_WINDOW_MS = 150;
@@ -48,7 +49,7 @@ export class SharedTransport implements Transport {
   readonly tabId = newTabId();
   readonly #options: RealtimeConnectionOptions;
   readonly #timers: TimerApi;
-  readonly #cursor = new SeqCursor();
+  readonly #cursor = new StreamCursor();
   #role: Role = { kind: 'idle' };
   #name: string | null = null;
   #channel: BroadcastChannel | null = null;
@@ -333,7 +334,7 @@ export class SharedTransport implements Transport {
   }
 
   #deliver(message: HubMessage): void {
-    if (this.#cursor.accept(message)) emitTo(this.#listeners.message, message);
+    if (admitToTab(this.#cursor, message)) emitTo(this.#listeners.message, message);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -589,8 +589,29 @@ describe('RealtimeConnection: close()', () => {
     assert.equal(h.window.listeners, 0);
     assert.deepEqual(h.connection.state, { status: 'closed' });
     await waitFor(() => h.server.authenticated === 0, { message: 'server sees the socket closed' });
+  });
+
+  test('online after close() does not reconnect, closed from offline where online would', async () => {
+    const h = await setup({}, { random: () => 0.5, backoff: { initialMs: 10_000 } });
+    const goOffline = async () => {
+      h.window.dispatchEvent(new Event('offline'));
+      h.server.closeAll(4102, 'slow-consumer');
+      await waitForState(h.connection, 'offline');
+    };
+    h.connection.connect();
+    await waitForState(h.connection, 'connected');
+    await goOffline();
+    // Control: here `online` reconnects at once, so the event does reach the connection.
+    h.window.dispatchEvent(new Event('online'));
+    assert.equal(h.connection.state.status, 'connecting');
+    await waitForState(h.connection, 'connected');
+    await goOffline();
+    h.connection.close();
     h.window.dispatchEvent(new Event('online'));
     assert.equal(h.connection.state.status, 'closed');
+    assert.equal(h.window.listeners, 0);
+    assert.equal(h.timers.pending.size, 0);
+    assert.equal(h.server.connections, 2);
   });
 
   test('closing while waiting to retry cancels the retry', async () => {

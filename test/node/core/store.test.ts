@@ -10,7 +10,7 @@ import {
 } from '../../../src/core/protocol.js';
 import { type CreateStoreOptions, createStore, RealtimeRequestError } from '../../../src/core/store.js';
 import type { RealtimeError } from '../../../src/core/types.js';
-import { ManualFrames, MemoryTransport } from '../../support/memory-transport.js';
+import { ManualClock, ManualFrames, MemoryTransport } from '../../support/memory-transport.js';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -223,8 +223,9 @@ describe('store: bursts and subscribers', () => {
 
 describe('store: pacing under a flood', () => {
   test('changes frame after frame are told at most once per floodIntervalMs; a quiet moment ends it', () => {
-    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
-    const { store, transport, frames, notify } = setup();
+    // On the store's injected clock and timers: nothing global is faked.
+    const clock = new ManualClock(1_000_000);
+    const { store, transport, frames, notify } = setup({ now: clock.now, timers: clock });
     transport.receive(snapshot({ seq: 0 }));
     const lists = watch(store, (s) => s.notifications);
     let seq = 0;
@@ -233,7 +234,7 @@ describe('store: pacing under a flood', () => {
       notify(++seq);
       const requested = frames.isPending;
       frames.run();
-      mock.timers.tick(20);
+      clock.tick(20);
       return requested;
     };
     // Three close flushes are normal rendering; from then on it is a flood.
@@ -245,16 +246,16 @@ describe('store: pacing under a flood', () => {
     notify(++seq);
     assert.equal(frames.isPending, false, 'a flood: no frame before the interval is over');
     // The last flush was 20 ms ago.
-    mock.timers.tick(79);
+    clock.tick(79);
     assert.equal(frames.isPending, false);
     notify(++seq);
-    mock.timers.tick(1);
+    clock.tick(1);
     assert.equal(frames.isPending, true, 'one frame, 100 ms after the last flush');
     frames.run();
     assert.equal(lists.length, told + 1, 'both changes in one notification');
     assert.equal(lists.at(-1)?.[0]?.seq, seq);
     // Quiet for a moment: the next change is told on the next frame again.
-    mock.timers.tick(200);
+    clock.tick(200);
     notify(++seq);
     assert.equal(frames.isPending, true);
     frames.run();
@@ -434,7 +435,7 @@ describe('store: snapshot, caps and dedupe', () => {
     assert.equal(store.getState().user?.id, 'admin-1');
   });
 
-  test('welcome from a different stream resets lastSeq so its snapshot and events apply', () => {
+  test('after a welcome from a different stream (the transport starts over) its snapshot and events apply', () => {
     const { store, transport, notify } = setup();
     const welcome = (stream: string) =>
       transport.receive({
@@ -449,9 +450,11 @@ describe('store: snapshot, caps and dedupe', () => {
     welcome('s1');
     transport.receive(snapshot({ seq: 500 }));
     welcome('s2');
-    assert.equal(store.getState().lastSeq, 0);
+    transport.receive(snapshot({ seq: 3 }));
+    assert.equal(store.getState().lastSeq, 3);
     notify(4);
     assert.equal(store.getState().notifications[0]?.id, 'n4');
+    assert.equal(store.getState().lastSeq, 4);
   });
 
   test('metrics: one slot per second, window cap, new series backfilled with nulls, latest, version', () => {
@@ -772,6 +775,18 @@ describe('store: read state and actions', () => {
     store.setCategories(null);
     assert.deepEqual(transport.categoryCalls, [['security', 'calls'], null]);
     assert.equal(store.getState().categories, null);
+  });
+
+  test('connect, disconnect and reconnectNow reach the transport; the data stays', () => {
+    const { store, transport } = setup();
+    transport.receive(snapshot({ seq: 10, notifications: [note(10)], unread: unread(1) }));
+    store.disconnect();
+    assert.equal(store.getState().connection.status, 'closed');
+    assert.equal(store.getState().notifications.length, 1);
+    store.reconnectNow();
+    assert.equal(transport.reconnects, 1);
+    store.connect();
+    assert.equal(store.getState().connection.status, 'connected');
   });
 
   test('a hub error without a pending ref surfaces as lastError', () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ACTIVITY_TYPES,
   type ActivityInput,
@@ -244,15 +243,16 @@ describe('simulator: other seeds and hours', () => {
 });
 
 describe('simulator: timer', () => {
-  test('publishes on its interval with the real clock, and stop() clears the timer', async () => {
+  test('publishes on its interval, and stop() clears the timer', (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
     let published = 0;
     const sim = startSimulator({ publish: () => published++, intervalMs: 10, random: mulberry32(1) });
-    // Wait for the condition (bounded), not a fixed time: a loaded machine runs timers late.
-    for (let i = 0; i < 500 && published < 3; i++) await sleep(10);
+    const before = published; // a start may publish at once (backfill, first tick)
+    t.mock.timers.tick(30);
     sim.stop();
     const atStop = published;
-    assert.ok(atStop >= 3, `published ${atStop} batches`);
-    await sleep(80); // several intervals: a live timer would publish again
+    assert.ok(atStop - before >= 3, `published ${atStop - before} batches in three intervals`);
+    t.mock.timers.tick(80); // several intervals: a live timer would publish again
     assert.equal(published, atStop);
     sim.stop(); // idempotent
   });

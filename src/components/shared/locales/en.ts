@@ -5,7 +5,7 @@
  * namespaced by element. Plural forms use `.one` / `.other` suffixes (see localize.ts).
  */
 
-/** Used by more than one element: relative time and connection states. */
+/** Used by more than one element: relative time, connection states, category names. */
 export const enShared = {
   'time.justNow': 'just now',
   'state.idle': 'Not connected',
@@ -17,6 +17,12 @@ export const enShared = {
   'state.forbidden': 'Not allowed',
   'state.refused': 'Refused by the hub',
   'state.closed': 'Disconnected',
+  'category.system': 'System',
+  'category.security': 'Security',
+  'category.billing': 'Billing',
+  'category.agents': 'Agents',
+  'category.users': 'Users',
+  'category.calls': 'Calls',
 } as const;
 
 /** <system-status> */
@@ -116,12 +122,6 @@ export const enDashboard = {
   'dashboard.autoRefresh.minutes.one': 'Every minute',
   'dashboard.autoRefresh.minutes.other': 'Every {count} minutes',
   'dashboard.categories': 'Subscribed categories',
-  'dashboard.category.system': 'System',
-  'dashboard.category.security': 'Security',
-  'dashboard.category.billing': 'Billing',
-  'dashboard.category.agents': 'Agents',
-  'dashboard.category.users': 'Users',
-  'dashboard.category.calls': 'Calls',
   'dashboard.noStore': 'No connection: set url on the dashboard or add a <realtime-provider>.',
 } as const;
 
@@ -177,12 +177,6 @@ export const enCenter = {
   'center.unreadMarker': 'Unread.',
   'center.markOne': 'Mark “{title}” as read',
   'center.markOneShort': 'Mark as read',
-  'center.category.system': 'System',
-  'center.category.security': 'Security',
-  'center.category.billing': 'Billing',
-  'center.category.agents': 'Agents',
-  'center.category.users': 'Users',
-  'center.category.calls': 'Calls',
   'center.priority.low': 'Low',
   'center.priority.medium': 'Medium',
   'center.priority.high': 'High',
