@@ -84,9 +84,13 @@ describe('tabs share one socket', () => {
 
   /** Every id reached every tab exactly once, and no tab's store got one event seq twice. */
   async function expectExactlyOnce(tabs: Tab[], ids: string[]): Promise<void> {
-    await waitFor(() => tabs.every((t) => ids.every((id) => t.probe.notified.includes(id))), {
+    const missing = () =>
+      tabs.map((t, i) => [i, ids.filter((id) => !t.probe.notified.includes(id)).length]).filter(([, n]) => n);
+    await waitFor(() => missing().length === 0, {
       timeoutMs: 8000,
-      message: 'every notification in every tab',
+      message: `every notification in every tab (tab, missing): ${JSON.stringify(missing())}`,
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; now ${JSON.stringify(missing())}`);
     });
     for (const [i, tab] of tabs.entries()) {
       const mine = tab.probe.notified.filter((id) => ids.includes(id));
@@ -180,6 +184,61 @@ describe('tabs share one socket', () => {
     // What was published while it reloaded came in its snapshot (no notification events for those).
     const listed = reloaded.client?.store.getState().notifications.map((n) => n.id) ?? [];
     for (const id of during) expect(listed).to.include(id);
+    await waitConnections(ctx.hub.port, 1);
+  });
+
+  it('a leader that stops answering (frozen) is replaced by a visible follower that steals the lock', async () => {
+    const tabs = [await openTab(), await openTab(), await openTab()];
+    for (const tab of tabs) tab.probe.open(options);
+    await waitLive(tabs);
+    const before = await notifyMany('before silence', 2);
+    await expectExactlyOnce(tabs, before);
+    const leader = tabs.find((t) => t.probe.client?.holdsSocket) as Tab;
+    const rest = tabs.filter((t) => t !== leader);
+    // The leader keeps its lock and socket but says nothing more, as a frozen tab does.
+    const win = leader.frame.contentWindow as unknown as typeof globalThis;
+    win.BroadcastChannel.prototype.postMessage = () => undefined;
+    const during = await notifyMany('during silence', 2);
+    await waitFor(() => rest.some((t) => t.probe.client?.holdsSocket && live(t)), {
+      timeoutMs: 8000,
+      message: 'a follower took over',
+    });
+    // The old leader learns its lock was stolen, closes its socket and follows (silently, here).
+    await waitFor(() => !leader.probe.client?.holdsSocket, { message: 'the old leader stepped down' });
+    await waitConnections(ctx.hub.port, 1);
+    const after = await notifyMany('after silence', 2);
+    await expectExactlyOnce(rest, [...before, ...during, ...after]);
+  });
+
+  it('a tab leaving for the back/forward cache lets go, and joins again when restored', async () => {
+    const tabs = [await openTab(), await openTab(), await openTab()];
+    for (const tab of tabs) tab.probe.open(options);
+    await waitLive(tabs);
+    const leader = tabs.find((t) => t.probe.client?.holdsSocket) as Tab;
+    const follower = tabs.find((t) => t !== leader) as Tab;
+    const hide = (tab: Tab) =>
+      tab.frame.contentWindow?.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    const show = (tab: Tab) =>
+      tab.frame.contentWindow?.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+
+    // A follower away in the cache misses nothing: it catches up when restored.
+    hide(follower);
+    expect(follower.probe.client?.store.getState().connection.status).to.equal('connecting');
+    const away = await notifyMany('while cached', 2);
+    show(follower);
+    await waitLive([follower]);
+    // The leader going into the cache hands the socket over.
+    hide(leader);
+    const handover = await notifyMany('leader cached', 2);
+    await waitFor(() => tabs.some((t) => t !== leader && t.probe.client?.holdsSocket && live(t)), {
+      timeoutMs: 5000,
+      message: 'a new leader',
+    });
+    show(leader);
+    await waitLive(tabs);
+    expect(leader.probe.client?.holdsSocket).to.equal(false);
+    const after = await notifyMany('after the cache', 2);
+    await expectExactlyOnce(tabs, [...away, ...handover, ...after]);
     await waitConnections(ctx.hub.port, 1);
   });
 

@@ -47,8 +47,6 @@ export class FollowerLink {
   readonly #host: FollowerHost;
   #leader: string | null = null;
   #synced = false;
-  /** Frames heard while waiting for the `sync`, delivered after it. */
-  #buffer: HubMessage[] = [];
   #leaderState: ConnectionState = CONNECTING;
   readonly #pending = new Map<number, PendingAction>();
   #nextId = 0;
@@ -109,14 +107,14 @@ export class FollowerLink {
         return;
       case 'frame':
         if (message.to !== undefined && message.to !== me) return;
+        // Before its sync a tab takes no frame: the sync holds what they carried.
         if (this.#synced) this.#host.deliver(message.m);
-        else this.#buffer.push(message.m);
         return;
       case 'sync':
         if (message.to !== me || this.#synced) return;
         this.#synced = true;
+        // The leader built it after every frame it sent before, so it holds what they carried.
         for (const m of message.frames) this.#host.deliver(m);
-        for (const m of this.#buffer.splice(0)) this.#host.deliver(m);
         this.#mirror();
         return;
       case 'error':

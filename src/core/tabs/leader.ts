@@ -34,7 +34,9 @@ export class LeaderRelay {
   #heartbeat: unknown;
   #welcome: WelcomeMessage | null = null;
   #snapshot: SnapshotMessage | null = null;
+  /** Every event after `#from` (the last snapshot, or where this leader resumed), in order. */
   #since: EventMessage[] = [];
+  #from: { seq: number; stream: string } | null = null;
   readonly #seen = new Set<string>();
   /** This tab was behind the highest seq another tab applied: one fresh snapshot after the welcome. */
   #refreshOnWelcome: boolean;
@@ -53,6 +55,7 @@ export class LeaderRelay {
     this.#refreshOnWelcome = behind;
     this.#connection = new RealtimeConnection(options);
     this.#connection.seedResume(resume.seq, resume.stream);
+    if (resume.seq > 0 && resume.stream !== null && !behind) this.#from = { seq: resume.seq, stream: resume.stream };
     this.#off = [
       this.#connection.onMessage(this.#relay),
       this.#connection.onState((state) => {
@@ -113,8 +116,7 @@ export class LeaderRelay {
    * the old categories, so a joiner gets a fresh snapshot.
    */
   moved(): void {
-    this.#snapshot = null;
-    this.#since = [];
+    this.#forget();
   }
 
   /** Closes the socket and tells the other tabs to elect the next leader. */
@@ -147,19 +149,25 @@ export class LeaderRelay {
     }
   };
 
-  /** Keeps the last welcome, the last snapshot and the events after it, for joining tabs. */
+  /** Keeps the last welcome, the last snapshot and the events after it (or after the resume point), for joining tabs. */
   #cache(message: HubMessage): void {
-    if (message.type === 'welcome') this.#welcome = message;
-    else if (message.type === 'snapshot') {
+    if (message.type === 'welcome') {
+      this.#welcome = message;
+      if (this.#from && this.#from.stream !== message.stream) this.#forget();
+    } else if (message.type === 'snapshot') {
       this.#snapshot = withRef(message, undefined) as SnapshotMessage;
       this.#since = [];
-    } else if (message.type === 'event' && this.#snapshot) {
+      this.#from = this.#welcome ? { seq: message.seq, stream: this.#welcome.stream } : null;
+    } else if (message.type === 'event' && this.#from) {
       this.#since.push(message);
-      if (this.#since.length > JOIN_CACHE_EVENTS) {
-        this.#snapshot = null;
-        this.#since = [];
-      }
+      if (this.#since.length > JOIN_CACHE_EVENTS) this.#forget();
     }
+  }
+
+  #forget(): void {
+    this.#snapshot = null;
+    this.#since = [];
+    this.#from = null;
   }
 
   /**
@@ -170,14 +178,11 @@ export class LeaderRelay {
     const tab = this.#host.tabId;
     const welcome = this.#welcome;
     const snapshot = this.#snapshot;
-    if (!welcome) {
-      this.#host.post({ t: 'sync', from: tab, to, frames: [] }); // the welcome will reach it live
-      return;
-    }
-    const sameStream = stream === welcome.stream && seq > 0;
-    if (snapshot && sameStream && seq >= snapshot.seq) {
+    if (!welcome) return; // not connected yet: the tab asks again
+    const from = this.#from;
+    if (from && stream === from.stream && seq >= from.seq) {
       this.#host.post({ t: 'sync', from: tab, to, frames: this.#since.filter((m) => m.event.seq > seq) });
-    } else if (snapshot) {
+    } else if (snapshot && from) {
       this.#host.post({ t: 'sync', from: tab, to, frames: [welcome, snapshot, ...this.#since] });
     } else {
       this.#host.post({ t: 'sync', from: tab, to, frames: [welcome] });
