@@ -7,6 +7,7 @@
  * `./protocol.js`, which the hub imports directly.
  */
 export {
+  type ClientTransport,
   createRealtimeClient,
   type RealtimeClient,
   type RealtimeClientOptions,
@@ -87,4 +88,5 @@ export {
   type WelcomeMessage,
 } from './protocol.js';
 export { type CreateStoreOptions, createStore, type ManagedStore, RealtimeRequestError } from './store.js';
+export { SharedTransport } from './tabs/shared-transport.js';
 export type * from './types.js';
