@@ -5,8 +5,7 @@
  */
 import { RealtimeConnection, type RealtimeConnectionOptions, type TokenProvider } from './connection.js';
 import { createStore, type ManagedStore, reportListenerError } from './store.js';
-import { canShareTabs } from './tabs/messages.js';
-import { SharedTransport } from './tabs/shared-transport.js';
+import { canShareTabs, SharedTransport } from './tabs/shared-transport.js';
 import type { RealtimeEventMap, RealtimeStore, StoreOptions, Transport } from './types.js';
 
 /** Options of {@link createRealtimeClient}: the connection's (url, token…) plus the store's caps. */

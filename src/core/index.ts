@@ -88,5 +88,4 @@ export {
   type WelcomeMessage,
 } from './protocol.js';
 export { type CreateStoreOptions, createStore, type ManagedStore, RealtimeRequestError } from './store.js';
-export { SharedTransport } from './tabs/shared-transport.js';
 export type * from './types.js';

@@ -3,7 +3,7 @@
  * every hub message to them over the channel, sends their actions on the socket, answers a
  * joining tab with the state so far and says it is alive every second.
  */
-import { RealtimeConnection, type RealtimeConnectionOptions, type TimerApi } from '../connection.js';
+import type { RealtimeConnection, RealtimeConnectionOptions, TimerApi } from '../connection.js';
 import type { ClientAction, EventMessage, HubMessage, SnapshotMessage, WelcomeMessage } from '../protocol.js';
 import type { ConnectionState, RealtimeError } from '../types.js';
 import { splitTabRef, type TabMessage, tabRef, withRef } from './messages.js';
@@ -24,6 +24,7 @@ export interface LeaderHost {
   state(state: ConnectionState): void;
   error(error: RealtimeError): void;
   timers: TimerApi;
+  Connection: typeof RealtimeConnection;
 }
 
 /** The socket and relay of the tab that holds the lock. */
@@ -53,7 +54,7 @@ export class LeaderRelay {
   ) {
     this.#host = host;
     this.#refreshOnWelcome = behind;
-    this.#connection = new RealtimeConnection(options);
+    this.#connection = new host.Connection(options);
     this.#connection.seedResume(resume.seq, resume.stream);
     if (resume.seq > 0 && resume.stream !== null && !behind) this.#from = { seq: resume.seq, stream: resume.stream };
     this.#off = [

@@ -3,9 +3,25 @@
  * (the lock and the channel), and the per-tab seq cursor that keeps every tab from applying an
  * event twice. Only tabs of one origin and one copy of this protocol hear these messages.
  */
+import type { RealtimeConnection, TimerApi } from '../connection.js';
+import type { emitTo, listen, report } from '../listeners.js';
 import type { ClientAction, HubMessage } from '../protocol.js';
 import type { StreamCursor } from '../stream-cursor.js';
 import type { ConnectionState, RealtimeError } from '../types.js';
+
+/**
+ * What the sharing chunk gets from the entry instead of importing it: a chunk that imported the
+ * entry's modules would make the bundler move them into a third chunk, which costs the CDN entry
+ * more bytes than the sharing code it keeps out.
+ */
+export interface TabKit {
+  Connection: typeof RealtimeConnection;
+  Cursor: typeof StreamCursor;
+  emitTo: typeof emitTo;
+  listen: typeof listen;
+  report: typeof report;
+  timers: TimerApi;
+}
 
 /** Bumped when the messages below change, so two library versions on one origin never mix. */
 const TABS_PROTOCOL = 1;
@@ -66,12 +82,6 @@ export function shareName(url: string, token: string, categories: readonly strin
   if (!sub) return null;
   const cats = categories ? [...categories].sort().join(',') : '*';
   return `admin-realtime/v${TABS_PROTOCOL} ${JSON.stringify([url, sub, cats])}`;
-}
-
-/** Whether this page can share a socket with its other tabs: a document with Web Locks and BroadcastChannel. */
-export function canShareTabs(): boolean {
-  const g = globalThis as { document?: unknown; navigator?: { locks?: unknown }; BroadcastChannel?: unknown };
-  return !!g.document && !!g.navigator?.locks && typeof g.BroadcastChannel === 'function';
 }
 
 /**
