@@ -242,6 +242,38 @@ describe('tabs share one socket', () => {
     await waitConnections(ctx.hub.port, 1);
   });
 
+  it('tabs with other categories do not share; a leader that changes them keeps its socket in place', async () => {
+    const tabs = [await openTab(), await openTab()];
+    for (const tab of tabs) tab.probe.open(options);
+    await waitLive(tabs);
+    const leader = tabs.find((t) => t.probe.client?.holdsSocket) as Tab;
+    const follower = tabs.find((t) => t !== leader) as Tab;
+    const states: string[] = [];
+    leader.probe.client?.on('realtime-state-change', (s) => states.push(s.status));
+
+    leader.probe.client?.store.setCategories(['security']);
+    // The follower's group lost its leader: it takes the socket for the tabs of every category.
+    await waitFor(() => follower.probe.client?.holdsSocket && live(follower), { message: 'the follower leads' });
+    await waitConnections(ctx.hub.port, 2);
+    expect(leader.probe.client?.holdsSocket).to.equal(true);
+    expect(states.filter((s) => s !== 'connected')).to.deep.equal([]);
+    const billing = await publish(ctx.hub, {
+      kind: 'notification',
+      title: 'Invoice',
+      category: 'billing',
+      audience: { userIds: [sub] },
+    });
+    const security = await publish(ctx.hub, {
+      kind: 'notification',
+      title: 'Login',
+      category: 'security',
+      audience: { userIds: [sub] },
+    });
+    const id = (answer: unknown) => (answer as { accepted: { id: string }[] }).accepted[0]?.id as string;
+    await expectExactlyOnce([follower], [id(billing), id(security)]);
+    await expectExactlyOnce([leader], [id(security)]);
+  });
+
   it('a tab with isolated (or share: false) has a socket of its own', async () => {
     const shared = [await openTab(), await openTab()];
     for (const tab of shared) tab.probe.open(options);
