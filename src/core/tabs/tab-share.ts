@@ -275,26 +275,26 @@ export class TabShare implements Transport {
       relay.connection.setCategories(categories);
       return;
     }
-    const generation = this.#generation;
+    // Let the old group go first, so its tabs resume from what they applied under the old
+    // categories; then re-subscribe at once, as a socket of its own would.
+    this.#post({ t: 'bye', from: this.tabId });
+    this.#election?.leave();
+    this.#channel?.close();
+    this.#channel = null;
+    this.#name = name;
+    relay.moved();
+    relay.connection.setCategories(categories);
     const next = new Election(name, { onLead: this.#lead, onLost: this.#lost });
+    this.#election = next;
     const taken = await next.take();
-    if (generation !== this.#generation || this.#role.kind !== 'leader' || this.#role.relay !== relay) {
-      next.leave();
-      return;
-    }
+    if (this.#name !== name || this.#role.kind !== 'leader' || this.#role.relay !== relay) return;
     if (!taken) {
+      // Another tab leads the tabs of these categories: join them.
       this.#stop();
       void this.#start();
       return;
     }
-    this.#post({ t: 'bye', from: this.tabId });
-    this.#election?.leave();
-    this.#channel?.close();
-    this.#election = next;
-    this.#name = name;
     this.#openChannel(name);
-    relay.moved();
-    relay.connection.setCategories(categories);
   }
 
   #restartIfRenamed(): void {
