@@ -60,15 +60,26 @@ export function newTabId(): string {
   return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('');
 }
 
-/** The `sub` claim of a JWT, read without verifying it (it only picks which tabs share); or null. */
-export function tokenSubject(token: string): string | null {
+/** Claims that change with every token of one session; they do not make another user. */
+const TIME_CLAIMS = new Set(['iat', 'exp', 'nbf', 'jti']);
+
+/**
+ * Who a JWT is for, read without verifying it (it only picks which tabs share; the hub verifies
+ * every token): its claims other than times and id, `sub` and role included, in a stable order.
+ * Null without a `sub`.
+ */
+export function tokenUser(token: string): string | null {
   const payload = token.split('.')[1];
   if (!payload) return null;
   try {
     const binary = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const json = new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
-    return typeof sub === 'string' && sub ? sub : null;
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    if (typeof claims?.sub !== 'string' || !claims.sub) return null;
+    const kept = Object.keys(claims)
+      .filter((k) => !TIME_CLAIMS.has(k))
+      .sort()
+      .map((k) => [k, claims[k]]);
+    return JSON.stringify(kept);
   } catch {
     return null;
   }
@@ -76,13 +87,14 @@ export function tokenSubject(token: string): string | null {
 
 /**
  * The name of the lock and the channel of the tabs that may share one socket: same hub URL, same
- * user, same categories (the hub filters per socket). Null when the token names no user.
+ * user (same claims: a token with another role sees other things), same categories (the hub
+ * filters per socket). Null when the token names no user.
  */
 export function shareName(url: string, token: string, categories: readonly string[] | null | undefined): string | null {
-  const sub = tokenSubject(token);
-  if (!sub) return null;
+  const user = tokenUser(token);
+  if (!user) return null;
   const cats = categories ? [...categories].sort().join(',') : '*';
-  return `admin-realtime/v${TABS_PROTOCOL} ${JSON.stringify([url, sub, cats])}`;
+  return `admin-realtime/v${TABS_PROTOCOL} ${JSON.stringify([url, user, cats])}`;
 }
 
 /**

@@ -2,18 +2,27 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { HubMessage } from '../../../src/core/protocol.js';
 import { StreamCursor } from '../../../src/core/stream-cursor.js';
-import { admitToTab, shareName, splitTabRef, tabRef, tokenSubject, withRef } from '../../../src/core/tabs/messages.js';
+import { admitToTab, shareName, splitTabRef, tabRef, tokenUser, withRef } from '../../../src/core/tabs/messages.js';
 import { canShareTabs } from '../../../src/core/tabs/shared-transport.js';
 
 const jwt = (payload: object) =>
   `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.signature`;
 
-test('tabs: the user of a token is its sub claim, read without verifying; anything else is no user', () => {
-  assert.equal(tokenSubject(jwt({ sub: 'admin-ä-1', role: 'admin' })), 'admin-ä-1');
-  assert.equal(tokenSubject(jwt({ role: 'admin' })), null);
-  assert.equal(tokenSubject(jwt({ sub: 42 })), null);
-  assert.equal(tokenSubject('not-a-jwt'), null);
-  assert.equal(tokenSubject('a.%%%.c'), null);
+test('tabs: the user of a token is its claims but times and id, read without verifying; no sub, no user', () => {
+  const user = tokenUser(jwt({ sub: 'admin-ä-1', role: 'admin', iat: 1, exp: 2 }));
+  assert.equal(
+    user,
+    JSON.stringify([
+      ['role', 'admin'],
+      ['sub', 'admin-ä-1'],
+    ]),
+  );
+  assert.equal(tokenUser(jwt({ exp: 9, role: 'admin', sub: 'admin-ä-1', jti: 'x' })), user, 'a refreshed token');
+  assert.notEqual(tokenUser(jwt({ sub: 'admin-ä-1', role: 'viewer' })), user, 'another role');
+  assert.equal(tokenUser(jwt({ role: 'admin' })), null);
+  assert.equal(tokenUser(jwt({ sub: 42 })), null);
+  assert.equal(tokenUser('not-a-jwt'), null);
+  assert.equal(tokenUser('a.%%%.c'), null);
 });
 
 test('tabs: tabs share by hub URL, user and categories (in any order), and not without a user', () => {
