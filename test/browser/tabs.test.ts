@@ -166,8 +166,15 @@ describe('tabs share one socket', () => {
     const leader = tabs.find((t) => t.probe.client?.holdsSocket) as Tab;
     const rest = tabs.filter((t) => t !== leader);
     const oldProbe = leader.probe;
+    const reloadedAt = performance.now();
     leader.frame.contentWindow?.location.reload();
     const during = await notifyMany('reload', 3);
+    await waitFor(() => rest.some((t) => t.probe.client?.holdsSocket && live(t)), {
+      timeoutMs: 5000,
+      message: 'a new leader connected',
+    });
+    const handover = performance.now() - reloadedAt;
+    expect(handover, `handover took ${Math.round(handover)} ms`).to.be.below(3000);
     const reloaded = await waitFor(
       () => {
         const probe = (leader.frame.contentWindow as unknown as { tabProbe?: TabProbe } | null)?.tabProbe;
