@@ -54,7 +54,7 @@ async function startSite(root, cdnDir) {
   return { server, origin: `http://127.0.0.1:${server.address().port}` };
 }
 
-async function withHub(root, cdnDir, fn) {
+export async function withHub(root, cdnDir, fn) {
   const dir = mkdtempSync(join(tmpdir(), 'admin-realtime-bench-client-'));
   const { server, origin } = await startSite(root, cdnDir);
   const hub = await createHub({
@@ -71,7 +71,7 @@ async function withHub(root, cdnDir, fn) {
     log: 'warn',
   });
   try {
-    return await fn({ hub, origin });
+    return await fn({ hub, origin, server });
   } finally {
     await hub.close();
     server.close();
@@ -79,7 +79,7 @@ async function withHub(root, cdnDir, fn) {
   }
 }
 
-async function launch() {
+export async function launch() {
   const executablePath = findBrowser();
   if (!executablePath) throw new Error('no Chromium found (see scripts/find-browser.mjs)');
   return chromium.launch({
@@ -92,7 +92,7 @@ async function metrics(cdp) {
   const { metrics } = await cdp.send('Performance.getMetrics');
   return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
 }
-async function heapAfterGc(cdp) {
+export async function heapAfterGc(cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
   return (await cdp.send('Runtime.getHeapUsage')).usedSize;

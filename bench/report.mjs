@@ -302,6 +302,26 @@ export function writeReport(root, report, { partial = false } = {}) {
     md.push('');
   }
 
+  if (s.tabs && !s.tabs.error) {
+    md.push('## 6. Tabs sharing one socket');
+    md.push('');
+    if (s.tabs.ranAt) md.push(`Measured on its own (\`--only=tabs\`) at ${s.tabs.ranAt}.`, '');
+    md.push(`Method: ${s.tabs.method}.`);
+    md.push('');
+    md.push(
+      table(
+        ['tabs', 'hub sockets', 'hub wrote KB', 'pages JS heap MB'],
+        s.tabs.rows.map((r) => [
+          `${r.tabs}${r.tabs > 1 ? (r.isolated ? ' isolated' : ' sharing') : ''}`,
+          r.sockets,
+          kb(r.bytes),
+          n(r.heap / 1024 / 1024),
+        ]),
+      ),
+    );
+    md.push('');
+  }
+
   const text = md.join('\n');
   const dir = partial ? join(root, 'bench', 'out') : join(root, 'bench');
   mkdirSync(dir, { recursive: true });

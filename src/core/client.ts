@@ -5,20 +5,32 @@
  */
 import { RealtimeConnection, type RealtimeConnectionOptions, type TokenProvider } from './connection.js';
 import { createStore, type ManagedStore, reportListenerError } from './store.js';
-import type { RealtimeEventMap, RealtimeStore, StoreOptions } from './types.js';
+import { canShareTabs, SharedTransport } from './tabs/shared-transport.js';
+import type { RealtimeEventMap, RealtimeStore, StoreOptions, Transport } from './types.js';
 
 /** Options of {@link createRealtimeClient}: the connection's (url, token…) plus the store's caps. */
 export interface RealtimeClientOptions extends RealtimeConnectionOptions, StoreOptions {
   /** How long an action waits for the hub's answer before its promise rejects (default 10 000 ms). */
   requestTimeoutMs?: number;
+  /**
+   * Share one socket with the other tabs of this browser that use the same hub URL, user and
+   * categories (default true; only where Web Locks and BroadcastChannel exist). `false`: this tab
+   * has a socket of its own.
+   */
+  share?: boolean;
 }
+
+/** The client's transport: a direct socket or one shared across tabs; both know the last seq applied. */
+export type ClientTransport = Transport & { readonly lastSeq: number };
 
 /** What {@link createRealtimeClient} returns. */
 export interface RealtimeClient {
   /** State and actions; subscribe with selectors. */
   readonly store: RealtimeStore;
-  /** The WebSocket transport, for its state and `reconnectNow()`. */
-  readonly connection: RealtimeConnection;
+  /** The transport (a `RealtimeConnection`, or a `SharedTransport` when tabs share), for its state and `reconnectNow()`. */
+  readonly connection: ClientTransport;
+  /** Whether this tab holds the socket: its own, or the one it shares as the leader tab. */
+  readonly holdsSocket: boolean;
   /** Opens the connection; a no-op while it is open or opening, or after `close()`. */
   connect(): void;
   /** Tears down for good: socket, timers, pending frame, listeners. Requests in flight reject. */
@@ -54,7 +66,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     }
   };
 
-  const connection = new RealtimeConnection(options);
+  const connection: ClientTransport =
+    options.share !== false && canShareTabs() ? new SharedTransport(options) : new RealtimeConnection(options);
   const store: ManagedStore = createStore(connection, {
     ...options,
     onNotification: (n) => emit('realtime-notification', n),
@@ -66,6 +79,9 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   return {
     store,
     connection,
+    get holdsSocket() {
+      return connection instanceof SharedTransport ? connection.holdsSocket : !closed;
+    },
     connect() {
       if (!closed) connection.connect();
     },

@@ -11,6 +11,7 @@
  */
 import ReconnectingWebSocket from 'partysocket/ws';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import { defaultTimers, emitTo, type Listener, listen } from './listeners.js';
 import {
   type AuthMessage,
   type ClientAction,
@@ -68,7 +69,6 @@ export interface RealtimeConnectionOptions {
 }
 
 type TimerName = 'retry' | 'handshake' | 'heartbeat' | 'pong' | 'expiry';
-type Listener<T> = (value: T) => void;
 
 /** Used when the hub sends no heartbeat interval (it always should). */
 const FALLBACK_HEARTBEAT_MS = 25_000;
@@ -90,17 +90,6 @@ const AUTH_STOP_REASONS: Record<number, string> = {
   [CloseCode.InvalidToken]: 'the token could not be verified',
   [CloseCode.UserMismatch]: 'the new token belongs to a different user',
 };
-
-const defaultTimers: TimerApi = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
-function report(error: unknown): void {
-  const g = globalThis as { reportError?: (e: unknown) => void };
-  if (g.reportError) g.reportError(error);
-  else console.error(error);
-}
 
 /**
  * Direct WebSocket {@link Transport}. Created idle; `connect()` opens it.
@@ -183,6 +172,16 @@ export class RealtimeConnection implements Transport {
   /** Last seq applied from the hub stream (sent as `resumeFrom`). */
   get lastSeq(): number {
     return this.#cursor.seq;
+  }
+
+  /**
+   * Sets where the next `auth` resumes from: a tab taking over a socket shared across tabs starts
+   * from the highest seq any tab applied. Ignored while connected.
+   */
+  seedResume(seq: number, stream: string | null): void {
+    if (this.#current.status === 'connected') return;
+    this.#cursor.seq = seq;
+    this.#cursor.stream = stream;
   }
 
   /** Opens the connection; a no-op while connecting, connected or waiting to retry. */
@@ -655,18 +654,11 @@ export class RealtimeConnection implements Transport {
   }
 
   #subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): () => void {
-    set.add(listener);
-    return () => set.delete(listener);
+    return listen(set, listener);
   }
 
   /** A throwing listener is reported, never allowed to break the socket's event handling. */
   #emit<T>(set: Set<Listener<T>>, value: T): void {
-    for (const listener of [...set]) {
-      try {
-        listener(value);
-      } catch (error) {
-        report(error);
-      }
-    }
+    emitTo(set, value);
   }
 }

@@ -7,6 +7,7 @@
  * `./protocol.js`, which the hub imports directly.
  */
 export {
+  type ClientTransport,
   createRealtimeClient,
   type RealtimeClient,
   type RealtimeClientOptions,

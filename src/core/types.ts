@@ -45,7 +45,11 @@ export type ConnectionState =
   | { status: 'idle' }
   /** Opening a socket; `refused` as in `reconnecting`, kept while the next attempt runs. */
   | { status: 'connecting'; attempt: number; refused?: boolean }
-  | { status: 'connected'; user: SessionUser; since: number }
+  /**
+   * `shared`: tabs of this browser share one socket to the hub; `leader` when this tab holds it,
+   * `follower` when another tab does. Absent when the tab has a socket of its own.
+   */
+  | { status: 'connected'; user: SessionUser; since: number; shared?: 'leader' | 'follower' }
   /**
    * Waiting to retry: `attempt` counts from 1, `nextRetryAt` is epoch ms. `refused`: the last
    * attempts (three or more in a row) failed before the socket opened, so the hub refuses this

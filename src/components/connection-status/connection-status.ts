@@ -26,7 +26,8 @@ const pageOrigin = (): string => (location.origin === 'null' ? location.href : l
  * The connection's state in words and colour: connecting, live, reconnecting (with the attempt
  * and a live countdown to the next try), refused by the hub (with what to check), offline, sign-in
  * expired or account not allowed (with the hub's reason), and disconnected, plus a "Retry now"
- * button while waiting. State changes are announced politely.
+ * button while waiting. State changes are announced politely. When tabs share one socket, the
+ * detail of a tab that does not hold it says it is connected through another tab.
  *
  * @summary Connection state with retry.
  *
@@ -130,8 +131,10 @@ export class ConnectionStatus extends RealtimeElement {
       }
       case 'closed':
         return s.reason ? msg('status.reason', { reason: s.reason }) : '';
-      case 'connected':
-        return s.user.name ? msg('status.connectedAs', { name: s.user.name }) : '';
+      case 'connected': {
+        const via = s.shared === 'follower' ? msg('status.sharedFollower') : '';
+        return [s.user.name ? msg('status.connectedAs', { name: s.user.name }) : '', via].filter(Boolean).join(' ');
+      }
       default:
         return '';
     }

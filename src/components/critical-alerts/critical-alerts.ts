@@ -29,7 +29,8 @@ const SEEN_CAP = 500;
  * Optional, both off by default and both only for alerts that arrive after the element
  * connects (never the initial snapshot): a short beep (`sound`; Web Audio, started only after a
  * user gesture) and a desktop notification while the tab is hidden (`browser-notifications`;
- * permission is asked only when the reader presses "Enable desktop alerts").
+ * permission is asked only when the reader presses "Enable desktop alerts"). When tabs share one
+ * socket, only the tab holding it sounds and notifies, so an alert is heard once per browser.
  *
  * @tag critical-alerts
  * @summary Dismissable toasts for critical notifications.
@@ -87,6 +88,8 @@ export class CriticalAlerts extends RealtimeElement {
 
   readonly #alerts = this.select((s) => s.criticalAlerts);
   readonly #loading = this.select((s) => s.loading);
+  /** Tabs sharing one socket alert once per browser: the tab that holds the socket sounds and notifies. */
+  readonly #follower = this.select((s) => s.connection.status === 'connected' && s.connection.shared === 'follower');
   readonly #clock = new ClockController(this);
   readonly #beeper = new AlertSound();
   /** Toasts slide in only after a calm spell; during a burst they appear without moving. */
@@ -200,6 +203,7 @@ export class CriticalAlerts extends RealtimeElement {
       if (this.#seen.size <= SEEN_CAP) break;
       this.#seen.delete(id);
     }
+    if (this.#follower.value) return;
     if (this.sound) this.#beeper.play();
     if (this.browserNotifications) for (const a of fresh) showDesktopNotification(a);
   }

@@ -26,7 +26,8 @@ const sameList = (a: string[] | null, b: string[] | null): boolean =>
  * Owns one connection to the hub and its store, and provides the store to every element inside
  * it (context) and to elements elsewhere that name it with `provider="id"` or find it as the only
  * provider in the document. Opens when connected to the DOM (unless `manual`), closes when
- * removed: no socket, timer or listener is left behind.
+ * removed: no socket, timer or listener is left behind. Tabs of one browser that use the same hub
+ * URL, user and categories share one socket (one tab holds it), unless `isolated`.
  *
  * @summary Connection and store for the realtime elements.
  *
@@ -43,6 +44,7 @@ const sameList = (a: string[] | null, b: string[] | null): boolean =>
  * @attr {number} pong-timeout-ms - How long a ping may go unanswered before it counts as missed (default 10000). Read when the client is created.
  * @attr {number} connect-timeout-ms - Limit for opening the socket and receiving `welcome` (default 10000). Read when the client is created.
  * @attr {boolean} manual - Do not connect on insertion; call `connect()`.
+ * @attr {boolean} isolated - This tab gets a socket of its own instead of sharing one with the other tabs of the browser that use the same hub and user. Read when the client is created.
  *
  * @fires realtime-provider-ready - On `document`, whenever this provider's store is created (discovery listens for it).
  * @fires realtime-state-change - The connection state changed; `detail` is the `ConnectionState`.
@@ -66,6 +68,7 @@ export class RealtimeProvider extends RealtimeBase {
     pongTimeoutMs: { type: Number, attribute: 'pong-timeout-ms' },
     connectTimeoutMs: { type: Number, attribute: 'connect-timeout-ms' },
     manual: { type: Boolean },
+    isolated: { type: Boolean },
   };
 
   /** The hub's WebSocket endpoint. */
@@ -92,6 +95,8 @@ export class RealtimeProvider extends RealtimeBase {
   connectTimeoutMs?: number;
   /** Do not connect on insertion; call `connect()`. */
   manual = false;
+  /** A socket of its own instead of one shared with the browser's other tabs. */
+  isolated = false;
 
   readonly #context = new ContextProvider(this, { context: realtimeContext });
   #current?: RealtimeClient;
@@ -179,7 +184,7 @@ export class RealtimeProvider extends RealtimeBase {
 
   #ensureClient(): RealtimeClient | undefined {
     if (this.#current || !this.url) return this.#current;
-    const options: RealtimeClientOptions = { url: this.url, categories: this.categories };
+    const options: RealtimeClientOptions = { url: this.url, categories: this.categories, share: !this.isolated };
     if (this.token) options.token = this.token;
     if (this.tokenProvider) options.tokenProvider = this.tokenProvider;
     if (this.maxNotifications !== undefined) options.maxNotifications = this.maxNotifications;

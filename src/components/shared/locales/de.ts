@@ -168,4 +168,5 @@ export const de: Partial<Record<keyof EnglishMessages | `${string}.${'one' | 'ot
     'Der Hub hat die Verbindung abgewiesen oder ist nicht erreichbar. Prüfen Sie, ob die erlaubten Origins des Hubs (--allowed-origins) {origin} enthalten und die URL stimmt.',
   'status.reason': 'Grund: {reason}',
   'status.connectedAs': 'Angemeldet als {name}',
+  'status.sharedFollower': 'Verbunden über einen anderen Tab.',
 };

@@ -196,6 +196,7 @@ export const enConnectionStatus = {
     'The hub refused the connection or cannot be reached. Check that the hub’s allowed origins (--allowed-origins) include {origin} and that the URL is right.',
   'status.reason': 'Reason: {reason}',
   'status.connectedAs': 'Signed in as {name}',
+  'status.sharedFollower': 'Connected through another tab.',
 } as const;
 
 /** Every English message: the keys `msg` accepts. */

@@ -1,0 +1,132 @@
+/**
+ * The entry's side of one socket per browser: a small {@link Transport} that loads the sharing
+ * code (tab-share.ts: election, relay, follower) as a chunk of its own when the client connects,
+ * and hands every call to it from then on. A page that never connects, or cannot share, never
+ * loads it; if the chunk cannot be loaded, the tab opens a socket of its own.
+ */
+import { RealtimeConnection, type RealtimeConnectionOptions, type TokenProvider } from '../connection.js';
+import { defaultTimers, emitTo, type Listener, listen, report } from '../listeners.js';
+import type { ClientAction, HubMessage } from '../protocol.js';
+import { StreamCursor } from '../stream-cursor.js';
+import type { ConnectionState, RealtimeError, Transport } from '../types.js';
+
+/** Whether this page can share a socket with its other tabs: a document with Web Locks and BroadcastChannel. */
+export function canShareTabs(): boolean {
+  const g = globalThis as { document?: unknown; navigator?: { locks?: unknown }; BroadcastChannel?: unknown };
+  return !!g.document && !!g.navigator?.locks && typeof g.BroadcastChannel === 'function';
+}
+
+/** What the loaded implementation offers beyond a {@link Transport}. */
+type Loaded = Transport & { readonly lastSeq: number; readonly holdsSocket?: boolean };
+
+/**
+ * A {@link Transport} that shares one socket among the tabs of a browser that use the same hub
+ * URL, user and categories (see docs/architecture.md, "One socket per browser").
+ */
+export class SharedTransport implements Transport {
+  readonly #options: RealtimeConnectionOptions;
+  #impl: Loaded | null = null;
+  #loading = false;
+  #closed = false;
+  #state: ConnectionState = { status: 'idle' };
+  readonly #listeners = {
+    message: new Set<Listener<HubMessage>>(),
+    state: new Set<Listener<ConnectionState>>(),
+    error: new Set<Listener<RealtimeError>>(),
+  };
+
+  constructor(options: RealtimeConnectionOptions) {
+    this.#options = { ...options };
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** Last seq this tab applied. */
+  get lastSeq(): number {
+    return this.#impl?.lastSeq ?? 0;
+  }
+
+  /** Whether this tab holds the socket (the leader, or a tab with a socket of its own). */
+  get holdsSocket(): boolean {
+    return this.#impl ? (this.#impl.holdsSocket ?? true) : false;
+  }
+
+  connect(): void {
+    this.#closed = false;
+    if (this.#impl) this.#impl.connect();
+    else void this.#load();
+  }
+
+  reconnectNow(): void {
+    if (this.#impl) this.#impl.reconnectNow();
+    else this.connect();
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#impl) this.#impl.close();
+    else if (this.#state.status !== 'idle') this.#setState({ status: 'closed' });
+  }
+
+  send(action: ClientAction): boolean {
+    return this.#impl?.send(action) ?? false;
+  }
+
+  setCategories(categories: string[] | null): void {
+    this.#options.categories = categories;
+    this.#impl?.setCategories(categories);
+  }
+
+  setToken(token: string | TokenProvider): void {
+    if (typeof token === 'function') this.#options.tokenProvider = token;
+    else this.#options.token = token;
+    this.#impl?.setToken(token);
+  }
+
+  onMessage(listener: Listener<HubMessage>): () => void {
+    return listen(this.#listeners.message, listener);
+  }
+
+  onState(listener: Listener<ConnectionState>): () => void {
+    return listen(this.#listeners.state, listener);
+  }
+
+  onError(listener: Listener<RealtimeError>): () => void {
+    return listen(this.#listeners.error, listener);
+  }
+
+  async #load(): Promise<void> {
+    if (this.#loading) return;
+    this.#loading = true;
+    this.#setState({ status: 'connecting', attempt: 0 });
+    let impl: Loaded;
+    try {
+      const { TabShare } = await import('./tab-share.js');
+      impl = new TabShare(this.#options, {
+        Connection: RealtimeConnection,
+        Cursor: StreamCursor,
+        emitTo,
+        listen,
+        report,
+        timers: defaultTimers,
+      });
+    } catch {
+      impl = new RealtimeConnection(this.#options); // the chunk did not load: a socket of its own
+    }
+    this.#impl = impl;
+    impl.onMessage((m) => emitTo(this.#listeners.message, m));
+    impl.onError((e) => emitTo(this.#listeners.error, e));
+    impl.onState((s) => {
+      // Both said `connecting` while the chunk loaded; the store hears it once.
+      if (s.status !== 'connecting' || JSON.stringify(s) !== JSON.stringify(this.#state)) this.#setState(s);
+    });
+    if (!this.#closed) impl.connect();
+  }
+
+  #setState(state: ConnectionState): void {
+    this.#state = state;
+    emitTo(this.#listeners.state, state);
+  }
+}
