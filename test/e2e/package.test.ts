@@ -43,8 +43,8 @@ const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) 
 const browserPkg = readJson<Manifest>(join(ROOT, 'package.json'));
 const hubPkg = readJson<Manifest>(join(HUB_DIR, 'package.json'));
 
-/** What a front-end project may get at run time: browser code only. */
-const BROWSER_DEPENDENCIES = ['@lit/context', 'lit', 'partysocket', 'uplot'];
+/** What a front-end project may get at run time: browser code only (@lit/react: admin-realtime/react). */
+const BROWSER_DEPENDENCIES = ['@lit/context', '@lit/react', 'lit', 'partysocket', 'uplot'];
 /** Server code that must never reach a front-end project. */
 const SERVER_PACKAGES = ['admin-realtime-hub', 'better-sqlite3', 'jose', 'nodemailer', 'pg', 'web-push', 'ws'];
 const INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--strict-allow-scripts'];
