@@ -16,6 +16,7 @@
  * ```
  */
 import { createComponent, type EventName, type ReactWebComponent } from '@lit/react';
+import type { LitElement } from 'lit';
 import * as React from 'react';
 import { AdminNotificationCenter as AdminNotificationCenterElement } from './components/admin-notification-center/index.js';
 import { ConnectionStatus as ConnectionStatusElement } from './components/connection-status/index.js';
@@ -43,8 +44,16 @@ type EventProps<T extends ElementTag> = {
   [K in ElementEventName<T> as RealtimeEventProp<K>]: EventName<RealtimeEvent<K>>;
 };
 
-/** The React component of one element: its properties and `onRealtime…` callbacks as props. */
-export type RealtimeComponent<T extends ElementTag> = ReactWebComponent<RealtimeElements[T], EventProps<T>>;
+/** What every Lit element has (lifecycle, controllers, `updateComplete`): not props. */
+type LitMembers = Exclude<keyof LitElement, keyof HTMLElement>;
+
+/**
+ * The React component of one element: its own properties, React's HTML props and `onRealtime…`
+ * callbacks as props, `ref` to the element (`createComponent`'s type without Lit's members).
+ */
+export type RealtimeComponent<T extends ElementTag> = React.ForwardRefExoticComponent<
+  Omit<React.ComponentPropsWithRef<ReactWebComponent<RealtimeElements[T], EventProps<T>>>, LitMembers>
+>;
 
 function wrap<T extends ElementTag>(
   tagName: T,
@@ -53,13 +62,16 @@ function wrap<T extends ElementTag>(
 ): RealtimeComponent<T> {
   const events: Record<string, string> = {};
   for (const name of ELEMENT_EVENTS[tagName]) events[eventProp(name)] = name;
-  return createComponent({
+  const component = createComponent({
     react: React,
     tagName,
     elementClass,
     events: events as EventProps<T>,
     displayName,
   });
+  // The same component; its type only leaves out props for Lit's members (TypeScript cannot relate
+  // the Omit over a generic T to the original).
+  return component as unknown as RealtimeComponent<T>;
 }
 
 /** `<realtime-provider>`: connects to the hub and hands its store to the elements inside it. */
