@@ -104,6 +104,19 @@ async function typecheck(dir: string): Promise<void> {
   await run(process.execPath, [TSC, '-p', dir], dir);
 }
 
+/** A front-end project's compiler options for the checks below. */
+const WEB_COMPILER_OPTIONS = {
+  target: 'ES2022',
+  module: 'ESNext',
+  moduleResolution: 'Bundler',
+  lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+  strict: true,
+  noEmit: true,
+  // Our declarations and Lit's (React's, Vue's) are checked too, as a project without skipLibCheck would.
+  skipLibCheck: false,
+  types: [],
+};
+
 let tmp = '';
 const packed = { browser: { tgz: '', files: [] as string[] }, hub: { tgz: '', files: [] as string[] } };
 
@@ -220,20 +233,7 @@ const center = document.querySelector('admin-notification-center');
 const clicked = (n: ListedNotification): RealtimeEventDetails['realtime-notification-click'] => ({ notification: n });
 console.log(center?.tagName, clicked);
 `;
-  const tsconfig = {
-    compilerOptions: {
-      target: 'ES2022',
-      module: 'ESNext',
-      moduleResolution: 'Bundler',
-      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-      strict: true,
-      noEmit: true,
-      // Our declarations and Lit's are checked too, as a project without skipLibCheck would.
-      skipLibCheck: false,
-      types: [],
-    },
-    files: ['main.ts'],
-  };
+  const tsconfig = { compilerOptions: WEB_COMPILER_OPTIONS, files: ['main.ts'] };
   for (const [folder, entry] of [
     ['all', 'admin-realtime'],
     ['one', 'admin-realtime/notification-bell'],
@@ -254,16 +254,7 @@ test('the framework wrappers type-check in React and Vue projects; the CDN bundl
   for (const file of ['admin-realtime.js', 'admin-realtime.iife.js']) {
     assert.doesNotMatch(readFileSync(join(ROOT, 'dist/cdn', file), 'utf8'), /suppressHydrationWarning/, file);
   }
-  const compilerOptions = {
-    target: 'ES2022',
-    module: 'ESNext',
-    moduleResolution: 'Bundler',
-    lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-    strict: true,
-    noEmit: true,
-    skipLibCheck: false,
-    types: [],
-  };
+  const compilerOptions = WEB_COMPILER_OPTIONS;
 
   // React: typed props (a wrong type fails), `onRealtime…` callbacks with a typed detail, a ref to the element.
   const react = project('react-app');
