@@ -32,6 +32,7 @@ export function App() {
   const [connection, setConnection] = useState<ConnectionState['status']>('idle');
   const [last, setLast] = useState<ListedNotification | null>(null);
   const [received, setReceived] = useState(0);
+  const [opened, setOpened] = useState('—');
   const [categories, setCategories] = useState<string[]>(CATEGORIES);
   const [store, setStore] = useState<RealtimeStore | undefined>(undefined);
 
@@ -66,7 +67,8 @@ export function App() {
         <main>
           <p>
             Last notification (React state): <output data-testid="last-title">{last?.title ?? '—'}</output> · received{' '}
-            <output data-testid="received">{received}</output>
+            <output data-testid="received">{received}</output> · opened (onRealtimeNotificationClick):{' '}
+            <output data-testid="opened">{opened}</output>
           </p>
           <fieldset>
             <legend>Categories (the provider's `categories` property; the hub filters)</legend>
@@ -82,7 +84,10 @@ export function App() {
               </label>
             ))}
           </fieldset>
-          <AdminNotificationCenter heading="Notifications" />
+          <AdminNotificationCenter
+            heading="Notifications"
+            onRealtimeNotificationClick={(event) => setOpened(event.detail.notification.title)}
+          />
         </main>
       </RealtimeProvider>
       <footer>
