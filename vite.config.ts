@@ -1,6 +1,7 @@
 /**
  * Four builds, chosen by `--mode`:
- * - `npm`  ES modules per entry for the `admin-realtime` package (Lit, partysocket, uPlot external);
+ * - `npm`  ES modules per entry for the `admin-realtime` package (Lit, partysocket, uPlot, React
+ *          external), with the framework entries `react` and `vue` (not in the CDN bundles);
  * - `hub`  packages/hub/dist, ES modules of src/hub for the `admin-realtime-hub` package: the server
  *          dependencies external, and the protocol imported from `admin-realtime/protocol`
  *          (`scripts/build-hub.mjs` runs it and adds the types);
@@ -22,6 +23,8 @@ const npmExternal = [
   /^partysocket($|\/)/,
   // uPlot stays external; its stylesheet, imported as text, is inlined into the package.
   /^uplot$/,
+  // admin-realtime/react: the app's own React (an optional peer dependency).
+  /^react($|\/)/,
 ];
 
 /** The hub package's runtime dependencies (packages/hub/package.json), kept external. */
@@ -97,6 +100,9 @@ export default defineConfig(({ mode }) => {
       'core/index': 'src/core/index.ts',
       'components/shared/lit': 'src/components/shared/lit.ts',
       protocol: 'src/protocol.ts',
+      // The framework wrappers: admin-realtime/react and admin-realtime/vue.
+      react: 'src/react.ts',
+      vue: 'src/vue.ts',
     };
     for (const tag of elements) entry[`components/${tag}/index`] = `src/components/${tag}/index.ts`;
     return modulesBuild([minifyTemplates()], 'dist', 'src', entry, npmExternal);

@@ -4,15 +4,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
+// The package's helper: true for every admin-realtime tag (the npm build; run `npm run build` first).
+import { isCustomElement } from 'admin-realtime/vue';
 import { defineConfig } from 'vite';
-import { ELEMENT_TAGS } from '../../src/components/tags.ts';
 import { demoHubProxy } from '../dev-proxy.ts';
-
-const TAGS = new Set<string>(ELEMENT_TAGS);
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [vue({ template: { compilerOptions: { isCustomElement: (tag) => TAGS.has(tag) } } })],
+  plugins: [vue({ template: { compilerOptions: { isCustomElement } } })],
   // What `npm install admin-realtime` gives an app: the package entry, resolved through the
   // repository's package.json `exports` (the npm build in dist/; run `npm run build` first).
   resolve: { alias: [{ find: /^admin-realtime$/, replacement: fileURLToPath(new URL('../..', import.meta.url)) }] },

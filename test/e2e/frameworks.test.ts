@@ -7,7 +7,8 @@
  * properties, and a `store` to an element outside the provider. The test publishes and checks
  * that the framework's own state changed from the element's `realtime-*` events and that the
  * elements rendered the notification; then it unticks a category in the framework's UI and checks
- * the hub stops sending it (so the array property reached the hub).
+ * the hub stops sending it (so the array property reached the hub), and that opening a notification
+ * in the center reaches the framework's state. The React app uses `admin-realtime/react`'s components.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -117,6 +118,10 @@ for (const app of ['react', 'vue'] as const) {
         assert.equal(await page.getByTestId('received').textContent(), '2');
         const titles = await page.locator('main admin-notification-center li.item .title').allTextContents();
         assert.ok(!titles.some((t) => t.includes(filtered)), `billing was filtered by the hub: ${titles.join(' | ')}`);
+
+        // A center's realtime-notification-click (React: onRealtimeNotificationClick) → framework state.
+        await page.locator('main admin-notification-center li.item', { hasText: later }).click();
+        await until(async () => (await page.getByTestId('opened').textContent()) === later, `${name} opened title`);
 
         mkdirSync(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: fileURLToPath(new URL(`${app}-app.png`, ARTIFACTS)), fullPage: true });

@@ -4,7 +4,9 @@
  * - a front-end project installs `admin-realtime` alone: npm itself refuses any dependency with an
  *   install script (`--strict-allow-scripts`), no server package lands in node_modules, the
  *   entries resolve and import in Node, and TypeScript projects using the elements and the typed
- *   `realtime-*` events compile against the installed types;
+ *   `realtime-*` events compile against the installed types; neither React nor Vue is installed;
+ * - a React project (React and its types added) compiles against `admin-realtime/react`'s typed
+ *   components, and a Vue project against `admin-realtime/vue`'s global component declarations;
  * - a server project installs `admin-realtime-hub` (with `admin-realtime`, which the registry would
  *   bring): better-sqlite3 is the only dependency with an install script, the CLI prints its usage,
  *   the hub imports, its types compile, and the installed CLI serves `/healthz` and a publish.
@@ -43,8 +45,10 @@ const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) 
 const browserPkg = readJson<Manifest>(join(ROOT, 'package.json'));
 const hubPkg = readJson<Manifest>(join(HUB_DIR, 'package.json'));
 
-/** What a front-end project may get at run time: browser code only. */
-const BROWSER_DEPENDENCIES = ['@lit/context', 'lit', 'partysocket', 'uplot'];
+/** What a front-end project may get at run time: browser code only (@lit/react: admin-realtime/react). */
+const BROWSER_DEPENDENCIES = ['@lit/context', '@lit/react', 'lit', 'partysocket', 'uplot'];
+/** The frameworks the wrappers are for: optional peers, never installed for a plain-HTML project. */
+const FRAMEWORK_PACKAGES = ['react', 'react-dom', 'vue'];
 /** Server code that must never reach a front-end project. */
 const SERVER_PACKAGES = ['admin-realtime-hub', 'better-sqlite3', 'jose', 'nodemailer', 'pg', 'web-push', 'ws'];
 const INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--strict-allow-scripts'];
@@ -100,6 +104,19 @@ async function typecheck(dir: string): Promise<void> {
   await run(process.execPath, [TSC, '-p', dir], dir);
 }
 
+/** A front-end project's compiler options for the checks below. */
+const WEB_COMPILER_OPTIONS = {
+  target: 'ES2022',
+  module: 'ESNext',
+  moduleResolution: 'Bundler',
+  lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+  strict: true,
+  noEmit: true,
+  // Our declarations and Lit's (React's, Vue's) are checked too, as a project without skipLibCheck would.
+  skipLibCheck: false,
+  types: [],
+};
+
 let tmp = '';
 const packed = { browser: { tgz: '', files: [] as string[] }, hub: { tgz: '', files: [] as string[] } };
 
@@ -153,6 +170,7 @@ test('admin-realtime installs into an empty front-end project: nothing compiled,
   assert.ok(installed.some((p) => p.name === 'lit'));
   for (const { name, dir } of installed) {
     assert.ok(!SERVER_PACKAGES.includes(name), `${name} was installed in the front-end project`);
+    assert.ok(!FRAMEWORK_PACKAGES.includes(name), `${name} was installed in a project that uses no framework`);
     const { scripts = {} } = readJson<Manifest>(join(dir, 'package.json'));
     const builds = ['preinstall', 'install', 'postinstall'].filter((s) => scripts[s]);
     assert.ok(!builds.length && !existsSync(join(dir, 'binding.gyp')), `${name} builds on install`);
@@ -170,6 +188,7 @@ console.log(JSON.stringify({
   version: protocol.PROTOCOL_VERSION === core.PROTOCOL_VERSION,
   ping: protocol.parseClientMessage('{"type":"ping","t":1}').ok,
   refused: protocol.validatePublishBody({ kind: 'notification' }).error,
+  custom: ['notification-bell', 'realtime-dashboard', 'div'].map((await import('admin-realtime/vue')).isCustomElement),
   resolved: ['admin-realtime', 'admin-realtime/notification-bell', 'admin-realtime/cdn'].map((s) => import.meta.resolve(s)),
 }));
 `,
@@ -180,6 +199,7 @@ console.log(JSON.stringify({
   assert.equal(checked.version, true);
   assert.equal(checked.ping, true);
   assert.match(checked.refused, /title/);
+  assert.deepEqual(checked.custom, [true, true, false]);
   const base = new URL(`file://${web}/node_modules/admin-realtime/dist/`).href;
   assert.deepEqual(checked.resolved, [
     `${base}index.js`,
@@ -213,20 +233,7 @@ const center = document.querySelector('admin-notification-center');
 const clicked = (n: ListedNotification): RealtimeEventDetails['realtime-notification-click'] => ({ notification: n });
 console.log(center?.tagName, clicked);
 `;
-  const tsconfig = {
-    compilerOptions: {
-      target: 'ES2022',
-      module: 'ESNext',
-      moduleResolution: 'Bundler',
-      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-      strict: true,
-      noEmit: true,
-      // Our declarations and Lit's are checked too, as a project without skipLibCheck would.
-      skipLibCheck: false,
-      types: [],
-    },
-    files: ['main.ts'],
-  };
+  const tsconfig = { compilerOptions: WEB_COMPILER_OPTIONS, files: ['main.ts'] };
   for (const [folder, entry] of [
     ['all', 'admin-realtime'],
     ['one', 'admin-realtime/notification-bell'],
@@ -237,6 +244,104 @@ console.log(center?.tagName, clicked);
     writeFileSync(join(dir, 'main.ts'), usage(entry!));
     await typecheck(dir);
   }
+});
+
+/** The version of `name` this repository's node_modules holds (so npm finds it in its cache). */
+const installedVersion = (name: string) => readJson<Manifest>(join(ROOT, 'node_modules', name, 'package.json')).version;
+
+test('the framework wrappers type-check in React and Vue projects; the CDN bundles leave them out', async () => {
+  // @lit/react's createComponent sets this on every element it renders; no wrapper code in the CDN builds.
+  for (const file of ['admin-realtime.js', 'admin-realtime.iife.js']) {
+    assert.doesNotMatch(readFileSync(join(ROOT, 'dist/cdn', file), 'utf8'), /suppressHydrationWarning/, file);
+  }
+  const compilerOptions = WEB_COMPILER_OPTIONS;
+
+  // React: typed props (a wrong type fails), `onRealtime…` callbacks with a typed detail, a ref to the element.
+  const react = project('react-app');
+  const reactTypes = ['react', '@types/react'].map((name) => `${name}@${installedVersion(name)}`);
+  await run('npm', [...INSTALL, packed.browser.tgz, ...reactTypes], react);
+  writeFileSync(
+    join(react, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { ...compilerOptions, jsx: 'react-jsx' }, files: ['app.tsx'] }),
+  );
+  writeFileSync(
+    join(react, 'app.tsx'),
+    `import type { ConnectionState, ListedNotification, RealtimeProvider as ProviderElement } from 'admin-realtime';
+import {
+  AdminNotificationCenter,
+  CriticalAlerts,
+  NotificationBell,
+  RealtimeDashboard,
+  RealtimeProvider,
+} from 'admin-realtime/react';
+import { useRef } from 'react';
+
+const fetchToken = async (): Promise<string> => 'token';
+
+export function App() {
+  const provider = useRef<ProviderElement>(null);
+  const state = (e: CustomEvent<ConnectionState>) => console.log(e.detail.status);
+  return (
+    <RealtimeProvider
+      ref={provider}
+      url="wss://hub.example.com/v1/ws"
+      tokenProvider={fetchToken}
+      categories={['billing']}
+      onRealtimeStateChange={state}
+      onRealtimeNotification={(e) => {
+        const n: ListedNotification = e.detail;
+        console.log(n.title);
+      }}
+    >
+      <NotificationBell max={20} className="bell" onRealtimeToggle={(e) => console.log(e.detail.open === true)} />
+      {/* @ts-expect-error max is a number */}
+      <NotificationBell max="many" />
+      {/* @ts-expect-error the bell fires no realtime-error */}
+      <NotificationBell onRealtimeError={() => {}} />
+      {/* @ts-expect-error Lit's lifecycle is not a prop */}
+      <NotificationBell requestUpdate={() => {}} />
+      <AdminNotificationCenter heading="Inbox" onRealtimeNotificationClick={(e) => e.detail.notification.title} />
+      {/* @ts-expect-error a notification has no such field */}
+      <AdminNotificationCenter onRealtimeNotificationClick={(e) => e.detail.notification.noSuchField} />
+      <CriticalAlerts onRealtimeAlertDismiss={(e) => e.detail.notification.id} />
+      <RealtimeDashboard onRealtimeCategoriesChange={(e) => e.detail.categories?.length} />
+    </RealtimeProvider>
+  );
+}
+`,
+  );
+  await typecheck(react);
+
+  // Vue: GlobalComponents carries each tag's props and onRealtime… listeners, as vue-tsc reads them.
+  const vue = project('vue-app');
+  await run('npm', [...INSTALL, packed.browser.tgz, `vue@${installedVersion('vue')}`], vue);
+  writeFileSync(join(vue, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['main.ts'] }));
+  writeFileSync(
+    join(vue, 'main.ts'),
+    `import type {} from 'admin-realtime/vue';
+import type { GlobalComponents } from 'vue';
+
+type Props<T extends keyof GlobalComponents> = InstanceType<GlobalComponents[T]>['$props'];
+
+const bell: Props<'notification-bell'> = { max: 20, class: 'bell', onRealtimeToggle: (e) => console.log(e.detail.open) };
+// @ts-expect-error max is a number
+const wrong: Props<'notification-bell'> = { max: 'many' };
+const provider: Props<'realtime-provider'> = {
+  url: 'wss://hub.example.com/v1/ws',
+  tokenProvider: async () => 'token',
+  onRealtimeStateChange: (e) => console.log(e.detail.status),
+};
+const center: Props<'admin-notification-center'> = {
+  onRealtimeNotificationClick: (e) => console.log(e.detail.notification.title),
+};
+const unknown: Props<'admin-notification-center'> = {
+  // @ts-expect-error a notification has no such field
+  onRealtimeNotificationClick: (e) => console.log(e.detail.notification.noSuchField),
+};
+console.log(bell, wrong, provider, center, unknown);
+`,
+  );
+  await typecheck(vue);
 });
 
 test('admin-realtime-hub installs into an empty server project: its CLI, import, types and a running hub', async () => {

@@ -1,4 +1,12 @@
-import type { ConnectionState, ListedNotification, RealtimeProvider, RealtimeStore } from 'admin-realtime';
+import type {
+  ConnectionState,
+  ListedNotification,
+  RealtimeProvider as RealtimeProviderElement,
+  RealtimeStore,
+} from 'admin-realtime';
+// The typed React components (they register the elements): props from the element classes,
+// `realtime-*` events as `onRealtime…` callbacks with a typed `detail`.
+import { AdminNotificationCenter, ConnectionStatus, NotificationBell, RealtimeProvider } from 'admin-realtime/react';
 import { useEffect, useRef, useState } from 'react';
 
 // The hub's WebSocket endpoint: `?hub=` (the tests use it), else VITE_HUB_URL, else this origin's /v1/ws
@@ -20,10 +28,11 @@ async function fetchToken(): Promise<string> {
 const CATEGORIES = ['system', 'security', 'billing', 'agents', 'users', 'calls'];
 
 export function App() {
-  const provider = useRef<RealtimeProvider>(null);
+  const provider = useRef<RealtimeProviderElement>(null);
   const [connection, setConnection] = useState<ConnectionState['status']>('idle');
   const [last, setLast] = useState<ListedNotification | null>(null);
   const [received, setReceived] = useState(0);
+  const [opened, setOpened] = useState('—');
   const [categories, setCategories] = useState<string[]>(CATEGORIES);
   const [store, setStore] = useState<RealtimeStore | undefined>(undefined);
 
@@ -37,13 +46,13 @@ export function App() {
 
   return (
     <>
-      <realtime-provider
+      <RealtimeProvider
         ref={provider}
         url={HUB_URL}
         tokenProvider={fetchToken}
         categories={categories}
-        onrealtime-state-change={(event) => setConnection(event.detail.status)}
-        onrealtime-notification={(event) => {
+        onRealtimeStateChange={(event) => setConnection(event.detail.status)}
+        onRealtimeNotification={(event) => {
           setLast(event.detail);
           setReceived((n) => n + 1);
         }}
@@ -53,12 +62,13 @@ export function App() {
           <span>
             Connection (React state): <output data-testid="connection">{connection}</output>
           </span>
-          <notification-bell />
+          <NotificationBell />
         </header>
         <main>
           <p>
             Last notification (React state): <output data-testid="last-title">{last?.title ?? '—'}</output> · received{' '}
-            <output data-testid="received">{received}</output>
+            <output data-testid="received">{received}</output> · opened (onRealtimeNotificationClick):{' '}
+            <output data-testid="opened">{opened}</output>
           </p>
           <fieldset>
             <legend>Categories (the provider's `categories` property; the hub filters)</legend>
@@ -74,12 +84,15 @@ export function App() {
               </label>
             ))}
           </fieldset>
-          <admin-notification-center heading="Notifications" />
+          <AdminNotificationCenter
+            heading="Notifications"
+            onRealtimeNotificationClick={(event) => setOpened(event.detail.notification.title)}
+          />
         </main>
-      </realtime-provider>
+      </RealtimeProvider>
       <footer>
         {/* Outside the provider: given the store as a property. */}
-        <connection-status store={store} variant="badge" />
+        <ConnectionStatus store={store} variant="badge" />
       </footer>
     </>
   );
