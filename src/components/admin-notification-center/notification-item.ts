@@ -62,7 +62,7 @@ export function renderItem(n: ListedNotification, o: ItemOptions) {
       custom
         ? html`<div class="body">
           <div class="content" part="content" id="${id}-content">
-            ${n.read ? nothing : html`<span class="visually-hidden">${msg('center.unreadMarker')}</span>`}${custom.value}
+            ${n.read ? nothing : html`<span class="visually-hidden">${msg('center.unreadMarker')}</span> `}${custom.value}
           </div>
           ${renderActions(n, tab, o.linkTarget)}
         </div>`
