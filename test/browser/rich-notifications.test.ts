@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../src/components/admin-notification-center/index.js';
 import '../../src/components/critical-alerts/index.js';
 import type { AdminNotificationCenter } from '../../src/components/admin-notification-center/admin-notification-center.js';
@@ -223,6 +223,37 @@ describe('rich notifications', () => {
       // A critical notification of a resolved group's key opens it again.
       await notify(sub, { title: 'Database is down again', priority: 'critical', group });
       await waitUntil(() => toastTitles().includes('Database is down again'), 'reopened');
+    });
+  });
+
+  describe('placement="inline"', () => {
+    afterEach(() => setViewport({ width: 800, height: 600 }));
+
+    it('at 1440×900 the toasts sit in the flow and cover none of the center’s tabs and filters', async () => {
+      await setViewport({ width: 1440, height: 900 });
+      const sub = user();
+      const token = await hubToken(sub);
+      const { provider, el } = await withProvider<CriticalAlerts>(
+        ctx.hub,
+        token,
+        html`<critical-alerts placement="inline"></critical-alerts>
+          <admin-notification-center></admin-notification-center>`,
+        'critical-alerts',
+      );
+      const center = provider.querySelector('admin-notification-center')!;
+      expect(el.getBoundingClientRect().height, 'an empty banner takes no space').to.equal(0);
+      await notify(
+        sub,
+        ...[1, 2, 3, 4].map((i) => ({ title: `Incident ${i}`, priority: 'critical', group: `inc-${i}-${sub}` })),
+      );
+      await waitUntil(() => all(el, '[part~="toast"]').length === 3, 'three toasts');
+      await center.updateComplete;
+      const header = one(center, '[part~="header"]').getBoundingClientRect();
+      for (const toast of all(el, '[part~="toast"]')) {
+        expect(toast.getBoundingClientRect().bottom).to.be.at.most(header.top);
+      }
+      expect(getComputedStyle(el).position).to.equal('static');
+      await expect(el).to.be.accessible();
     });
   });
 
