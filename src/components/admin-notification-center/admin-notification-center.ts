@@ -51,6 +51,26 @@ const surfaced = (): void => {};
  * and End reach every notification (rows are added before focus moves). When arrivals come in
  * while the reader is at the top, or a tab or filter changes, the list goes back to 25 rows.
  *
+ * Rows show the notification's `actor` (an https avatar, or initials when there is none or it
+ * fails to load) and its `actions` as buttons (an http(s) `url` makes the action a link opened
+ * with `noopener noreferrer`); using one fires `realtime-notification-action` and does not mark
+ * the notification read.
+ *
+ * To draw the content of a row your own way, set `renderNotification` to a function that returns
+ * a Lit template or a DOM node. The row around it stays the center's: Arrow keys, Home, End,
+ * Enter (fires `realtime-notification-click` and marks read; it follows an `<a class="link">` in
+ * your content, as the default row does with the notification's link), M / Space (mark read), the
+ * mark-read and action buttons, and the unread styling (`[data-unread]`, `item-unread` part). Content renders inside the center's shadow root: style it
+ * inline, or give your elements `part` names and style them with `::part()`.
+ *
+ * ```js
+ * import { html } from 'lit';
+ * center.renderNotification = (n, { time }) => html`<strong part="row-title">${n.title}</strong>
+ *   <small>${n.data?.ticket ?? ''} · ${time}</small>`;
+ * // or without Lit:
+ * center.renderNotification = (n) => Object.assign(document.createElement('span'), { textContent: n.title });
+ * ```
+ *
  * @summary Notification list with tabs, filters, bulk actions and keyboard navigation.
  *
  * @tag admin-notification-center
@@ -61,25 +81,6 @@ const surfaced = (): void => {};
  * @attr {string} heading - Optional title above the tabs.
  * @attr {string} provider - Id of the `<realtime-provider>` to use when not inside one.
  * @attr {string} link-target - Browsing context for notification links (default `_blank`).
- *
- * Rows show the notification's `actor` (an https avatar, or initials when there is none or it
- * fails to load) and its `actions` as buttons (an http(s) `url` makes the action a link opened
- * with `noopener noreferrer`); using one fires `realtime-notification-action` and does not mark
- * the notification read.
- *
- * To draw the content of a row your own way, set `renderNotification` to a function that returns
- * a Lit template or a DOM node. The row around it stays the center's: Arrow keys, Home, End,
- * Enter (fires `realtime-notification-click`), M / Space (mark read), the mark-read and action
- * buttons, and the unread styling. Content renders inside the center's shadow root: style it
- * inline, or give your elements `part` names and style them with `::part()`.
- *
- * ```js
- * import { html } from 'lit';
- * center.renderNotification = (n, { time }) => html`<strong part="row-title">${n.title}</strong>
- *   <small>${n.data?.ticket ?? ''} · ${time}</small>`;
- * // or without Lit:
- * center.renderNotification = (n) => Object.assign(document.createElement('span'), { textContent: n.title });
- * ```
  *
  * @fires realtime-notification-click - A notification was opened (Enter or click); cancel to stop the link being followed.
  * @fires realtime-notification-action - An action button was used; `detail` has the `notification` and the `action`; cancel to stop an action's `url` being followed.
@@ -116,7 +117,7 @@ const surfaced = (): void => {};
  * @cssproperty [--realtime-center-max-height=32rem] - Height limit; the list scrolls inside it.
  * @cssproperty [--realtime-center-unread-background] - Background of unread notifications.
  * @cssproperty [--realtime-avatar-size=2rem] - Size of an actor's avatar.
- * @cssproperty [--realtime-avatar-background=var(--realtime-surface-muted)] - Background behind an actor's initials.
+ * @cssproperty [--realtime-avatar-background] - Background behind an actor's initials (default: the accent colour mixed into the surface).
  * @cssproperty [--realtime-category-system=#6e7781] - Colour of the `system` category (also `security`, `billing`, `agents`, `users`, `calls`, or any category name).
  * @cssproperty [--realtime-priority-critical=var(--realtime-color-danger)] - Colour of critical notifications (also `-low`, `-medium`, `-high`).
  */
