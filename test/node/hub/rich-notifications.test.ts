@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  type ListedNotification,
-  noUnread,
   parseHubMessage,
   type RealtimeNotification,
   validateEventInput,
   validatePublishBody,
 } from '../../../src/core/protocol.js';
-import { createStore } from '../../../src/core/store.js';
 import type { Hub } from '../../../src/hub/hub.js';
 import { createMasker } from '../../../src/hub/masking.js';
 import { toEntry, validatePublish } from '../../../src/hub/publish.js';
 import { note, post, startHub } from '../../support/hub-harness.js';
-import { MemoryTransport } from '../../support/memory-transport.js';
 
 const mask = createMasker();
 const now = '2026-11-25T10:00:00.000Z';
@@ -213,97 +209,5 @@ describe('rich notifications: masking and storage', () => {
       assert.equal(event?.kind === 'notification' && event.actions?.[0]?.id, 'ack');
       assert.equal(event?.kind === 'notification' && event.group, 'db-7');
     });
-  });
-});
-
-describe('rich notifications: group and resolved in the store critical alerts', () => {
-  /** The store's critical alerts for a list given newest first. */
-  function alertsOf(list: Partial<ListedNotification>[], dismiss: string[] = []): string[] {
-    const transport = new MemoryTransport();
-    transport.connect();
-    const store = createStore(transport);
-    try {
-      const notifications = list.map(
-        (n, i): ListedNotification => ({
-          kind: 'notification',
-          id: n.title ?? `n${i}`,
-          seq: list.length - i,
-          title: `n${i}`,
-          category: 'system',
-          priority: 'critical',
-          createdAt: now,
-          read: false,
-          ...n,
-        }),
-      );
-      transport.receive({
-        type: 'snapshot',
-        seq: list.length,
-        notifications,
-        hasMore: false,
-        unread: noUnread(),
-        activity: [],
-        status: null,
-        agents: null,
-        metrics: { t: [], series: {} },
-      });
-      for (const id of dismiss) store.dismissAlert(id);
-      return store.getState().criticalAlerts.map((n) => n.title);
-    } finally {
-      store.destroy();
-    }
-  }
-
-  test('only the newest of a group alerts; ungrouped alerts stay', () => {
-    assert.deepEqual(
-      alertsOf([{ title: 'db still down', group: 'db' }, { title: 'api down' }, { title: 'db down', group: 'db' }]),
-      ['db still down', 'api down'],
-    );
-  });
-
-  test('a newer notification below critical (a partial recovery) or resolved ends the group alert', () => {
-    assert.deepEqual(
-      alertsOf([
-        { title: 'db degraded', group: 'db', priority: 'medium' },
-        { title: 'db down', group: 'db' },
-      ]),
-      [],
-    );
-    assert.deepEqual(
-      alertsOf([
-        { title: 'db recovered', group: 'db', priority: 'low', resolved: true },
-        { title: 'other', group: 'other' },
-        { title: 'db down', group: 'db' },
-      ]),
-      ['other'],
-    );
-    // Even a critical resolution does not alert.
-    assert.deepEqual(
-      alertsOf([
-        { title: 'db fixed', group: 'db', resolved: true },
-        { title: 'db down', group: 'db' },
-      ]),
-      [],
-    );
-  });
-
-  test('reading or dismissing the newest does not bring the superseded one back', () => {
-    assert.deepEqual(
-      alertsOf([
-        { title: 'db still down', group: 'db', read: true },
-        { title: 'db down', group: 'db' },
-      ]),
-      [],
-    );
-    assert.deepEqual(
-      alertsOf(
-        [
-          { title: 'db still down', group: 'db' },
-          { title: 'db down', group: 'db' },
-        ],
-        ['db still down'],
-      ),
-      [],
-    );
   });
 });
