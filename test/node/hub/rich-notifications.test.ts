@@ -173,11 +173,11 @@ describe('rich notifications: masking and storage', () => {
     after(() => hub.close());
 
     test('a javascript: action url is a 400 naming the field; nothing is stored', async () => {
-      const before = hub.backend.latestSeq();
+      const before = await hub.backend.latestSeq();
       const res = await post(hub, note('t', { actions: [{ id: 'a', label: 'Go', url: 'javascript:alert(1)' }] }));
       assert.equal(res.status, 400);
       assert.match(String(res.body.error), /actions\[0\]\.url: must be an absolute http:\/\/ or https:\/\/ URL/);
-      assert.equal(hub.backend.latestSeq(), before);
+      assert.equal(await hub.backend.latestSeq(), before);
     });
 
     test('the new fields are stored with the event and listed back as the client reads them', async () => {
