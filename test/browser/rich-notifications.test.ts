@@ -159,6 +159,33 @@ describe('rich notifications', () => {
     });
   });
 
+  describe('at 320 px', () => {
+    afterEach(() => setViewport({ width: 800, height: 600 }));
+
+    it('a row with an avatar and three long actions fits without a horizontal scrollbar', async () => {
+      await setViewport({ width: 320, height: 640 });
+      const sub = user();
+      const { el } = await mountCenter(sub);
+      await notify(sub, {
+        title: 'Refund requested for a long-standing enterprise customer account',
+        actor: { name: 'Maximiliane Oberhauser-Lindqvist' },
+        actions: [
+          { id: 'approve', label: 'Approve the full refund now' },
+          { id: 'partial', label: 'Offer a partial refund instead' },
+          { id: 'open', label: 'Open the customer record', url: 'https://crm.example.com/customers/8812' },
+        ],
+      });
+      await waitUntil(() => rows(el).length === 1, 'listed');
+      const width = document.documentElement.clientWidth;
+      const overflowing = [rows(el)[0]!, ...rows(el)[0]!.querySelectorAll('*')]
+        .map((node) => [node, node.getBoundingClientRect()] as const)
+        .filter(([, r]) => r.right > width + 0.5 || r.left < -0.5)
+        .map(([node, r]) => `${node.localName}.${node.className} ${r.left}…${r.right}`);
+      expect(overflowing).to.deep.equal([]);
+      expect(document.documentElement.scrollWidth).to.be.at.most(width);
+    });
+  });
+
   describe('actor', () => {
     it('shows the https avatar, initials when there is none, and initials when the image fails to load', async () => {
       const sub = user();
