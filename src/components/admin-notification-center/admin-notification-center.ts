@@ -60,8 +60,12 @@ const surfaced = (): void => {};
  * a Lit template or a DOM node. The row around it stays the center's: Arrow keys, Home, End,
  * Enter (fires `realtime-notification-click` and marks read; it follows an `<a class="link">` in
  * your content, as the default row does with the notification's link), M / Space (mark read), the
- * mark-read and action buttons, and the unread styling (`[data-unread]`, `item-unread` part). Content renders inside the center's shadow root: style it
- * inline, or give your elements `part` names and style them with `::part()`.
+ * mark-read and action buttons, and the unread styling (`[data-unread]`, `item-unread` part).
+ * A click anywhere in your content opens the notification as a click on the row does; give your
+ * own controls `tabindex="-1"` and stop their clicks' propagation, or prefer `actions`. Content
+ * renders inside the center's shadow root: style it inline, or give your elements `part` names
+ * and style them with `::part()`. A renderer that throws costs only that row (the default content
+ * is drawn and the error logged).
  *
  * ```js
  * import { html } from 'lit';
