@@ -204,6 +204,11 @@ export function startSimulator(options: SimulatorOptions): { stop(): void; tick(
         component: name,
         state: 'down',
       });
+      n.actor = { name: 'Uptime monitor' };
+      n.actions = [
+        { id: 'acknowledge', label: 'Acknowledge' },
+        { id: 'status-page', label: 'Status page', url: slug },
+      ];
     } else if (state === 'degraded') {
       n = notification(
         at,
