@@ -13,6 +13,10 @@ import './components/critical-alerts/index.js';
 import './components/realtime-dashboard/index.js';
 
 export { AdminNotificationCenter } from './components/admin-notification-center/admin-notification-center.js';
+export type {
+  NotificationRenderContext,
+  NotificationRenderer,
+} from './components/admin-notification-center/notification-item.js';
 export { ConnectionStatus } from './components/connection-status/connection-status.js';
 export { CriticalAlerts } from './components/critical-alerts/critical-alerts.js';
 export { LiveActivity } from './components/live-activity/live-activity.js';

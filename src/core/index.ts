@@ -59,6 +59,8 @@ export {
   type MetricHistory,
   type MetricsEvent,
   type MetricsInput,
+  type NotificationAction,
+  type NotificationActor,
   type NotificationFilter,
   type NotificationInput,
   noUnread,

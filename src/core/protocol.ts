@@ -23,6 +23,8 @@ export {
   type ListedNotification,
   type MetricHistory,
   type MetricsEvent,
+  type NotificationAction,
+  type NotificationActor,
   type NotificationFilter,
   noUnread,
   PRIORITIES,

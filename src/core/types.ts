@@ -145,7 +145,10 @@ export interface RealtimeState {
   metrics: MetricSeries;
   /** Latest value of each metric. */
   latest: Readonly<Record<string, number>>;
-  /** Unread critical notifications not dismissed in this session, newest first. */
+  /**
+   * Unread critical notifications not dismissed in this session, newest first; of a `group` only
+   * the newest notification can alert, and none once the newest is `resolved` or not critical.
+   */
   criticalAlerts: readonly ListedNotification[];
   /** Categories subscribed to; null means all. */
   categories: readonly string[] | null;

@@ -4,10 +4,11 @@
  * hub's id (when none), defaults and masked text.
  *
  * Two rules cover every field a publisher sends (docs/security.md has the table):
- * - **text is masked**: titles, messages, details, actions, user names and emails, component
- *   messages, every string (and card-length integer) in `data`, and the pieces of a `link`;
+ * - **text is masked**: titles, messages, details, activity actions, notification action labels,
+ *   actor and user names, emails, component messages, every string (and card-length integer) in
+ *   `data`, and the pieces of a `link`, an action's `url` and an actor's `avatarUrl`;
  * - **identifiers are refused** when masking would change them: event `id`, `user.id`, category,
- *   activity type, audience roles, metric and component names, `data` keys. They are matched,
+ *   `group`, action ids, activity type, audience roles, metric and component names, `data` keys. They are matched,
  *   filtered on and deduplicated by, so a masked copy could merge two distinct ones (two events
  *   with one idempotency key, two users in one activity filter): a 400 says so instead.
  */
@@ -41,6 +42,8 @@ function identifiers(input: EventInput): Identifier[] {
   switch (input.kind) {
     case 'notification':
       if (input.category !== undefined) out.push([input.category, () => 'category']);
+      if (input.group !== undefined) out.push([input.group, () => 'group']);
+      for (const [i, action] of (input.actions ?? []).entries()) out.push([action.id, () => `actions[${i}].id`]);
       for (const [i, role] of (input.audience?.roles ?? []).entries()) out.push([role, () => `audience.roles[${i}]`]);
       dataKeys(input.data, 'data');
       break;
@@ -109,6 +112,20 @@ export function toEntry(input: EventInput, mask: Mask, nowIso: string): NewEntry
       if (input.message !== undefined) event.message = mask(input.message);
       if (input.link !== undefined) event.link = maskLink(input.link, mask);
       if (input.data !== undefined) event.data = maskJson(input.data, mask);
+      if (input.actions !== undefined) {
+        event.actions = input.actions.map(({ id: actionId, label, url }) =>
+          url === undefined
+            ? { id: actionId, label: mask(label) }
+            : { id: actionId, label: mask(label), url: maskLink(url, mask) },
+        );
+      }
+      if (input.actor !== undefined) {
+        const { name, avatarUrl } = input.actor;
+        event.actor =
+          avatarUrl === undefined ? { name: mask(name) } : { name: mask(name), avatarUrl: maskLink(avatarUrl, mask) };
+      }
+      if (input.group !== undefined) event.group = input.group;
+      if (input.resolved) event.resolved = true;
       return input.audience ? { event: event as never, audience: input.audience } : { event: event as never };
     }
     case 'activity': {

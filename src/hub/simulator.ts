@@ -99,9 +99,6 @@ interface ComponentSim {
   episode?: string;
 }
 
-/** A notification as the simulator writes it: `group` and `resolved` tie an incident's notifications together. */
-type SimNotification = NotificationInput & { group?: string; resolved?: boolean };
-
 /** Seconds between two notifications while live (background ones fill in where nothing else came). */
 export const NOTIFICATION_GAP_SECONDS: readonly [number, number] = [8, 18];
 /** Seconds between two activity rows while live (a failed sign-in burst comes faster). */
@@ -180,8 +177,8 @@ export function startSimulator(options: SimulatorOptions): { stop(): void; tick(
     message: string,
     link: string,
     data?: Record<string, unknown>,
-  ): SimNotification {
-    const n: SimNotification = { kind: 'notification', title, message, category, priority, link, createdAt: at };
+  ): NotificationInput {
+    const n: NotificationInput = { kind: 'notification', title, message, category, priority, link, createdAt: at };
     if (data) n.data = data;
     return n;
   }
@@ -196,7 +193,7 @@ export function startSimulator(options: SimulatorOptions): { stop(): void; tick(
     c.since = ticks;
     if (before === 'operational') c.episode = `${name}-${new Date(at).getTime()}`;
     const slug = url(`/status/${name}`);
-    let n: SimNotification;
+    let n: NotificationInput;
     if (state === 'degraded' && before === 'operational') {
       n = notification(at, 'system', 'high', `${label} degraded`, `${c.message}. Investigating.`, slug, {
         component: name,
@@ -207,6 +204,11 @@ export function startSimulator(options: SimulatorOptions): { stop(): void; tick(
         component: name,
         state: 'down',
       });
+      n.actor = { name: 'Uptime monitor' };
+      n.actions = [
+        { id: 'acknowledge', label: 'Acknowledge' },
+        { id: 'status-page', label: 'Status page', url: slug },
+      ];
     } else if (state === 'degraded') {
       n = notification(
         at,

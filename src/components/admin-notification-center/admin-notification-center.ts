@@ -25,7 +25,8 @@ import {
 } from './center-states.js';
 import { ListKeyboard } from './list-keyboard.js';
 import { ListWindow } from './list-window.js';
-import { renderItem } from './notification-item.js';
+import { type NotificationRenderer, renderItem } from './notification-item.js';
+import { rowExtrasStyles } from './row-extras.js';
 
 /** Arrivals this close together are one announcement ("5 new notifications", not five); above `ARRIVALS_EVERY_MS`. */
 const ANNOUNCE_SETTLE_MS = 400;
@@ -50,6 +51,30 @@ const surfaced = (): void => {};
  * and End reach every notification (rows are added before focus moves). When arrivals come in
  * while the reader is at the top, or a tab or filter changes, the list goes back to 25 rows.
  *
+ * Rows show the notification's `actor` (an https avatar, or initials when there is none or it
+ * fails to load) and its `actions` as buttons (an http(s) `url` makes the action a link opened
+ * with `noopener noreferrer`); using one fires `realtime-notification-action` and does not mark
+ * the notification read.
+ *
+ * To draw the content of a row your own way, set `renderNotification` to a function that returns
+ * a Lit template or a DOM node. The row around it stays the center's: Arrow keys, Home, End,
+ * Enter (fires `realtime-notification-click` and marks read; it follows an `<a class="link">` in
+ * your content, as the default row does with the notification's link), M / Space (mark read), the
+ * mark-read and action buttons, and the unread styling (`[data-unread]`, `item-unread` part).
+ * A click anywhere in your content opens the notification as a click on the row does; give your
+ * own controls `tabindex="-1"` and stop their clicks' propagation, or prefer `actions`. Content
+ * renders inside the center's shadow root: style it inline, or give your elements `part` names
+ * and style them with `::part()`. A renderer that throws costs only that row (the default content
+ * is drawn and the error logged).
+ *
+ * ```js
+ * import { html } from 'lit';
+ * center.renderNotification = (n, { time }) => html`<strong part="row-title">${n.title}</strong>
+ *   <small>${n.data?.ticket ?? ''} · ${time}</small>`;
+ * // or without Lit:
+ * center.renderNotification = (n) => Object.assign(document.createElement('span'), { textContent: n.title });
+ * ```
+ *
  * @summary Notification list with tabs, filters, bulk actions and keyboard navigation.
  *
  * @tag admin-notification-center
@@ -62,6 +87,7 @@ const surfaced = (): void => {};
  * @attr {string} link-target - Browsing context for notification links (default `_blank`).
  *
  * @fires realtime-notification-click - A notification was opened (Enter or click); cancel to stop the link being followed.
+ * @fires realtime-notification-action - An action button was used; `detail` has the `notification` and the `action`; cancel to stop an action's `url` being followed.
  *
  * @csspart base - The whole center.
  * @csspart header - Heading, tabs, filters and actions.
@@ -81,23 +107,33 @@ const surfaced = (): void => {};
  * @csspart priority - A notification's priority.
  * @csspart time - A notification's relative time.
  * @csspart mark-read - A notification's mark-read button.
+ * @csspart avatar - The actor's avatar (image or initials).
+ * @csspart avatar-image - The actor's https avatar image.
+ * @csspart avatar-initials - The actor's initials, shown when there is no image or it failed to load.
+ * @csspart actor - The actor's name in the row's meta line.
+ * @csspart actions - A notification's action buttons.
+ * @csspart notification-action - One action button (a link when the action has an http(s) `url`).
+ * @csspart content - A row's content drawn by `renderNotification`.
  * @csspart empty - The empty-state text.
  * @csspart show-more - The "Show N more" button after the rendered notifications (also `action`).
  * @csspart load-older - The "load older" button (shown once every loaded notification is rendered).
  *
  * @cssproperty [--realtime-center-max-height=32rem] - Height limit; the list scrolls inside it.
  * @cssproperty [--realtime-center-unread-background] - Background of unread notifications.
+ * @cssproperty [--realtime-avatar-size=2rem] - Size of an actor's avatar.
+ * @cssproperty [--realtime-avatar-background] - Background behind an actor's initials (default: the accent colour mixed into the surface).
  * @cssproperty [--realtime-category-system=#6e7781] - Colour of the `system` category (also `security`, `billing`, `agents`, `users`, `calls`, or any category name).
  * @cssproperty [--realtime-priority-critical=var(--realtime-color-danger)] - Colour of critical notifications (also `-low`, `-medium`, `-high`).
  */
 export class AdminNotificationCenter extends RealtimeElement {
-  static override styles = [tokens, priorityColors, categoryColours, styles];
+  static override styles = [tokens, priorityColors, categoryColours, styles, rowExtrasStyles];
   static override properties: PropertyDeclarations = {
     tab: { reflect: true },
     category: { reflect: true },
     priority: { reflect: true },
     heading: {},
     linkTarget: { attribute: 'link-target' },
+    renderNotification: { attribute: false },
     confirming: { state: true, attribute: false },
     dismissedError: { state: true, attribute: false },
   };
@@ -116,6 +152,11 @@ export class AdminNotificationCenter extends RealtimeElement {
   heading = '';
   /** Browsing context for notification links. */
   linkTarget = '_blank';
+  /**
+   * Draws the content of each row your own way: `(notification, { time }) => TemplateResult | Node`.
+   * The center keeps the row (keys, selection, read styling, mark-read and action buttons).
+   */
+  renderNotification: NotificationRenderer | undefined = undefined;
 
   private confirming = false;
   private dismissedError?: RealtimeError;
@@ -145,6 +186,7 @@ export class AdminNotificationCenter extends RealtimeElement {
     list: () => this.#listEl,
     open: (n) => this.#openNotification(n),
     markRead: (n) => this.#markRead(n),
+    action: (n, actionId) => this.#onAction(n, actionId),
   });
   /** How many of `visible()` are rendered. */
   readonly #listWindow = new ListWindow(this, {
@@ -250,9 +292,12 @@ export class AdminNotificationCenter extends RealtimeElement {
                     active: n.id === activeId,
                     time: formatRelative(n.createdAt, now),
                     linkTarget: this.linkTarget,
+                    content: this.renderNotification,
                   };
                   // Rows are immutable per notification: only render one again when what it shows changed.
-                  return guard([n, o.active, o.time, o.linkTarget, localeRevision()], () => renderItem(n, o));
+                  return guard([n, o.active, o.time, o.linkTarget, o.content, localeRevision()], () =>
+                    renderItem(n, o),
+                  );
                 },
               )}
             </ul>`
@@ -428,6 +473,13 @@ export class AdminNotificationCenter extends RealtimeElement {
 
   #markRead(n: ListedNotification): void {
     if (!n.read) this.#data.store?.markRead([n.id]).catch(surfaced);
+  }
+
+  /** Fires the action event; returns whether to follow the action's link (when it has one). */
+  #onAction(n: ListedNotification, actionId: string): boolean {
+    const action = n.actions?.find((a) => a.id === actionId);
+    if (!action) return false;
+    return this.emit('realtime-notification-action', { notification: n, action }, { cancelable: true });
   }
 
   /** Fires the click event and, unless cancelled, marks read; returns whether to follow the link. */

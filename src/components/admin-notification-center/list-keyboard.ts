@@ -11,6 +11,8 @@ export interface ListKeyboardOptions {
   /** Opens a notification; returns false when the click event was cancelled. */
   open(n: ListedNotification): boolean;
   markRead(n: ListedNotification): void;
+  /** One of the notification's action buttons was used; returns false when its link must not be followed. */
+  action(n: ListedNotification, actionId: string): boolean;
 }
 
 /**
@@ -97,7 +99,11 @@ export class ListKeyboard implements ReactiveController {
     const n = items[index];
     if (!li || !n) return;
     const origin = event.composedPath()[0] as Element;
-    if (origin.closest?.('[data-action="mark"]')) {
+    const action = origin.closest?.<HTMLElement>('[data-action-id]');
+    if (action) {
+      this.#active = n.id;
+      if (!this.#o.action(n, action.dataset.actionId ?? '')) event.preventDefault();
+    } else if (origin.closest?.('[data-action="mark"]')) {
       this.#markRead(n, items, index);
     } else if (origin.closest?.('a')) {
       if (this.#following) return;

@@ -3,6 +3,19 @@ import { styleMap } from 'lit/directives/style-map.js';
 import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
 import { categoryColour, categoryLabel } from '../shared/categories.js';
 import { formatDateTime, type MessageKey, msg } from '../shared/localize.js';
+import { renderActions, renderAvatar } from './row-extras.js';
+
+/** What a custom row renderer gets besides the notification. */
+export interface NotificationRenderContext {
+  /** The relative time the default row shows ("just now", "5 minutes ago"), localised. */
+  time: string;
+}
+
+/**
+ * Draws the content of one row: returns a Lit template, a DOM node, or text. The center keeps
+ * the row around it (selection, keys, read styling, mark-read and action buttons).
+ */
+export type NotificationRenderer = (notification: ListedNotification, context: NotificationRenderContext) => unknown;
 
 /** The priority's name for people. */
 export function priorityLabel(priority: string): string {
@@ -14,6 +27,8 @@ export interface ItemOptions {
   /** The relative time shown ("just now"). */
   time: string;
   linkTarget: string;
+  /** Draws the row's content instead of the default title, message, meta and avatar. */
+  content?: NotificationRenderer | undefined;
 }
 
 /**
@@ -28,6 +43,8 @@ export function renderItem(n: ListedNotification, o: ItemOptions) {
   const id = `n-${n.id}`;
   const safe = n.link !== undefined && isSafeLink(n.link);
   const state = n.read ? 'item-read' : 'item-unread';
+  const custom = o.content && customContent(n, o.content, o.time);
+  const described = custom ? nothing : n.message ? `${id}-message ${id}-meta` : `${id}-meta`;
   return html`<li
     class="item"
     part="item ${state} item-${n.priority}"
@@ -36,29 +53,21 @@ export function renderItem(n: ListedNotification, o: ItemOptions) {
     data-category=${n.category}
     ?data-unread=${!n.read}
     tabindex=${tab}
-    aria-labelledby="${id}-title"
-    aria-describedby=${n.message ? `${id}-message ${id}-meta` : `${id}-meta`}
+    aria-labelledby=${custom ? `${id}-content` : `${id}-title`}
+    aria-describedby=${described}
     style=${styleMap({ '--_category': categoryColour(n.category) })}
   >
     <span class="marker" aria-hidden="true"></span>
-    <div class="body">
-      <p class="title" part="title" id="${id}-title">
-        ${
-          safe
-            ? html`<a class="link" part="link" href=${n.link!} target=${o.linkTarget} rel="noopener noreferrer" tabindex=${tab}
-              >${n.title}</a
-            >`
-            : n.title
-        }
-      </p>
-      ${n.message ? html`<p class="message" part="message" id="${id}-message">${n.message}</p>` : nothing}
-      <p class="meta" part="meta" id="${id}-meta">
-        ${n.read ? nothing : html`<span class="visually-hidden">${msg('center.unreadMarker')}</span>`}
-        <span class="category" part="category"><span class="dot" aria-hidden="true"></span>${categoryLabel(n.category)}</span>
-        <span class="priority" part="priority">${priorityLabel(n.priority)}</span>
-        <time part="time" datetime=${n.createdAt} title=${formatDateTime(n.createdAt)}>${o.time}</time>
-      </p>
-    </div>
+    ${
+      custom
+        ? html`<div class="body">
+          <div class="content" part="content" id="${id}-content">
+            ${n.read ? nothing : html`<span class="visually-hidden">${msg('center.unreadMarker')}</span> `}${custom.value}
+          </div>
+          ${renderActions(n, tab, o.linkTarget)}
+        </div>`
+        : renderDefault(n, o, id, safe, tab)
+    }
     ${
       n.read
         ? nothing
@@ -75,4 +84,41 @@ export function renderItem(n: ListedNotification, o: ItemOptions) {
         </button>`
     }
   </li>`;
+}
+
+/** The default content: avatar, title (a link when http/https), message, meta and actions. */
+function renderDefault(n: ListedNotification, o: ItemOptions, id: string, safe: boolean, tab: number) {
+  return html`${renderAvatar(n)}<div class="body">
+      <p class="title" part="title" id="${id}-title">
+        ${
+          safe
+            ? html`<a class="link" part="link" href=${n.link!} target=${o.linkTarget} rel="noopener noreferrer" tabindex=${tab}
+              >${n.title}</a
+            >`
+            : n.title
+        }
+      </p>
+      ${n.message ? html`<p class="message" part="message" id="${id}-message">${n.message}</p>` : nothing}
+      <p class="meta" part="meta" id="${id}-meta">
+        ${n.read ? nothing : html`<span class="visually-hidden">${msg('center.unreadMarker')}</span>`}
+        ${n.actor ? html`<span class="actor" part="actor">${n.actor.name}</span>` : nothing}
+        <span class="category" part="category"><span class="dot" aria-hidden="true"></span>${categoryLabel(n.category)}</span>
+        <span class="priority" part="priority">${priorityLabel(n.priority)}</span>
+        <time part="time" datetime=${n.createdAt} title=${formatDateTime(n.createdAt)}>${o.time}</time>
+      </p>
+      ${renderActions(n, tab, o.linkTarget)}
+    </div>`;
+}
+
+/**
+ * The integrator's content for `n`; null when the renderer threw (logged), so one bad row falls
+ * back to the default content instead of breaking the list.
+ */
+function customContent(n: ListedNotification, renderer: NotificationRenderer, time: string): { value: unknown } | null {
+  try {
+    return { value: renderer(n, { time }) };
+  } catch (err) {
+    console.error('admin-notification-center: renderNotification threw; showing the default row', err);
+    return null;
+  }
 }

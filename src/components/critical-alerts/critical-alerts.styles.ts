@@ -24,6 +24,13 @@ export const styles = css`
     inset-block-start: auto;
     inset-block-end: var(--_offset);
   }
+  /* In the flow, as a banner: nothing of the page is covered (the overlay placements can cover a
+     panel that sits in their corner). */
+  :host([placement='inline']) {
+    position: static;
+    inline-size: auto;
+    pointer-events: auto;
+  }
   .stack {
     display: flex;
     flex-direction: column;

@@ -21,7 +21,9 @@ const SEEN_CAP = 500;
 
 /**
  * Toasts for unread critical notifications, in an assertive live region, fixed to a corner or
- * edge of the viewport. Each toast has its title, message, time, link (http/https only, other
+ * edge of the viewport, or in the page's flow (`placement="inline"`). Of the notifications sharing
+ * a `group` (an incident) only the newest can alert: a later one replaces the toast, and one with
+ * `resolved: true` (or a priority below critical) takes it away. Each toast has its title, message, time, link (http/https only, other
  * schemes shown as text), Mark read and Dismiss; Escape on a toast dismisses it. When a toast holding
  * focus leaves, focus moves to the next toast, and after the last one back to where it was before
  * the toasts (else to the alerts list).
@@ -75,8 +77,11 @@ export class CriticalAlerts extends RealtimeElement {
   /** How many toasts are visible at once; the rest are counted as "+N more". */
   max = 3;
 
-  /** Where the stack sits: `top-end` (default), `top`, `bottom-end` or `bottom`. */
-  placement: 'top-end' | 'top' | 'bottom-end' | 'bottom' = 'top-end';
+  /**
+   * Where the stack sits: over the page at `top-end` (default), `top`, `bottom-end` or `bottom`,
+   * or `inline`: in the page's flow as a banner, covering nothing (an empty stack takes no space).
+   */
+  placement: 'top-end' | 'top' | 'bottom-end' | 'bottom' | 'inline' = 'top-end';
 
   /** Beep when a new critical alert arrives (after the first user gesture on the page). */
   sound = false;

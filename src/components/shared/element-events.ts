@@ -34,14 +34,19 @@ export interface RealtimeElements {
 
 export const ELEMENT_EVENTS = {
   'realtime-provider': ['realtime-state-change', 'realtime-notification', 'realtime-error'],
-  'notification-bell': ['realtime-toggle', 'realtime-notification-click'],
-  'admin-notification-center': ['realtime-notification-click'],
+  'notification-bell': ['realtime-toggle', 'realtime-notification-click', 'realtime-notification-action'],
+  'admin-notification-center': ['realtime-notification-click', 'realtime-notification-action'],
   'connection-status': [],
   'system-status': [],
   'live-activity': [],
   'realtime-metrics': [],
   'critical-alerts': ['realtime-alert-dismiss'],
-  'realtime-dashboard': ['realtime-categories-change', 'realtime-notification-click', 'realtime-alert-dismiss'],
+  'realtime-dashboard': [
+    'realtime-categories-change',
+    'realtime-notification-click',
+    'realtime-notification-action',
+    'realtime-alert-dismiss',
+  ],
 } as const satisfies Record<ElementTag, readonly RealtimeEventName[]>;
 
 /** The events of one element. */

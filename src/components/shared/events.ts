@@ -2,6 +2,7 @@
  * Typed DOM events: every event an element fires is `realtime-` prefixed, bubbles, crosses
  * shadow roots, and carries a typed `detail`.
  */
+import type { NotificationAction } from '../../core/protocol.js';
 import type { ConnectionState, ListedNotification, RealtimeError } from '../../core/types.js';
 
 /** Detail shapes by event name; also merged into GlobalEventHandlersEventMap below. */
@@ -10,6 +11,7 @@ export interface RealtimeEventDetails {
   'realtime-notification': ListedNotification;
   'realtime-error': RealtimeError;
   'realtime-notification-click': { notification: ListedNotification };
+  'realtime-notification-action': { notification: ListedNotification; action: NotificationAction };
   'realtime-alert-dismiss': { notification: ListedNotification };
   'realtime-toggle': { open: boolean };
   'realtime-categories-change': { categories: string[] | null };
@@ -35,6 +37,7 @@ declare global {
     'realtime-notification': CustomEvent<ListedNotification>;
     'realtime-error': CustomEvent<RealtimeError>;
     'realtime-notification-click': CustomEvent<{ notification: ListedNotification }>;
+    'realtime-notification-action': CustomEvent<{ notification: ListedNotification; action: NotificationAction }>;
     'realtime-alert-dismiss': CustomEvent<{ notification: ListedNotification }>;
     'realtime-toggle': CustomEvent<{ open: boolean }>;
     'realtime-categories-change': CustomEvent<{ categories: string[] | null }>;

@@ -61,6 +61,14 @@ export type NotificationFilter = Infer<typeof notificationFilter>;
 const iso = isoDate;
 const anyRecord = json({ maxDepth: 8, maxKeys: 10_000 });
 
+/** A button on a notification; a `url` is followed only when http(s) (`isSafeLink`). */
+const notificationAction = object({ id: str({ min: 1 }), label: str() }, { url: str() });
+export type NotificationAction = Infer<typeof notificationAction>;
+
+/** Who a notification is about or from; the avatar is shown only when https. */
+const notificationActor = object({ name: str() }, { avatarUrl: str() });
+export type NotificationActor = Infer<typeof notificationActor>;
+
 const notification = object(
   {
     kind: oneOf(['notification']),
@@ -71,7 +79,15 @@ const notification = object(
     priority: oneOf(PRIORITIES),
     createdAt: iso,
   },
-  { message: str(), link: str(), data: anyRecord },
+  {
+    message: str(),
+    link: str(),
+    data: anyRecord,
+    actions: arrayOf(notificationAction, { max: 16 }),
+    actor: notificationActor,
+    group: str({ min: 1 }),
+    resolved: bool,
+  },
 );
 export type RealtimeNotification = Infer<typeof notification>;
 

@@ -16,6 +16,10 @@ export const LIMITS = {
   audienceEntries: 1000,
   batchSize: 500,
   categories: 64,
+  /** Buttons on one notification. */
+  actions: 3,
+  actionLabelLength: 40,
+  actorNameLength: 200,
   /** Stream events in one `events` frame. */
   eventsPerFrame: 500,
 } as const;
@@ -48,3 +52,10 @@ export const link: Check<string> = (value, path) => {
 
 /** A name a publisher chooses that the hub and clients use as a key (category, type, role). */
 export const publishedName: Check<string> = (value, path) => checkKey(shortName(value, path), path);
+
+/** An image a publisher links (an actor's avatar): absolute https only, without credentials. */
+export const httpsLink: Check<string> = (value, path) => {
+  const s = link(value, path);
+  if (new URL(s).protocol !== 'https:') throw new ValidationError(path, 'must be an absolute https:// URL');
+  return s;
+};

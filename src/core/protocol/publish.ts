@@ -2,9 +2,23 @@
  * What a publisher posts (POST /v1/events, hub.publish()). Hub side: the browser never reads
  * these, so `admin-realtime/core` does not export them.
  */
-import { arrayOf, type Infer, isoDate, json, num, object, oneOf, recordOf, str, union } from '../validate.js';
+import {
+  arrayOf,
+  bool,
+  type Check,
+  type Infer,
+  isoDate,
+  json,
+  num,
+  object,
+  oneOf,
+  recordOf,
+  str,
+  union,
+  ValidationError,
+} from '../validate.js';
 import { componentStatus, PRIORITIES } from './events.js';
-import { count, eventId, LIMITS, link, publishedName, shortName } from './fields.js';
+import { count, eventId, httpsLink, LIMITS, link, publishedName, shortName } from './fields.js';
 import { type Parsed, parseWith } from './parse.js';
 
 /** Who receives a notification; absent means every admin. */
@@ -17,6 +31,23 @@ const audience = object(
 );
 export type Audience = Infer<typeof audience>;
 
+/** One button: `id` is what the integrator's listener matches on, `label` is shown (masked). */
+const actionInput = object({ id: publishedName, label: str({ min: 1, max: LIMITS.actionLabelLength }) }, { url: link });
+export type ActionInput = Infer<typeof actionInput>;
+
+/** Up to `LIMITS.actions` buttons, each id once (a listener could not tell two apart). */
+const actionsInput: Check<ActionInput[]> = (value, path) => {
+  const actions = arrayOf(actionInput, { max: LIMITS.actions })(value, path);
+  for (const [i, a] of actions.entries()) {
+    const first = actions.findIndex((b) => b.id === a.id);
+    if (first < i) throw new ValidationError(`${path}[${i}].id`, `must differ from ${path}[${first}].id`);
+  }
+  return actions;
+};
+
+/** Who the notification is about or from: a name (masked) and an https avatar. */
+const actorInput = object({ name: str({ min: 1, max: LIMITS.actorNameLength }) }, { avatarUrl: httpsLink });
+
 const notificationInput = object(
   { kind: oneOf(['notification']), title: str({ min: 1, max: LIMITS.titleLength }) },
   {
@@ -28,6 +59,12 @@ const notificationInput = object(
     createdAt: isoDate,
     data: json({ maxDepth: LIMITS.dataDepth, maxKeys: LIMITS.dataKeys }),
     audience,
+    actions: actionsInput,
+    actor: actorInput,
+    /** Incident key: a later notification of the group supersedes the earlier in alerts. */
+    group: publishedName,
+    /** True: this notification ends its group's incident. */
+    resolved: bool,
   },
 );
 export type NotificationInput = Infer<typeof notificationInput>;

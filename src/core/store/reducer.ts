@@ -135,11 +135,21 @@ export class StoreReducer {
     if (Object.keys(patch).length) this.#write(patch);
   }
 
-  /** Recomputes the critical alerts from the notifications, keeping the old array when equal. */
+  /**
+   * Recomputes the critical alerts from the notifications (newest first), keeping the old array
+   * when equal. Of a `group` only the newest notification counts: it supersedes the earlier ones,
+   * and when it is not critical (a partial recovery) or is `resolved`, the incident shows no alert.
+   */
   #alertsOf(list: readonly ListedNotification[]): readonly ListedNotification[] {
     const out: ListedNotification[] = [];
+    const groups = new Set<string>();
     for (const n of list) {
       if (out.length >= this.#options.maxCriticalAlerts) break;
+      if (n.group !== undefined) {
+        if (groups.has(n.group)) continue;
+        groups.add(n.group);
+        if (n.resolved) continue;
+      }
       if (n.priority === 'critical' && !n.read && !this.#dismissed.has(n.id)) out.push(n);
     }
     return sameItems(out, this.#state.criticalAlerts) ? this.#state.criticalAlerts : out;

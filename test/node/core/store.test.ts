@@ -871,3 +871,85 @@ describe('store: priorities in counts', () => {
     assert.deepEqual(store.getState().unread, unread(3, { agents: 1, calls: 2 }, { low: 1, critical: 2 }));
   });
 });
+
+describe('store: critical alerts by incident (group, resolved)', () => {
+  /** The store's critical alerts for a list given newest first. */
+  function alertsOf(list: Partial<ListedNotification>[], dismiss: string[] = []): string[] {
+    const transport = new MemoryTransport();
+    transport.connect();
+    const store = createStore(transport);
+    try {
+      const notifications = list.map(
+        (n, i): ListedNotification => ({
+          kind: 'notification',
+          id: n.title ?? `n${i}`,
+          seq: list.length - i,
+          title: `n${i}`,
+          category: 'system',
+          priority: 'critical',
+          createdAt: '2026-11-25T10:00:00.000Z',
+          read: false,
+          ...n,
+        }),
+      );
+      transport.receive(snapshot({ seq: list.length, notifications }));
+      for (const id of dismiss) store.dismissAlert(id);
+      return store.getState().criticalAlerts.map((n) => n.title);
+    } finally {
+      store.destroy();
+    }
+  }
+
+  test('only the newest of a group alerts; ungrouped alerts stay', () => {
+    assert.deepEqual(
+      alertsOf([{ title: 'db still down', group: 'db' }, { title: 'api down' }, { title: 'db down', group: 'db' }]),
+      ['db still down', 'api down'],
+    );
+  });
+
+  test('a newer notification below critical (a partial recovery) or resolved ends the group alert', () => {
+    assert.deepEqual(
+      alertsOf([
+        { title: 'db degraded', group: 'db', priority: 'medium' },
+        { title: 'db down', group: 'db' },
+      ]),
+      [],
+    );
+    assert.deepEqual(
+      alertsOf([
+        { title: 'db recovered', group: 'db', priority: 'low', resolved: true },
+        { title: 'other', group: 'other' },
+        { title: 'db down', group: 'db' },
+      ]),
+      ['other'],
+    );
+    // Even a critical resolution does not alert.
+    assert.deepEqual(
+      alertsOf([
+        { title: 'db fixed', group: 'db', resolved: true },
+        { title: 'db down', group: 'db' },
+      ]),
+      [],
+    );
+  });
+
+  test('reading or dismissing the newest does not bring the superseded one back', () => {
+    assert.deepEqual(
+      alertsOf([
+        { title: 'db still down', group: 'db', read: true },
+        { title: 'db down', group: 'db' },
+      ]),
+      [],
+    );
+    assert.deepEqual(
+      alertsOf(
+        [
+          { title: 'db still down', group: 'db' },
+          { title: 'db down', group: 'db' },
+        ],
+        ['db still down'],
+      ),
+      [],
+    );
+  });
+});

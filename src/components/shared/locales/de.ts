@@ -151,6 +151,7 @@ export const de: Partial<Record<keyof EnglishMessages | `${string}.${'one' | 'ot
   'center.unreadMarker': 'Ungelesen.',
   'center.markOne': '„{title}“ als gelesen markieren',
   'center.markOneShort': 'Als gelesen markieren',
+  'center.actionsLabel': 'Aktionen für „{title}“',
   'center.priority.low': 'Niedrig',
   'center.priority.medium': 'Mittel',
   'center.priority.high': 'Hoch',

@@ -177,6 +177,7 @@ export const enCenter = {
   'center.unreadMarker': 'Unread.',
   'center.markOne': 'Mark “{title}” as read',
   'center.markOneShort': 'Mark as read',
+  'center.actionsLabel': 'Actions for “{title}”',
   'center.priority.low': 'Low',
   'center.priority.medium': 'Medium',
   'center.priority.high': 'High',
