@@ -3,12 +3,16 @@
  * that prefers callbacks to selectors. The elements use the same pieces through
  * `<realtime-provider>`; React, Vue or plain scripts use this directly.
  */
-import { RealtimeConnection, type RealtimeConnectionOptions, type TokenProvider } from './connection.js';
+import type { TokenProvider } from './connection.js';
 import { createStore, type ManagedStore, reportListenerError } from './store.js';
+import { TransportLadder, type TransportLadderOptions } from './transports/ladder.js';
 import type { RealtimeEventMap, RealtimeStore, StoreOptions } from './types.js';
 
-/** Options of {@link createRealtimeClient}: the connection's (url, token…) plus the store's caps. */
-export interface RealtimeClientOptions extends RealtimeConnectionOptions, StoreOptions {
+/**
+ * Options of {@link createRealtimeClient}: the connection's (url, token…, `transport`: `auto`
+ * WebSocket then SSE then long polling) plus the store's caps.
+ */
+export interface RealtimeClientOptions extends TransportLadderOptions, StoreOptions {
   /** How long an action waits for the hub's answer before its promise rejects (default 10 000 ms). */
   requestTimeoutMs?: number;
 }
@@ -17,8 +21,8 @@ export interface RealtimeClientOptions extends RealtimeConnectionOptions, StoreO
 export interface RealtimeClient {
   /** State and actions; subscribe with selectors. */
   readonly store: RealtimeStore;
-  /** The WebSocket transport, for its state and `reconnectNow()`. */
-  readonly connection: RealtimeConnection;
+  /** The transport (WebSocket, or a fallback rung: `connection.rung`), for its state and `reconnectNow()`. */
+  readonly connection: TransportLadder;
   /** Opens the connection; a no-op while it is open or opening, or after `close()`. */
   connect(): void;
   /** Tears down for good: socket, timers, pending frame, listeners. Requests in flight reject. */
@@ -54,7 +58,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     }
   };
 
-  const connection = new RealtimeConnection(options);
+  const connection = new TransportLadder(options);
   const store: ManagedStore = createStore(connection, {
     ...options,
     onNotification: (n) => emit('realtime-notification', n),

@@ -48,6 +48,8 @@ export interface RealtimeConnectionOptions {
   tokenProvider?: TokenProvider;
   /** Categories to receive; `null` or omitted: every category. */
   categories?: string[] | null;
+  /** Where a previous transport stopped: the first auth resumes from this seq of this stream. */
+  resume?: { seq: number; stream: string | null };
   /** WebSocket constructor (default: the global one; Node passes `ws`'s `WebSocket`). */
   WebSocket?: new (
     url: string,
@@ -174,6 +176,10 @@ export class RealtimeConnection implements Transport {
     this.#token = options.token;
     this.#tokenProvider = options.tokenProvider;
     this.#categories = options.categories;
+    if (options.resume) {
+      this.#seq = options.resume.seq;
+      this.#stream = options.resume.stream;
+    }
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
@@ -192,6 +198,11 @@ export class RealtimeConnection implements Transport {
   /** Last seq applied from the hub stream (sent as `resumeFrom`). */
   get lastSeq(): number {
     return this.#seq;
+  }
+
+  /** The hub stream `lastSeq` belongs to (from `welcome.stream`), or null before the first welcome. */
+  get stream(): string | null {
+    return this.#stream;
   }
 
   /** Opens the connection; a no-op while connecting, connected or waiting to retry. */

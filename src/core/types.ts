@@ -29,12 +29,19 @@ export type ConnectionStatusName =
   | 'auth-error'
   | 'closed';
 
+/** How the client reaches the hub: a WebSocket, or a fallback where WebSockets are blocked or buffered. */
+export type TransportRung = 'websocket' | 'sse' | 'polling';
+
+/** Which rungs a client may use: `auto` tries them in order; the others use only that one. */
+export type TransportMode = 'auto' | TransportRung;
+
 /** Observable state of the connection. */
 export type ConnectionState =
   | { status: 'idle' }
   /** Opening a socket; `refused` as in `reconnecting`, kept while the next attempt runs. */
   | { status: 'connecting'; attempt: number; refused?: boolean }
-  | { status: 'connected'; user: SessionUser; since: number }
+  /** `transport`: the rung in use (`websocket`, or `sse` / `polling` where WebSockets are blocked). */
+  | { status: 'connected'; user: SessionUser; since: number; transport?: TransportRung }
   /**
    * Waiting to retry: `attempt` counts from 1, `nextRetryAt` is epoch ms. `refused`: the last
    * attempts (three or more in a row) failed before the socket opened, so the hub refuses this

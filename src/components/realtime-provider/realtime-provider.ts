@@ -2,7 +2,7 @@ import { ContextProvider } from '@lit/context';
 import { html, LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions } from '../../core/client.js';
 import type { TokenProvider } from '../../core/connection.js';
-import type { RealtimeStore } from '../../core/types.js';
+import type { RealtimeStore, TransportMode } from '../../core/types.js';
 import { PROVIDER_READY, realtimeContext } from '../shared/context.js';
 import { emit } from '../shared/events.js';
 import { setLocale } from '../shared/localize.js';
@@ -41,6 +41,7 @@ const sameList = (a: string[] | null, b: string[] | null): boolean =>
  * @attr {number} max-activity - Activity entries kept (default 50). Read when the client is created.
  * @attr {number} metrics-window - Seconds of metric history kept (default 3600). Read when the client is created.
  * @attr {boolean} manual - Do not connect on insertion; call `connect()`.
+ * @attr {'auto' | 'websocket' | 'sse' | 'polling'} transport - How to reach the hub (default `auto`: WebSocket, then Server-Sent Events, then long polling where WebSockets are blocked or buffered). The rung in use is `transport` in the connected state. Changing it starts a new connection.
  *
  * @fires realtime-provider-ready - On `document`, whenever this provider's store is created (discovery listens for it).
  * @fires realtime-state-change - The connection state changed; `detail` is the `ConnectionState`.
@@ -61,6 +62,7 @@ export class RealtimeProvider extends LitElement {
     maxActivity: { type: Number, attribute: 'max-activity' },
     metricsWindow: { type: Number, attribute: 'metrics-window' },
     manual: { type: Boolean },
+    transport: {},
   };
 
   /** The hub's WebSocket endpoint. */
@@ -81,10 +83,13 @@ export class RealtimeProvider extends LitElement {
   metricsWindow?: number;
   /** Do not connect on insertion; call `connect()`. */
   manual = false;
+  /** How to reach the hub: `auto` (WebSocket, then SSE, then long polling), or one rung only. */
+  transport: TransportMode = 'auto';
 
   readonly #context = new ContextProvider(this, { context: realtimeContext });
   #current?: RealtimeClient;
   #clientUrl = '';
+  #clientTransport: TransportMode = 'auto';
   /** What the client was last given, so only real changes reach it. */
   #applied: { token?: string; tokenProvider?: TokenProvider; categories: string[] | null } = {
     categories: null,
@@ -136,7 +141,10 @@ export class RealtimeProvider extends LitElement {
       if (this.isConnected && this.#ensureClient()) this.#autoConnect();
       return;
     }
-    if (changed.has('url') && this.url !== this.#clientUrl) {
+    if (
+      (changed.has('url') && this.url !== this.#clientUrl) ||
+      (changed.has('transport') && this.transport !== this.#clientTransport)
+    ) {
       if (this.url) this.#replaceClient();
       return;
     }
@@ -168,7 +176,7 @@ export class RealtimeProvider extends LitElement {
 
   #ensureClient(): RealtimeClient | undefined {
     if (this.#current || !this.url) return this.#current;
-    const options: RealtimeClientOptions = { url: this.url, categories: this.categories };
+    const options: RealtimeClientOptions = { url: this.url, categories: this.categories, transport: this.transport };
     if (this.token) options.token = this.token;
     if (this.tokenProvider) options.tokenProvider = this.tokenProvider;
     if (this.maxNotifications !== undefined) options.maxNotifications = this.maxNotifications;
@@ -177,6 +185,7 @@ export class RealtimeProvider extends LitElement {
     const client = createRealtimeClient(options);
     this.#current = client;
     this.#clientUrl = this.url;
+    this.#clientTransport = this.transport;
     this.#applied = { token: this.token, tokenProvider: this.tokenProvider, categories: this.categories };
     this.#offClient = [
       client.on('realtime-state-change', (state) => emit(this, 'realtime-state-change', state)),
@@ -188,7 +197,7 @@ export class RealtimeProvider extends LitElement {
     return client;
   }
 
-  /** A new endpoint is another hub stream: start over with a fresh client and store. */
+  /** A new endpoint is another hub stream (a new transport, another connection): start over with a fresh client and store. */
   #replaceClient(): void {
     const wasOpen = this.#current && this.#current.connection.state.status !== 'closed';
     for (const off of this.#offClient) off();

@@ -16,7 +16,7 @@
  * its cursor, and a command runs against storage, its events reaching the stream through the
  * backend's fan-out. No credential is read from a URL: a `token` query parameter is refused.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type AuthMessage,
@@ -73,7 +73,7 @@ export interface FallbackOptions {
   pollTimeoutMs?: number;
   /** Interval of the SSE keep-alive (a comment line and a `pong` frame), ms; default 15 000. */
   sseHeartbeatMs?: number;
-  /** Polls after the first and commands, per client IP; default 20/s, burst 100. Over it: 429. */
+  /** Polls after the first and commands, per client IP and token; default 20/s, burst 100. Over it: 429. */
   requestRate?: RateLimit;
 }
 
@@ -206,6 +206,13 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
     };
   };
 
+  /**
+   * Polls and commands are counted per address and credential: admins behind one corporate NAT
+   * each get the full rate, and one client cannot spend another's.
+   */
+  const clientKey = (req: IncomingMessage, token: string) =>
+    `${ctx.clientIp(req)}|${createHash('sha256').update(token).digest('base64url').slice(0, 16)}`;
+
   const limit = (decision: RateDecision) => {
     if (!decision.ok) throw new HttpError(429, 'too many requests', { 'retry-after': decision.retryAfterSeconds });
   };
@@ -227,7 +234,11 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
     const token = bearer(req);
     const fields = opening(await readJson(req, ctx.maxBodyBytes));
     const check = await ctx.verify(token);
-    if (!check.ok) throw new HttpError(401, `token not accepted (${check.code}): ${check.reason}`);
+    if (!check.ok) {
+      // The close code too, so a client acts on it as on the WebSocket's (4001: refresh the token).
+      const close = { code: check.code, reason: check.reason };
+      return sendJson(res, 401, { error: `token not accepted (${check.code}): ${check.reason}`, close }, cors);
+    }
     const { ticket, expiresAt } = tickets.issue({
       user: check.user,
       ...(check.expiresAt !== undefined ? { expiresAt: check.expiresAt } : {}),
@@ -296,7 +307,7 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
     const fields = opening(await readJson(req, ctx.maxBodyBytes));
     const first = fields.resumeFrom === undefined;
     // A first poll (a snapshot) costs what an upgrade does; the next ones what a request does.
-    limit((first ? ctx.connectionLimiter : requestLimiter).take(ctx.clientIp(req)));
+    limit(first ? ctx.connectionLimiter.take(ctx.clientIp(req)) : requestLimiter.take(clientKey(req, token)));
     let answered = false;
     let joined = false;
     const answer = (socket: CollectSocket, session: Session) => {
@@ -343,7 +354,7 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
         400,
         `type: a command is one of ${COMMANDS.join(', ')}; categories and tokens change by reopening the stream`,
       );
-    limit(requestLimiter.take(ctx.clientIp(req)));
+    limit(requestLimiter.take(clientKey(req, token)));
     const ref = 'ref' in message && message.ref ? message.ref : undefined;
     const internalRef = ref ?? `http-${randomBytes(6).toString('base64url')}`;
     // Joining at the log's end replays nothing and builds no snapshot: only the command's reply.

@@ -229,7 +229,7 @@ describe('faults through a TCP proxy, with a publish storm', () => {
     await waitUntil(() => watched.every((w) => w.delivered.length === 60), 'slow: wave through the slow link', 10_000);
     // At least one heartbeat round-trip went over the slow link without a reconnect.
     await waitUntil(
-      () => watched.every((w) => (w.client.connection as unknown as { pingSentAt: number }).pingSentAt > 0),
+      () => watched.every((w) => (w.client.connection.current as unknown as { pingSentAt: number }).pingSentAt > 0),
       'a ping on the slow link',
     );
     watched.forEach((w, i) => {
