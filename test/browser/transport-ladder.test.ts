@@ -161,6 +161,31 @@ describe('transport ladder: through proxies that block or buffer', function () {
     await cutAndResume(provider, arrivals, 'ws-cut', 'websocket');
   });
 
+  for (const only of ['sse', 'polling'] as const) {
+    it(`a new token over ${only} re-authenticates in place: still connected, nothing lost or doubled`, async () => {
+      const client = createRealtimeClient({ url: hub.wsUrl, token: await hubToken('refresh-admin'), transport: only });
+      clients.push(client);
+      const seen: string[] = [];
+      const states: string[] = [];
+      const welcomes: boolean[] = [];
+      client.on('realtime-notification', (n) => seen.push(n.id));
+      client.connection.onMessage((m) => m.type === 'welcome' && welcomes.push(m.reauth === true));
+      client.connect();
+      await waitUntil(() => isLive(client.store) && rung(client.store) === only, `live over ${only}`, {
+        timeout: 10_000,
+      });
+      await notify('refresh-admin', 'old-token');
+      await waitUntil(() => seen.length === 1, 'notification with the first token');
+      client.connection.onState((state) => states.push(state.status));
+      client.setToken(await hubToken('refresh-admin', 'super_admin')); // another token for the same user
+      await waitUntil(() => welcomes.includes(true), 'the session went on with the new token', { timeout: 10_000 });
+      await notify('refresh-admin', 'new-token', 2);
+      await waitUntil(() => seen.length === 3, `three notifications (have ${seen})`);
+      expect(new Set(seen).size).to.equal(3);
+      expect(states, 'the connection never left connected').to.deep.equal([]);
+    });
+  }
+
   it('the WebSocket probe takes the socket back once the proxy lets upgrades through, losing nothing', async () => {
     await fault(proxy, 'refuse-upgrades');
     const client = createRealtimeClient({
