@@ -1,15 +1,12 @@
 /**
- * The transport ladder: WebSocket first; where it cannot open, or opens and says nothing (no
- * `welcome`) within `fallbackTimeoutMs`, Server-Sent Events; where SSE also stays silent (a
- * buffering proxy or antivirus), long polling. A rung is trusted only once it delivered its first
- * frame, and until then the WebSocket's own states (reconnecting, refused…) are what the page sees,
- * so a hub that is simply down looks as it always did. The rung that worked is remembered per hub
- * for `rememberMs`, and while a fallback is in use the WebSocket is probed again in the background:
- * a fixed network gets its socket back without a reload. The fallback code is a chunk of its own
- * (`http-transport.ts`), imported only when a fallback is tried.
+ * `TransportLadder`, the client's transport: WebSocket first; where it cannot open, or opens and
+ * says nothing (no `welcome`) within `fallbackTimeoutMs`, Server-Sent Events; where SSE stays
+ * silent too (a buffering proxy or antivirus), long polling. Until a fallback is needed this is a
+ * plain `RealtimeConnection`; the fallback rungs and the ladder that moves between them
+ * (`fallback-ladder.ts`, `http-transport.ts`) are a chunk the page loads only then.
  */
 import { RealtimeConnection, type RealtimeConnectionOptions, type TokenProvider } from '../connection.js';
-import type { ClientAction, HubMessage } from '../protocol.js';
+import type { ClientAction } from '../protocol.js';
 import type { ConnectionState, Transport, TransportMode, TransportRung } from '../types.js';
 import { TransportEvents } from './transport-events.js';
 
@@ -17,7 +14,10 @@ import { TransportEvents } from './transport-events.js';
 export interface TransportLadderOptions extends RealtimeConnectionOptions {
   /** `auto` (default): WebSocket, then SSE, then long polling. Or one rung only. */
   transport?: TransportMode;
-  /** Time for a rung to deliver its first frame (`welcome`) before the next is tried, ms (default 5000). */
+  /**
+   * Time for a rung to deliver its first frame (`welcome`) before the next is tried, ms (default
+   * 5000); in `auto` also the WebSocket's `connectTimeoutMs` unless that is set.
+   */
   fallbackTimeoutMs?: number;
   /** First WebSocket probe after a fallback took over, ms (default 30 000); doubles up to 5 minutes. */
   probeIntervalMs?: number;
@@ -25,274 +25,141 @@ export interface TransportLadderOptions extends RealtimeConnectionOptions {
   rememberMs?: number;
 }
 
-type Rung = Transport & { readonly lastSeq: number; readonly stream: string | null };
+/** Where the working fallback rung of a hub is remembered (`localStorage`). */
+export const rungKey = (url: string) => `admin-realtime:transport|${url}`;
 
-const MAX_PROBE_MS = 5 * 60_000;
-const ABNORMAL = 1006;
+/** The fallback rung remembered for this hub and not yet expired, or null. */
+export function rememberedRung(url: string): TransportRung | null {
+  try {
+    const saved = JSON.parse(globalThis.localStorage?.getItem(rungKey(url)) ?? 'null');
+    return saved && saved.until > Date.now() && (saved.rung === 'sse' || saved.rung === 'polling') ? saved.rung : null;
+  } catch {
+    return null; // storage off (private mode, policy): nothing is remembered
+  }
+}
 
-/** A failed attempt: it was connecting and is now waiting to retry after an abnormal close. */
-const failedAttempt = (before: ConnectionState, after: ConnectionState) =>
-  before.status === 'connecting' && after.status === 'reconnecting' && after.lastCloseCode === ABNORMAL;
+type Inner = Transport & {
+  readonly lastSeq: number;
+  readonly current?: Transport | null;
+  readonly rung?: TransportRung;
+};
 
 export class TransportLadder extends TransportEvents implements Transport {
-  #current: Rung | null = null;
-  #currentRung: TransportRung = 'websocket';
-  /** A rung being tried beside the current one: a fallback attempt, or a WebSocket probe. */
-  #trying: { rung: TransportRung; transport: Rung | null } | null = null;
-  #seq: number;
-  #stream: string | null;
-  /** Rungs that delivered their first frame. */
-  readonly #proven = new WeakSet<Rung>();
-  /**
-   * The WebSocket delivered a welcome since `connect()`. From then on its failures are the hub's
-   * (a restart, an outage: its own reconnect handles them), not a network that blocks it.
-   */
-  #wsWorked = false;
-  #probeMs: number;
-  #probeTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Bumped by close(): an import or attempt from before it is dropped. */
+  #inner: Inner | null = null;
+  #off: (() => void)[] = [];
+  /** Bumped by close(): a chunk that arrives after it is not used. */
   #generation = 0;
-  readonly #mode: TransportMode;
-
-  /** A copy: later tokens and categories are kept here for the next rung. */
-  private readonly options: TransportLadderOptions;
+  /** A copy: later tokens and categories are kept here for a rung created later. */
+  readonly #options: TransportLadderOptions;
 
   constructor(options: TransportLadderOptions) {
     super();
-    this.options = { ...options };
-    this.#mode = options.transport ?? 'auto';
-    this.#seq = options.resume?.seq ?? 0;
-    this.#stream = options.resume?.stream ?? null;
-    this.#probeMs = options.probeIntervalMs ?? 30_000;
+    this.#options = { ...options };
   }
 
   /** Last seq applied, whichever rung carried it. */
   get lastSeq(): number {
-    return this.#seq;
+    return this.#inner?.lastSeq ?? this.#options.resume?.seq ?? 0;
   }
 
   /** The transport of the rung in use (a `RealtimeConnection` on `websocket`), or null before `connect()`. */
   get current(): Transport | null {
-    return this.#current;
+    const inner = this.#inner;
+    return inner instanceof RealtimeConnection ? inner : (inner?.current ?? null);
   }
 
   /** The rung in use (or being opened). */
   get rung(): TransportRung {
-    return this.#currentRung;
+    return this.#inner?.rung ?? 'websocket';
   }
 
   connect(): void {
-    if (this.#current) {
-      this.#current.connect();
+    if (this.#inner) {
+      this.#inner.connect();
       return;
     }
-    this.#wsWorked = false;
-    const remembered = this.#mode === 'auto' ? this.#remembered() : null;
-    void this.#use(this.#mode === 'auto' ? (remembered ?? 'websocket') : this.#mode);
+    const mode = this.#options.transport ?? 'auto';
+    if (mode === 'websocket' || (mode === 'auto' && !rememberedRung(this.#options.url))) this.#socket(mode);
+    else void this.#escalate();
   }
 
   reconnectNow(): void {
-    if (this.#current) this.#current.reconnectNow();
+    if (this.#inner) this.#inner.reconnectNow();
     else this.connect();
   }
 
   close(): void {
     this.#generation++;
-    clearTimeout(this.#probeTimer);
-    this.#drop(this.#trying?.transport ?? null);
-    this.#trying = null;
-    const current = this.#current;
-    this.#current = null;
-    this.#drop(current);
+    this.#adopt(null);
     if (this.state.status !== 'closed') this.setState({ status: 'closed' });
   }
 
   send(action: ClientAction): boolean {
-    return this.#current?.send(action) ?? false;
+    return this.#inner?.send(action) ?? false;
   }
 
   setCategories(categories: string[] | null): void {
-    this.options.categories = categories;
-    this.#current?.setCategories(categories);
-    this.#trying?.transport?.setCategories(categories);
+    this.#options.categories = categories;
+    this.#inner?.setCategories(categories);
   }
 
   setToken(token: string | TokenProvider): void {
-    if (typeof token === 'function') this.options.tokenProvider = token;
-    else this.options.token = token;
-    this.#current?.setToken(token);
-    this.#trying?.transport?.setToken(token);
+    if (typeof token === 'function') this.#options.tokenProvider = token;
+    else this.#options.token = token;
+    this.#inner?.setToken(token);
   }
 
-  // --- rungs --------------------------------------------------------------------------------
-
-  /** Creates a rung that resumes where the ladder is; fallbacks come from their own chunk. */
-  async #create(rung: TransportRung): Promise<Rung> {
-    const resume = { seq: this.#seq, stream: this.#stream };
-    const timeout = this.options.fallbackTimeoutMs ?? 5000;
-    if (rung === 'websocket') {
-      // In `auto`, a socket that says nothing for `fallbackTimeoutMs` counts as blocked.
-      const auto = this.#mode === 'auto';
-      return new RealtimeConnection({
-        ...this.options,
-        resume,
-        ...(auto ? { connectTimeoutMs: this.options.connectTimeoutMs ?? timeout } : {}),
-      });
-    }
-    const { HttpTransport } = await import('./http-transport.js');
-    return new HttpTransport({ ...this.options, rung, resume, proofTimeoutMs: timeout });
+  /** The WebSocket alone; in `auto`, its first attempt that ends without a `welcome` brings in the ladder. */
+  #socket(mode: TransportMode): void {
+    const timeout = this.#options.fallbackTimeoutMs ?? 5000;
+    const socket = new RealtimeConnection({
+      ...this.#options,
+      ...(mode === 'auto' ? { connectTimeoutMs: this.#options.connectTimeoutMs ?? timeout } : {}),
+    });
+    let before = socket.state;
+    let worked = false;
+    this.#adopt(socket, (state) => {
+      const failed = before.status === 'connecting' && state.status === 'reconnecting' && state.lastCloseCode === 1006;
+      before = state;
+      if (state.status === 'connected') worked = true;
+      this.setState(state.status === 'connected' ? { ...state, transport: 'websocket' } : state);
+      // Once the socket has worked, its failures are the hub's (a restart), not a blocking network.
+      if (mode === 'auto' && failed && !worked) void this.#escalate(socket);
+    });
+    socket.connect();
   }
 
-  /** Makes `rung` the current one (at start, or from memory). */
-  async #use(rung: TransportRung): Promise<void> {
+  /** Loads the fallback chunk and hands over to the full ladder (with the failing socket, if any). */
+  async #escalate(socket?: RealtimeConnection): Promise<void> {
     const generation = this.#generation;
-    this.#currentRung = rung;
-    const transport = await this.#create(rung);
-    if (generation !== this.#generation || this.#current) return;
-    this.#current = transport;
-    this.#attach(transport, rung);
-    transport.connect();
+    const { FallbackLadder } = await import('./fallback-ladder.js');
+    if (generation !== this.#generation || (socket && this.#inner !== socket)) return;
+    const seq = this.#inner?.lastSeq ?? this.#options.resume?.seq ?? 0;
+    const stream = socket?.stream ?? this.#options.resume?.stream ?? null;
+    if (socket) this.#release();
+    const ladder = new FallbackLadder({ ...this.#options, resume: { seq, stream } }, socket);
+    this.#adopt(ladder, (state) => this.setState(state));
+    if (!socket) ladder.connect();
   }
 
-  #attach(transport: Rung, rung: TransportRung): void {
-    let last = transport.state;
-    transport.onMessage((message) => {
-      if (transport === this.#current) this.#relay(message);
-    });
-    transport.onError((error) => {
-      if (transport === this.#current) this.emit('error', error);
-    });
-    transport.onState((state) => {
-      const before = last;
-      last = state;
-      if (transport === this.#current) this.#currentState(transport, rung, before, state);
-      else if (this.#trying?.transport === transport) this.#tryingState(transport, rung, before, state);
-    });
+  /** Relays `inner` (null: none); the previous inner is closed. */
+  #adopt(inner: Inner | null, onState?: (state: ConnectionState) => void): void {
+    const previous = this.#inner;
+    this.#release();
+    previous?.close();
+    this.#inner = inner;
+    if (!inner || !onState) return;
+    this.#off = [
+      inner.onMessage((message) => this.emit('message', message)),
+      inner.onError((error) => this.emit('error', error)),
+      inner.onState(onState),
+    ];
   }
 
-  #currentState(transport: Rung, rung: TransportRung, before: ConnectionState, state: ConnectionState): void {
-    if (state.status === 'connected') {
-      this.#proven.add(transport);
-      this.setState({ ...state, transport: rung });
-      if (rung === 'websocket') {
-        this.#wsWorked = true;
-        this.#probeMs = this.options.probeIntervalMs ?? 30_000;
-        this.#remember(null);
-        // The socket works: an attempt still running beside it is not needed.
-        this.#drop(this.#trying?.transport ?? null);
-        this.#trying = null;
-      } else if (this.#mode === 'auto') {
-        this.#remember(rung);
-        this.#scheduleProbe();
-      }
-      return;
-    }
-    this.setState(state);
-    if (this.#mode !== 'auto' || !failedAttempt(before, state)) return;
-    if (rung === 'websocket') {
-      if (!this.#wsWorked && !this.#trying) void this.#try(typeof EventSource === 'function' ? 'sse' : 'polling');
-    } else if (!this.#proven.has(transport)) {
-      // A remembered fallback that no longer works: forget it and start from the top.
-      this.#remember(null);
-      this.#current = null;
-      this.#drop(transport);
-      void this.#use('websocket');
-    }
-  }
-
-  #tryingState(transport: Rung, rung: TransportRung, before: ConnectionState, state: ConnectionState): void {
-    if (state.status === 'connected') {
-      this.#promote(transport, rung);
-      this.#currentState(transport, rung, before, state);
-      return;
-    }
-    if (state.status === 'connecting') return;
-    // The attempt failed before its first frame.
-    this.#drop(transport);
-    this.#trying = null;
-    if (rung === 'sse') void this.#try('polling');
-    else if (rung === 'websocket') this.#scheduleProbe();
-  }
-
-  /** Tries a rung beside the current one; it takes over once it delivers its first frame. */
-  async #try(rung: TransportRung): Promise<void> {
-    const generation = this.#generation;
-    this.#trying = { rung, transport: null };
-    const transport = await this.#create(rung);
-    if (generation !== this.#generation || this.#trying?.rung !== rung) return;
-    this.#trying.transport = transport;
-    this.#attach(transport, rung);
-    transport.connect();
-  }
-
-  #promote(transport: Rung, rung: TransportRung): void {
-    const previous = this.#current;
-    this.#trying = null;
-    this.#current = transport;
-    this.#currentRung = rung;
-    this.#drop(previous);
-  }
-
-  #scheduleProbe(): void {
-    clearTimeout(this.#probeTimer);
-    const delay = this.#probeMs * (0.75 + (this.options.random ?? Math.random)() * 0.5);
-    this.#probeMs = Math.min(MAX_PROBE_MS, this.#probeMs * 2);
-    this.#probeTimer = setTimeout(() => {
-      if (!this.#trying && this.#currentRung !== 'websocket' && this.#current) void this.#try('websocket');
-    }, delay);
-  }
-
-  /** Closes a rung without its `closed` state reaching the page. */
-  #drop(transport: Rung | null): void {
-    if (!transport) return;
-    const was = this.#current;
-    if (was === transport) this.#current = null;
-    transport.close();
-  }
-
-  // --- frames -------------------------------------------------------------------------------
-
-  /** Events are applied once across rungs: a rung that took over may replay what the last one sent. */
-  #relay(message: HubMessage): void {
-    if (message.type === 'welcome') {
-      if (this.#stream !== null && message.stream !== this.#stream) this.#seq = 0;
-      this.#stream = message.stream;
-    } else if (message.type === 'snapshot') this.#seq = Math.max(message.ref ? this.#seq : 0, message.seq);
-    else if (message.type === 'event') {
-      if (message.event.seq <= this.#seq) return;
-      this.#seq = message.event.seq;
-    }
-    this.emit('message', message);
-  }
-
-  // --- memory -------------------------------------------------------------------------------
-
-  #key(): string {
-    return `admin-realtime:transport|${this.options.url}`;
-  }
-
-  #remembered(): TransportRung | null {
-    try {
-      const saved = JSON.parse(globalThis.localStorage?.getItem(this.#key()) ?? 'null');
-      return saved && saved.until > Date.now() && (saved.rung === 'sse' || saved.rung === 'polling')
-        ? saved.rung
-        : null;
-    } catch {
-      return null;
-    }
-  }
-
-  #remember(rung: TransportRung | null): void {
-    try {
-      const storage = globalThis.localStorage;
-      if (rung === null) storage?.removeItem(this.#key());
-      else
-        storage?.setItem(
-          this.#key(),
-          JSON.stringify({ rung, until: Date.now() + (this.options.rememberMs ?? 30 * 60_000) }),
-        );
-    } catch {
-      // Storage off (private mode, policy): nothing is remembered.
-    }
+  /** Stops relaying the current inner without closing it (the ladder takes it over). */
+  #release(): void {
+    for (const off of this.#off) off();
+    this.#off = [];
+    this.#inner = null;
   }
 }
