@@ -123,7 +123,8 @@ describe('resilience: the page through a faulty network', () => {
     // A short heartbeat for this session only (the provider has no attribute for it), so the
     // test does not wait the hub's 30 s interval plus two 10 s pong windows. The next welcome
     // resets the interval to the hub's.
-    const connection = ui.provider.client!.connection as unknown as {
+    // The WebSocket rung under the transport ladder.
+    const connection = ui.provider.client!.connection.current as unknown as {
       heartbeatMs: number;
       pongTimeoutMs: number;
       connectTimeoutMs: number;
