@@ -49,6 +49,8 @@ export const FALLBACK_DEFAULTS = {
   requestRate: { perSecond: 20, burst: 100 },
   /** A poll answers early once it holds this much, so a long catch-up comes in pieces. */
   pollMaxBytes: 256 * 1024,
+  /** Polls one client (address and token) may have waiting at once; more answer 429. */
+  pollsPerClient: 8,
   /** How long a command may wait for its reply. */
   commandTimeoutMs: 10_000,
 } as const;
@@ -167,6 +169,8 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
   const pollTimeoutMs = ctx.pollTimeoutMs ?? FALLBACK_DEFAULTS.pollTimeoutMs;
   const sseHeartbeatMs = ctx.sseHeartbeatMs ?? FALLBACK_DEFAULTS.sseHeartbeatMs;
 
+  /** Polls waiting now, per client (address and token). */
+  const waitingPolls = new Map<string, number>();
   /** Sessions of one poll or command: their joining is what the request waits for. */
   const onJoin = new Map<Session, () => void>();
   /**
@@ -307,7 +311,20 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
     const fields = opening(await readJson(req, ctx.maxBodyBytes));
     const first = fields.resumeFrom === undefined;
     // A first poll (a snapshot) costs what an upgrade does; the next ones what a request does.
-    limit(first ? ctx.connectionLimiter.take(ctx.clientIp(req)) : requestLimiter.take(clientKey(req, token)));
+    const key = clientKey(req, token);
+    limit(first ? ctx.connectionLimiter.take(ctx.clientIp(req)) : requestLimiter.take(key));
+    // A waiting poll holds a session for up to pollTimeoutMs: a client may hold only a few at once.
+    const waiting = waitingPolls.get(key) ?? 0;
+    if (waiting >= FALLBACK_DEFAULTS.pollsPerClient)
+      throw new HttpError(429, `too many polls waiting: at most ${FALLBACK_DEFAULTS.pollsPerClient} per client`, {
+        'retry-after': 1,
+      });
+    waitingPolls.set(key, waiting + 1);
+    res.once('close', () => {
+      const left = (waitingPolls.get(key) ?? 1) - 1;
+      if (left > 0) waitingPolls.set(key, left);
+      else waitingPolls.delete(key);
+    });
     let answered = false;
     let joined = false;
     const answer = (socket: CollectSocket, session: Session) => {

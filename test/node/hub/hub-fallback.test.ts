@@ -288,6 +288,25 @@ describe('fallback: long polling', () => {
     await waitUntil(() => hub.connections() === 0, 'poll sessions gone');
   });
 
+  test('one client may hold only eight waiting polls', async () => {
+    const hub = await startHub({ fallback: { pollTimeoutMs: 2000 } });
+    const token = await signToken({ sub: 'greedy' });
+    const first = await poll(hub, token, {});
+    const { stream } = first.messages[0] as WelcomeMessage;
+    const body = JSON.stringify({ resumeFrom: first.cursor, stream });
+    const held = Array.from({ length: 8 }, () =>
+      fetch(`${hub.url}/v1/poll`, { method: 'POST', headers: bearer(token), body }),
+    );
+    await waitUntil(() => hub.connections() === 8, 'eight polls waiting');
+    const ninth = await fetch(`${hub.url}/v1/poll`, { method: 'POST', headers: bearer(token), body });
+    assert.equal(ninth.status, 429);
+    assert.match(((await ninth.json()) as { error: string }).error, /too many polls waiting/);
+    hub.publish([note('releases them')]);
+    for (const res of await Promise.all(held)) assert.equal(res.status, 200);
+    const again = await fetch(`${hub.url}/v1/poll`, { method: 'POST', headers: bearer(token), body });
+    assert.equal(again.status, 200);
+  });
+
   test('a poll with a bad token answers with the close code the client acts on', async () => {
     const hub = await startHub();
     const expired = await signToken({ sub: 'late', ttl: -120 });
