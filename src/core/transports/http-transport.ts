@@ -110,6 +110,7 @@ export class HttpTransport extends TransportEvents implements Transport {
     if (status !== 'idle' && status !== 'closed' && status !== 'auth-error') return;
     this.#attempt = 0;
     this.#refreshed = false;
+    (globalThis as Partial<EventTarget>).addEventListener?.('online', this.#online);
     this.#open();
   }
 
@@ -119,6 +120,7 @@ export class HttpTransport extends TransportEvents implements Transport {
 
   close(): void {
     this.#stop();
+    (globalThis as Partial<EventTarget>).removeEventListener?.('online', this.#online);
     if (this.state.status !== 'closed') this.setState({ status: 'closed' });
   }
 
@@ -145,6 +147,13 @@ export class HttpTransport extends TransportEvents implements Transport {
     if (this.state.status === 'auth-error') this.#open();
     else if (this.state.status === 'connected') this.#renew();
   }
+
+  /** Back on the network: retry now rather than at the end of the backoff. */
+  readonly #online = (): void => {
+    if (this.state.status !== 'reconnecting') return;
+    this.#attempt = 0;
+    this.#open();
+  };
 
   // --- attempts -----------------------------------------------------------------------------
 
