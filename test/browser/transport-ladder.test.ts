@@ -114,6 +114,30 @@ describe('transport ladder: through proxies that block or buffer', function () {
     expect(ids.length).to.equal(5);
   }
 
+  /** Whether the page has loaded the fallback chunk (the ladder proper and the HTTP rungs). */
+  const fallbackLoaded = () =>
+    performance.getEntriesByType('resource').some((entry) => entry.name.includes('/transports/fallback-ladder'));
+
+  // First in this file: the page has not loaded the fallback chunk yet.
+  it('transport="websocket" never falls back, and the fallback code is not loaded', async () => {
+    await fault(proxy, 'refuse-upgrades');
+    const token = await hubToken('ws-only');
+    const provider = await fixture<RealtimeProvider>(html`
+      <realtime-provider url=${proxy.wsUrl} token=${token} transport="websocket"></realtime-provider>
+    `);
+    await waitUntil(
+      () => {
+        const state = provider.store?.getState().connection;
+        return state?.status === 'reconnecting' && state.refused === true;
+      },
+      'three refused attempts',
+      { timeout: 15_000 },
+    );
+    const health = (await executeServerCommand('hub-health', { port: hub.port })) as { connections: number };
+    expect(health.connections, 'no stream or poll at the hub').to.equal(0);
+    expect(fallbackLoaded(), 'fallback chunk loaded').to.equal(false);
+  });
+
   it('a proxy that refuses WebSocket upgrades: the elements are live over SSE within 10 s', async () => {
     await fault(proxy, 'refuse-upgrades');
     const started = performance.now();
@@ -121,6 +145,7 @@ describe('transport ladder: through proxies that block or buffer', function () {
     await waitUntil(() => isLive(provider.store), 'live over a fallback', { timeout: 10_000 });
     expect(performance.now() - started).to.be.below(10_000);
     expect(rung(provider.store)).to.equal('sse');
+    expect(fallbackLoaded(), 'fallback chunk loaded once needed').to.equal(true);
     await notify('sse-admin', 'sse');
     await waitUntil(() => text(shadow(bell)).includes('1'), 'the bell counts the notification');
     const saved = JSON.parse(localStorage.getItem(`admin-realtime:transport|${proxy.wsUrl}`) ?? 'null');
