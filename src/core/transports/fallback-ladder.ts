@@ -67,6 +67,11 @@ export class FallbackLadder extends TransportEvents implements Transport {
     return this.#seq;
   }
 
+  /** The hub stream `lastSeq` belongs to. */
+  get stream(): string | null {
+    return this.#stream;
+  }
+
   /** The transport of the rung in use (a `RealtimeConnection` on `websocket`), or null before `connect()`. */
   get current(): Transport | null {
     return this.#current;

@@ -40,6 +40,7 @@ export function rememberedRung(url: string): TransportRung | null {
 
 type Inner = Transport & {
   readonly lastSeq: number;
+  readonly stream: string | null;
   readonly current?: Transport | null;
   readonly rung?: TransportRung;
 };
@@ -90,6 +91,9 @@ export class TransportLadder extends TransportEvents implements Transport {
 
   close(): void {
     this.#generation++;
+    // A later connect() resumes where this one stopped, as a RealtimeConnection does.
+    const inner = this.#inner;
+    if (inner) this.#options.resume = { seq: inner.lastSeq, stream: inner.stream };
     this.#adopt(null);
     if (this.state.status !== 'closed') this.setState({ status: 'closed' });
   }
