@@ -129,6 +129,9 @@ export default defineConfig(({ mode }) => {
         fileName: () => (iife ? 'admin-realtime.iife.js' : 'admin-realtime.js'),
       },
       rollupOptions: {
+        // Code the entry and a lazy chunk share (the protocol, for the fallback transports) stays in
+        // the entry, which may export it to the chunk: a page loads one file until a chunk is needed.
+        preserveEntrySignatures: 'allow-extension',
         // IIFE output is one file by nature (no code splitting); the ES module splits uPlot out.
         output: iife ? { minify: true } : { chunkFileNames: 'chunks/[name]-[hash].js', minify: true },
       },

@@ -3,13 +3,17 @@
  * that prefers callbacks to selectors. The elements use the same pieces through
  * `<realtime-provider>`; React, Vue or plain scripts use this directly.
  */
-import { RealtimeConnection, type RealtimeConnectionOptions, type TokenProvider } from './connection.js';
+import type { TokenProvider } from './connection.js';
 import { createStore, type ManagedStore, reportListenerError } from './store.js';
 import { canShareTabs, SharedTransport } from './tabs/shared-transport.js';
+import { TransportLadder, type TransportLadderOptions } from './transports/ladder.js';
 import type { RealtimeEventMap, RealtimeStore, StoreOptions, Transport } from './types.js';
 
-/** Options of {@link createRealtimeClient}: the connection's (url, token…) plus the store's caps. */
-export interface RealtimeClientOptions extends RealtimeConnectionOptions, StoreOptions {
+/**
+ * Options of {@link createRealtimeClient}: the connection's (url, token…, `transport`: `auto`
+ * WebSocket then SSE then long polling) plus the store's caps.
+ */
+export interface RealtimeClientOptions extends TransportLadderOptions, StoreOptions {
   /** How long an action waits for the hub's answer before its promise rejects (default 10 000 ms). */
   requestTimeoutMs?: number;
   /**
@@ -27,7 +31,11 @@ export type ClientTransport = Transport & { readonly lastSeq: number };
 export interface RealtimeClient {
   /** State and actions; subscribe with selectors. */
   readonly store: RealtimeStore;
-  /** The transport (a `RealtimeConnection`, or a `SharedTransport` when tabs share), for its state and `reconnectNow()`. */
+  /**
+   * The transport, for its state and `reconnectNow()`: a `TransportLadder` (WebSocket, or a fallback
+   * rung: `connection.rung`), or a `SharedTransport` when tabs share (the leader tab's socket is a
+   * ladder).
+   */
   readonly connection: ClientTransport;
   /** Whether this tab holds the socket: its own, or the one it shares as the leader tab. */
   readonly holdsSocket: boolean;
@@ -67,7 +75,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   };
 
   const connection: ClientTransport =
-    options.share !== false && canShareTabs() ? new SharedTransport(options) : new RealtimeConnection(options);
+    options.share !== false && canShareTabs() ? new SharedTransport(options) : new TransportLadder(options);
   const store: ManagedStore = createStore(connection, {
     ...options,
     onNotification: (n) => emit('realtime-notification', n),

@@ -41,6 +41,8 @@ export interface RealtimeConnectionOptions {
   tokenProvider?: TokenProvider;
   /** Categories to receive; `null` or omitted: every category. */
   categories?: string[] | null;
+  /** Where a previous transport stopped: the first auth resumes from this seq of this stream. */
+  resume?: { seq: number; stream: string | null };
   /** WebSocket constructor (default: the global one; Node passes `ws`'s `WebSocket`). */
   WebSocket?: new (
     url: string,
@@ -154,6 +156,7 @@ export class RealtimeConnection implements Transport {
     this.#token = options.token;
     this.#tokenProvider = options.tokenProvider;
     this.#categories = options.categories;
+    if (options.resume) this.seedResume(options.resume.seq, options.resume.stream);
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.#pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
@@ -182,6 +185,11 @@ export class RealtimeConnection implements Transport {
     if (this.#current.status === 'connected') return;
     this.#cursor.seq = seq;
     this.#cursor.stream = stream;
+  }
+
+  /** The hub stream `lastSeq` belongs to (from `welcome.stream`), or null before the first welcome. */
+  get stream(): string | null {
+    return this.#cursor.stream;
   }
 
   /** Opens the connection; a no-op while connecting, connected or waiting to retry. */

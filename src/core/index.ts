@@ -90,4 +90,5 @@ export {
   type WelcomeMessage,
 } from './protocol.js';
 export { type CreateStoreOptions, createStore, type ManagedStore, RealtimeRequestError } from './store.js';
+export { TransportLadder, type TransportLadderOptions } from './transports/ladder.js';
 export type * from './types.js';

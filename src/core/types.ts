@@ -40,6 +40,12 @@ export type ConnectionStatusName =
   | 'auth-error'
   | 'closed';
 
+/** How the client reaches the hub: a WebSocket, or a fallback where WebSockets are blocked or buffered. */
+export type TransportRung = 'websocket' | 'sse' | 'polling';
+
+/** Which rungs a client may use: `auto` tries them in order; the others use only that one. */
+export type TransportMode = 'auto' | TransportRung;
+
 /** Observable state of the connection. */
 export type ConnectionState =
   | { status: 'idle' }
@@ -48,8 +54,9 @@ export type ConnectionState =
   /**
    * `shared`: tabs of this browser share one socket to the hub; `leader` when this tab holds it,
    * `follower` when another tab does. Absent when the tab has a socket of its own.
+   * `transport`: the rung in use (`websocket`, or `sse` / `polling` where WebSockets are blocked).
    */
-  | { status: 'connected'; user: SessionUser; since: number; shared?: 'leader' | 'follower' }
+  | { status: 'connected'; user: SessionUser; since: number; shared?: 'leader' | 'follower'; transport?: TransportRung }
   /**
    * Waiting to retry: `attempt` counts from 1, `nextRetryAt` is epoch ms. `refused`: the last
    * attempts (three or more in a row) failed before the socket opened, so the hub refuses this

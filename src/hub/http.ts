@@ -76,8 +76,9 @@ export interface HttpContext {
 
 type Headers = Record<string, string | number>;
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Headers = {}): void {
-  const text = JSON.stringify(body);
+/** Answers JSON (an object, or text already serialised), never cached. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Headers = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),

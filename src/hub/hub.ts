@@ -15,6 +15,7 @@ import { type AuthOptions, createDemoTokenSigner, createVerifier } from './auth.
 import type { HubBackend, RetentionOptions, StreamEntry } from './backend.js';
 import { ConnectionGuard, defaultPendingLimits } from './connection-guard.js';
 import { EventFrames } from './event-frames.js';
+import { createFallbackEndpoints, type FallbackOptions } from './fallback/endpoints.js';
 import { createHttpHandler, createKeyMatcher, PATHS, type PublishResult } from './http.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { createMasker, type MaskingOptions } from './masking.js';
@@ -111,6 +112,13 @@ export interface HubOptions {
    * Without a key source in `auth`, a random HS256 secret is generated.
    */
   demo?: boolean | { simulator?: boolean; tokenTtlSeconds?: number };
+
+  /**
+   * The fallback rungs (`/v1/tickets`, `/v1/sse`, `/v1/poll`, `/v1/commands`) for networks that
+   * block or buffer WebSockets: ticket secret and lifetime, poll length, SSE heartbeat, request rate.
+   * See docs/hub.md#fallback-transports for defaults.
+   */
+  fallback?: FallbackOptions;
 
   /** A logger, or the level for the default JSON-lines logger on stdout; default `info`. */
   log?: Logger | LogLevel;
@@ -345,11 +353,27 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       : {}),
   });
 
+  const fallback = createFallbackEndpoints({
+    ...options.fallback,
+    session: sessionContext,
+    backend,
+    log,
+    now,
+    verify,
+    clientIp,
+    originAllowed,
+    connectionLimiter,
+    maxBodyBytes: maxFrameBytes,
+    admit: () =>
+      closing || sessions.size >= maxConnections ? { ok: false, retryAfterSeconds: closing ? 1 : 5 } : { ok: true },
+    adopt: (session) => sessions.add(session),
+  });
+
   // Mounted: take over 'request' so the host app's handlers see only paths that are not the hub's.
   const hostRequestListeners = ownsServer ? [] : (server.listeners('request') as Array<(...a: unknown[]) => void>);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     guard.headersDone(req.socket, false);
-    if (handleHttp(req, res)) return;
+    if (fallback.handle(req, res) || handleHttp(req, res)) return;
     for (const listener of hostRequestListeners) listener.call(server, req, res);
   };
   if (!ownsServer) server.removeAllListeners('request');
@@ -417,6 +441,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const housekeeping = setInterval(() => {
     connectionLimiter.sweep();
     publishLimiter.sweep();
+    fallback.sweep();
     prune();
   }, DEFAULTS.pruneEveryMs);
   housekeeping.unref();

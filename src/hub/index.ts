@@ -17,6 +17,7 @@ export type {
   Viewer,
 } from './backend.js';
 export { EventRefusedError, STORAGE_LIMITS } from './backend.js';
+export type { FallbackOptions } from './fallback/endpoints.js';
 export type { PublishResult } from './http.js';
 export { InvalidEventError } from './http.js';
 export type { Hub, HubOptions, MaskingOptions } from './hub.js';

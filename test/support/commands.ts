@@ -153,7 +153,8 @@ Object.assign(commands, {
 // resilience-*: fault injection, demo traffic and page memory for the resilience suite
 // (test/browser/resilience-*.test.ts; issue 6). Everything listens on 127.0.0.1, port 0.
 //   proxy-start  {port?}             TCP proxy in front of a hub (default the last started)  → {port, wsUrl}
-//   proxy-fault  {proxy, fault, delayMs?}  fault: drop | stall | slow | heal                 → {connections, accepted}
+//   proxy-fault  {proxy, fault, delayMs?}  fault: drop | stall | slow | heal | refuse-upgrades |
+//                allow-upgrades | buffer-sse | pass-sse          → {connections, accepted, dropped (drop only)}
 //   proxy-stop   {proxy}                                                                     → true
 //   sim-ticks    {port?, ticks, startMs?, seed?}  runs the demo simulator `ticks` steps
 //                synchronously against a hub, one simulated second per tick                  → {seq}
@@ -173,12 +174,16 @@ Object.assign(commands, {
     const proxy = faultProxies.get(Number(payload.proxy));
     if (!proxy) throw new Error(`no proxy on port ${String(payload.proxy)}`);
     const fault = String(payload.fault);
+    const open = proxy.connections;
     if (fault === 'drop') proxy.dropAll();
     else if (fault === 'stall') proxy.stall();
     else if (fault === 'slow') proxy.slow(Number(payload.delayMs ?? 100));
     else if (fault === 'heal') proxy.heal();
+    else if (fault === 'refuse-upgrades' || fault === 'allow-upgrades')
+      proxy.refuseUpgrades(fault === 'refuse-upgrades');
+    else if (fault === 'buffer-sse' || fault === 'pass-sse') proxy.bufferEventStreams(fault === 'buffer-sse');
     else throw new Error(`unknown fault ${fault}`);
-    return { connections: proxy.connections, accepted: proxy.accepted };
+    return { connections: proxy.connections, accepted: proxy.accepted, ...(fault === 'drop' ? { dropped: open } : {}) };
   },
   'proxy-stop': async (payload) => {
     const proxy = faultProxies.get(Number(payload.proxy));

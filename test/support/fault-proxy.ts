@@ -9,7 +9,11 @@
  * - `slow(ms)`    every chunk is delivered `ms` later, in order, both ways;
  * - `heal()`      new connections are forwarded normally again (stalled ones stay dead, as they
  *                 would in reality, until an end's heartbeat gives up on them);
- * - `retarget()`  later connections go to another port (a hub restarted elsewhere).
+ * - `retarget()`  later connections go to another port (a hub restarted elsewhere);
+ * - `refuseUpgrades(on)`  a request to upgrade to WebSocket is answered 403 and closed (a
+ *                 corporate proxy that blocks WebSockets); plain HTTP passes;
+ * - `bufferEventStreams(on)`  a `text/event-stream` response is held back from its first byte and
+ *                 never delivered while the stream lasts (an antivirus or proxy buffering SSE).
  *
  * Nothing here waits for a fixed time: `slow` only delays data; tests wait for states.
  */
@@ -28,11 +32,19 @@ interface Pair {
   mode: Mode;
   toUpstream: Direction;
   toClient: Direction;
+  /** This connection carries an event stream being buffered: nothing more reaches the client. */
+  holding: boolean;
 }
+
+/** A WebSocket upgrade request (its headers are in the connection's first chunk in practice). */
+const UPGRADE = /\r\nupgrade:\s*websocket/i;
+const EVENT_STREAM = /\r\ncontent-type:\s*text\/event-stream/i;
 
 export class FaultProxy {
   private readonly pairs = new Set<Pair>();
   private mode: Mode = { kind: 'pass' };
+  private upgradesRefused = false;
+  private eventStreamsBuffered = false;
   /** Connections accepted since the start (each reconnect attempt counts). */
   accepted = 0;
 
@@ -91,6 +103,16 @@ export class FaultProxy {
     for (const pair of this.pairs) if (pair.mode.kind === 'slow') this.setPairMode(pair, this.mode);
   }
 
+  /** Answers WebSocket upgrades 403 (on) or passes them again (off); existing sockets stay. */
+  refuseUpgrades(on: boolean): void {
+    this.upgradesRefused = on;
+  }
+
+  /** Holds back every event-stream response that starts from now on (on), or not (off). */
+  bufferEventStreams(on: boolean): void {
+    this.eventStreamsBuffered = on;
+  }
+
   /** Later connections go to this port. */
   retarget(port: number): void {
     this.targetPort = port;
@@ -111,12 +133,23 @@ export class FaultProxy {
       mode: this.mode,
       toUpstream: { queue: [], timer: undefined },
       toClient: { queue: [], timer: undefined },
+      holding: false,
     };
     this.pairs.add(pair);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
-    client.on('data', (chunk: Buffer) => this.forward(pair, pair.toUpstream, upstream, chunk));
-    upstream.on('data', (chunk: Buffer) => this.forward(pair, pair.toClient, client, chunk));
+    client.on('data', (chunk: Buffer) => {
+      if (this.upgradesRefused && UPGRADE.test(chunk.toString('latin1'))) {
+        client.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        upstream.destroy();
+        return;
+      }
+      this.forward(pair, pair.toUpstream, upstream, chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (this.eventStreamsBuffered && EVENT_STREAM.test(chunk.toString('latin1'))) pair.holding = true;
+      if (!pair.holding) this.forward(pair, pair.toClient, client, chunk);
+    });
     const onGone = () => {
       // A stalled link does not tell the other end anything.
       if (pair.mode.kind === 'stall') {

@@ -1,7 +1,7 @@
 import { ContextProvider } from '@lit/context';
 import { html, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions } from '../../core/client.js';
-import type { RealtimeStore, TokenProvider } from '../../core/types.js';
+import type { RealtimeStore, TokenProvider, TransportMode } from '../../core/types.js';
 import { PROVIDER_READY, realtimeContext } from '../shared/context.js';
 import { setLocale } from '../shared/localize.js';
 import { RealtimeBase } from '../shared/realtime-element.js';
@@ -45,6 +45,7 @@ const sameList = (a: string[] | null, b: string[] | null): boolean =>
  * @attr {number} connect-timeout-ms - Limit for opening the socket and receiving `welcome` (default 10000). Read when the client is created.
  * @attr {boolean} manual - Do not connect on insertion; call `connect()`.
  * @attr {boolean} isolated - This tab gets a socket of its own instead of sharing one with the other tabs of the browser that use the same hub and user. Read when the client is created.
+ * @attr {'auto' | 'websocket' | 'sse' | 'polling'} transport - How to reach the hub (default `auto`: WebSocket, then Server-Sent Events, then long polling where WebSockets are blocked or buffered). The rung in use is `transport` in the connected state. Changing it starts a new connection.
  *
  * @fires realtime-provider-ready - On `document`, whenever this provider's store is created (discovery listens for it).
  * @fires realtime-state-change - The connection state changed; `detail` is the `ConnectionState`.
@@ -69,6 +70,7 @@ export class RealtimeProvider extends RealtimeBase {
     connectTimeoutMs: { type: Number, attribute: 'connect-timeout-ms' },
     manual: { type: Boolean },
     isolated: { type: Boolean },
+    transport: {},
   };
 
   /** The hub's WebSocket endpoint. */
@@ -97,10 +99,13 @@ export class RealtimeProvider extends RealtimeBase {
   manual = false;
   /** A socket of its own instead of one shared with the browser's other tabs. */
   isolated = false;
+  /** How to reach the hub: `auto` (WebSocket, then SSE, then long polling), or one rung only. */
+  transport: TransportMode = 'auto';
 
   readonly #context = new ContextProvider(this, { context: realtimeContext });
   #current?: RealtimeClient;
   #clientUrl = '';
+  #clientTransport: TransportMode = 'auto';
   /** What the client was last given, so only real changes reach it. */
   #applied: { token?: string; tokenProvider?: TokenProvider; categories: string[] | null } = {
     categories: null,
@@ -152,7 +157,10 @@ export class RealtimeProvider extends RealtimeBase {
       if (this.isConnected && this.#ensureClient()) this.#autoConnect();
       return;
     }
-    if (changed.has('url') && this.url !== this.#clientUrl) {
+    if (
+      (changed.has('url') && this.url !== this.#clientUrl) ||
+      (changed.has('transport') && this.transport !== this.#clientTransport)
+    ) {
       if (this.url) this.#replaceClient();
       return;
     }
@@ -184,7 +192,12 @@ export class RealtimeProvider extends RealtimeBase {
 
   #ensureClient(): RealtimeClient | undefined {
     if (this.#current || !this.url) return this.#current;
-    const options: RealtimeClientOptions = { url: this.url, categories: this.categories, share: !this.isolated };
+    const options: RealtimeClientOptions = {
+      url: this.url,
+      categories: this.categories,
+      share: !this.isolated,
+      transport: this.transport,
+    };
     if (this.token) options.token = this.token;
     if (this.tokenProvider) options.tokenProvider = this.tokenProvider;
     if (this.maxNotifications !== undefined) options.maxNotifications = this.maxNotifications;
@@ -196,6 +209,7 @@ export class RealtimeProvider extends RealtimeBase {
     const client = createRealtimeClient(options);
     this.#current = client;
     this.#clientUrl = this.url;
+    this.#clientTransport = this.transport;
     this.#applied = { token: this.token, tokenProvider: this.tokenProvider, categories: this.categories };
     this.#offClient = [
       client.on('realtime-state-change', (state) => this.emit('realtime-state-change', state)),
@@ -207,7 +221,7 @@ export class RealtimeProvider extends RealtimeBase {
     return client;
   }
 
-  /** A new endpoint is another hub stream: start over with a fresh client and store. */
+  /** A new endpoint is another hub stream (a new transport, another connection): start over with a fresh client and store. */
   #replaceClient(): void {
     const wasOpen = this.#current && this.#current.store.getState().connection.status !== 'closed';
     for (const off of this.#offClient) off();

@@ -1,12 +1,13 @@
 /**
- * The leader's side of a shared socket: it owns the one `RealtimeConnection` of its tabs, relays
+ * The leader's side of a shared socket: it owns the one socket (a `TransportLadder`) of its tabs, relays
  * every hub message to them over the channel, sends their actions on the socket, answers a
  * joining tab with the state so far and says it is alive every second.
  */
-import type { RealtimeConnection, RealtimeConnectionOptions, TimerApi } from '../connection.js';
+import type { TimerApi } from '../connection.js';
 import type { ClientAction, EventMessage, HubMessage, SnapshotMessage, WelcomeMessage } from '../protocol.js';
+import type { TransportLadderOptions } from '../transports/ladder.js';
 import type { ConnectionState, RealtimeError } from '../types.js';
-import { splitTabRef, type TabMessage, tabRef, withRef } from './messages.js';
+import { splitTabRef, type TabKit, type TabMessage, type TabSocket, tabRef, withRef } from './messages.js';
 
 /** How often the leader says it is alive. */
 export const HEARTBEAT_MS = 1_000;
@@ -24,13 +25,13 @@ export interface LeaderHost {
   state(state: ConnectionState): void;
   error(error: RealtimeError): void;
   timers: TimerApi;
-  Connection: typeof RealtimeConnection;
+  Connection: TabKit['Connection'];
 }
 
 /** The socket and relay of the tab that holds the lock. */
 export class LeaderRelay {
   readonly #host: LeaderHost;
-  readonly #connection: RealtimeConnection;
+  readonly #connection: TabSocket;
   readonly #off: (() => void)[];
   #heartbeat: unknown;
   #welcome: WelcomeMessage | null = null;
@@ -48,7 +49,7 @@ export class LeaderRelay {
    */
   constructor(
     host: LeaderHost,
-    options: RealtimeConnectionOptions,
+    options: TransportLadderOptions,
     resume: { seq: number; stream: string | null },
     behind: boolean,
   ) {
@@ -73,7 +74,7 @@ export class LeaderRelay {
   }
 
   /** The connection, for its state, `reconnectNow()` and `setToken()`. */
-  get connection(): RealtimeConnection {
+  get connection(): TabSocket {
     return this.#connection;
   }
 

@@ -3,11 +3,18 @@
  * (the lock and the channel), and the per-tab seq cursor that keeps every tab from applying an
  * event twice. Only tabs of one origin and one copy of this protocol hear these messages.
  */
-import type { RealtimeConnection, TimerApi } from '../connection.js';
+import type { TimerApi } from '../connection.js';
 import type { emitTo, listen, report } from '../listeners.js';
 import type { ClientAction, HubMessage } from '../protocol.js';
 import type { StreamCursor } from '../stream-cursor.js';
-import type { ConnectionState, RealtimeError } from '../types.js';
+import type { TransportLadderOptions } from '../transports/ladder.js';
+import type { ConnectionState, RealtimeError, Transport } from '../types.js';
+
+/** The socket a leader (or a tab on its own) holds: a transport ladder, told where to resume. */
+export type TabSocket = Transport & {
+  readonly lastSeq: number;
+  seedResume(seq: number, stream: string | null): void;
+};
 
 /**
  * What the sharing chunk gets from the entry instead of importing it: a chunk that imported the
@@ -15,7 +22,7 @@ import type { ConnectionState, RealtimeError } from '../types.js';
  * more bytes than the sharing code it keeps out.
  */
 export interface TabKit {
-  Connection: typeof RealtimeConnection;
+  Connection: new (options: TransportLadderOptions) => TabSocket;
   Cursor: typeof StreamCursor;
   emitTo: typeof emitTo;
   listen: typeof listen;

@@ -4,10 +4,11 @@
  * and hands every call to it from then on. A page that never connects, or cannot share, never
  * loads it; if the chunk cannot be loaded, the tab opens a socket of its own.
  */
-import { RealtimeConnection, type RealtimeConnectionOptions, type TokenProvider } from '../connection.js';
+import type { TokenProvider } from '../connection.js';
 import { defaultTimers, emitTo, type Listener, listen, report } from '../listeners.js';
 import type { ClientAction, HubMessage } from '../protocol.js';
 import { StreamCursor } from '../stream-cursor.js';
+import { TransportLadder, type TransportLadderOptions } from '../transports/ladder.js';
 import type { ConnectionState, RealtimeError, Transport } from '../types.js';
 
 /** Whether this page can share a socket with its other tabs: a document with Web Locks and BroadcastChannel. */
@@ -24,7 +25,7 @@ type Loaded = Transport & { readonly lastSeq: number; readonly holdsSocket?: boo
  * URL, user and categories (see docs/architecture.md, "One socket per browser").
  */
 export class SharedTransport implements Transport {
-  readonly #options: RealtimeConnectionOptions;
+  readonly #options: TransportLadderOptions;
   #impl: Loaded | null = null;
   #loading = false;
   #closed = false;
@@ -35,7 +36,7 @@ export class SharedTransport implements Transport {
     error: new Set<Listener<RealtimeError>>(),
   };
 
-  constructor(options: RealtimeConnectionOptions) {
+  constructor(options: TransportLadderOptions) {
     this.#options = { ...options };
   }
 
@@ -105,7 +106,7 @@ export class SharedTransport implements Transport {
     try {
       const { TabShare } = await import('./tab-share.js');
       impl = new TabShare(this.#options, {
-        Connection: RealtimeConnection,
+        Connection: TransportLadder,
         Cursor: StreamCursor,
         emitTo,
         listen,
@@ -113,7 +114,7 @@ export class SharedTransport implements Transport {
         timers: defaultTimers,
       });
     } catch {
-      impl = new RealtimeConnection(this.#options); // the chunk did not load: a socket of its own
+      impl = new TransportLadder(this.#options); // the chunk did not load: a socket of its own
     }
     this.#impl = impl;
     impl.onMessage((m) => emitTo(this.#listeners.message, m));

@@ -14,15 +14,16 @@
  *   joins again and catches up.
  * - A token without a `sub` claim shares nothing: the tab gets a socket of its own.
  */
-import type { RealtimeConnection, RealtimeConnectionOptions, TimerApi, TokenProvider } from '../connection.js';
+import type { TimerApi, TokenProvider } from '../connection.js';
 import type { Listener } from '../listeners.js';
 import type { ClientAction, HubMessage } from '../protocol.js';
 import type { StreamCursor } from '../stream-cursor.js';
+import type { TransportLadderOptions } from '../transports/ladder.js';
 import type { ConnectionState, RealtimeError, Transport } from '../types.js';
 import { Election } from './election.js';
 import { FollowerLink } from './follower.js';
 import { LeaderRelay } from './leader.js';
-import { admitToTab, newTabId, shareName, type TabKit, type TabMessage } from './messages.js';
+import { admitToTab, newTabId, shareName, type TabKit, type TabMessage, type TabSocket } from './messages.js';
 
 /** How long a new leader waits for the other tabs to report their last seq before it resumes. */
 const REPORT_WINDOW_MS = 150;
@@ -37,13 +38,13 @@ type Role =
   | { kind: 'claiming'; link: FollowerLink; reports: { seq: number; stream: string | null }[] }
   | { kind: 'leader'; relay: LeaderRelay }
   /** No user in the token: a socket of its own, as without sharing. */
-  | { kind: 'solo'; connection: RealtimeConnection };
+  | { kind: 'solo'; connection: TabSocket };
 
 /** A {@link Transport} that shares one socket among the tabs of a browser. */
 export class TabShare implements Transport {
   /** This tab's id on the channel. */
   readonly tabId = newTabId();
-  readonly #options: RealtimeConnectionOptions;
+  readonly #options: TransportLadderOptions;
   readonly #timers: TimerApi;
   readonly #kit: TabKit;
   readonly #cursor: StreamCursor;
@@ -62,7 +63,7 @@ export class TabShare implements Transport {
     error: new Set<Listener<RealtimeError>>(),
   };
 
-  constructor(options: RealtimeConnectionOptions, kit: TabKit) {
+  constructor(options: TransportLadderOptions, kit: TabKit) {
     this.#options = { ...options };
     this.#kit = kit;
     this.#cursor = new kit.Cursor();

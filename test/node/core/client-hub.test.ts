@@ -101,4 +101,23 @@ describe('createRealtimeClient against the real hub', () => {
     await both((c) => c.store.getState().notifications.length === 0, 'cleared in both tabs');
     assert.equal(tab1.store.getState().unread.total, 0);
   });
+
+  test('closing the connection and connecting again resumes from the last seq (no snapshot, nothing twice)', async () => {
+    const welcomes: boolean[] = [];
+    const seqs: number[] = [];
+    const offMessage = tab1.connection.onMessage((m) => {
+      if (m.type === 'welcome') welcomes.push(m.resumed);
+      if (m.type === 'event') seqs.push(m.event.seq);
+    });
+    const before = tab1.connection.lastSeq;
+    tab1.connection.close();
+    hub.publish([note('While away', { category: 'calls' })]);
+    tab1.connect();
+    await waitFor(() => seqs.length === 1 && tab1.store.getState().connection.status === 'connected', {
+      message: 'the missed event after reconnecting',
+    });
+    offMessage();
+    assert.deepEqual(welcomes, [true]);
+    assert.ok(seqs[0]! > before);
+  });
 });
