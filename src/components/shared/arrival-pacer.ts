@@ -54,14 +54,21 @@ function takeTurn(): void {
   tookTurn();
 }
 
+/** Pacers whose host is connected: with none left, nothing is kept off a frame. */
+let connected = 0;
+
 /**
- * No list waits: no timer is left behind (an element removed mid-flood). The frame request, if
- * any, stays: it still keeps other lists off this frame, and runs once without effect.
+ * No list waits: no timer is left behind (an element removed mid-flood). The frame request stays
+ * while a list is connected (it keeps other lists off this frame); with none left it is cancelled.
  */
 function stopIfIdle(): void {
   if (waiting.size > 0) return;
   clearTimeout(nextTurn);
   nextTurn = undefined;
+  if (connected === 0 && turnFrame !== undefined) {
+    cancelAnimationFrame(turnFrame);
+    turnFrame = undefined;
+  }
 }
 
 export class ArrivalPacer<T> implements ReactiveController {
@@ -135,7 +142,12 @@ export class ArrivalPacer<T> implements ReactiveController {
     this.#host.requestUpdate();
   }
 
+  hostConnected(): void {
+    connected++;
+  }
+
   hostDisconnected(): void {
+    connected--;
     this.#due = false;
     this.#stopWaiting();
   }
