@@ -128,9 +128,10 @@ export interface Hub {
   readonly backend: HubBackend;
   /**
    * Validates (exactly as `POST /v1/events`), masks and stores, and fans out on the next turn of
-   * the event loop together with anything else published in this one; throws `InvalidEventError`.
+   * the event loop together with anything else published in this one. Resolves once the events are
+   * committed (what `POST /v1/events` answers with 202); rejects with `InvalidEventError`.
    */
-  publish(events: unknown): PublishResult;
+  publish(events: unknown): Promise<PublishResult>;
   /** Sockets open and served (one that is closing no longer counts). */
   connections(): number;
   /**
@@ -404,20 +405,24 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const heartbeat = setInterval(() => {
     for (const session of sessions) session.heartbeat();
   }, sessionContext.heartbeatMs);
-  const prune = () => {
-    try {
-      backend.prune(now());
-    } catch (err) {
-      log.error('prune failed', { err });
-    }
+  /** The prune in progress, if any: one at a time, and close() waits for it. */
+  let pruning: Promise<void> | null = null;
+  const prune = (): Promise<void> => {
+    pruning ??= backend
+      .prune(now())
+      .catch((err: unknown) => log.error('prune failed', { err }))
+      .finally(() => {
+        pruning = null;
+      });
+    return pruning;
   };
   // Once at start (a store that was down a while, or written by an older hub, is brought within
   // retention before it serves), then every minute; each call's work follows the append rate.
-  prune();
+  await prune();
   const housekeeping = setInterval(() => {
     connectionLimiter.sweep();
     publishLimiter.sweep();
-    prune();
+    void prune();
   }, DEFAULTS.pruneEveryMs);
   housekeeping.unref();
 
@@ -437,7 +442,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       server.off(connectionEvent, guard.admit);
       stopFanOut();
       wss.close();
-      backend.close();
+      await backend.close();
       throw err;
     }
   }
@@ -446,17 +451,14 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   let simulator: { stop(): void } | null = null;
   if (demo && demo.simulator !== false) {
     const { startSimulator } = await import('./simulator.js');
+    const fresh = (await backend.latestSeq()) === 0;
     simulator = startSimulator({
       publish: (events) => {
-        try {
-          publish(events);
-        } catch (err) {
-          log.error('simulator publish failed', { err });
-        }
+        publish(events).catch((err: unknown) => log.error('simulator publish failed', { err }));
       },
       now,
       // A fresh demo database gets the last 15 minutes of history, so the page is live at once.
-      backfillSeconds: backend.latestSeq() === 0 ? 15 * 60 : 0,
+      backfillSeconds: fresh ? 15 * 60 : 0,
     });
   }
 
@@ -506,8 +508,9 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
           server.closeIdleConnections();
         });
       }
+      await pruning;
       try {
-        backend.close();
+        await backend.close();
       } catch (err) {
         log.error('closing storage failed', { err });
       }

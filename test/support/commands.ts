@@ -130,7 +130,7 @@ Object.assign(commands, {
   'hub-publish': async (payload) => {
     const { InvalidEventError } = await import('../../src/hub/http.js');
     try {
-      return pickHub(payload).publish(payload.events);
+      return await pickHub(payload).publish(payload.events);
     } catch (err) {
       if (err instanceof InvalidEventError) return { error: err.message };
       throw err;
@@ -213,7 +213,7 @@ Object.assign(commands, {
       sim.clock.now = Math.min(sim.clock.now + 1000, Date.now());
       sim.tick();
     }
-    return { seq: hub.backend.latestSeq() };
+    return { seq: await hub.backend.latestSeq() };
   },
   'page-memory': async (_payload, context) => {
     const session = context?.session;

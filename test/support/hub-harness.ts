@@ -56,10 +56,14 @@ export async function signToken(spec: TokenSpec): Promise<string> {
 }
 
 /** Resolves when `condition()` is truthy; rejects after `timeoutMs`. Polls every 5 ms. */
-export async function waitUntil<T>(condition: () => T, label: string, timeoutMs = 5000): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  condition: () => T | Promise<T>,
+  label: string,
+  timeoutMs = 5000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = condition();
+    const value = await condition();
     if (value) return value as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
     await new Promise((r) => setTimeout(r, 5));
