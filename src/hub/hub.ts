@@ -18,6 +18,7 @@ import { EventFrames } from './event-frames.js';
 import { createHttpHandler, createKeyMatcher, PATHS, type PublishResult } from './http.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { createMasker, type MaskingOptions } from './masking.js';
+import type { PostgresBackendOptions } from './postgres-backend.js';
 import { createPublisher } from './publish.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
 import { type Peer, Session, type SessionContext, type TokenCheck } from './session.js';
@@ -41,10 +42,17 @@ export interface HubOptions {
   /** Key(s) a publisher sends as `Authorization: Bearer <key>`; several allow rotation. Without one, `POST /v1/events` answers 401. */
   publishKey?: string | readonly string[];
 
-  /** Storage and fan-out; default a SQLite backend on `db`. The hub closes it on `close()`. */
+  /** Storage and fan-out; default a SQLite backend on `db` (or PostgreSQL with `postgres`). The hub closes it on `close()`. */
   backend?: HubBackend;
   /** SQLite file for the default backend; default `./data/admin-realtime.db`; `:memory:` works. */
   db?: string;
+  /**
+   * PostgreSQL instead of SQLite: every hub with the same `url` joins one cluster (one stream,
+   * shared state, fan-out by LISTEN/NOTIFY). `node` names this process in logs and `/healthz`.
+   */
+  postgres?: { url: string; node?: string | undefined } & Partial<
+    Pick<PostgresBackendOptions, 'probeMs' | 'probeTimeoutMs' | 'reconnectMs' | 'catchUpMs' | 'poolSize'>
+  >;
   /** Retention for the default backend. */
   retention?: Partial<RetentionOptions>;
 
@@ -189,17 +197,22 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const signDemoToken = demo && auth.jwtSecret ? createDemoTokenSigner(auth.jwtSecret) : null;
   if (demo && !signDemoToken) throw new Error('demo mode needs an HS256 jwtSecret (or none, to generate one)');
 
+  const backendLog = ({ level, msg, ...rest }: Record<string, unknown>) => {
+    const at = level === 'error' || level === 'warn' || level === 'debug' ? level : 'info';
+    log[at](String(msg ?? 'backend'), rest);
+  };
   const backend =
     options.backend ??
-    createSqliteBackend({
-      path: options.db ?? DEFAULTS.db,
-      retention: options.retention,
-      now,
-      log: ({ level, msg, ...rest }) => {
-        const at = level === 'error' || level === 'warn' || level === 'debug' ? level : 'info';
-        log[at](String(msg ?? 'backend'), rest);
-      },
-    });
+    (options.postgres
+      ? // Loaded only for a cluster: a SQLite hub never opens pg.
+        await (await import('./postgres-backend.js')).createPostgresBackend({
+          ...options.postgres,
+          node: options.postgres.node ?? undefined,
+          retention: options.retention,
+          now,
+          log: backendLog,
+        })
+      : createSqliteBackend({ path: options.db ?? DEFAULTS.db, retention: options.retention, now, log: backendLog }));
 
   const maskingOn = options.masking !== false;
   const mask = maskingOn

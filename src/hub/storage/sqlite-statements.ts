@@ -4,17 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { Priority } from '../../core/protocol.js';
-
-/** Read flag of notification `n` for user @user: read one by one, or covered by a read mark. */
-export const READ_EXPR = `(
-  EXISTS (SELECT 1 FROM notification_reads r WHERE r.user_id = @user AND r.seq = n.seq)
-  OR EXISTS (
-    SELECT 1 FROM read_marks m
-    WHERE m.user_id = @user AND n.seq <= m.through_seq
-      AND (m.category = '' OR m.category = n.category)
-      AND (m.priority = '' OR m.priority = n.priority)
-  )
-)`;
+import type { AuditRow } from './audit-rows.js';
+import { DROP_READS_THROUGH, DROP_SUBSUMED_MARKS, pruneEndSql, READ_EXPR } from './sql-fragments.js';
 
 /** Notification `n` is addressed to (@user, @role). */
 export const AUDIENCE_EXPR = `(
@@ -55,17 +46,6 @@ export interface StreamRow {
   seq: number;
   json: string;
   audience: string | null;
-}
-
-/**
- * For a table keyed by seq with a `created` time: within its oldest `@batch` rows, the last seq
- * (`last`) and the first one retention still keeps (`keep`), so pruning deletes a bounded prefix.
- */
-function pruneEndSql(table: 'stream' | 'event_ids' | 'notifications'): string {
-  return `SELECT
-    (SELECT max(seq) FROM (SELECT seq FROM ${table} ORDER BY seq LIMIT @batch)) AS last,
-    (SELECT min(seq) FROM (SELECT seq, created FROM ${table} ORDER BY seq LIMIT @batch)
-       WHERE seq > @seqCut AND created >= @createdCut) AS keep`;
 }
 
 /** Prepares every statement of the backend on `db` (migrated). */
@@ -153,23 +133,8 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO read_marks (user_id, category, priority, through_seq) VALUES (?, ?, ?, ?)
      ON CONFLICT (user_id, category, priority) DO UPDATE SET through_seq = max(through_seq, excluded.through_seq)`,
     ),
-    // Marks made redundant by a broader one with a higher or equal through_seq.
-    dropSubsumedMarks: db.prepare<Record<string, unknown>>(
-      `DELETE FROM read_marks
-     WHERE user_id = @user AND through_seq <= @through
-       AND (@category = '' OR category = @category)
-       AND (@priority = '' OR priority = @priority)
-       AND NOT (category = @category AND priority = @priority)`,
-    ),
-    // Single read rows made redundant by a read mark.
-    dropReadsThrough: db.prepare<Record<string, unknown>>(
-      `DELETE FROM notification_reads
-     WHERE user_id = @user AND seq <= @through
-       AND (@category = '' AND @priority = ''
-            OR seq IN (SELECT n.seq FROM notifications n WHERE n.seq <= @through
-                       AND (@category = '' OR n.category = @category)
-                       AND (@priority = '' OR n.priority = @priority)))`,
-    ),
+    dropSubsumedMarks: db.prepare<Record<string, unknown>>(DROP_SUBSUMED_MARKS),
+    dropReadsThrough: db.prepare<Record<string, unknown>>(DROP_READS_THROUGH),
     upsertCleared: db.prepare<[string, number]>(
       `INSERT INTO user_state (user_id, cleared_through) VALUES (?, ?)
      ON CONFLICT (user_id) DO UPDATE SET cleared_through = max(cleared_through, excluded.cleared_through)`,
@@ -259,13 +224,4 @@ export interface PruneRow {
   keep: number | null;
 }
 
-export interface AuditRow {
-  id: number;
-  at: string;
-  action: string;
-  user_id: string | null;
-  role: string | null;
-  ip: string;
-  user_agent: string | null;
-  detail: string | null;
-}
+export type { AuditRow };
