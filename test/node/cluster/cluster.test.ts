@@ -1,0 +1,162 @@
+/**
+ * Several hubs on one real PostgreSQL (a throwaway server, never a mock): what is published through
+ * one node reaches clients on another in order and once, idempotency and read state hold across
+ * nodes, and a node that loses its listener connection repairs from the log and says so on
+ * /healthz meanwhile. Most nodes run in this process (createHub); one test runs CLI processes.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import pg from 'pg';
+import type { ReadEvent, WelcomeMessage } from '../../../src/core/protocol.js';
+import type { Hub, HubOptions } from '../../../src/hub/hub.js';
+import { CLI_ENV, killAllCli, runCli } from '../../support/cli-process.js';
+import { closeAllHubs, note, post, signToken, startHub, TestClient, waitUntil } from '../../support/hub-harness.js';
+import { createTestDatabase } from '../../support/postgres.js';
+
+after(closeAllHubs);
+after(killAllCli);
+const drops: Array<() => Promise<void>> = [];
+after(async () => {
+  for (const drop of drops) await drop();
+});
+
+/** A fresh database and a way to start nodes on it. */
+async function cluster() {
+  const db = await createTestDatabase();
+  drops.push(db.drop);
+  let n = 0;
+  const node = (extra: Partial<HubOptions['postgres']> = {}) =>
+    startHub({ postgres: { url: db.url, node: `node-${++n}`, probeMs: 200, probeTimeoutMs: 2000, ...extra } });
+  return { url: db.url, node };
+}
+
+const titles = (client: TestClient) => client.events().flatMap((e) => (e.kind === 'notification' ? [e.title] : []));
+
+describe('cluster on PostgreSQL', () => {
+  test('a client on node A receives what is published through node B, in order, exactly once', async () => {
+    const { node } = await cluster();
+    const [a, b] = await Promise.all([node(), node()]);
+    const onA = await TestClient.open(a, await signToken({ sub: 'ada' }), { protocol: 2 });
+    const onB = await TestClient.open(b, await signToken({ sub: 'bea' }), { protocol: 2 });
+    const sent: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const batch = [note(`b-${i}-1`), note(`b-${i}-2`)];
+      sent.push(`b-${i}-1`, `b-${i}-2`);
+      // Alternate the publishing node: seqs interleave across nodes.
+      await (i % 2 ? a : b).publish(batch);
+    }
+    for (const client of [onA, onB]) {
+      await waitUntil(() => titles(client).length >= sent.length, 'every publish', 10_000);
+      assert.deepEqual(titles(client), sent, 'in order, once');
+      const seqs = client.events().map((e) => e.seq);
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((x, y) => x - y),
+        'increasing seqs',
+      );
+      assert.equal(new Set(seqs).size, seqs.length);
+    }
+    const welcomeA = onA.frames[0] as WelcomeMessage;
+    const welcomeB = onB.frames[0] as WelcomeMessage;
+    assert.equal(welcomeA.stream, welcomeB.stream, 'one stream for the cluster');
+    onA.close();
+    onB.close();
+  });
+
+  test('the same event id posted to two nodes at once is stored once', async () => {
+    const { node } = await cluster();
+    const [a, b] = await Promise.all([node(), node()]);
+    const watcher = await TestClient.open(a, await signToken({ sub: 'watch' }));
+    const body = note('only once', { id: 'invoice-77-failed' });
+    const [ra, rb] = await Promise.all([post(a, body), post(b, body)]);
+    assert.equal(ra.status, 202);
+    assert.equal(rb.status, 202);
+    const [xa] = ra.body.accepted as Array<{ seq: number; duplicate: boolean }>;
+    const [xb] = rb.body.accepted as Array<{ seq: number; duplicate: boolean }>;
+    assert.equal(xa!.seq, xb!.seq, 'both answers name the one stored seq');
+    assert.deepEqual([xa!.duplicate, xb!.duplicate].sort(), [false, true]);
+    await a.publish(note('after'));
+    await watcher.waitForEvent((e) => e.kind === 'notification' && e.title === 'after', 'after');
+    assert.deepEqual(titles(watcher), ['only once', 'after']);
+    watcher.close();
+  });
+
+  test("mark read on node A reaches the same user's session on node B", async () => {
+    const { node } = await cluster();
+    const [a, b] = await Promise.all([node(), node()]);
+    const token = await signToken({ sub: 'reader' });
+    const tabA = await TestClient.open(a, token);
+    const tabB = await TestClient.open(b, token);
+    const other = await TestClient.open(b, await signToken({ sub: 'someone-else' }));
+    const { accepted } = await a.publish([note('one', { id: 'r-1' }), note('two', { id: 'r-2' })]);
+    await tabB.waitForEvent((e) => e.seq === accepted[1]!.seq, 'both on B');
+    tabA.send({ type: 'markRead', ids: ['r-1'], ref: 'm1' });
+    await tabA.waitFor((m) => m.type === 'ack' && m.ref === 'm1', 'ack');
+    const read = (await tabB.waitForEvent((e) => e.kind === 'read', 'read on B')) as ReadEvent;
+    assert.deepEqual(read.ids, ['r-1']);
+    assert.equal(read.unread.total, 1);
+    await b.publish(note('marker'));
+    await other.waitForEvent((e) => e.kind === 'notification' && e.title === 'marker', 'marker');
+    assert.equal(other.events().filter((e) => e.kind === 'read').length, 0, "not another user's");
+    for (const c of [tabA, tabB, other]) c.close();
+  });
+
+  test('a node whose listener connection is killed answers 503, reconnects, repairs and delivers', async () => {
+    const { url, node } = await cluster();
+    const a = await node({ reconnectMs: 1500 });
+    const b = await node();
+    const onA = await TestClient.open(a, await signToken({ sub: 'survivor' }));
+    const admin = new pg.Client(url);
+    await admin.connect();
+    try {
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'admin-realtime listener node-1' AND datname = current_database()`,
+      );
+      assert.equal(killed.rowCount, 1, 'the listener of node-1 was found');
+    } finally {
+      await admin.end();
+    }
+    const health = async (hub: Hub) => {
+      const res = await fetch(`${hub.url}/healthz`);
+      return { status: res.status, body: (await res.json()) as { node?: string; detail?: string } };
+    };
+    const down = await waitUntil(async () => {
+      const h = await health(a);
+      return h.status === 503 ? h : null;
+    }, 'healthz 503 while the listener is down');
+    assert.equal(down.body.node, 'node-1');
+    assert.match(String(down.body.detail), /cluster listener/);
+    // Published through B while A hears nothing: A reads it from the log once its listener is back.
+    await b.publish([note('while deaf 1'), note('while deaf 2')]);
+    await onA.waitForEvent((e) => e.kind === 'notification' && e.title === 'while deaf 2', 'repaired', 10_000);
+    assert.deepEqual(titles(onA), ['while deaf 1', 'while deaf 2']);
+    assert.equal(onA.closedWith, null, 'the client was never dropped');
+    await waitUntil(async () => (await health(a)).status === 200, 'healthz 200 again', 10_000);
+    onA.close();
+  });
+
+  test('hub processes from the CLI: a browser-like client on one, publishes through the other', async () => {
+    const { url } = await cluster();
+    const start = async (name: string) => {
+      const run = runCli(['--port', '0', '--postgres-url', url, '--node-name', name, '--log-level', 'warn'], CLI_ENV);
+      const line = await waitUntil(
+        () => run.out.stdout.split('\n').find((l) => l.includes('"listening"')),
+        `${name} listening (stderr: ${run.out.stderr})`,
+        20_000,
+      );
+      const { url: hubUrl, wsUrl } = JSON.parse(line) as { url: string; wsUrl: string };
+      return { ...run, url: hubUrl, wsUrl };
+    };
+    const [one, two] = await Promise.all([start('cli-1'), start('cli-2')]);
+    const client = await TestClient.open(one as unknown as Hub, await signToken({ sub: 'cli-user' }));
+    const res = await post(two as unknown as Hub, [note('through cli-2'), note('again')]);
+    assert.equal(res.status, 202);
+    await client.waitForEvent((e) => e.kind === 'notification' && e.title === 'again', 'from cli-2', 10_000);
+    assert.deepEqual(titles(client), ['through cli-2', 'again']);
+    const health = (await (await fetch(`${two.url}/healthz`)).json()) as { node: string; ok: boolean };
+    assert.deepEqual([health.node, health.ok], ['cli-2', true]);
+    client.close();
+    for (const p of [one, two]) p.child.kill('SIGTERM');
+    assert.deepEqual(await Promise.all([one.exited, two.exited]), [0, 0]);
+  });
+});
