@@ -11,6 +11,8 @@ import type { StreamEntry } from '../backend.js';
 const MAX_HELD_ENTRIES = 10_000;
 /** Rows read from the log per repair step. */
 const REPAIR_PAGE = 1000;
+/** Wait before a repair that could not read the log (the database is down) tries again. */
+const REPAIR_RETRY_MS = 250;
 
 /**
  * Hands out runs in seq order, each entry once. A run that arrives ahead of a gap is held and the
@@ -24,6 +26,7 @@ export class RunSequencer {
   private repairAgain = false;
   private waiters: Array<{ seq: number; resolve: () => void }> = [];
   private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     /** The last seq handed out. */
@@ -71,6 +74,7 @@ export class RunSequencer {
       this.repairAgain = true;
       return this.repairing;
     }
+    let failed = false;
     this.repairing = (async () => {
       do {
         this.repairAgain = false;
@@ -80,6 +84,7 @@ export class RunSequencer {
             page = await this.readAfter(this.delivered, REPAIR_PAGE);
           } catch (err) {
             this.log({ level: 'warn', msg: 'reading the log to repair a gap failed', err: String(err) });
+            failed = true;
             return;
           }
           if (this.closed) return;
@@ -102,13 +107,19 @@ export class RunSequencer {
       } while (this.repairAgain && !this.closed);
     })().finally(() => {
       this.repairing = null;
-      this.drain();
+      if (!failed) this.drain();
+      else if (!this.closed) {
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.drain(), REPAIR_RETRY_MS);
+        this.retryTimer.unref();
+      }
     });
     return this.repairing;
   }
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.retryTimer);
     this.held.clear();
     for (const w of this.waiters.splice(0)) w.resolve();
   }

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
+import { startThrowawayPostgres } from '../../../scripts/throwaway-postgres.mjs';
 import type { ReadEvent, WelcomeMessage } from '../../../src/core/protocol.js';
 import type { Hub, HubOptions } from '../../../src/hub/hub.js';
 import { CLI_ENV, killAllCli, runCli } from '../../support/cli-process.js';
@@ -158,5 +159,33 @@ describe('cluster on PostgreSQL', () => {
     client.close();
     for (const p of [one, two]) p.child.kill('SIGTERM');
     assert.deepEqual(await Promise.all([one.exited, two.exited]), [0, 0]);
+  });
+
+  test('a PostgreSQL restart is survived: nodes reconnect and repair, every acknowledged publish arrives once, in order', async () => {
+    // A server of its own, so restarting it disturbs no other test.
+    const server = await startThrowawayPostgres();
+    after(() => server.stop());
+    const url = server.url;
+    const [a, b] = await Promise.all(
+      ['r-1', 'r-2'].map((name) => startHub({ postgres: { url, node: name, probeMs: 200, reconnectMs: 200 } })),
+    );
+    const onA = await TestClient.open(a, await signToken({ sub: 'restart-watch' }));
+    const acknowledged: string[] = [];
+    /** Publishes through B until one is acknowledged (refused while the server is down). */
+    const publish = async (title: string) => {
+      await waitUntil(async () => (await post(b, note(title))).status === 202, `${title} acknowledged`, 20_000);
+      acknowledged.push(title);
+    };
+    for (let i = 0; i < 5; i++) await publish(`before ${i}`);
+    server.restart('fast');
+    for (let i = 0; i < 5; i++) await publish(`after ${i}`);
+    await onA.waitForEvent((e) => e.kind === 'notification' && e.title === 'after 4', 'after the restart', 20_000);
+    assert.deepEqual(titles(onA), acknowledged, 'everything acknowledged, once, in order');
+    assert.equal(onA.closedWith, null, 'the client stayed connected');
+    for (const hub of [a, b]) {
+      await waitUntil(async () => (await fetch(`${hub.url}/healthz`)).status === 200, 'healthy again', 20_000);
+    }
+    onA.close();
+    await Promise.all([a.close(), b.close()]);
   });
 });
