@@ -268,30 +268,36 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     return found;
   }
 
-  /** Appends one publish inside the open transaction from `seq`; answers its results and new entries. */
-  async function appendOne(
-    client: pg.PoolClient,
+  type Sample = { t: number; name: string; value: number };
+
+  /**
+   * Plans one publish of a turn: a seq for each new event, duplicates found among what is stored
+   * or earlier in this turn, metrics checked against the clock and the names kept. Throws
+   * `EventRefusedError` (or a TypeError) and then changes nothing of the turn.
+   */
+  function planOne(
     entries: NewEntry[],
     seqBefore: number,
     created: number,
-    names: Set<string>,
+    stored: Map<string, StreamEntry | number>,
+    turn: {
+      byId: Map<string, StreamEntry>;
+      names: Set<string>;
+      samples: Map<string, Sample>;
+      nameLast: Map<string, number>;
+    },
   ) {
     const results: AppendResult[] = [];
     const fresh: StreamEntry[] = [];
-    const stored = await storedByIds(
-      client,
-      entries.map((e) => e.event.id),
-    );
-    const thisBatch = new Map<string, StreamEntry>();
-    const nameCount = { value: names.size };
-    const samples = new Map<string, { t: number; name: string; value: number }>();
-    const nameLast = new Map<string, number>();
+    const byId = new Map<string, StreamEntry>();
+    const names = new Set<string>();
+    const samples = new Map<string, Sample>();
     let seq = seqBefore;
     for (const [index, input] of entries.entries()) {
       const id = input.event.id;
       if (typeof id !== 'string' || id === '') throw new TypeError('append: every event needs an id');
       const audience = normaliseAudience(input.audience);
-      const known = thisBatch.get(id) ?? stored.get(id);
+      const known = byId.get(id) ?? turn.byId.get(id) ?? stored.get(id);
       if (known !== undefined) {
         const entry: StreamEntry =
           typeof known === 'number'
@@ -308,34 +314,39 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
         if (refusal) throw new EventRefusedError(index, 'at', refusal);
         for (const [name, value] of Object.entries(event.values)) {
           if (!Number.isFinite(value)) continue;
-          if (!names.has(name)) {
-            if (nameCount.value >= STORAGE_LIMITS.metricNames) {
+          if (!turn.names.has(name) && !names.has(name)) {
+            if (turn.names.size + names.size >= STORAGE_LIMITS.metricNames) {
               throw new EventRefusedError(index, 'values', metricNameRefusal(name, retention.metricsSeconds));
             }
             names.add(name);
-            nameCount.value += 1;
           }
-          nameLast.set(name, Math.max(nameLast.get(name) ?? t, t));
           samples.set(`${t}\u0000${name}`, { t, name, value });
         }
       }
       const entry: StreamEntry = audience ? { event, audience } : { event };
-      thisBatch.set(id, entry);
+      byId.set(id, entry);
       results.push({ entry, duplicate: false });
       fresh.push(entry);
     }
-    if (fresh.length > 0) await insertRows(client, fresh, created, samples, nameLast);
+    // Accepted: it joins the turn.
+    for (const [id, entry] of byId) turn.byId.set(id, entry);
+    for (const name of names) turn.names.add(name);
+    for (const [key, sample] of samples) {
+      turn.samples.set(key, sample);
+      turn.nameLast.set(sample.name, Math.max(turn.nameLast.get(sample.name) ?? sample.t, sample.t));
+    }
     return { results, fresh, seq };
   }
 
   /** The rows of fresh entries, a statement per table (arrays through unnest). */
   async function insertRows(
     client: pg.PoolClient,
-    fresh: StreamEntry[],
+    runs: StreamEntry[][],
     created: number,
-    samples: Map<string, { t: number; name: string; value: number }>,
+    samples: Map<string, Sample>,
     nameLast: Map<string, number>,
   ): Promise<void> {
+    const fresh = runs.flat();
     const json = fresh.map((e) => JSON.stringify(e.event));
     const audienceJson = fresh.map((e) => (e.audience ? JSON.stringify(e.audience) : null));
     const seqs = fresh.map((e) => e.event.seq);
@@ -413,41 +424,53 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
       writtenSincePrune.samples += list.length;
     }
     writtenSincePrune.stream += fresh.length;
-    // Heard by every node at commit, in commit order: the run itself when it fits.
-    const whole = JSON.stringify({ run: fresh });
-    const payload =
-      Buffer.byteLength(whole) <= NOTIFY_MAX_BYTES ? whole : JSON.stringify({ first: seqs[0], last: seqs.at(-1) });
-    await client.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]);
+    // Heard by every node at commit, in commit order, one notification per publish: the run
+    // itself when it fits, else its seqs (the node reads them from the log).
+    const payloads = runs.map((run) => {
+      const whole = JSON.stringify({ run });
+      return Buffer.byteLength(whole) <= NOTIFY_MAX_BYTES
+        ? whole
+        : JSON.stringify({ first: run[0]!.event.seq, last: run.at(-1)!.event.seq });
+    });
+    await client.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [CHANNEL, payloads]);
   }
 
-  /** Writes what queued in this turn in one transaction; each publish under its own savepoint. */
+  /**
+   * Writes what queued in this turn in one transaction, a statement per table for all of it; a
+   * publish refused while planning is left out and answered alone.
+   */
   async function flush(batch: QueuedAppend[]): Promise<void> {
-    const outcomes: Array<{ ok: true; results: AppendResult[]; fresh: StreamEntry[] } | { ok: false; err: unknown }> =
-      [];
+    type Outcome = { ok: true; results: AppendResult[]; fresh: StreamEntry[] } | { ok: false; err: unknown };
+    let outcomes: Outcome[] = [];
     try {
       await transaction(async (client) => {
-        outcomes.length = 0;
+        outcomes = [];
+        // Held until commit: seqs are assigned in commit order across every node.
         const counter = await client.query<{ last_seq: number }>('SELECT last_seq FROM seq_counter FOR UPDATE');
         let seq = counter.rows[0]!.last_seq;
-        const names = new Set(
-          (await client.query<{ name: string }>('SELECT name FROM metric_names')).rows.map((r) => r.name),
-        );
+        const turn = {
+          byId: new Map<string, StreamEntry>(),
+          names: new Set(
+            (await client.query<{ name: string }>('SELECT name FROM metric_names')).rows.map((r) => r.name),
+          ),
+          samples: new Map<string, Sample>(),
+          nameLast: new Map<string, number>(),
+        };
+        const ids = batch.flatMap((item) => item.entries.map((e) => e.event.id)).filter((id) => typeof id === 'string');
+        const stored = await storedByIds(client, [...new Set(ids)]);
         const created = now();
         for (const item of batch) {
-          const namesBefore = new Set(names);
-          await client.query('SAVEPOINT publish');
           try {
-            const done = await appendOne(client, item.entries, seq, created, names);
-            seq = done.seq;
-            await client.query('RELEASE SAVEPOINT publish');
-            outcomes.push({ ok: true, results: done.results, fresh: done.fresh });
+            const planned = planOne(item.entries, seq, created, stored, turn);
+            seq = planned.seq;
+            outcomes.push({ ok: true, results: planned.results, fresh: planned.fresh });
           } catch (err) {
-            await client.query('ROLLBACK TO SAVEPOINT publish');
-            names.clear();
-            for (const n of namesBefore) names.add(n);
             outcomes.push({ ok: false, err });
           }
         }
+        const runs = outcomes.flatMap((o) => (o.ok && o.fresh.length ? [o.fresh] : []));
+        if (runs.length === 0) return;
+        await insertRows(client, runs, created, turn.samples, turn.nameLast);
         await client.query('UPDATE seq_counter SET last_seq = $1', [seq]);
       });
     } catch (err) {
