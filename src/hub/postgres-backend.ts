@@ -92,6 +92,16 @@ interface StreamRow {
   audience: string | null;
 }
 
+/**
+ * The database could not be reached (refused, dropped, shutting down): `/healthz` reports that from
+ * its own check while it lasts, so it is not remembered as a failed write once the server is back.
+ */
+function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return /^(08|57P|E[A-Z])/.test(code); // SQLSTATE 08xxx, 57Pxx; ECONNREFUSED…
+  return err instanceof Error && /connect|terminat|timeout|closed/i.test(err.message);
+}
+
 /** bigint (int8) columns as numbers: seqs and counts stay far below 2^53. */
 const types = {
   getTypeParser: ((oid: number, format?: string) =>
@@ -140,7 +150,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
         return value;
       },
       (err: unknown) => {
-        if (kind && !(err instanceof EventRefusedError)) {
+        if (kind && !(err instanceof EventRefusedError) && !isConnectionError(err)) {
           writeErrors.set(kind, err instanceof Error ? err.message : String(err));
         }
         throw err;

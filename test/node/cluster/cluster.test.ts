@@ -136,21 +136,53 @@ describe('cluster on PostgreSQL', () => {
     onA.close();
   });
 
+  /** Starts a CLI hub process on the cluster's database. */
+  const startCliNode = async (url: string, name: string) => {
+    const run = runCli(['--port', '0', '--postgres-url', url, '--node-name', name, '--log-level', 'warn'], CLI_ENV);
+    const line = await waitUntil(
+      () => run.out.stdout.split('\n').find((l) => l.includes('"listening"')),
+      `${name} listening (stderr: ${run.out.stderr})`,
+      20_000,
+    );
+    const { url: hubUrl, wsUrl } = JSON.parse(line) as { url: string; wsUrl: string };
+    return { ...run, url: hubUrl, wsUrl, hub: { url: hubUrl, wsUrl } as unknown as Hub };
+  };
+
+  test('kill -9 of a node during a publish burst: its client resumes on another node with every acknowledged publish once, in order', async () => {
+    const { url } = await cluster();
+    const [doomed, survivor] = await Promise.all([startCliNode(url, 'doomed'), startCliNode(url, 'survivor')]);
+    const token = await signToken({ sub: 'moving-user' });
+    const first = await TestClient.open(doomed.hub, token, { protocol: 2 });
+    const { stream } = first.frames[0] as WelcomeMessage;
+    const acknowledged: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const res = await post(survivor.hub, note(`burst ${i}`, { id: `burst-${i}` }));
+      assert.equal(res.status, 202);
+      acknowledged.push(`burst ${i}`);
+      if (i === 25) doomed.child.kill('SIGKILL');
+    }
+    await first.waitClosed('the doomed node to vanish', 10_000);
+    // The client comes back through the balancer on another node and resumes from its last seq.
+    const seen = first.events();
+    const resumeFrom = seen.length ? seen.at(-1)!.seq : (first.frames[0] as WelcomeMessage).seq;
+    const second = await TestClient.open(survivor.hub, token, { protocol: 2, resumeFrom, stream });
+    assert.equal((second.frames[0] as WelcomeMessage).resumed, true, 'resumed, not a fresh snapshot');
+    await second.waitForEvent(
+      (e) => e.kind === 'notification' && e.title === 'burst 59',
+      'the end of the burst',
+      10_000,
+    );
+    assert.deepEqual([...titles(first), ...titles(second)], acknowledged, 'every acknowledged publish once, in order');
+    second.close();
+    survivor.child.kill('SIGTERM');
+    assert.equal(await survivor.exited, 0);
+  });
+
   test('hub processes from the CLI: a browser-like client on one, publishes through the other', async () => {
     const { url } = await cluster();
-    const start = async (name: string) => {
-      const run = runCli(['--port', '0', '--postgres-url', url, '--node-name', name, '--log-level', 'warn'], CLI_ENV);
-      const line = await waitUntil(
-        () => run.out.stdout.split('\n').find((l) => l.includes('"listening"')),
-        `${name} listening (stderr: ${run.out.stderr})`,
-        20_000,
-      );
-      const { url: hubUrl, wsUrl } = JSON.parse(line) as { url: string; wsUrl: string };
-      return { ...run, url: hubUrl, wsUrl };
-    };
-    const [one, two] = await Promise.all([start('cli-1'), start('cli-2')]);
-    const client = await TestClient.open(one as unknown as Hub, await signToken({ sub: 'cli-user' }));
-    const res = await post(two as unknown as Hub, [note('through cli-2'), note('again')]);
+    const [one, two] = await Promise.all([startCliNode(url, 'cli-1'), startCliNode(url, 'cli-2')]);
+    const client = await TestClient.open(one.hub, await signToken({ sub: 'cli-user' }));
+    const res = await post(two.hub, [note('through cli-2'), note('again')]);
     assert.equal(res.status, 202);
     await client.waitForEvent((e) => e.kind === 'notification' && e.title === 'again', 'from cli-2', 10_000);
     assert.deepEqual(titles(client), ['through cli-2', 'again']);
