@@ -197,7 +197,15 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
       return sendJson(res, 202, result);
     } catch (err) {
       if (err instanceof InvalidEventError) return sendJson(res, 400, { error: err.message });
-      throw err;
+      // Not stored (the database is unreachable, a write failed): nothing was acknowledged, and a
+      // retry with the same ids is safe.
+      ctx.log.error('publish not stored', { ip, err });
+      return sendJson(
+        res,
+        503,
+        { error: 'storage unavailable: nothing was stored; retry with the same event ids' },
+        { 'retry-after': 1 },
+      );
     }
   };
 

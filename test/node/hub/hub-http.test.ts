@@ -145,6 +145,23 @@ describe('hub HTTP', () => {
     await sick.close();
   });
 
+  test('a publish storage cannot take answers 503 with Retry-After, and nothing is acknowledged', async () => {
+    const real = createSqliteBackend({ path: ':memory:' });
+    const down: HubBackend = { ...real, append: async () => Promise.reject(new Error('connection refused')) };
+    const sick = await createHub({
+      backend: down,
+      auth: { jwtSecret: TEST_SECRET },
+      publishKey: TEST_PUBLISH_KEY,
+      log: 'silent',
+    });
+    const res = await post(sick, note('lost?', { id: 'retry-me' }));
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get('retry-after'), '1');
+    assert.match(String(res.body.error), /nothing was stored; retry with the same event ids/);
+    assert.equal(await real.latestSeq(), 0);
+    await sick.close();
+  });
+
   test('GET /v1/audit: publish key or super_admin token; filters by user and action', async () => {
     const client = await TestClient.open(hub, await signToken({ sub: 'audited' }));
     const id = (await hub.publish(note('to read'))).accepted[0]!.id;
