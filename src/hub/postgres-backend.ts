@@ -139,11 +139,12 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
   }
 
   let closed = false;
+  let closing: Promise<void> | null = null;
   const writeErrors = new Map<WriteKind, string>();
   const inFlight = new Set<Promise<unknown>>();
   /** Tracks an operation so close() waits for it, and records the last failure of each kind of write. */
   const track = <T>(kind: WriteKind | null, op: Promise<T>): Promise<T> => {
-    if (closed) return Promise.reject(new Error('storage closed'));
+    if (closed || (closing && kind === 'append')) return Promise.reject(new Error('storage closed'));
     const tracked = op.then(
       (value) => {
         if (kind) writeErrors.delete(kind);
@@ -930,19 +931,22 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
       return heard.ok ? { ok: true, node } : { ok: false, detail: heard.detail, node };
     },
 
-    async close() {
-      if (closed) return;
-      // Publishes already queued are written; nothing new is taken.
-      scheduleFlush();
-      await new Promise((resolve) => setImmediate(resolve));
-      await flushing;
-      closed = true;
-      clearInterval(catchUpTimer);
-      await Promise.all([...inFlight]);
-      sequencer.close();
-      listeners.clear();
-      await listener.close();
-      await pool.end();
+    close() {
+      closing ??= (async () => {
+        // Publishes already queued are written and answered once committed; nothing new is taken.
+        // Nothing more is handed out: the hub closed its sessions before its storage.
+        scheduleFlush();
+        await new Promise((resolve) => setImmediate(resolve));
+        sequencer.close();
+        await flushing;
+        closed = true;
+        clearInterval(catchUpTimer);
+        await Promise.all([...inFlight]);
+        listeners.clear();
+        await listener.close();
+        await pool.end();
+      })();
+      return closing;
     },
   };
   return backend;
