@@ -181,15 +181,12 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
   const readLastSeq = async (db: Queryable = pool): Promise<number> =>
     (await rows<{ last_seq: number }>(db, 'SELECT last_seq FROM seq_counter'))[0]!.last_seq;
 
-  const readLog = async (afterSeq: number, limit: number): Promise<StreamEntry[]> =>
+  const readLog = async (afterSeq: number, limit: number, beforeSeq?: number): Promise<StreamEntry[]> =>
     (
       await rows<StreamRow>(
         pool,
-        'SELECT seq, json, audience FROM stream WHERE seq > @after ORDER BY seq LIMIT @limit',
-        {
-          after: afterSeq,
-          limit,
-        },
+        'SELECT seq, json, audience FROM stream WHERE seq > @after AND seq < @before ORDER BY seq LIMIT @limit',
+        { after: afterSeq, before: beforeSeq ?? Number.MAX_SAFE_INTEGER, limit },
       )
     ).map((row) => parseEntry(row.json, row.audience));
 
@@ -222,7 +219,17 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     onPayload: (payload) => {
       const note = payload as { run?: StreamEntry[]; first?: number; last?: number };
       if (Array.isArray(note.run)) sequencer.offer(note.run);
-      else if (typeof note.last === 'number' && note.last > sequencer.position) void sequencer.repair();
+      else if (typeof note.first === 'number' && typeof note.last === 'number' && note.last > sequencer.position) {
+        // Too large for NOTIFY: read the publish's seqs, and hand them out as its one run.
+        const { first, last } = note;
+        readLog(first - 1, last - first + 1, last + 1).then(
+          (run) => {
+            if (run.length === last - first + 1) sequencer.offer(run);
+            else void sequencer.repair();
+          },
+          () => void sequencer.repair(),
+        );
+      }
     },
     onConnected: () => void sequencer.repair(),
     sendProbe: async (payload) => {

@@ -31,7 +31,8 @@ export class RunSequencer {
   constructor(
     /** The last seq handed out. */
     private delivered: number,
-    private readonly readAfter: (afterSeq: number, limit: number) => Promise<StreamEntry[]>,
+    /** Log entries after `afterSeq`, below `beforeSeq` when given, oldest first, at most `limit`. */
+    private readonly readAfter: (afterSeq: number, limit: number, beforeSeq?: number) => Promise<StreamEntry[]>,
     private readonly emit: (run: StreamEntry[]) => void,
     private readonly log: (obj: Record<string, unknown>) => void,
   ) {}
@@ -81,7 +82,9 @@ export class RunSequencer {
         for (;;) {
           let page: StreamEntry[];
           try {
-            page = await this.readAfter(this.delivered, REPAIR_PAGE);
+            // Up to the first run held (it follows on its own, as the frame of its publish).
+            const before = this.held.size ? Math.min(...this.held.keys()) : undefined;
+            page = await this.readAfter(this.delivered, REPAIR_PAGE, before);
           } catch (err) {
             this.log({ level: 'warn', msg: 'reading the log to repair a gap failed', err: String(err) });
             failed = true;

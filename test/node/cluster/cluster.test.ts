@@ -64,6 +64,26 @@ describe('cluster on PostgreSQL', () => {
     onB.close();
   });
 
+  test('a run too large for NOTIFY (8,000 bytes) is read from the log by seq on the other node, in one frame', async () => {
+    const { node } = await cluster();
+    const [a, b] = await Promise.all([node(), node()]);
+    const onA = await TestClient.open(a, await signToken({ sub: 'big' }), { protocol: 2 });
+    const message = 'x'.repeat(900);
+    const big = Array.from({ length: 20 }, (_, i) => note(`big ${i}`, { message }));
+    assert.ok(JSON.stringify(big).length > 16_000);
+    await b.publish(note('small first'));
+    await b.publish(big);
+    await b.publish(note('small after'));
+    await onA.waitForEvent((e) => e.kind === 'notification' && e.title === 'small after', 'after the big run', 10_000);
+    assert.deepEqual(titles(onA), ['small first', ...big.map((e) => e.title), 'small after']);
+    const frames = onA.frames.filter((f) => f.type === 'events') as Array<{ events: unknown[] }>;
+    assert.ok(
+      frames.some((f) => f.events.length === 20),
+      'the big publish arrived as one frame',
+    );
+    onA.close();
+  });
+
   test('the same event id posted to two nodes at once is stored once', async () => {
     const { node } = await cluster();
     const [a, b] = await Promise.all([node(), node()]);
