@@ -7,12 +7,15 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
+import WebSocket from 'ws';
 import { startThrowawayPostgres } from '../../../scripts/throwaway-postgres.mjs';
+import { createRealtimeClient } from '../../../src/core/client.js';
 import type { ReadEvent, WelcomeMessage } from '../../../src/core/protocol.js';
 import type { Hub, HubOptions } from '../../../src/hub/hub.js';
 import { CLI_ENV, killAllCli, runCli } from '../../support/cli-process.js';
 import { closeAllHubs, note, post, signToken, startHub, TestClient, waitUntil } from '../../support/hub-harness.js';
 import { createTestDatabase } from '../../support/postgres.js';
+import { TcpBalancer } from '../../support/tcp-balancer.js';
 
 after(closeAllHubs);
 after(killAllCli);
@@ -239,5 +242,67 @@ describe('cluster on PostgreSQL', () => {
     }
     onA.close();
     await Promise.all([a.close(), b.close()]);
+  });
+
+  test('three node processes behind a balancer: kill -9 of one during a burst, its client returns through the balancer and holds every acknowledged notification once; mark read on one tab updates the other', async () => {
+    const { url } = await cluster();
+    const nodes = await Promise.all(['lb-1', 'lb-2', 'lb-3'].map((name) => startCliNode(url, name)));
+    const balancer = await TcpBalancer.start(nodes.map((n) => Number(new URL(n.url).port)));
+    after(() => balancer.close());
+    const token = await signToken({ sub: 'two-tabs' });
+    const tab = async () => {
+      const client = createRealtimeClient({
+        url: `ws://127.0.0.1:${balancer.port}/v1/ws`,
+        token,
+        WebSocket: WebSocket as never,
+        window: null,
+        maxNotifications: 1000,
+        heartbeatMs: 250,
+        pongTimeoutMs: 500,
+        connectTimeoutMs: 1500,
+        backoff: { initialMs: 50, maxMs: 400 },
+      });
+      const statuses: string[] = [];
+      client.connection.onState((state) => statuses.push(state.status));
+      client.connect();
+      await waitUntil(
+        () => client.store.getState().connection.status === 'connected' && !client.store.getState().loading,
+        'tab live',
+      );
+      return Object.assign(client, { statuses });
+    };
+    // Round robin: the first tab lands on lb-1, the second on lb-2; publishes go through lb-3.
+    const tabs = [await tab(), await tab()];
+    const acknowledged: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const res = await post(nodes[2]!.hub, note(`lb ${i}`, { id: `lb-${i}` }));
+      assert.equal(res.status, 202);
+      acknowledged.push(`lb-${i}`);
+      if (i === 20) nodes[0]!.child.kill('SIGKILL');
+    }
+    for (const [i, client] of tabs.entries()) {
+      await waitUntil(
+        () => client.store.getState().notifications.length >= acknowledged.length,
+        `tab ${i} holds all ${acknowledged.length} (has ${client.store.getState().notifications.length})`,
+        20_000,
+      );
+      const list = client.store.getState().notifications;
+      assert.deepEqual(
+        list.map((n) => n.id),
+        [...acknowledged].reverse(),
+        `tab ${i}: every acknowledged notification once, newest first`,
+      );
+    }
+    assert.ok(tabs[0]!.statuses.includes('reconnecting'), `the killed node's tab came back (${tabs[0]!.statuses})`);
+    assert.ok(!tabs[1]!.statuses.includes('reconnecting'), 'the other tab was never disturbed');
+    await tabs[1]!.store.markRead(['lb-59', 'lb-58']);
+    await waitUntil(
+      () => tabs[0]!.store.getState().unread.total === acknowledged.length - 2,
+      'the read reached the other tab',
+      10_000,
+    );
+    for (const client of tabs) client.close();
+    for (const n of nodes.slice(1)) n.child.kill('SIGTERM');
+    assert.deepEqual(await Promise.all(nodes.slice(1).map((n) => n.exited)), [0, 0]);
   });
 });
