@@ -371,7 +371,7 @@ export class Session {
         return;
       }
       case 'refresh':
-        this.send(await buildSnapshot(this.ctx.backend, this.viewer, this.categoryList(), this.ctx.now(), message.ref));
+        await this.resnapshot(message.ref);
         return;
     }
   }
@@ -469,6 +469,25 @@ export class Session {
       this.send(this.welcome(false, snapshot.seq, snapshot.unread, expiresAt));
       this.send(snapshot);
       this.lastSeq = snapshot.seq;
+      await this.catchUp([]);
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
+  /**
+   * A fresh snapshot on request, read like the first one: live runs that arrive while it is read
+   * are not sent ahead of it but read from the log after it, so the client, which takes the
+   * snapshot's seq as its own, misses none of them.
+   */
+  private async resnapshot(ref: string | undefined): Promise<void> {
+    this.catchingUp = true;
+    this.missedLive = false;
+    try {
+      const snapshot = await buildSnapshot(this.ctx.backend, this.viewer, this.categoryList(), this.ctx.now(), ref);
+      if (this.closing) return;
+      this.send(snapshot);
+      this.lastSeq = Math.max(this.lastSeq, snapshot.seq);
       await this.catchUp([]);
     } finally {
       this.catchingUp = false;
