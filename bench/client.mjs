@@ -140,11 +140,11 @@ async function ingest({
     for (let done = 0; done < n; done += 500) {
       const batch = [];
       for (let i = 0; i < Math.min(500, n - done); i++) batch.push(mixedEvent(index++));
-      hub.publish(batch);
+      void hub.publish(batch);
     }
   };
   const waitApplied = async (timeoutMs) => {
-    const target = hub.backend.latestSeq();
+    const target = await hub.backend.latestSeq();
     const t0 = Date.now();
     while ((await seqOf()) < target) {
       if (Date.now() - t0 > timeoutMs) return false;
@@ -161,7 +161,7 @@ async function ingest({
     while (sent < count) {
       if (Date.now() - t0 > timeoutMs) break;
       const seq = await seqOf();
-      const inFlight = hub.backend.latestSeq() - seq;
+      const inFlight = (await hub.backend.latestSeq()) - seq;
       if (inFlight < window) {
         const n = Math.min(batch, count - sent);
         publishBatch(n);
@@ -277,7 +277,7 @@ export async function runClient({ root, cdnDir, log = console.log, phaseC = 200_
         const t0 = Date.now();
         while (!(await seqOf()) && Date.now() - t0 < 15_000) {
           // The first snapshot sets the seq; an empty hub has seq 0, so publish one event to start.
-          if (hub.backend.latestSeq() === 0) hub.publish(mixedEvent(0));
+          if ((await hub.backend.latestSeq()) === 0) await hub.publish(mixedEvent(0));
           await sleep(50);
         }
         if (!(await seqOf())) throw new Error(`${label}: page never connected`);
@@ -391,7 +391,7 @@ export async function runCharts({ root, cdnDir, log = console.log, updates = 15 
           },
         });
       }
-      for (let k = 0; k < history.length; k += 500) hub.publish(history.slice(k, k + 500));
+      for (let k = 0; k < history.length; k += 500) await hub.publish(history.slice(k, k + 500));
       const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
       page.on('pageerror', (e) => log(`  [charts page error] ${e.message}`));
       const cdp = await page.context().newCDPSession(page);
@@ -414,7 +414,7 @@ export async function runCharts({ root, cdnDir, log = console.log, updates = 15 
       const m0 = await metrics(cdp);
       for (let u = 0; u < updates; u++) {
         const i = 4000 + u;
-        hub.publish({
+        void hub.publish({
           kind: 'metrics',
           at: new Date().toISOString(),
           values: {

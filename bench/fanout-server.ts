@@ -150,11 +150,11 @@ async function restart(gapMs: number, gapEvents: number) {
   const publish = createPublisher(backend, (s) => s, Date.now);
   const every = gapMs / gapEvents;
   for (let i = 0; i < gapEvents; i++) {
-    publish(eventBody(clock()));
+    await publish(eventBody(clock()));
     await new Promise((r) => setTimeout(r, every));
   }
-  const latestSeq = backend.latestSeq();
-  backend.close();
+  const latestSeq = await backend.latestSeq();
+  await backend.close();
   await startHub();
   return { closeStartedAt: t0, closedAt, reopenedAt: clock(), latestSeq };
 }
@@ -164,7 +164,7 @@ process.on('message', async (msg: { cmd: string; [k: string]: unknown }) => {
     if (msg.cmd === 'step') send({ type: 'step', ...(await step(msg.rate as number, msg.seconds as number)) });
     else if (msg.cmd === 'publish') {
       for (let i = 0; i < (msg.count as number); i++) publishOne(++seq, clock());
-      send({ type: 'published', latestSeq: hub ? hub.backend.latestSeq() : seq });
+      send({ type: 'published', latestSeq: hub ? await hub.backend.latestSeq() : seq });
     } else if (msg.cmd === 'restart')
       send({ type: 'restarted', ...(await restart(msg.gapMs as number, msg.gapEvents as number)) });
     else if (msg.cmd === 'connections') send({ type: 'connections', count: hub ? hub.connections() : -1 });

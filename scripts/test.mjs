@@ -8,9 +8,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBrowser, MISSING_BROWSER } from './find-browser.mjs';
+import { findPostgresBin, MISSING_POSTGRES } from './throwaway-postgres.mjs';
 
 if (!findBrowser()) {
   console.error(MISSING_BROWSER);
+  process.exit(1);
+}
+if (!process.env.ADMIN_REALTIME_TEST_POSTGRES_URL && !findPostgresBin()) {
+  console.error(MISSING_POSTGRES);
   process.exit(1);
 }
 

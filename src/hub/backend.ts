@@ -1,8 +1,8 @@
 /**
  * The seam between the hub's sessions and where events live: storage and fan-out behind one
  * interface. The embedded implementation is SQLite + an in-process emitter (`sqlite-backend.ts`);
- * a multi-node deployment replaces it with one on Redis (streams for the log, pub/sub for
- * fan-out, hashes for read state) without touching sessions, auth or the HTTP surface.
+ * a cluster of hubs shares one PostgreSQL (`postgres-backend.ts`: the log and state in tables,
+ * fan-out by LISTEN/NOTIFY) without touching sessions, auth or the HTTP surface.
  */
 import type {
   ActivityEvent,
@@ -11,6 +11,7 @@ import type {
   ListedNotification,
   MetricHistory,
   NotificationFilter,
+  Snapshot,
   StreamEvent,
   SystemStatusSnapshot,
   UnreadCounts,
@@ -130,15 +131,24 @@ export interface RetentionOptions {
   auditDays: number;
 }
 
+/** What a session's snapshot holds, read at one point of the stream (`seq`). */
+export type SnapshotParts = Snapshot;
+
+/**
+ * Every call answers a Promise, so a backend may live across the network (PostgreSQL). Ordering
+ * the hub relies on: an `append` resolves only after the run was committed and handed to every
+ * `subscribe` listener of this process, so a reply sent after it never overtakes what it appended.
+ */
 export interface HubBackend {
   /**
    * Appends events in order and assigns each a seq; an `id` seen before is not stored again.
-   * Throws `EventRefusedError` (and stores nothing of the batch) for an event past `STORAGE_LIMITS`.
+   * Rejects with `EventRefusedError` (and stores nothing of the batch) for an event past
+   * `STORAGE_LIMITS`. Resolves after commit and after the local listeners got the new entries.
    */
-  append(entries: NewEntry[]): AppendResult[];
+  append(entries: NewEntry[]): Promise<AppendResult[]>;
   /** The latest seq assigned (0 when empty). */
-  latestSeq(): number;
-  /** Identifies this stream; changes only when the store is wiped. */
+  latestSeq(): Promise<number>;
+  /** Identifies this stream; changes only when the store is wiped (read once, at open). */
   streamId(): string;
   /**
    * Entries after `afterSeq`, oldest first, at most `limit` of them (a page: call again from the
@@ -147,52 +157,67 @@ export interface HubBackend {
    * whether or not pruning has deleted it yet (the client then gets a snapshot). A later page
    * may answer null too, when retention moved past it meanwhile.
    */
-  replay(afterSeq: number, limit?: number): StreamEntry[] | null;
+  replay(afterSeq: number, limit?: number): Promise<StreamEntry[] | null>;
 
   /** Notifications this viewer may see, newest first, with their read flag. */
   listNotifications(
     viewer: Viewer,
     opts: { beforeSeq?: number; limit: number; categories?: readonly string[] | null },
-  ): { notifications: ListedNotification[]; hasMore: boolean };
-  unreadCounts(viewer: Viewer, categories?: readonly string[] | null): UnreadCounts;
+  ): Promise<{ notifications: ListedNotification[]; hasMore: boolean }>;
+  unreadCounts(viewer: Viewer, categories?: readonly string[] | null): Promise<UnreadCounts>;
   /** Marks read; returns the ids that were unread, visible to the viewer, and are now read. */
-  markRead(viewer: Viewer, ids: string[]): string[];
+  markRead(viewer: Viewer, ids: string[]): Promise<string[]>;
   /**
    * Of `ids`, those naming a stored notification whose audience includes the viewer (read or not,
    * cleared or not): the rest are unknown to this viewer, whether they exist for others or not.
    */
-  knownNotifications(viewer: Viewer, ids: string[]): string[];
+  knownNotifications(viewer: Viewer, ids: string[]): Promise<string[]>;
   /** Marks every visible notification with seq <= throughSeq matching the filter read. */
-  markAllRead(viewer: Viewer, throughSeq: number, filter?: NotificationFilter): number;
+  markAllRead(viewer: Viewer, throughSeq: number, filter?: NotificationFilter): Promise<number>;
   /** Hides (and marks read) every notification with seq <= throughSeq for this viewer. */
-  clear(viewer: Viewer, throughSeq: number): void;
+  clear(viewer: Viewer, throughSeq: number): Promise<void>;
 
-  latestStatus(): SystemStatusSnapshot | null;
-  latestAgents(): AgentSummary | null;
-  recentActivity(limit: number): ActivityEvent[];
-  metricHistory(sinceEpochSeconds: number): MetricHistory;
+  latestStatus(): Promise<SystemStatusSnapshot | null>;
+  latestAgents(): Promise<AgentSummary | null>;
+  recentActivity(limit: number): Promise<ActivityEvent[]>;
+  metricHistory(sinceEpochSeconds: number): Promise<MetricHistory>;
+  /**
+   * Everything a snapshot shows, read consistently at one seq (nothing appended after `seq` is in
+   * it), so the live entries that follow it are neither missed nor counted twice.
+   */
+  snapshot(
+    viewer: Viewer,
+    opts: {
+      notifications: number;
+      activity: number;
+      metricsSince: number;
+      categories?: readonly string[] | null;
+    },
+  ): Promise<SnapshotParts>;
 
   /**
    * Stores an audit row, bounded (`AUDIT_LIMITS` in audit.ts: user agent, detail size) and with
    * repeats folded (`auth-failed` per IP, `subscribe` per user and client, per minute) into one
    * row whose `detail.count` grows.
    */
-  audit(record: AuditRecord): void;
-  readAudit(query: AuditQuery): Array<AuditRecord & { id: number }>;
+  audit(record: AuditRecord): Promise<void>;
+  readAudit(query: AuditQuery): Promise<Array<AuditRecord & { id: number }>>;
 
   /**
    * Fan-out: called with the entries appended by any node, in seq order, as runs (an append of a
-   * batch arrives as one run, so the hub can send it to a socket as one frame).
+   * batch arrives as one run, so the hub can send it to a socket as one frame), each entry once.
    */
   subscribe(listener: (entries: readonly StreamEntry[]) => void): () => void;
 
   /** Drops what retention no longer keeps. Called periodically by the hub. */
-  prune(now?: number): void;
+  prune(now?: number): Promise<void>;
   /**
    * Is storage usable (for /healthz)? Not while a kind of write (append, audit, read state,
    * prune) last failed, and never again in this process once the database reported corruption.
+   * A clustered backend also answers false while it does not hear the cluster. `node` names this
+   * process in a cluster.
    */
-  health(): { ok: boolean; detail?: string };
-  /** Flushes and closes. */
-  close(): void;
+  health(): Promise<{ ok: boolean; detail?: string; node?: string }>;
+  /** Flushes and closes (timers, connections). */
+  close(): Promise<void>;
 }

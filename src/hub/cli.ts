@@ -10,6 +10,17 @@ import { createHub } from './hub.js';
 import { createLogger } from './log.js';
 import { StorageStartError } from './storage/sqlite-open.js';
 
+/** The URL without its password, for the log. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
 const config = parseCliArgs(process.argv.slice(2), process.env);
 if (config.kind === 'help') {
   process.stdout.write(config.text);
@@ -28,7 +39,7 @@ if (config.kind === 'help') {
       url: hub.url,
       wsUrl: hub.wsUrl,
       port: hub.port,
-      db: config.options.db,
+      ...(config.options.postgres ? { postgres: redactUrl(config.options.postgres.url) } : { db: config.options.db }),
       demo: Boolean(config.options.demo),
       // Printed once so the demo's publisher can be pointed at it; only ever generated in demo mode.
       ...(config.generatedPublishKey ? { publishKey: config.generatedPublishKey } : {}),

@@ -86,6 +86,16 @@ export const FLAGS: Record<string, FlagSpec> = {
     env: 'ADMIN_REALTIME_DB',
     help: 'SQLite file (default ./data/admin-realtime.db; :memory: keeps nothing)',
   },
+  'postgres-url': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_POSTGRES_URL',
+    help: 'PostgreSQL URL instead of --db: every hub with the same URL joins one cluster (see docs/deploy.md)',
+  },
+  'node-name': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_NODE_NAME',
+    help: "this node's name in logs and /healthz with --postgres-url (default <hostname>-<pid>)",
+  },
   'audit-days': {
     type: 'string',
     env: 'ADMIN_REALTIME_AUDIT_DAYS',
@@ -350,6 +360,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
       port,
       host: str('host') ?? '127.0.0.1',
       db: str('db') ?? './data/admin-realtime.db',
+      ...(str('postgres-url') ? { postgres: { url: str('postgres-url')!, node: str('node-name') } } : {}),
       retention: { auditDays },
       auth,
       publishKey: publishKeys,

@@ -61,7 +61,7 @@ export interface HttpContext {
   log: Logger;
   /** Index of the matching publish key, or -1. */
   matchPublishKey: (presented: string) => number;
-  publish: (body: unknown) => PublishResult;
+  publish: (body: unknown) => Promise<PublishResult>;
   publishLimiter: KeyedRateLimiter;
   verify: (token: string) => Promise<TokenCheck>;
   clientIp: (req: IncomingMessage) => string;
@@ -193,26 +193,35 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
       return sendJson(res, 400, { error: 'body: is not valid JSON' });
     }
     try {
-      const result = ctx.publish(parsed);
+      const result = await ctx.publish(parsed);
       ctx.log.debug('published', { ip, count: result.accepted.length });
       return sendJson(res, 202, result);
     } catch (err) {
       if (err instanceof InvalidEventError) return sendJson(res, 400, { error: err.message });
-      throw err;
+      // Not stored (the database is unreachable, a write failed): nothing was acknowledged, and a
+      // retry with the same ids is safe.
+      ctx.log.error('publish not stored', { ip, err });
+      return sendJson(
+        res,
+        503,
+        { error: 'storage unavailable: nothing was stored; retry with the same event ids' },
+        { 'retry-after': 1 },
+      );
     }
   };
 
-  const health = (res: ServerResponse): void => {
-    let storage: { ok: boolean; detail?: string };
+  const health = async (res: ServerResponse): Promise<void> => {
+    let storage: { ok: boolean; detail?: string; node?: string };
     let seq: number | null = null;
     try {
-      storage = ctx.backend.health();
-      seq = ctx.backend.latestSeq();
+      storage = await ctx.backend.health();
+      if (storage.ok) seq = await ctx.backend.latestSeq();
     } catch (err) {
       storage = { ok: false, detail: err instanceof Error ? err.message : 'storage check failed' };
     }
     sendJson(res, storage.ok ? 200 : 503, {
       ok: storage.ok,
+      ...(storage.node ? { node: storage.node } : {}),
       storage: storage.ok ? 'ok' : 'unavailable',
       ...(storage.detail ? { detail: storage.detail } : {}),
       connections: ctx.connections(),
@@ -252,7 +261,7 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
     if (action !== null) query.action = action as AuditRecord['action'];
     const user = params.get('user');
     if (user !== null) query.userId = user;
-    const entries = ctx.backend.readAudit(query);
+    const entries = await ctx.backend.readAudit(query);
     const last = entries[entries.length - 1];
     sendJson(res, 200, { entries, nextBefore: entries.length === query.limit && last ? last.id : null });
   };

@@ -19,6 +19,7 @@ import { createFallbackEndpoints, type FallbackOptions } from './fallback/endpoi
 import { createHttpHandler, createKeyMatcher, PATHS, type PublishResult } from './http.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { createMasker, type MaskingOptions } from './masking.js';
+import type { PostgresBackendOptions } from './postgres-backend.js';
 import { createPublisher } from './publish.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
 import { type Peer, Session, type SessionContext, type TokenCheck } from './session.js';
@@ -42,10 +43,17 @@ export interface HubOptions {
   /** Key(s) a publisher sends as `Authorization: Bearer <key>`; several allow rotation. Without one, `POST /v1/events` answers 401. */
   publishKey?: string | readonly string[];
 
-  /** Storage and fan-out; default a SQLite backend on `db`. The hub closes it on `close()`. */
+  /** Storage and fan-out; default a SQLite backend on `db` (or PostgreSQL with `postgres`). The hub closes it on `close()`. */
   backend?: HubBackend;
   /** SQLite file for the default backend; default `./data/admin-realtime.db`; `:memory:` works. */
   db?: string;
+  /**
+   * PostgreSQL instead of SQLite: every hub with the same `url` joins one cluster (one stream,
+   * shared state, fan-out by LISTEN/NOTIFY). `node` names this process in logs and `/healthz`.
+   */
+  postgres?: { url: string; node?: string | undefined } & Partial<
+    Pick<PostgresBackendOptions, 'probeMs' | 'probeTimeoutMs' | 'reconnectMs' | 'catchUpMs' | 'poolSize'>
+  >;
   /** Retention for the default backend. */
   retention?: Partial<RetentionOptions>;
 
@@ -136,9 +144,10 @@ export interface Hub {
   readonly backend: HubBackend;
   /**
    * Validates (exactly as `POST /v1/events`), masks and stores, and fans out on the next turn of
-   * the event loop together with anything else published in this one; throws `InvalidEventError`.
+   * the event loop together with anything else published in this one. Resolves once the events are
+   * committed (what `POST /v1/events` answers with 202); rejects with `InvalidEventError`.
    */
-  publish(events: unknown): PublishResult;
+  publish(events: unknown): Promise<PublishResult>;
   /** Sockets open and served (one that is closing no longer counts). */
   connections(): number;
   /**
@@ -196,17 +205,22 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const signDemoToken = demo && auth.jwtSecret ? createDemoTokenSigner(auth.jwtSecret) : null;
   if (demo && !signDemoToken) throw new Error('demo mode needs an HS256 jwtSecret (or none, to generate one)');
 
+  const backendLog = ({ level, msg, ...rest }: Record<string, unknown>) => {
+    const at = level === 'error' || level === 'warn' || level === 'debug' ? level : 'info';
+    log[at](String(msg ?? 'backend'), rest);
+  };
   const backend =
     options.backend ??
-    createSqliteBackend({
-      path: options.db ?? DEFAULTS.db,
-      retention: options.retention,
-      now,
-      log: ({ level, msg, ...rest }) => {
-        const at = level === 'error' || level === 'warn' || level === 'debug' ? level : 'info';
-        log[at](String(msg ?? 'backend'), rest);
-      },
-    });
+    (options.postgres
+      ? // Loaded only for a cluster: a SQLite hub never opens pg.
+        await (await import('./postgres-backend.js')).createPostgresBackend({
+          ...options.postgres,
+          node: options.postgres.node ?? undefined,
+          retention: options.retention,
+          now,
+          log: backendLog,
+        })
+      : createSqliteBackend({ path: options.db ?? DEFAULTS.db, retention: options.retention, now, log: backendLog }));
 
   const maskingOn = options.masking !== false;
   const mask = maskingOn
@@ -428,21 +442,25 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const heartbeat = setInterval(() => {
     for (const session of sessions) session.heartbeat();
   }, sessionContext.heartbeatMs);
-  const prune = () => {
-    try {
-      backend.prune(now());
-    } catch (err) {
-      log.error('prune failed', { err });
-    }
+  /** The prune in progress, if any: one at a time, and close() waits for it. */
+  let pruning: Promise<void> | null = null;
+  const prune = (): Promise<void> => {
+    pruning ??= backend
+      .prune(now())
+      .catch((err: unknown) => log.error('prune failed', { err }))
+      .finally(() => {
+        pruning = null;
+      });
+    return pruning;
   };
   // Once at start (a store that was down a while, or written by an older hub, is brought within
   // retention before it serves), then every minute; each call's work follows the append rate.
-  prune();
+  await prune();
   const housekeeping = setInterval(() => {
     connectionLimiter.sweep();
     publishLimiter.sweep();
     fallback.sweep();
-    prune();
+    void prune();
   }, DEFAULTS.pruneEveryMs);
   housekeeping.unref();
 
@@ -462,7 +480,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       server.off(connectionEvent, guard.admit);
       stopFanOut();
       wss.close();
-      backend.close();
+      await backend.close();
       throw err;
     }
   }
@@ -471,17 +489,14 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   let simulator: { stop(): void } | null = null;
   if (demo && demo.simulator !== false) {
     const { startSimulator } = await import('./simulator.js');
+    const fresh = (await backend.latestSeq()) === 0;
     simulator = startSimulator({
       publish: (events) => {
-        try {
-          publish(events);
-        } catch (err) {
-          log.error('simulator publish failed', { err });
-        }
+        publish(events).catch((err: unknown) => log.error('simulator publish failed', { err }));
       },
       now,
       // A fresh demo database gets the last 15 minutes of history, so the page is live at once.
-      backfillSeconds: backend.latestSeq() === 0 ? 15 * 60 : 0,
+      backfillSeconds: fresh ? 15 * 60 : 0,
     });
   }
 
@@ -531,8 +546,9 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
           server.closeIdleConnections();
         });
       }
+      await pruning;
       try {
-        backend.close();
+        await backend.close();
       } catch (err) {
         log.error('closing storage failed', { err });
       }

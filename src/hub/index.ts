@@ -13,6 +13,7 @@ export type {
   HubBackend,
   NewEntry,
   RetentionOptions,
+  SnapshotParts,
   StreamEntry,
   Viewer,
 } from './backend.js';
@@ -24,6 +25,8 @@ export type { Hub, HubOptions, MaskingOptions } from './hub.js';
 export { createHub } from './hub.js';
 export type { Logger, LoggerOptions, LogLevel } from './log.js';
 export { createLogger } from './log.js';
+export type { PostgresBackendOptions } from './postgres-backend.js';
+export { createPostgresBackend } from './postgres-backend.js';
 export type { RateLimit } from './rate-limit.js';
 export type { TokenCheck } from './session.js';
 export type { SqliteBackendOptions } from './sqlite-backend.js';

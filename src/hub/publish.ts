@@ -159,15 +159,23 @@ export function toEntry(input: EventInput, mask: Mask, nowIso: string): NewEntry
   }
 }
 
-/** Validates, masks, stores and (through the backend's fan-out) delivers; throws `InvalidEventError`. */
-export function createPublisher(backend: HubBackend, mask: Mask, now: () => number): (body: unknown) => PublishResult {
-  return (body) => {
+/**
+ * Validates, masks, stores and (through the backend's fan-out) delivers; resolves once the events
+ * are committed, rejects with `InvalidEventError`. Validation happens before the first await, so a
+ * publish's events are appended in the order the publishes were made.
+ */
+export function createPublisher(
+  backend: HubBackend,
+  mask: Mask,
+  now: () => number,
+): (body: unknown) => Promise<PublishResult> {
+  return async (body) => {
     const parsed = validatePublish(body, mask);
     if (!parsed.ok) throw new InvalidEventError(parsed.error, parsed.path);
     const nowIso = new Date(now()).toISOString();
-    let results: ReturnType<HubBackend['append']>;
+    let results: Awaited<ReturnType<HubBackend['append']>>;
     try {
-      results = backend.append(parsed.value.map((input) => toEntry(input, mask, nowIso)));
+      results = await backend.append(parsed.value.map((input) => toEntry(input, mask, nowIso)));
     } catch (err) {
       // Refused by what is stored (the metric names kept) or by the clock: a 400 like a bad field.
       if (!(err instanceof EventRefusedError)) throw err;

@@ -19,6 +19,7 @@ import {
   PROTOCOL_VERSION,
   parseClientMessage,
   type SessionUser,
+  type UnreadCounts,
 } from '../core/protocol.js';
 import type { AuthResult } from './auth.js';
 import type { AuditRecord, HubBackend, StreamEntry, Viewer } from './backend.js';
@@ -47,7 +48,7 @@ export interface SessionContext {
    * the event loop): a reply goes out after every entry appended before it.
    */
   deliverPending(): void;
-  /** Adds the session to the fan-out set (called synchronously after its catch-up is sent). */
+  /** Adds the session to the fan-out set (before its catch-up reads, which it then completes). */
   join(session: Session): void;
   /** Removes it from the fan-out set (as soon as closing starts). */
   leave(session: Session): void;
@@ -101,6 +102,12 @@ export class Session {
   alive = true;
   /** The client speaks protocol 2 or later, so several events may share one `events` frame. */
   batches = false;
+  /**
+   * Joined the fan-out but still catching up from the log: live runs are not sent (they are read
+   * from the log instead), only noted in `missedLive` so the catch-up reads once more.
+   */
+  private catchingUp = false;
+  private missedLive = false;
   readonly connectedAt: number;
 
   private closing = false;
@@ -164,6 +171,10 @@ export class Session {
    */
   deliver(frames: EventFrames, paced = false): void {
     if (!this.user || this.closing) return;
+    if (this.catchingUp && !paced) {
+      this.missedLive = true;
+      return;
+    }
     const entries = frames.entries;
     if (entries.length === 1) {
       // A publish of one event, the usual case at high fan-out: no arrays per socket.
@@ -243,7 +254,7 @@ export class Session {
     this.ctx.leave(this);
     if (this.user) {
       const { code, reason } = this.closeSent ?? { code: received, reason: receivedReason };
-      this.audit('disconnect', { code, durationMs: this.ctx.now() - this.connectedAt });
+      void this.audit('disconnect', { code, durationMs: this.ctx.now() - this.connectedAt });
       this.ctx.log.info('disconnected', {
         session: this.id,
         user: this.user.id,
@@ -333,25 +344,25 @@ export class Session {
         return;
       case 'subscribe':
         this.setCategories(message.categories);
-        this.audit('subscribe', { categories: message.categories });
+        await this.audit('subscribe', { categories: message.categories });
         ack(message.ref);
         return;
       case 'markRead': {
-        const unknown = this.markRead(message.ids);
+        const unknown = await this.markRead(message.ids);
         if (unknown) this.sendError('unknown-notification', unknown, message.ref);
         else ack(message.ref);
         return;
       }
       case 'markAllRead':
-        this.markAllRead(message.filter);
+        await this.markAllRead(message.filter);
         ack(message.ref);
         return;
       case 'clear':
-        this.clear();
+        await this.clear();
         ack(message.ref);
         return;
       case 'history': {
-        const { notifications, hasMore } = this.ctx.backend.listNotifications(this.viewer, {
+        const { notifications, hasMore } = await this.ctx.backend.listNotifications(this.viewer, {
           beforeSeq: message.beforeSeq,
           limit: message.limit ?? HISTORY_PAGE,
           categories: this.categoryList(),
@@ -360,7 +371,7 @@ export class Session {
         return;
       }
       case 'refresh':
-        this.send(buildSnapshot(this.ctx.backend, this.viewer, this.categoryList(), this.ctx.now(), message.ref));
+        await this.resnapshot(message.ref);
         return;
     }
   }
@@ -399,14 +410,20 @@ export class Session {
     if (!reauth) this.batches = protocol >= 2;
     if (message.categories !== undefined) {
       this.setCategories(message.categories);
-      if (reauth) this.audit('subscribe', { categories: message.categories });
+      if (reauth) await this.audit('subscribe', { categories: message.categories });
     }
     if (reauth) {
-      this.send(this.welcome(true, this.ctx.backend.latestSeq(), result.expiresAt, true));
+      const [seq, unread] = await Promise.all([
+        this.ctx.backend.latestSeq(),
+        this.ctx.backend.unreadCounts(this.viewer),
+      ]);
+      if (this.closing) return;
+      this.send(this.welcome(true, seq, unread, result.expiresAt, true));
       this.ctx.log.debug('re-authenticated', { session: this.id, user: result.user.id });
       return;
     }
-    this.audit('connect', { origin: this.peer.origin, resumeFrom: message.resumeFrom ?? null });
+    await this.audit('connect', { origin: this.peer.origin, resumeFrom: message.resumeFrom ?? null });
+    if (this.closing) return;
     this.ctx.log.info('connected', {
       session: this.id,
       user: result.user.id,
@@ -421,39 +438,70 @@ export class Session {
   }
 
   /**
-   * Sends the welcome, then a snapshot or the missed entries (resume), then joins the live set.
-   * The snapshot and the join happen in one synchronous run, so no entry is appended in between.
-   * A resume replays from the log page by page, paced by the socket's drain, until it has caught
-   * up, and joins in the same run as the read that found nothing more; messages from the client
-   * wait until then, so no reply overtakes a replayed entry. `lastSeq` also guards against a
-   * backend whose fan-out arrives later than its storage (e.g. Redis pub/sub): an entry already
-   * replayed or inside the snapshot is skipped when it shows up live.
+   * Joins the live set, then sends the welcome and a snapshot or the missed entries (resume), then
+   * the log after them until it has caught up. Joined first, so nothing appended during the reads
+   * can slip between the catch-up and the live feed: a run fanned out meanwhile is not sent but
+   * noted, and the catch-up reads the log once more. Reads are paged (`REPLAY_PAGE`) and paced by
+   * the socket's drain; messages from the client wait until the catch-up is done, so no reply
+   * overtakes a replayed entry. `lastSeq` also skips an entry already replayed or inside the
+   * snapshot when it shows up live (a backend whose fan-out arrives later than its storage).
    */
   private async catchUpAndJoin(resumeFrom: number | undefined, expiresAt: number | undefined): Promise<void> {
     const backend = this.ctx.backend;
-    const latest = backend.latestSeq();
-    const first = resumeFrom !== undefined && resumeFrom <= latest ? backend.replay(resumeFrom, REPLAY_PAGE) : null;
-    if (first) {
-      this.send(this.welcome(true, latest, expiresAt));
-      this.lastSeq = resumeFrom!;
-      await this.replayAndJoin(first);
-      return;
+    this.catchingUp = true;
+    this.missedLive = false;
+    this.ctx.join(this);
+    try {
+      const latest = await backend.latestSeq();
+      const first =
+        resumeFrom !== undefined && resumeFrom <= latest ? await backend.replay(resumeFrom, REPLAY_PAGE) : null;
+      if (this.closing) return;
+      if (first) {
+        const unread = await backend.unreadCounts(this.viewer);
+        if (this.closing) return;
+        this.send(this.welcome(true, latest, unread, expiresAt));
+        this.lastSeq = resumeFrom!;
+        await this.catchUp(first);
+        return;
+      }
+      const snapshot = await buildSnapshot(backend, this.viewer, this.categoryList(), this.ctx.now());
+      if (this.closing) return;
+      this.send(this.welcome(false, snapshot.seq, snapshot.unread, expiresAt));
+      this.send(snapshot);
+      this.lastSeq = snapshot.seq;
+      await this.catchUp([]);
+    } finally {
+      this.catchingUp = false;
     }
-    const snapshot = buildSnapshot(backend, this.viewer, this.categoryList(), this.ctx.now());
-    this.send(this.welcome(false, snapshot.seq, expiresAt));
-    this.send(snapshot);
-    this.lastSeq = snapshot.seq;
-    if (!this.closing) this.ctx.join(this);
+  }
+
+  /**
+   * A fresh snapshot on request, read like the first one: live runs that arrive while it is read
+   * are not sent ahead of it but read from the log after it, so the client, which takes the
+   * snapshot's seq as its own, misses none of them.
+   */
+  private async resnapshot(ref: string | undefined): Promise<void> {
+    this.catchingUp = true;
+    this.missedLive = false;
+    try {
+      const snapshot = await buildSnapshot(this.ctx.backend, this.viewer, this.categoryList(), this.ctx.now(), ref);
+      if (this.closing) return;
+      this.send(snapshot);
+      this.lastSeq = Math.max(this.lastSeq, snapshot.seq);
+      await this.catchUp([]);
+    } finally {
+      this.catchingUp = false;
+    }
   }
 
   /**
    * Sends the log after `lastSeq` a page at a time: the next page is read once the socket drained
    * the last one (a replay is not live traffic, so the slow-consumer bound does not apply to it),
-   * after a turn of the event loop. Entries appended meanwhile are read from the log like the rest.
-   * Retention that passes mid-replay (the next page is gone) closes with 4201: the client
-   * reconnects at once, and its resume from there gets a snapshot.
+   * after a turn of the event loop. Done when a read finds nothing more and no live run arrived
+   * since it started. Retention that passes mid-replay (the next page is gone) closes with 4201:
+   * the client reconnects at once, and its resume from there gets a snapshot.
    */
-  private async replayAndJoin(first: StreamEntry[]): Promise<void> {
+  private async catchUp(first: StreamEntry[]): Promise<void> {
     let page: StreamEntry[] | null = first;
     for (;;) {
       if (this.closing) return;
@@ -461,16 +509,15 @@ export class Session {
         this.close(CloseCode.ResumeRequired, 'resume-required: replay retention passed during the resume');
         return;
       }
-      if (page.length === 0) {
-        this.ctx.join(this);
-        return;
-      }
-      this.deliver(new EventFrames(page), true);
-      await drained(this.ws);
-      await new Promise((resolve) => setImmediate(resolve));
+      if (page.length > 0) {
+        this.deliver(new EventFrames(page), true);
+        await drained(this.ws);
+        await new Promise((resolve) => setImmediate(resolve));
+      } else if (!this.missedLive) return;
       if (this.closing) return;
+      this.missedLive = false;
       try {
-        page = this.ctx.backend.replay(this.lastSeq, REPLAY_PAGE);
+        page = await this.ctx.backend.replay(this.lastSeq, REPLAY_PAGE);
       } catch (err) {
         this.ctx.log.error('replay read failed', { session: this.id, err });
         this.close(1011, 'internal error: replay could not be read');
@@ -479,14 +526,20 @@ export class Session {
     }
   }
 
-  private welcome(resumed: boolean, seq: number, expiresAt: number | undefined, reauth = false): HubMessage {
+  private welcome(
+    resumed: boolean,
+    seq: number,
+    unread: UnreadCounts,
+    expiresAt: number | undefined,
+    reauth = false,
+  ): HubMessage {
     return {
       type: 'welcome',
       user: this.user!,
       stream: this.ctx.backend.streamId(),
       resumed,
       seq,
-      unread: this.ctx.backend.unreadCounts(this.viewer),
+      unread,
       // The protocol's floor for the client's ping interval; a hub may ping its sockets faster.
       heartbeatMs: Math.max(MIN_CLIENT_HEARTBEAT_MS, this.ctx.heartbeatMs),
       ...(expiresAt !== undefined ? { expiresAt } : {}),
@@ -522,14 +575,10 @@ export class Session {
   }
 
   /** Read changes go into the stream for this user only, with the new authoritative counts. */
-  private appendForUser(event: Record<string, unknown>): void {
+  private async appendForUser(event: Record<string, unknown>): Promise<void> {
     const backend = this.ctx.backend;
-    backend.append([
-      {
-        event: { ...event, unread: backend.unreadCounts(this.viewer) } as never,
-        audience: { userIds: [this.user!.id] },
-      },
-    ]);
+    const unread = await backend.unreadCounts(this.viewer);
+    await backend.append([{ event: { ...event, unread } as never, audience: { userIds: [this.user!.id] } }]);
   }
 
   /**
@@ -537,27 +586,27 @@ export class Session {
    * notification this user may see (the same answer whether they exist for others or not), or
    * null. Ids already read (in another tab, say) are not unknown.
    */
-  private markRead(ids: string[]): string | null {
+  private async markRead(ids: string[]): Promise<string | null> {
     const backend = this.ctx.backend;
-    const changed = backend.markRead(this.viewer, ids);
-    this.audit('mark-read', { ids: changed });
-    if (changed.length) this.appendForUser({ kind: 'read', id: `read-${randomUUID()}`, ids: changed });
+    const changed = await backend.markRead(this.viewer, ids);
+    await this.audit('mark-read', { ids: changed });
+    if (changed.length) await this.appendForUser({ kind: 'read', id: `read-${randomUUID()}`, ids: changed });
     const asked = [...new Set(ids)];
     if (changed.length === asked.length) return null;
     const done = new Set(changed);
     const rest = asked.filter((id) => !done.has(id));
-    const known = new Set(backend.knownNotifications(this.viewer, rest));
+    const known = new Set(await backend.knownNotifications(this.viewer, rest));
     const unknown = rest.filter((id) => !known.has(id));
     if (!unknown.length) return null;
     return `${unknown.length} of ${asked.length} ids are not notifications you can see: ${unknown.join(', ')}`;
   }
 
-  private markAllRead(filter: NotificationFilter | undefined): void {
-    const throughSeq = this.ctx.backend.latestSeq();
-    const count = this.ctx.backend.markAllRead(this.viewer, throughSeq, filter);
-    this.audit('mark-all-read', { throughSeq, count, ...(filter ? { filter } : {}) });
+  private async markAllRead(filter: NotificationFilter | undefined): Promise<void> {
+    const throughSeq = await this.ctx.backend.latestSeq();
+    const count = await this.ctx.backend.markAllRead(this.viewer, throughSeq, filter);
+    await this.audit('mark-all-read', { throughSeq, count, ...(filter ? { filter } : {}) });
     if (count > 0) {
-      this.appendForUser({
+      await this.appendForUser({
         kind: 'read',
         id: `read-${randomUUID()}`,
         ids: [],
@@ -566,15 +615,15 @@ export class Session {
     }
   }
 
-  private clear(): void {
-    const throughSeq = this.ctx.backend.latestSeq();
-    this.ctx.backend.clear(this.viewer, throughSeq);
-    this.audit('clear', { throughSeq });
-    this.appendForUser({ kind: 'cleared', id: `cleared-${randomUUID()}`, throughSeq });
+  private async clear(): Promise<void> {
+    const throughSeq = await this.ctx.backend.latestSeq();
+    await this.ctx.backend.clear(this.viewer, throughSeq);
+    await this.audit('clear', { throughSeq });
+    await this.appendForUser({ kind: 'cleared', id: `cleared-${randomUUID()}`, throughSeq });
   }
 
-  private audit(action: AuditRecord['action'], detail?: Record<string, unknown>): void {
-    this.writeAudit({
+  private audit(action: AuditRecord['action'], detail?: Record<string, unknown>): Promise<void> {
+    return this.writeAudit({
       at: new Date(this.ctx.now()).toISOString(),
       action,
       userId: this.user?.id ?? null,
@@ -587,7 +636,7 @@ export class Session {
 
   private auditAuthFailure(code: number, reason: string, claimed?: SessionUser): void {
     this.ctx.log.info('auth failed', { session: this.id, ip: this.peer.ip, code, reason });
-    this.writeAudit({
+    void this.writeAudit({
       at: new Date(this.ctx.now()).toISOString(),
       action: 'auth-failed',
       userId: claimed?.id ?? this.user?.id ?? null,
@@ -599,9 +648,9 @@ export class Session {
   }
 
   /** An audit write that fails is logged, never thrown into the socket's handlers. */
-  private writeAudit(record: AuditRecord): void {
+  private async writeAudit(record: AuditRecord): Promise<void> {
     try {
-      this.ctx.backend.audit(record);
+      await this.ctx.backend.audit(record);
     } catch (err) {
       this.ctx.log.error('audit write failed', { action: record.action, err });
     }

@@ -25,27 +25,21 @@ export function canSee(viewer: Viewer, categories: ReadonlySet<string> | null, e
   return !(event.kind === 'notification' && categories !== null && !categories.has(event.category));
 }
 
-/** Builds the snapshot a session gets after auth (or on `refresh`). */
-export function buildSnapshot(
+/** Builds the snapshot a session gets after auth (or on `refresh`), read at one seq. */
+export async function buildSnapshot(
   backend: HubBackend,
   viewer: Viewer,
   categories: readonly string[] | null,
   nowMs: number,
   ref?: string,
-): SnapshotMessage {
-  const seq = backend.latestSeq();
-  const { notifications, hasMore } = backend.listNotifications(viewer, { limit: SNAPSHOT_NOTIFICATIONS, categories });
-  const snapshot: SnapshotMessage = {
-    type: 'snapshot',
-    seq,
-    notifications,
-    hasMore,
-    unread: backend.unreadCounts(viewer),
-    activity: backend.recentActivity(SNAPSHOT_ACTIVITY),
-    status: backend.latestStatus(),
-    agents: backend.latestAgents(),
-    metrics: backend.metricHistory(Math.floor(nowMs / 1000) - METRIC_HISTORY_SECONDS),
-  };
+): Promise<SnapshotMessage> {
+  const parts = await backend.snapshot(viewer, {
+    notifications: SNAPSHOT_NOTIFICATIONS,
+    activity: SNAPSHOT_ACTIVITY,
+    metricsSince: Math.floor(nowMs / 1000) - METRIC_HISTORY_SECONDS,
+    categories,
+  });
+  const snapshot: SnapshotMessage = { type: 'snapshot', ...parts };
   if (ref !== undefined) snapshot.ref = ref;
   return snapshot;
 }

@@ -91,7 +91,13 @@ for (const app of ['react', 'vue'] as const) {
 
         // realtime-notification → framework state; the elements render it.
         const title = `${name} proof ${Date.now()}`;
-        hub.publish({ kind: 'notification', title, category: 'system', priority: 'high', message: 'From the test.' });
+        await hub.publish({
+          kind: 'notification',
+          title,
+          category: 'system',
+          priority: 'high',
+          message: 'From the test.',
+        });
         await until(async () => (await page.getByTestId('last-title').textContent()) === title, `${name} last title`);
         assert.equal(await page.getByTestId('received').textContent(), '1');
         await page.locator('main admin-notification-center li.item', { hasText: title }).waitFor();
@@ -103,17 +109,17 @@ for (const app of ['react', 'vue'] as const) {
         // The categories array property, changed from the framework's UI, reaches the hub.
         await page.locator('input[type="checkbox"][name="billing"]').uncheck();
         await until(
-          () =>
-            hub.backend
-              .readAudit({ userId: sub, action: 'subscribe' })
-              .some((r) => Array.isArray(r.detail?.categories) && !r.detail.categories.includes('billing')),
+          async () =>
+            (await hub.backend.readAudit({ userId: sub, action: 'subscribe' })).some(
+              (r) => Array.isArray(r.detail?.categories) && !r.detail.categories.includes('billing'),
+            ),
           'the hub applying the subscription without billing',
         );
         const filtered = `${name} billing ${Date.now()}`;
         const later = `${name} after the filter ${Date.now()}`;
         // In this order: once `later` is shown, `filtered` had its chance and was withheld by the hub.
-        hub.publish({ kind: 'notification', title: filtered, category: 'billing', priority: 'low' });
-        hub.publish({ kind: 'notification', title: later, category: 'system', priority: 'low' });
+        await hub.publish({ kind: 'notification', title: filtered, category: 'billing', priority: 'low' });
+        await hub.publish({ kind: 'notification', title: later, category: 'system', priority: 'low' });
         await until(async () => (await page.getByTestId('last-title').textContent()) === later, `${name} later title`);
         assert.equal(await page.getByTestId('received').textContent(), '2');
         const titles = await page.locator('main admin-notification-center li.item .title').allTextContents();

@@ -130,7 +130,7 @@ Object.assign(commands, {
   'hub-publish': async (payload) => {
     const { InvalidEventError } = await import('../../src/hub/http.js');
     try {
-      return pickHub(payload).publish(payload.events);
+      return await pickHub(payload).publish(payload.events);
     } catch (err) {
       if (err instanceof InvalidEventError) return { error: err.message };
       throw err;
@@ -161,6 +161,8 @@ Object.assign(commands, {
 //   page-memory  {}                  GC, then the page's JS heap and DOM counters over CDP    → {usedSize, totalSize, nodes, jsEventListeners, documents}
 // ---------------------------------------------------------------------------------------------
 const faultProxies = new Map<number, import('./fault-proxy.js').FaultProxy>();
+/** Publishes the simulator made and `sim-ticks` has not yet awaited. */
+const simulatorPublishes: Promise<unknown>[] = [];
 const simulators = new Map<number, { tick(): void; stop(): void; clock: { now: number } }>();
 Object.assign(commands, {
   'proxy-start': async (payload) => {
@@ -195,10 +197,13 @@ Object.assign(commands, {
     const hub = pickHub(payload);
     let sim = simulators.get(hub.port);
     if (!sim) {
+      const published = simulatorPublishes;
       const { startSimulator, mulberry32 } = await import('../../src/hub/simulator.js');
       const clock = { now: Number(payload.startMs ?? Date.now() - 10 * 60_000) };
       const running = startSimulator({
-        publish: (events) => hub.publish(events),
+        publish: (events) => {
+          published.push(hub.publish(events));
+        },
         random: mulberry32(Number(payload.seed ?? 7)),
         now: () => clock.now,
         intervalMs: 2 ** 30, // never on its own: the test drives it with tick()
@@ -218,7 +223,9 @@ Object.assign(commands, {
       sim.clock.now = Math.min(sim.clock.now + 1000, Date.now());
       sim.tick();
     }
-    return { seq: hub.backend.latestSeq() };
+    // The seq to wait for is known once every publish of these ticks is committed.
+    await Promise.all(simulatorPublishes.splice(0));
+    return { seq: await hub.backend.latestSeq() };
   },
   'page-memory': async (_payload, context) => {
     const session = context?.session;

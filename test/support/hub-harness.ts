@@ -20,8 +20,22 @@ export async function closeAllHubs(): Promise<void> {
   await Promise.all(all.map((hub) => hub.close()));
 }
 
-/** Starts a hub with an in-memory db, the test secret and publish key, silent logs. */
+/**
+ * Starts a hub with an in-memory db, the test secret and publish key, silent logs. With
+ * ADMIN_REALTIME_TEST_HUB_BACKEND=postgres, a hub given no storage of its own gets a fresh
+ * PostgreSQL database instead (the hub tests then run on the clustered backend).
+ */
 export async function startHub(options: HubOptions = {}): Promise<Hub> {
+  if (
+    process.env.ADMIN_REALTIME_TEST_HUB_BACKEND === 'postgres' &&
+    !options.db &&
+    !options.backend &&
+    !options.postgres
+  ) {
+    const { createTestDatabase } = await import('./postgres.js');
+    const db = await createTestDatabase();
+    options = { ...options, postgres: { url: db.url, node: 'test' } };
+  }
   const hub = await createHub({
     port: 0,
     host: '127.0.0.1',
@@ -56,10 +70,14 @@ export async function signToken(spec: TokenSpec): Promise<string> {
 }
 
 /** Resolves when `condition()` is truthy; rejects after `timeoutMs`. Polls every 5 ms. */
-export async function waitUntil<T>(condition: () => T, label: string, timeoutMs = 5000): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  condition: () => T | Promise<T>,
+  label: string,
+  timeoutMs = 5000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = condition();
+    const value = await condition();
     if (value) return value as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
     await new Promise((r) => setTimeout(r, 5));

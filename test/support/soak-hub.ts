@@ -32,11 +32,11 @@ const simulator = startSimulator({
 });
 
 const gc = (globalThis as { gc?: () => void }).gc;
-const measure = () => {
+const measure = async () => {
   gc?.();
   gc?.();
   const m = process.memoryUsage();
-  return { seq: hub.backend.latestSeq(), rss: m.rss, heapUsed: m.heapUsed, external: m.external };
+  return { seq: await hub.backend.latestSeq(), rss: m.rss, heapUsed: m.heapUsed, external: m.external };
 };
 
 /** Runs `ticks` simulator steps, yielding to I/O every few so fan-out keeps flowing. */
@@ -56,6 +56,6 @@ process.on('message', async (message: { ticks?: number; stop?: boolean }) => {
     return;
   }
   await run(Math.min(10_000, Math.max(0, Number(message.ticks ?? 0))));
-  send({ type: 'measured', ...measure() });
+  send({ type: 'measured', ...(await measure()) });
 });
 send({ type: 'ready', wsUrl: hub.wsUrl, port: hub.port, gc: Boolean(gc) });

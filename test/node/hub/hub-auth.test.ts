@@ -102,7 +102,7 @@ describe('hub auth', () => {
 
   test('failed auth is written to the audit trail', async () => {
     await closeCodeFor(await signToken({ sub: 'mallory', role: 'viewer' }));
-    const rows = hub.backend.readAudit({ action: 'auth-failed', limit: 50 });
+    const rows = await hub.backend.readAudit({ action: 'auth-failed', limit: 50 });
     assert.ok(rows.some((r) => r.detail?.code === CloseCode.Forbidden && r.ip === '127.0.0.1'));
   });
 
@@ -112,7 +112,7 @@ describe('hub auth', () => {
     client.send({ type: 'auth', token: await signToken({ sub: 'carol', ttl: 7200 }) });
     const again = await client.waitFor<WelcomeMessage>((m) => m.type === 'welcome' && m.reauth === true, 'reauth');
     assert.ok(again.expiresAt! > first.expiresAt!, 'the new expiry is reported');
-    hub.publish(note('after refresh'));
+    await hub.publish(note('after refresh'));
     await client.waitForEvent((e) => e.kind === 'notification' && e.title === 'after refresh', 'event after refresh');
     assert.equal(client.closedWith, null);
     client.close();

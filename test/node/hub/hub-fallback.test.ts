@@ -216,18 +216,18 @@ describe('fallback: SSE stream', () => {
     const first = await SseClient.open(hub, `ticket=${(await ticket(hub, token, { categories: ['calls'] })).ticket}`);
     await waitUntil(() => first.frames.some((m) => m.type === 'snapshot'), 'snapshot');
     const { stream } = first.frames[0] as WelcomeMessage;
-    hub.publish([note('live', { category: 'calls' }), note('other', { category: 'billing' })]);
+    await hub.publish([note('live', { category: 'calls' }), note('other', { category: 'billing' })]);
     await waitUntil(() => first.events().length === 1, 'live event');
     await waitUntil(() => first.comments >= 2 && first.frames.some((m) => m.type === 'pong'), 'heartbeat');
     const resumeFrom = first.events()[0]!.seq;
     first.stop();
     await waitUntil(() => hub.connections() === 0, 'stream gone');
 
-    hub.publish([note('missed 1', { category: 'calls' }), note('missed 2', { category: 'calls' })]);
+    await hub.publish([note('missed 1', { category: 'calls' }), note('missed 2', { category: 'calls' })]);
     const opened = await ticket(hub, token, { resumeFrom, stream, categories: ['calls'] });
     const second = await SseClient.open(hub, `ticket=${opened.ticket}`);
     await waitUntil(() => second.events().length === 2, 'replayed');
-    hub.publish([note('after', { category: 'calls' })]);
+    await hub.publish([note('after', { category: 'calls' })]);
     await waitUntil(() => second.events().length === 3, 'live after resume');
     assert.equal((second.frames[0] as WelcomeMessage).resumed, true);
     assert.deepEqual(
@@ -271,20 +271,20 @@ describe('fallback: long polling', () => {
 
     const waiting = poll(hub, token, { resumeFrom: first.cursor, stream });
     await waitUntil(() => hub.connections() === 1, 'poll waiting');
-    hub.publish([note('arrives during the poll')]);
+    await hub.publish([note('arrives during the poll')]);
     const answered = await waiting;
     assert.deepEqual(
       eventsOf(answered.messages).map((e) => (e as { title?: string }).title),
       ['arrives during the poll'],
     );
 
-    hub.publish([note('missed A'), note('missed B')]);
+    await hub.publish([note('missed A'), note('missed B')]);
     const behind = await poll(hub, token, { resumeFrom: answered.cursor, stream });
     assert.deepEqual(
       eventsOf(behind.messages).map((e) => (e as { title?: string }).title),
       ['missed A', 'missed B'],
     );
-    assert.equal(behind.cursor, hub.backend.latestSeq());
+    assert.equal(behind.cursor, await hub.backend.latestSeq());
     await waitUntil(() => hub.connections() === 0, 'poll sessions gone');
   });
 
@@ -301,7 +301,7 @@ describe('fallback: long polling', () => {
     const ninth = await fetch(`${hub.url}/v1/poll`, { method: 'POST', headers: bearer(token), body });
     assert.equal(ninth.status, 429);
     assert.match(((await ninth.json()) as { error: string }).error, /too many polls waiting/);
-    hub.publish([note('releases them')]);
+    await hub.publish([note('releases them')]);
     for (const res of await Promise.all(held)) assert.equal(res.status, 200);
     const again = await fetch(`${hub.url}/v1/poll`, { method: 'POST', headers: bearer(token), body });
     assert.equal(again.status, 200);
@@ -319,7 +319,7 @@ describe('fallback: HTTP commands', () => {
   test('mark read answers ack and its read event reaches the stream; history answers; subscribe is refused', async () => {
     const hub = await startHub();
     const token = await signToken({ sub: 'commander' });
-    const id = hub.publish([note('to read')]).accepted[0]!.id;
+    const id = (await hub.publish([note('to read')])).accepted[0]!.id;
     const client = await SseClient.open(hub, `ticket=${(await ticket(hub, token)).ticket}`);
     await waitUntil(() => client.frames.some((m) => m.type === 'snapshot'), 'snapshot');
 

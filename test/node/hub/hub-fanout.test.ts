@@ -26,14 +26,14 @@ describe('hub fan-out', () => {
 
   /** Publishes a marker every client sees, and waits until `clients` have it: everything before it has arrived. */
   async function barrier(clients: TestClient[], name: string) {
-    hub.publish({ kind: 'metrics', id: `barrier-${name}`, values: { activeUsers: 1 } });
+    await hub.publish({ kind: 'metrics', id: `barrier-${name}`, values: { activeUsers: 1 } });
     await Promise.all(clients.map((c) => c.waitForEvent((e) => e.id === `barrier-${name}`, `barrier ${name}`)));
   }
 
   test('category subscriptions are filtered on the hub; non-notifications reach everyone', async () => {
     const billingOnly = await TestClient.open(hub, await signToken({ sub: 'u-cat-1' }), { categories: ['billing'] });
     const everything = await TestClient.open(hub, await signToken({ sub: 'u-cat-2' }));
-    hub.publish([
+    await hub.publish([
       note('invoice failed', { category: 'billing' }),
       note('new login', { category: 'security' }),
       { kind: 'status', components: { api: { state: 'operational' } } },
@@ -49,10 +49,13 @@ describe('hub fan-out', () => {
 
     billingOnly.send({ type: 'subscribe', categories: ['security'], ref: 'sub-1' });
     await billingOnly.waitFor((m) => m.type === 'ack' && m.ref === 'sub-1', 'subscribe ack');
-    hub.publish([note('second invoice', { category: 'billing' }), note('second login', { category: 'security' })]);
+    await hub.publish([
+      note('second invoice', { category: 'billing' }),
+      note('second login', { category: 'security' }),
+    ]);
     await barrier([billingOnly], 'cat2');
     assert.deepEqual(titles(billingOnly.events()), ['invoice failed', 'second login']);
-    const audit = hub.backend.readAudit({ action: 'subscribe', userId: 'u-cat-1' });
+    const audit = await hub.backend.readAudit({ action: 'subscribe', userId: 'u-cat-1' });
     assert.equal(audit.length, 1);
     billingOnly.close();
     everything.close();
@@ -62,7 +65,7 @@ describe('hub fan-out', () => {
     const ann = await TestClient.open(hub, await signToken({ sub: 'ann' }));
     const ben = await TestClient.open(hub, await signToken({ sub: 'ben' }));
     const root = await TestClient.open(hub, await signToken({ sub: 'root', role: 'super_admin' }));
-    hub.publish([
+    await hub.publish([
       note('for ann', { audience: { userIds: ['ann'] } }),
       note('for super admins', { audience: { roles: ['super_admin'] } }),
       note('for ben or super admins', { audience: { userIds: ['ben'], roles: ['super_admin'] } }),
@@ -79,12 +82,14 @@ describe('hub fan-out', () => {
     const tab1 = await TestClient.open(hub, await signToken({ sub: 'reader' }));
     const tab2 = await TestClient.open(hub, await signToken({ sub: 'reader' }));
     const other = await TestClient.open(hub, await signToken({ sub: 'someone-else' }));
-    const [a, b] = hub.publish([
-      note('read me', { id: 'n-read-1', category: 'calls', priority: 'high' }),
-      note('me too', { id: 'n-read-2', category: 'calls' }),
-    ]).accepted;
+    const [a, b] = (
+      await hub.publish([
+        note('read me', { id: 'n-read-1', category: 'calls', priority: 'high' }),
+        note('me too', { id: 'n-read-2', category: 'calls' }),
+      ])
+    ).accepted;
     await tab2.waitForEvent((e) => e.id === b!.id, 'second note');
-    const before = hub.backend.unreadCounts({ userId: 'reader', role: 'admin' }).total;
+    const before = (await hub.backend.unreadCounts({ userId: 'reader', role: 'admin' })).total;
 
     tab1.send({ type: 'markRead', ids: [a!.id], ref: 'mr-1' });
     await tab1.waitFor((m) => m.type === 'ack' && m.ref === 'mr-1', 'ack');
@@ -111,8 +116,8 @@ describe('hub fan-out', () => {
       0,
       "another user sees none of reader's read state",
     );
-    assert.equal(hub.backend.unreadCounts({ userId: 'someone-else', role: 'admin' }).total > 0, true);
-    const actions = hub.backend.readAudit({ userId: 'reader' }).map((r) => r.action);
+    assert.equal((await hub.backend.unreadCounts({ userId: 'someone-else', role: 'admin' })).total > 0, true);
+    const actions = (await hub.backend.readAudit({ userId: 'reader' })).map((r) => r.action);
     for (const action of ['mark-read', 'mark-all-read', 'clear', 'connect'] as const)
       assert.ok(actions.includes(action), action);
     for (const c of [tab1, tab2, other]) c.close();
@@ -120,9 +125,8 @@ describe('hub fan-out', () => {
 
   test('history pages backwards and refresh answers a snapshot with the ref', async () => {
     const client = await TestClient.open(hub, await signToken({ sub: 'pager' }));
-    const accepted = hub.publish(
-      Array.from({ length: 5 }, (_, i) => note(`page ${i}`, { category: 'agents' })),
-    ).accepted;
+    const accepted = (await hub.publish(Array.from({ length: 5 }, (_, i) => note(`page ${i}`, { category: 'agents' }))))
+      .accepted;
     await client.waitForEvent((e) => e.id === accepted[4]!.id, 'last page note');
     client.send({ type: 'history', beforeSeq: accepted[3]!.seq, limit: 2, ref: 'h1' });
     const history = await client.waitFor<HistoryResultMessage>(
@@ -136,7 +140,7 @@ describe('hub fan-out', () => {
     assert.equal(history.hasMore, true);
     client.send({ type: 'refresh', ref: 'r1' });
     const snapshot = await client.waitFor<SnapshotMessage>((m) => m.type === 'snapshot' && m.ref === 'r1', 'refresh');
-    assert.equal(snapshot.seq, hub.backend.latestSeq());
+    assert.equal(snapshot.seq, await hub.backend.latestSeq());
     assert.equal(snapshot.notifications[0]!.title, 'page 4');
     client.send({ type: 'ping', t: 7 });
     await client.waitFor((m) => m.type === 'pong' && m.t === 7, 'pong');
@@ -148,7 +152,7 @@ describe('hub fan-out', () => {
     const clients = await Promise.all(
       Array.from({ length: 6 }, async (_, i) => TestClient.open(hub, await signToken({ sub: `s${i}` }))),
     );
-    const count = (title: string) => {
+    const count = async (title: string) => {
       const original = JSON.stringify;
       let calls = 0;
       JSON.stringify = ((...args: Parameters<typeof JSON.stringify>) => {
@@ -156,15 +160,19 @@ describe('hub fan-out', () => {
         if (typeof out === 'string' && out.includes(title)) calls++;
         return out;
       }) as typeof JSON.stringify;
+      let published: Promise<unknown>;
       try {
-        hub.publish(note(title));
+        // The synchronous part of a publish (validation, storage) is counted, as before storage
+        // became asynchronous; nothing else the event loop runs meanwhile is.
+        published = hub.publish(note(title));
       } finally {
         JSON.stringify = original;
       }
+      await published;
       return calls;
     };
     // Storage writes the event once; fan-out once more, not once per socket.
-    const withSix = count('serialise-once-check');
+    const withSix = await count('serialise-once-check');
     assert.ok(withSix <= 2, `serialised ${withSix} times`);
     await Promise.all(
       clients.map((c) =>
@@ -176,7 +184,7 @@ describe('hub fan-out', () => {
     assert.equal(texts.size, 1);
     for (const c of clients.slice(1)) c.close();
     await Promise.all(clients.slice(1).map((c) => c.closed));
-    assert.equal(count('serialise-once-check-2'), withSix, 'one socket costs as many serialisations as six');
+    assert.equal(await count('serialise-once-check-2'), withSix, 'one socket costs as many serialisations as six');
     clients[0]!.close();
   });
 });
@@ -204,7 +212,7 @@ describe('hub fan-out: one frame per publish (protocol 2)', () => {
       note('b three', { category: 'system' }),
       note('b four', { category: 'billing' }),
     ];
-    const accepted = hub.publish(batch).accepted.map((a) => a.seq);
+    const accepted = (await hub.publish(batch)).accepted.map((a) => a.seq);
     await Promise.all(
       [batching, billingOnly, single].map((c) => c.waitForEvent((e) => e.seq === accepted[4], 'last of batch')),
     );
@@ -233,7 +241,7 @@ describe('hub fan-out: one frame per publish (protocol 2)', () => {
     );
 
     // A publish of one event is still an `event` frame.
-    const one = hub.publish(note('b alone')).accepted[0]!.seq;
+    const one = (await hub.publish(note('b alone'))).accepted[0]!.seq;
     await batching.waitForEvent((e) => e.seq === one, 'single publish');
     assert.equal(frameTypes(batching).at(-1)!.type, 'event');
     for (const c of [batching, billingOnly, single]) {
@@ -248,7 +256,9 @@ describe('hub fan-out: one frame per publish (protocol 2)', () => {
         TestClient.open(hub, await signToken({ sub: `share-${i}` }), { protocol: 2 }),
       ),
     );
-    const accepted = hub.publish([note('share 1'), note('share 2'), note('share 3')]).accepted.map((a) => a.seq);
+    const accepted = (await hub.publish([note('share 1'), note('share 2'), note('share 3')])).accepted.map(
+      (a) => a.seq,
+    );
     await Promise.all(clients.map((c) => c.waitForEvent((e) => e.seq === accepted[2], 'share 3')));
     const texts = new Set(clients.map((c) => c.raw.find((r) => r.includes('share 1'))));
     assert.equal(texts.size, 1);
@@ -273,8 +283,8 @@ describe('hub fan-out: one frame per publish (protocol 2)', () => {
     let one: number;
     let batch: number[];
     try {
-      one = hub.publish(note('raw single')).accepted[0]!.seq;
-      batch = hub.publish([note('raw batch 1'), note('raw batch 2')]).accepted.map((a) => a.seq);
+      one = (await hub.publish(note('raw single'))).accepted[0]!.seq;
+      batch = (await hub.publish([note('raw batch 1'), note('raw batch 2')])).accepted.map((a) => a.seq);
     } finally {
       WebSocket.prototype.send = original;
     }
@@ -307,7 +317,7 @@ describe('hub fan-out: one frame per publish (protocol 2)', () => {
         kind: 'metrics' as const,
         values: { activeUsers: done + i },
       }));
-      seqsMissed.push(...hub.publish(batch).accepted.map((a) => a.seq));
+      seqsMissed.push(...(await hub.publish(batch)).accepted.map((a) => a.seq));
     }
     const second = await TestClient.open(hub, token, { protocol: 2, resumeFrom: from, stream });
     await second.waitForEvent((e) => e.seq === seqsMissed.at(-1), 'last missed');
@@ -321,7 +331,7 @@ describe('hub fan-out: one frame per publish (protocol 2)', () => {
       second.events().map((e) => e.seq),
       seqsMissed,
     );
-    const live = hub.publish(note('after the replay')).accepted[0]!.seq;
+    const live = (await hub.publish(note('after the replay'))).accepted[0]!.seq;
     await second.waitForEvent((e) => e.seq === live, 'live');
     assert.deepEqual(second.invalid, []);
     second.close();
@@ -331,7 +341,9 @@ describe('hub fan-out: one frame per publish (protocol 2)', () => {
     const batching = await TestClient.open(hub, await signToken({ sub: 'turn-1' }), { protocol: 2 });
     const single = await TestClient.open(hub, await signToken({ sub: 'turn-2' }), { protocol: 1 });
     // Three publishes in one synchronous run, as a busy hub sees publishes that queued up.
-    const seqs = ['turn a', 'turn b', 'turn c'].map((title) => hub.publish(note(title)).accepted[0]!.seq);
+    const seqs = (await Promise.all(['turn a', 'turn b', 'turn c'].map((title) => hub.publish(note(title))))).map(
+      (r) => r.accepted[0]!.seq,
+    );
     await Promise.all([batching, single].map((c) => c.waitForEvent((e) => e.seq === seqs[2], 'turn c')));
     assert.deepEqual(
       frameTypes(batching).map((m) => (m.type === 'events' ? m.events.map((e) => e.seq) : [m.event.seq])),
@@ -350,7 +362,7 @@ describe('hub fan-out: one frame per publish (protocol 2)', () => {
 
   test('a reply never overtakes an entry appended before it: the read event, then the ack', async () => {
     const client = await TestClient.open(hub, await signToken({ sub: 'turn-reader' }), { protocol: 2 });
-    const { id } = hub.publish(note('read before ack')).accepted[0]!;
+    const { id } = (await hub.publish(note('read before ack'))).accepted[0]!;
     await client.waitForEvent((e) => e.id === id, 'note');
     client.send({ type: 'markRead', ids: [id], ref: 'order-1' });
     await client.waitFor((m) => m.type === 'ack' && m.ref === 'order-1', 'ack');
@@ -367,7 +379,7 @@ describe('hub fan-out: one frame per publish (protocol 2)', () => {
   test('what was published before close() reaches the sockets before their close frame', async () => {
     const own = await startHub();
     const client = await TestClient.open(own, await signToken({ sub: 'last-word' }), { protocol: 2 });
-    const { seq } = own.publish(note('last before close')).accepted[0]!;
+    const { seq } = (await own.publish(note('last before close'))).accepted[0]!;
     await own.close();
     await client.waitClosed();
     assert.ok(

@@ -37,7 +37,7 @@ describe('hub HTTP', () => {
     const accepted = one.body.accepted as Array<{ id: string; seq: number; duplicate: boolean }>;
     assert.equal(accepted.length, 1);
     assert.equal(accepted[0]!.duplicate, false);
-    assert.equal(accepted[0]!.seq, hub.backend.latestSeq());
+    assert.equal(accepted[0]!.seq, await hub.backend.latestSeq());
 
     const batch = await post(hub, [note('b1'), { kind: 'agents', active: 1, idle: 2, error: 0 }]);
     assert.equal(batch.status, 202);
@@ -55,12 +55,12 @@ describe('hub HTTP', () => {
     const [b] = second.body.accepted as Array<{ id: string; seq: number; duplicate: boolean }>;
     assert.deepEqual(a, { id: 'evt-retry-1', seq: a!.seq, duplicate: false });
     assert.deepEqual(b, { id: 'evt-retry-1', seq: a!.seq, duplicate: true });
-    const listed = hub.backend.listNotifications(
+    const listed = await hub.backend.listNotifications(
       { userId: 'x', role: 'admin' },
       { limit: 100, categories: ['billing'] },
     );
     assert.equal(listed.notifications.filter((n) => n.id === 'evt-retry-1').length, 1);
-    assert.equal(hub.publish(event).accepted[0]!.duplicate, true, 'the Node API is idempotent too');
+    assert.equal((await hub.publish(event)).accepted[0]!.duplicate, true, 'the Node API is idempotent too');
   });
 
   test('400 for invalid JSON and for an invalid event, naming the field', async () => {
@@ -85,9 +85,9 @@ describe('hub HTTP', () => {
     assert.match(String(kind.body.error), /^kind: must be one of/);
   });
 
-  test('the Node API validates exactly as HTTP does', () => {
-    assert.throws(
-      () => hub.publish({ kind: 'notification', title: 'x', priority: 'urgent' }),
+  test('the Node API validates exactly as HTTP does', async () => {
+    await assert.rejects(
+      hub.publish({ kind: 'notification', title: 'x', priority: 'urgent' }),
       (err: unknown) => err instanceof InvalidEventError && /^priority: must be one of/.test(err.message),
     );
   });
@@ -128,14 +128,14 @@ describe('hub HTTP', () => {
     const res = await fetch(`${hub.url}/healthz`);
     assert.equal(res.status, 200);
     const body = (await res.json()) as Record<string, unknown>;
-    assert.deepEqual(body, { ok: true, storage: 'ok', connections: 1, seq: hub.backend.latestSeq() });
+    assert.deepEqual(body, { ok: true, storage: 'ok', connections: 1, seq: await hub.backend.latestSeq() });
     client.close();
     await client.closed;
   });
 
   test('GET /healthz answers 503 when storage is unhealthy', async () => {
     const real = createSqliteBackend({ path: ':memory:' });
-    const broken: HubBackend = { ...real, health: () => ({ ok: false, detail: 'disk full' }) };
+    const broken: HubBackend = { ...real, health: async () => ({ ok: false, detail: 'disk full' }) };
     const sick = await createHub({ backend: broken, auth: { jwtSecret: TEST_SECRET }, log: 'silent' });
     const res = await fetch(`${sick.url}/healthz`);
     assert.equal(res.status, 503);
@@ -145,9 +145,26 @@ describe('hub HTTP', () => {
     await sick.close();
   });
 
+  test('a publish storage cannot take answers 503 with Retry-After, and nothing is acknowledged', async () => {
+    const real = createSqliteBackend({ path: ':memory:' });
+    const down: HubBackend = { ...real, append: async () => Promise.reject(new Error('connection refused')) };
+    const sick = await createHub({
+      backend: down,
+      auth: { jwtSecret: TEST_SECRET },
+      publishKey: TEST_PUBLISH_KEY,
+      log: 'silent',
+    });
+    const res = await post(sick, note('lost?', { id: 'retry-me' }));
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get('retry-after'), '1');
+    assert.match(String(res.body.error), /nothing was stored; retry with the same event ids/);
+    assert.equal(await real.latestSeq(), 0);
+    await sick.close();
+  });
+
   test('GET /v1/audit: publish key or super_admin token; filters by user and action', async () => {
     const client = await TestClient.open(hub, await signToken({ sub: 'audited' }));
-    const id = hub.publish(note('to read')).accepted[0]!.id;
+    const id = (await hub.publish(note('to read'))).accepted[0]!.id;
     client.send({ type: 'markRead', ids: [id], ref: 'm' });
     await client.waitFor((m) => m.type === 'ack', 'ack');
     client.close();
@@ -187,7 +204,7 @@ describe('hub HTTP', () => {
   test('masking is applied before storage and fan-out', async () => {
     const client = await TestClient.open(hub, await signToken({ sub: 'masked' }));
     const secret = 'sk_live_51HqLyjWDarjtT1zdp7dcXYZ0123456789abcdefghij';
-    hub.publish([
+    await hub.publish([
       note('Refund for jane.doe@example.com', {
         id: 'mask-1',
         message: `Card 4242 4242 4242 4242 charged; call +44 20 7946 0958; key ${secret}; order INV-2026-000123`,
@@ -209,13 +226,15 @@ describe('hub HTTP', () => {
     assert.ok(raw.includes('INV-2026-000123'), 'an invoice number is not a secret');
     assert.ok(raw.includes('@example.com'), 'the email domain stays readable');
     assert.equal(event.kind === 'activity' && event.user.name, 'Jane');
-    const stored = JSON.stringify(hub.backend.listNotifications({ userId: 'masked', role: 'admin' }, { limit: 10 }));
+    const stored = JSON.stringify(
+      await hub.backend.listNotifications({ userId: 'masked', role: 'admin' }, { limit: 10 }),
+    );
     assert.ok(!stored.includes('jane.doe@example.com') && !stored.includes(secret), 'stored masked');
     client.close();
 
     const plain = await startHub({ masking: false });
-    plain.publish(note('Refund for jane.doe@example.com', { id: 'plain-1' }));
-    const listed = plain.backend.listNotifications({ userId: 'x', role: 'admin' }, { limit: 1 });
+    await plain.publish(note('Refund for jane.doe@example.com', { id: 'plain-1' }));
+    const listed = await plain.backend.listNotifications({ userId: 'x', role: 'admin' }, { limit: 1 });
     assert.equal(listed.notifications[0]!.title, 'Refund for jane.doe@example.com');
     await plain.close();
   });
@@ -417,7 +436,7 @@ describe('hub HTTP: nothing sensitive reaches a client or the SQLite file', () =
         assert.match(error, /identifiers are stored and shown as sent, never masked: use an opaque one/);
         assert.deepEqual(leaks(error), [], 'the refusal does not echo the value');
       }
-      assert.throws(() => hub.publish(event), /looks like personal data or a secret/, 'the Node API refuses too');
+      await assert.rejects(hub.publish(event), /looks like personal data or a secret/, 'the Node API refuses too');
     }
     assert.equal(
       (await post(hub, note('fine', { id: 'evt-2026-11-25-0001', data: { customerId: 'cus_123' } }))).status,

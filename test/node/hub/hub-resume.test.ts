@@ -29,19 +29,21 @@ describe('hub resume', () => {
     const token = await signToken({ sub: 'resumer' });
     const first = await TestClient.open(hub, token, { categories: ['calls', 'system'] });
     const { stream } = first.frames[0] as WelcomeMessage;
-    hub.publish([note('seen live', { category: 'calls' }), { kind: 'agents', active: 3, idle: 1, error: 0 }]);
+    await hub.publish([note('seen live', { category: 'calls' }), { kind: 'agents', active: 3, idle: 1, error: 0 }]);
     await first.waitForEvent((e) => e.kind === 'agents', 'agents');
     const resumeFrom = lastSeq(first);
     first.close();
     await first.closed;
 
-    const missed = hub.publish([
-      note('missed 1', { category: 'calls' }),
-      note('filtered out', { category: 'billing' }),
-      note('not for me', { audience: { userIds: ['somebody'] } }),
-      { kind: 'metrics', values: { activeCalls: 12 } },
-      note('missed 2', { category: 'system' }),
-    ]).accepted;
+    const missed = (
+      await hub.publish([
+        note('missed 1', { category: 'calls' }),
+        note('filtered out', { category: 'billing' }),
+        note('not for me', { audience: { userIds: ['somebody'] } }),
+        { kind: 'metrics', values: { activeCalls: 12 } },
+        note('missed 2', { category: 'system' }),
+      ])
+    ).accepted;
 
     const second = await TestClient.open(hub, token, { resumeFrom, stream, categories: ['calls', 'system'] });
     const welcome = second.frames[0] as WelcomeMessage;
@@ -51,7 +53,7 @@ describe('hub resume', () => {
     await second.waitForEvent((e) => e.seq === missed[4]!.seq, 'last missed');
     assert.deepEqual(seqs(second), [missed[0]!.seq, missed[3]!.seq, missed[4]!.seq]);
 
-    const live = hub.publish(note('live again', { category: 'calls' })).accepted[0]!;
+    const live = (await hub.publish(note('live again', { category: 'calls' }))).accepted[0]!;
     await second.waitForEvent((e) => e.seq === live.seq, 'live');
     assert.deepEqual(seqs(second), [missed[0]!.seq, missed[3]!.seq, missed[4]!.seq, live.seq]);
     assert.deepEqual(second.invalid, []);
@@ -62,13 +64,13 @@ describe('hub resume', () => {
     const hub = await startHub({ messageRate: { perSecond: 1000, burst: 1000 } });
     hubs.push(hub);
     const token = await signToken({ sub: 'racer' });
-    const base = hub.publish(note('base')).accepted[0]!.seq;
+    const base = (await hub.publish(note('base'))).accepted[0]!.seq;
     let published = 0;
     let stop = false;
     // Publish on every turn of the event loop while sockets connect, resume and go live.
     const publisher = (async () => {
       while (!stop && published < 2000) {
-        hub.publish({ kind: 'metrics', values: { activeUsers: published++ } });
+        await hub.publish({ kind: 'metrics', values: { activeUsers: published++ } });
         await new Promise((r) => setImmediate(r));
       }
     })();
@@ -80,7 +82,7 @@ describe('hub resume', () => {
     stop = true;
     await publisher;
     assert.ok(published >= 10, `events were published during the handshakes (${published})`);
-    const end = hub.publish(note('end')).accepted[0]!.seq;
+    const end = (await hub.publish(note('end'))).accepted[0]!.seq;
     for (const client of clients) {
       await client.waitForEvent((e) => e.seq === end, 'end');
       const welcome = client.frames[0] as WelcomeMessage;
@@ -97,18 +99,18 @@ describe('hub resume', () => {
     const token = await signToken({ sub: 'restart' });
     const hub1 = await startHub({ db });
     const client1 = await TestClient.open(hub1, token);
-    const seen = hub1.publish([note('before restart 1'), note('before restart 2')]).accepted;
+    const seen = (await hub1.publish([note('before restart 1'), note('before restart 2')])).accepted;
     await client1.waitForEvent((e) => e.seq === seen[1]!.seq, 'seen');
     const stream = (client1.frames[0] as WelcomeMessage).stream;
     const resumeFrom = lastSeq(client1);
     client1.close();
     await client1.closed;
-    const whileAway = hub1.publish(note('after drop, before restart')).accepted[0]!;
+    const whileAway = (await hub1.publish(note('after drop, before restart'))).accepted[0]!;
     await hub1.close();
 
     const hub2 = await startHub({ db });
     hubs.push(hub2);
-    const afterRestart = hub2.publish(note('after restart')).accepted[0]!;
+    const afterRestart = (await hub2.publish(note('after restart'))).accepted[0]!;
     assert.equal(afterRestart.seq, whileAway.seq + 1, 'seq continues across the restart');
     const client2 = await TestClient.open(hub2, token, { resumeFrom, stream });
     const welcome = client2.frames[0] as WelcomeMessage;
@@ -140,14 +142,14 @@ describe('hub resume', () => {
     const hub = await startHub({ retention: { replayCount: 3 } });
     hubs.push(hub);
     const token = await signToken({ sub: 'late' });
-    const first = hub.publish(note('old')).accepted[0]!;
-    hub.publish(Array.from({ length: 10 }, (_, i) => note(`newer ${i}`)));
-    hub.backend.prune();
+    const first = (await hub.publish(note('old'))).accepted[0]!;
+    await hub.publish(Array.from({ length: 10 }, (_, i) => note(`newer ${i}`)));
+    await hub.backend.prune();
     const client = await TestClient.open(hub, token, { resumeFrom: first.seq, stream: hub.backend.streamId() });
     const welcome = client.frames[0] as WelcomeMessage;
     assert.equal(welcome.resumed, false);
     const snapshot = await client.waitFor<SnapshotMessage>((m) => m.type === 'snapshot', 'snapshot');
-    assert.equal(snapshot.seq, hub.backend.latestSeq());
+    assert.equal(snapshot.seq, await hub.backend.latestSeq());
     assert.equal(snapshot.notifications[0]!.title, 'newer 9');
     assert.equal(snapshot.unread.total, 11);
     client.close();
@@ -156,7 +158,7 @@ describe('hub resume', () => {
     const hub = await startHub();
     hubs.push(hub);
     const token = await signToken({ sub: 'stream-check' });
-    const published = hub.publish([note('one'), note('two')]).accepted;
+    const published = (await hub.publish([note('one'), note('two')])).accepted;
     const foreign = await TestClient.open(hub, token, { resumeFrom: published[0]!.seq, stream: 'another-stream' });
     assert.equal((foreign.frames[0] as WelcomeMessage).resumed, false);
     await foreign.waitFor((m) => m.type === 'snapshot', 'snapshot');

@@ -103,7 +103,7 @@ describe('hub rate limits', () => {
     const other = await TestClient.connect(trusting.wsUrl, {
       headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.10' },
     });
-    const row = trusting.backend.readAudit({ action: 'connect', userId: 'proxied' })[0]!;
+    const row = (await trusting.backend.readAudit({ action: 'connect', userId: 'proxied' }))[0]!;
     assert.equal(row.ip, '203.0.113.9');
     client.close();
     other.close();
@@ -115,7 +115,7 @@ describe('hub rate limits', () => {
     const client = await TestClient.connect(hub.wsUrl, { headers: { 'x-forwarded-for': '6.6.6.6' } });
     client.send({ type: 'auth', token: await signToken({ sub: 'direct' }) });
     await client.waitFor((m) => m.type === 'welcome', 'welcome');
-    assert.equal(hub.backend.readAudit({ action: 'connect', userId: 'direct' })[0]!.ip, '127.0.0.1');
+    assert.equal((await hub.backend.readAudit({ action: 'connect', userId: 'direct' }))[0]!.ip, '127.0.0.1');
     const outcomes = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         TestClient.connect(hub.wsUrl, { headers: { 'x-forwarded-for': `198.51.100.${i + 1}` } }).then(
@@ -138,7 +138,7 @@ describe('hub rate limits', () => {
     const client = await TestClient.connect(hub.wsUrl, { headers: { 'x-forwarded-for': '2001:db8::5' } });
     client.send({ type: 'auth', token: await signToken({ sub: 'v6' }) });
     await client.waitFor((m) => m.type === 'welcome', 'welcome');
-    assert.equal(hub.backend.readAudit({ action: 'connect', userId: 'v6' })[0]!.ip, '2001:db8::5');
+    assert.equal((await hub.backend.readAudit({ action: 'connect', userId: 'v6' }))[0]!.ip, '2001:db8::5');
     client.close();
     await hub.close();
   });
@@ -151,7 +151,7 @@ describe('hub rate limits', () => {
     const closed = await client.waitClosed();
     assert.equal(closed.code, CloseCode.RateLimited);
     assert.ok((retryHintMs(closed.reason) ?? 0) >= 1000, closed.reason);
-    hub.publish(note('still flowing'));
+    await hub.publish(note('still flowing'));
     await bystander.waitForEvent((e) => e.kind === 'notification', 'bystander keeps receiving');
     bystander.close();
     await hub.close();
@@ -165,14 +165,16 @@ describe('hub frame limits', () => {
   });
   after(() => hub.close());
 
+  let checks = 0;
   async function pairAndCheck(offend: (client: TestClient) => void, expectCode: number) {
     const offender = await TestClient.open(hub, await signToken({ sub: 'offender' }));
     const bystander = await TestClient.open(hub, await signToken({ sub: 'bystander' }));
     offend(offender);
     const closed = await offender.waitClosed();
     assert.equal(closed.code, expectCode);
-    const title = `after ${expectCode} ${Math.random()}`;
-    hub.publish(note(title));
+    // A counter, not Math.random(): 16 random digits can pass for a card number and be masked.
+    const title = `after ${expectCode} #${++checks}`;
+    await hub.publish(note(title));
     await bystander.waitForEvent((e) => e.kind === 'notification' && e.title === title, 'bystander event');
     assert.equal(bystander.closedWith, null);
     bystander.close();
@@ -220,10 +222,10 @@ describe('hub slow consumer and heartbeat', () => {
     let batches = 0;
     // Publish until the hub drops the slow socket (bounded: 20 MiB of events at most).
     await waitUntil(
-      () => {
+      async () => {
         if (hub.connections() < 2) return true;
         if (batches++ < 200)
-          hub.publish(Array.from({ length: 50 }, (_, i) => note(`bulk ${batches}-${i}`, { message: padding })));
+          await hub.publish(Array.from({ length: 50 }, (_, i) => note(`bulk ${batches}-${i}`, { message: padding })));
         return false;
       },
       'the slow consumer to be dropped',
@@ -232,7 +234,7 @@ describe('hub slow consumer and heartbeat', () => {
     socket.resume();
     const closed = await slow.waitClosed('slow close', 10_000);
     assert.equal(closed.code, CloseCode.SlowConsumer);
-    hub.publish(note('fast still here'));
+    await hub.publish(note('fast still here'));
     await fast.waitForEvent((e) => e.kind === 'notification' && e.title === 'fast still here', 'fast', 10_000);
     fast.close();
     await hub.close();

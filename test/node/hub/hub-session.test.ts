@@ -70,7 +70,7 @@ describe('request mistakes get an error frame, not a closed socket', () => {
     assert.equal(noRef.ref, undefined);
     await stillServed(client, 'bad ref');
     // Nothing the bad requests asked for happened: the subscription and read state are unchanged.
-    hub.publish(note('still every category', { category: 'billing' }));
+    await hub.publish(note('still every category', { category: 'billing' }));
     await client.waitForEvent((e) => e.kind === 'notification' && e.title === 'still every category', 'billing');
     client.close();
   });
@@ -101,11 +101,13 @@ describe('request mistakes get an error frame, not a closed socket', () => {
 describe('error codes as documented', () => {
   test('markRead of unknown and of other users’ ids: unknown-notification (the same answer for both); known ids are read', async () => {
     const hub = await startHub();
-    const [mine, theirs, known] = hub.publish([
-      note('mine'),
-      note('for somebody else', { audience: { userIds: ['somebody-else'] } }),
-      note('read twice'),
-    ]).accepted;
+    const [mine, theirs, known] = (
+      await hub.publish([
+        note('mine'),
+        note('for somebody else', { audience: { userIds: ['somebody-else'] } }),
+        note('read twice'),
+      ])
+    ).accepted;
     const client = await TestClient.open(hub, await signToken({ sub: 'reader' }));
     client.send({ type: 'markRead', ids: [mine!.id, 'no-such-id', theirs!.id], ref: 'mixed' });
     const answer = await answerTo(client, 'mixed');
@@ -153,9 +155,10 @@ describe('error codes as documented', () => {
     const padding = 'p'.repeat(1900);
     let batches = 0;
     await waitUntil(
-      () => {
+      async () => {
         if (hub.connections() === 0) return true;
-        if (batches++ < 200) hub.publish(Array.from({ length: 50 }, (_, i) => note(`bulk ${i}`, { message: padding })));
+        if (batches++ < 200)
+          await hub.publish(Array.from({ length: 50 }, (_, i) => note(`bulk ${i}`, { message: padding })));
         return false;
       },
       'the slow consumer to be dropped',
@@ -163,8 +166,11 @@ describe('error codes as documented', () => {
     );
     // The peer vanishes without answering the close: the hub's socket sees 1006.
     slow.ws.terminate();
-    await waitUntil(() => hub.backend.readAudit({ action: 'disconnect', limit: 5 }).length, 'disconnect audited');
-    const [row] = hub.backend.readAudit({ action: 'disconnect', limit: 5 });
+    await waitUntil(
+      async () => (await hub.backend.readAudit({ action: 'disconnect', limit: 5 })).length,
+      'disconnect audited',
+    );
+    const [row] = await hub.backend.readAudit({ action: 'disconnect', limit: 5 });
     assert.equal(row!.userId, 'slow-reader');
     assert.equal(row!.detail?.code, CloseCode.SlowConsumer);
     const logged = lines.find((l) => l.msg === 'disconnected');
@@ -191,7 +197,7 @@ describe('claims and resume edges', () => {
   test('a resumeFrom without its stream gets a snapshot (a seq means nothing without the stream it belongs to)', async () => {
     const hub = await startHub();
     const token = await signToken({ sub: 'streamless' });
-    const [first, second] = hub.publish([note('one'), note('two')]).accepted;
+    const [first, second] = (await hub.publish([note('one'), note('two')])).accepted;
     const client = await TestClient.open(hub, token, { resumeFrom: first!.seq });
     const welcome = client.frames[0] as WelcomeMessage;
     assert.equal(welcome.resumed, false);
@@ -207,7 +213,7 @@ describe('claims and resume edges', () => {
   test('a re-auth welcome says resumed: true and nothing follows it (no snapshot, no replay)', async () => {
     const hub = await startHub();
     const client = await TestClient.open(hub, await signToken({ sub: 'refresher', ttl: 60 }));
-    hub.publish(note('before'));
+    await hub.publish(note('before'));
     await client.waitForEvent((e) => e.kind === 'notification', 'before');
     const before = client.frames.length;
     client.send({ type: 'auth', token: await signToken({ sub: 'refresher', ttl: 600 }) });
@@ -224,7 +230,7 @@ describe('claims and resume edges', () => {
 
   test('unread counts are the user’s over every category, whatever the session subscribed to', async () => {
     const hub = await startHub();
-    hub.publish([note('a call', { category: 'calls' }), note('a bill', { category: 'billing' })]);
+    await hub.publish([note('a call', { category: 'calls' }), note('a bill', { category: 'billing' })]);
     const token = await signToken({ sub: 'subscriber' });
     const calls = await TestClient.open(hub, token, { categories: ['calls'] });
     const welcome = calls.frames[0] as WelcomeMessage;
@@ -251,9 +257,9 @@ describe('a paced replay', () => {
     const missed: number[] = [];
     for (let i = 0; i < 4; i++)
       missed.push(
-        ...hub
-          .publish(Array.from({ length: 500 }, (_, j) => note(`m ${i}-${j}`, { message })))
-          .accepted.map((a) => a.seq),
+        ...(await hub.publish(Array.from({ length: 500 }, (_, j) => note(`m ${i}-${j}`, { message })))).accepted.map(
+          (a) => a.seq,
+        ),
       );
     const client = await TestClient.connect(hub.wsUrl);
     client.send({ type: 'auth', token, resumeFrom: from, stream });
@@ -277,21 +283,21 @@ describe('a paced replay', () => {
     const { seq: from, stream } = first.frames[0] as WelcomeMessage;
     first.close();
     const message = 'm'.repeat(2000);
-    const publishMany = (n: number, tag: string) => {
+    const publishMany = async (n: number, tag: string) => {
       for (let i = 0; i < n; i += 500)
-        hub.publish(Array.from({ length: 500 }, (_, j) => note(`${tag} ${i + j}`, { message })));
+        await hub.publish(Array.from({ length: 500 }, (_, j) => note(`${tag} ${i + j}`, { message })));
     };
-    publishMany(6000, 'old'); // 12 MB: more than the socket buffers hold, so the replay waits for drain
+    await publishMany(6000, 'old'); // 12 MB: more than the socket buffers hold, so the replay waits for drain
     const client = await TestClient.connect(hub.wsUrl);
     const socket = (client.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
     client.send({ type: 'auth', token, resumeFrom: from, stream });
     await waitUntil(
-      () => hub.backend.readAudit({ action: 'connect', userId: 'overtaken', limit: 5 }).length >= 2,
+      async () => (await hub.backend.readAudit({ action: 'connect', userId: 'overtaken', limit: 5 })).length >= 2,
       'resume started',
     );
-    publishMany(6000, 'new');
-    hub.backend.prune(); // the replay's next page is gone now
+    await publishMany(6000, 'new');
+    await hub.backend.prune(); // the replay's next page is gone now
     socket.resume();
     const closed = await client.waitClosed('4201', 20_000);
     assert.equal(closed.code, CloseCode.ResumeRequired);
@@ -341,7 +347,7 @@ describe('the client with these answers', () => {
     });
     try {
       client.connect();
-      const [gone] = hub.publish([note('pruned while shown')]).accepted;
+      const [gone] = (await hub.publish([note('pruned while shown')])).accepted;
       await waitUntil(
         () => client.store.getState().notifications.some((n) => n.id === gone!.id),
         'the notification shown',
@@ -349,7 +355,7 @@ describe('the client with these answers', () => {
       assert.equal(client.store.getState().unread.total, 1);
       // Retention drops it at the hub while the page still shows it.
       clock += 31 * 24 * 3600 * 1000;
-      hub.backend.prune(clock);
+      await hub.backend.prune(clock);
       const refused = client.store.markRead([gone!.id]);
       assert.equal(client.store.getState().notifications[0]!.read, true, 'read at once (optimistic)');
       await assert.rejects(refused, (err: Error & { code?: string }) => err.code === 'unknown-notification');

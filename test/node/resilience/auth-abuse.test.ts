@@ -92,7 +92,7 @@ describe('token abuse at the socket (hub with issuer and audience)', () => {
       assert.equal(client.frames.length, 0, `${label}: nothing is sent before a successful auth`);
     }
     // Failures from one address within a minute fold into one row that counts them (issue 14 item 8).
-    const failures = hub.backend.readAudit({ action: 'auth-failed', limit: 100 });
+    const failures = await hub.backend.readAudit({ action: 'auth-failed', limit: 100 });
     assert.equal(failures.length, 1, 'one folded row for one address');
     assert.equal((failures[0]!.detail as { count: number }).count, cases.length - 1, 'every refusal counted');
     assert.ok(failures.every((row) => row.ip === '127.0.0.1'));
@@ -111,9 +111,9 @@ describe('token abuse at the socket (hub with issuer and audience)', () => {
     const closed = await tab1.waitClosed();
     assert.equal(closed.code, CloseCode.UserMismatch);
     assert.ok(!tab1.frames.some((m) => m.type === 'welcome' && m.user.id === 'bob'), 'never welcomed as bob');
-    hub.publish(note('for alice'));
+    await hub.publish(note('for alice'));
     await tab2.waitForEvent((e) => e.kind === 'notification' && e.title === 'for alice', 'tab 2 still served');
-    const row = hub.backend.readAudit({ action: 'auth-failed', limit: 5 })[0]!;
+    const row = (await hub.backend.readAudit({ action: 'auth-failed', limit: 5 }))[0]!;
     assert.equal(row.userId, 'bob');
     assert.equal((row.detail as { code: number }).code, CloseCode.UserMismatch);
     tab2.close();
@@ -175,7 +175,7 @@ describe('floods', () => {
     assert.ok((retryHintMs(closed2.reason) ?? 0) >= 1000);
     const pongs = flooder2.frames.filter((m) => m.type === 'pong').length;
     assert.ok(pongs <= 5, `at most the burst was served (${pongs})`);
-    hub.publish(note('neighbour still served'));
+    await hub.publish(note('neighbour still served'));
     await neighbour.waitForEvent((e) => e.kind === 'notification', 'neighbour');
     assert.equal(neighbour.closedWith, null);
     neighbour.close();

@@ -86,27 +86,27 @@ async function watch(url: string, name: string, user: string, extra: { pongTimeo
 }
 
 /** Publishes one notification per call, remembering the ids the hub accepted. */
-function publisher(publish: (events: unknown) => { accepted: Array<{ id: string }> }, tag: string) {
+function publisher(publish: (events: unknown) => Promise<{ accepted: Array<{ id: string }> }>, tag: string) {
   const ids: string[] = [];
   let n = 0;
   return {
     ids,
-    one() {
+    async one() {
       n++;
-      const { accepted } = publish([
+      const { accepted } = await publish([
         note(`${tag} #${n}`, { id: `${tag}-${n}`, category: n % 3 ? 'calls' : 'billing' }),
       ]);
       ids.push(accepted[0]!.id);
     },
-    many(count: number) {
-      for (let i = 0; i < count; i++) this.one();
+    async many(count: number) {
+      for (let i = 0; i < count; i++) await this.one();
     },
   };
 }
 
 /** The proof after a fault: every id once, in seq order, unread equal to the hub's. */
 async function assertConverged(
-  hub: { unread: (user: string) => number },
+  hub: { unread: (user: string) => number | Promise<number> },
   watched: Watched[],
   ids: string[],
   readByUser: Record<string, number>,
@@ -138,7 +138,7 @@ async function assertConverged(
     );
     assert.deepEqual(new Set(list.map((n) => n.id)), expected);
     // Unread: what the hub says, and what the test expects from the reads it made.
-    const hubUnread = hub.unread(w.user);
+    const hubUnread = await hub.unread(w.user);
     assert.equal(hubUnread, ids.length - (readByUser[w.user] ?? 0), `${w.name}: hub unread`);
     await waitUntil(() => w.client.store.getState().unread.total === hubUnread, `${w.name}: unread ${hubUnread}`);
     // The UI-facing state went through reconnecting and back.
@@ -159,22 +159,22 @@ async function proxiedScenario(tag: string, pongTimeoutMs?: number) {
     await watch(proxy.wsUrl, `${tag}:b`, `${tag}-b`, opts),
   ];
   const pub = publisher((e) => hub.publish(e), tag);
-  const unread = (user: string) => hub.backend.unreadCounts({ userId: user, role: 'admin' }).total;
+  const unread = async (user: string) => (await hub.backend.unreadCounts({ userId: user, role: 'admin' })).total;
   // Before the fault: a first wave, and user a reads three of it (so unread counts differ per user).
-  pub.many(20);
+  await pub.many(20);
   await waitUntil(() => watched.every((w) => w.delivered.length === 20), `${tag}: first wave`);
   await watched[0]!.client.store.markRead(pub.ids.slice(0, 3));
   return { hub, proxy, watched, pub, unread, readByUser: { [`${tag}-a`]: 3 } };
 }
 
 /** Publishes (bounded) while waiting for `condition`, so the storm runs through the fault. */
-async function stormUntil(pub: { one(): void }, condition: () => boolean, label: string, max = 400) {
+async function stormUntil(pub: { one(): Promise<void> }, condition: () => boolean, label: string, max = 400) {
   let sent = 0;
   await waitUntil(
-    () => {
+    async () => {
       if (condition()) return true;
       if (sent < max) {
-        pub.one();
+        await pub.one();
         sent++;
       }
       return false;
@@ -195,12 +195,12 @@ describe('faults through a TCP proxy, with a publish storm', () => {
     timeout: 60_000,
   }, async () => {
     const { hub, proxy, watched, pub, unread, readByUser } = await proxiedScenario('drop');
-    pub.many(50);
+    await pub.many(50);
     proxy.dropAll();
-    pub.many(50); // published while every client is down
+    await pub.many(50); // published while every client is down
     await stormUntil(pub, allSaw(watched, 'reconnecting'), 'drop: all reconnecting');
     await stormUntil(pub, allIn(watched, 'connected'), 'drop: all back');
-    pub.many(50);
+    await pub.many(50);
     await assertConverged({ unread }, watched, pub.ids, readByUser);
     assert.ok(proxy.accepted >= 6, 'each client opened a second connection');
     await hub.close();
@@ -208,7 +208,7 @@ describe('faults through a TCP proxy, with a publish storm', () => {
 
   test('stall (half-open): the client heartbeat finds the dead link and resumes', { timeout: 60_000 }, async () => {
     const { hub, proxy, watched, pub, unread, readByUser } = await proxiedScenario('stall');
-    pub.many(30);
+    await pub.many(30);
     await waitUntil(() => watched.every((w) => w.delivered.length === 50), 'stall: pre-fault wave');
     proxy.stall();
     // Nothing closes by itself: the storm goes into the void until each heartbeat gives up.
@@ -222,7 +222,7 @@ describe('faults through a TCP proxy, with a publish storm', () => {
     }
     proxy.heal();
     await stormUntil(pub, allIn(watched, 'connected'), 'stall: all back');
-    pub.many(30);
+    await pub.many(30);
     await assertConverged({ unread }, watched, pub.ids, readByUser);
     // The hub's own heartbeat cut the stalled sockets; only the live ones remain.
     await waitUntil(() => hub.connections() === 3, `stall: hub back to 3 sockets (has ${hub.connections()})`, 10_000);
@@ -235,7 +235,7 @@ describe('faults through a TCP proxy, with a publish storm', () => {
     const { hub, proxy, watched, pub, unread, readByUser } = await proxiedScenario('slow', 2000);
     const before = watched.map((w) => w.statuses.length);
     proxy.slow(120);
-    pub.many(40);
+    await pub.many(40);
     await waitUntil(() => watched.every((w) => w.delivered.length === 60), 'slow: wave through the slow link', 10_000);
     // At least one heartbeat round-trip went over the slow link without a reconnect.
     await waitUntil(() => watched.every((w) => w.pings > 0), 'a ping on the slow link');
@@ -245,7 +245,7 @@ describe('faults through a TCP proxy, with a publish storm', () => {
     proxy.dropAll();
     await stormUntil(pub, allSaw(watched, 'reconnecting'), 'slow: all reconnecting');
     await stormUntil(pub, allIn(watched, 'connected'), 'slow: all back over the slow link');
-    pub.many(20);
+    await pub.many(20);
     await assertConverged({ unread }, watched, pub.ids, readByUser);
     proxy.heal();
     await hub.close();

@@ -349,7 +349,7 @@ describe('hub inbound frames (fast-check over real sockets)', () => {
   /** The bystander still gets live events and the hub answers /healthz. */
   async function hubStillServes(label: string) {
     const title = `alive after ${label} ${Math.random()}`;
-    hub.publish(note(title));
+    await hub.publish(note(title));
     await bystander.waitForEvent((e) => e.kind === 'notification' && e.title === title, `bystander: ${label}`);
     assert.equal(bystander.closedWith, null);
     const health = await fetch(`${hub.url}/healthz`);

@@ -60,7 +60,7 @@ test('a resume after 10,000 missed notifications delivers every one once, in ord
     () => client!.store.getState().connection.status === 'connected' && !client!.store.getState().loading,
     'the client connected',
   );
-  const seen = hub.publish(note('before the drop')).accepted[0]!;
+  const seen = (await hub.publish(note('before the drop'))).accepted[0]!;
   await waitUntil(() => delivered.includes(seen.seq), 'the client live');
 
   // Away: the link is cut and every attempt to come back stalls until the proxy heals.
@@ -71,10 +71,10 @@ test('a resume after 10,000 missed notifications delivers every one once, in ord
   const missed: number[] = [];
   for (let i = 0; i < AWAY; i += BATCH) {
     const batch = Array.from({ length: BATCH }, (_, j) => note(`away ${i + j}`, { message, category: 'calls' }));
-    for (const r of hub.publish(batch).accepted) missed.push(r.seq);
+    for (const r of (await hub.publish(batch)).accepted) missed.push(r.seq);
   }
-  hub.backend.prune();
-  assert.notEqual(hub.backend.replay(seen.seq, 1), null, 'the missed entries are within replay retention');
+  await hub.backend.prune();
+  assert.notEqual(await hub.backend.replay(seen.seq, 1), null, 'the missed entries are within replay retention');
 
   // Back: the replay starts; live notifications are published while it runs, and the bystander pings.
   proxy.heal();
@@ -98,7 +98,7 @@ test('a resume after 10,000 missed notifications delivers every one once, in ord
     }
   })();
   for (let i = 0; i < DURING; i++) {
-    during.push(hub.publish(note(`during ${i}`, { category: 'calls' })).accepted[0]!.seq);
+    during.push((await hub.publish(note(`during ${i}`, { category: 'calls' }))).accepted[0]!.seq);
     await new Promise((resolve) => setImmediate(resolve));
   }
   const last = during.at(-1)!;

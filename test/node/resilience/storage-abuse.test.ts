@@ -70,7 +70,7 @@ describe('storage abuse: metrics', () => {
     assert.match(String(stale.body.error), /^at: must be within the 3600 s of metric history/);
     // Known names at an allowed time still go in; nothing of a refused batch was stored.
     assert.equal((await post(hub, { kind: 'metrics', values: { metric0: 4 } })).status, 202);
-    assert.equal(hub.backend.latestSeq(), 3, 'the refused batch (with its notification) stored nothing');
+    assert.equal(await hub.backend.latestSeq(), 3, 'the refused batch (with its notification) stored nothing');
   });
 
   test('the attack: 16,000 names dated 2099 leave the snapshot as it was', async () => {
@@ -96,10 +96,10 @@ describe('storage abuse: metrics', () => {
       rows.push(metricsEntry(nowT - s, Object.fromEntries(all.slice(0, 32).map((n) => [n, LONG_VALUE]))));
       rows.push(metricsEntry(nowT - s, Object.fromEntries(all.slice(32).map((n) => [n, LONG_VALUE]))));
     }
-    for (let i = 0; i < rows.length; i += 1000) hub.backend.append(rows.slice(i, i + 1000));
+    for (let i = 0; i < rows.length; i += 1000) await hub.backend.append(rows.slice(i, i + 1000));
 
     const started = performance.now();
-    const history = hub.backend.metricHistory(0);
+    const history = await hub.backend.metricHistory(0);
     const buildMs = performance.now() - started;
     const values = history.t.length * Object.keys(history.series).length;
     assert.equal(Object.keys(history.series).length, 64);
@@ -115,17 +115,17 @@ describe('storage abuse: metrics', () => {
     assert.ok(bytes < 256 * 1024, `snapshot ${bytes} bytes`);
     assert.equal(snapshot.metrics.t.length, history.t.length);
     // The client is not cut for it, and hears what comes next.
-    hub.publish(note('after the snapshot'));
+    await hub.publish(note('after the snapshot'));
     await client.waitForEvent((e) => e.kind === 'notification', 'live event');
     assert.equal(client.closedWith, null);
     client.close();
   });
 
-  test('a store written before the bounds: future samples pruned, extra names never reach a snapshot', () => {
+  test('a store written before the bounds: future samples pruned, extra names never reach a snapshot', async () => {
     const path = dbPath('legacy-metrics');
     const writer = createSqliteBackend({ path, now: () => T0 });
-    writer.append([metricsEntry(nowT - 5, { activeUsers: 3 })]);
-    writer.close();
+    await writer.append([metricsEntry(nowT - 5, { activeUsers: 3 })]);
+    await writer.close();
     // What an older hub let in: 16,000 names in 2099, 100 current ones (schema 1, no name table).
     const raw = new Database(path);
     raw.exec('DROP TABLE metric_names');
@@ -138,14 +138,14 @@ describe('storage abuse: metrics', () => {
     raw.close();
 
     const backend = createSqliteBackend({ path, now: () => T0 });
-    const before = backend.metricHistory(0);
+    const before = await backend.metricHistory(0);
     assert.ok(
       before.t.every((t) => t <= nowT + 60),
       'no future second',
     );
     assert.equal(Object.keys(before.series).length, 64);
-    backend.prune();
-    backend.close();
+    await backend.prune();
+    await backend.close();
     const check = new Database(path, { readonly: true });
     const future = check.prepare('SELECT count(*) AS n FROM metric_samples WHERE t > ?').get(nowT + 60) as {
       n: number;
@@ -156,7 +156,7 @@ describe('storage abuse: metrics', () => {
 });
 
 describe('storage abuse: replay retention', () => {
-  test('30,000 events: one prune keeps replayCount rows; older resumes get null before any prune', () => {
+  test('30,000 events: one prune keeps replayCount rows; older resumes get null before any prune', async () => {
     const path = dbPath('replay');
     const clock = { now: T0 };
     const backend = createSqliteBackend({ path, now: () => clock.now });
@@ -167,16 +167,16 @@ describe('storage abuse: replay retention', () => {
           event: { kind: 'agents', id: `a-${++counter}`, active: 1, idle: 0, error: 0, at: new Date(T0).toISOString() },
         }),
       );
-    for (let i = 0; i < 60; i++) backend.append(batch(500));
-    assert.equal(backend.latestSeq(), 30_000);
+    for (let i = 0; i < 60; i++) await backend.append(batch(500));
+    assert.equal(await backend.latestSeq(), 30_000);
     // Before the pruner ran: retention is what counts.
-    assert.equal(backend.replay(1), null, 'more than replayCount behind');
-    assert.equal(backend.replay(19_999), null);
-    assert.equal(backend.replay(20_000, 500)?.length, 500, 'within retention, one page');
-    assert.equal(backend.replay(29_500)?.length, 500);
+    assert.equal(await backend.replay(1), null, 'more than replayCount behind');
+    assert.equal(await backend.replay(19_999), null);
+    assert.equal((await backend.replay(20_000, 500))?.length, 500, 'within retention, one page');
+    assert.equal((await backend.replay(29_500))?.length, 500);
 
     const started = performance.now();
-    backend.prune();
+    await backend.prune();
     const pruneMs = performance.now() - started;
     const raw = new Database(path, { readonly: true });
     const rows = (raw.prepare('SELECT count(*) AS n FROM stream').get() as { n: number }).n;
@@ -186,20 +186,20 @@ describe('storage abuse: replay retention', () => {
 
     // Age: an hour later nothing is replayable, whatever is still stored.
     clock.now += 3600_000 + 1;
-    assert.equal(backend.replay(29_000), null);
-    backend.append(batch(1));
+    assert.equal(await backend.replay(29_000), null);
+    await backend.append(batch(1));
     assert.deepEqual(
-      backend.replay(30_000)?.map((e) => e.event.seq),
+      (await backend.replay(30_000))?.map((e) => e.event.seq),
       [30_001],
     );
-    backend.close();
+    await backend.close();
   });
 
   test('ten clients resuming from seq 1 over a 12,000-event backlog get snapshots, not replays', async () => {
     const hub = await startHub();
     const token = await signToken({ sub: 'resumer' });
     const stream = hub.backend.streamId();
-    for (let i = 0; i < 24; i++) hub.publish(Array.from({ length: 500 }, (_, j) => note(`n ${i}-${j}`)));
+    for (let i = 0; i < 24; i++) await hub.publish(Array.from({ length: 500 }, (_, j) => note(`n ${i}-${j}`)));
     const clients = await Promise.all(
       Array.from({ length: 10 }, () => TestClient.open(hub, token, { resumeFrom: 1, stream })),
     );
@@ -218,7 +218,7 @@ describe('storage abuse: a damaged database', () => {
     const path = dbPath('corrupt');
     const writer = createSqliteBackend({ path, now: () => T0 });
     for (let i = 0; i < 20; i++) {
-      writer.append(
+      await writer.append(
         Array.from(
           { length: 100 },
           (_, j) =>
@@ -235,7 +235,7 @@ describe('storage abuse: a damaged database', () => {
         ),
       );
     }
-    writer.close();
+    await writer.close();
     const size = readFileSync(path).length;
     const fd = openSync(path, 'r+');
     const garbage = Buffer.alloc(4096 * 4, 0xa5);
@@ -252,7 +252,7 @@ describe('storage abuse: a damaged database', () => {
     const path = dbPath('corrupt-live');
     const hub = await startHub({ db: path });
     const base = { at: new Date().toISOString(), userId: null, role: null, ip: '198.51.100.1', userAgent: null };
-    for (let i = 0; i < 3; i++) hub.backend.audit({ ...base, action: 'connect' });
+    for (let i = 0; i < 3; i++) await hub.backend.audit({ ...base, action: 'connect' });
     assert.equal((await post(hub, note('before'))).status, 202);
 
     // Damage the audit table's root page on disk, then make the hub re-read from disk (another
@@ -334,12 +334,12 @@ describe('storage abuse: one file, one hub', () => {
 });
 
 describe('storage abuse: audit trail', () => {
-  test('1,302 failed auths from 40 IPs with 15 KB user agents: one bounded row per IP per minute', () => {
+  test('1,302 failed auths from 40 IPs with 15 KB user agents: one bounded row per IP per minute', async () => {
     const clock = { now: T0 };
     const backend = createSqliteBackend({ path: ':memory:', now: () => clock.now });
     const agent = 'A'.repeat(15_000);
     for (let i = 0; i < 1302; i++) {
-      backend.audit({
+      await backend.audit({
         at: new Date(clock.now).toISOString(),
         action: 'auth-failed',
         userId: null,
@@ -349,7 +349,7 @@ describe('storage abuse: audit trail', () => {
         detail: { code: 4004, reason: 'x'.repeat(5000) },
       });
     }
-    const rows = backend.readAudit({ limit: 1000 });
+    const rows = await backend.readAudit({ limit: 1000 });
     assert.equal(rows.length, 40);
     const counts = rows.map((r) => r.detail?.count as number);
     assert.equal(
@@ -363,7 +363,7 @@ describe('storage abuse: audit trail', () => {
     }
     // A minute later the same IP gets a new row.
     clock.now += AUDIT_LIMITS.foldMs;
-    backend.audit({
+    await backend.audit({
       at: new Date(clock.now).toISOString(),
       action: 'auth-failed',
       userId: null,
@@ -371,23 +371,24 @@ describe('storage abuse: audit trail', () => {
       ip: '203.0.113.1',
       userAgent: null,
     });
-    assert.equal(backend.readAudit({ limit: 1000 }).length, 41);
-    backend.close();
+    assert.equal((await backend.readAudit({ limit: 1000 })).length, 41);
+    await backend.close();
   });
 
-  test('subscribe changes of one client fold per minute; other actions stay one row each', () => {
+  test('subscribe changes of one client fold per minute; other actions stay one row each', async () => {
     const backend = createSqliteBackend({ path: ':memory:', now: () => T0 });
     const base = { at: new Date(T0).toISOString(), userId: 'alice', role: 'admin', ip: '::1', userAgent: 'ua' };
-    for (let i = 0; i < 19; i++) backend.audit({ ...base, action: 'subscribe', detail: { categories: [`c${i}`] } });
-    backend.audit({ ...base, userId: 'bob', action: 'subscribe', detail: { categories: null } });
-    for (let i = 0; i < 3; i++) backend.audit({ ...base, action: 'mark-read', detail: { ids: [`n${i}`] } });
-    const rows = backend.readAudit({});
+    for (let i = 0; i < 19; i++)
+      await backend.audit({ ...base, action: 'subscribe', detail: { categories: [`c${i}`] } });
+    await backend.audit({ ...base, userId: 'bob', action: 'subscribe', detail: { categories: null } });
+    for (let i = 0; i < 3; i++) await backend.audit({ ...base, action: 'mark-read', detail: { ids: [`n${i}`] } });
+    const rows = await backend.readAudit({});
     assert.deepEqual(
       rows.map((r) => r.action),
       ['mark-read', 'mark-read', 'mark-read', 'subscribe', 'subscribe'],
     );
     assert.deepEqual(rows[4]!.detail, { categories: ['c18'], count: 19, lastAt: base.at }, 'the last state, counted');
-    backend.close();
+    await backend.close();
   });
 
   test('over sockets: 30 bad tokens from one IP are one row with count 30', async () => {
@@ -397,15 +398,15 @@ describe('storage abuse: audit trail', () => {
       bad.send({ type: 'auth', token: 'not-a-jwt' });
       await bad.waitClosed('auth failure');
     }
-    const rows = await waitUntil(() => {
-      const r = hub.backend.readAudit({ action: 'auth-failed' });
+    const rows = await waitUntil(async () => {
+      const r = await hub.backend.readAudit({ action: 'auth-failed' });
       return r[0]?.detail?.count === 30 ? r : null;
     }, 'folded count');
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.userAgent?.length, 256);
   });
 
-  test('rows older than --audit-days are pruned; 0 keeps them', () => {
+  test('rows older than --audit-days are pruned; 0 keeps them', async () => {
     for (const [auditDays, kept] of [
       [90, 1],
       [0, 2],
@@ -420,12 +421,12 @@ describe('storage abuse: audit trail', () => {
         ip: '::1',
         userAgent: null,
       });
-      backend.audit(row());
+      await backend.audit(row());
       clock.now += 91 * 24 * 3600_000;
-      backend.audit(row());
-      backend.prune();
-      assert.equal(backend.readAudit({}).length, kept, `auditDays ${auditDays}`);
-      backend.close();
+      await backend.audit(row());
+      await backend.prune();
+      assert.equal((await backend.readAudit({})).length, kept, `auditDays ${auditDays}`);
+      await backend.close();
     }
     const config = parseCliArgs(['--jwt-secret', 's', '--publish-key', 'k'], { ADMIN_REALTIME_AUDIT_DAYS: '30' });
     assert.equal(config.kind === 'ok' && config.options.retention?.auditDays, 30);

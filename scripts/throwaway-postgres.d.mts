@@ -1,0 +1,16 @@
+/** The message to print when no PostgreSQL binaries are found. */
+export const MISSING_POSTGRES: string;
+/** The folder holding initdb and pg_ctl, or null. */
+export function findPostgresBin(): string | null;
+/** A running throwaway server. */
+export interface ThrowawayPostgres {
+  /** Superuser URL (database `postgres`). */
+  url: string;
+  port: number;
+  /** Stops the server and deletes its folder; synchronous and idempotent. */
+  stop(): void;
+  /** Stops and starts it again on the same port. */
+  restart(mode?: 'fast' | 'immediate'): void;
+}
+/** Starts a throwaway server (initdb into a temp folder, a free loopback port). */
+export function startThrowawayPostgres(): Promise<ThrowawayPostgres>;

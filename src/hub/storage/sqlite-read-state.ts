@@ -1,0 +1,72 @@
+/**
+ * Per-user read state on SQLite: unread counts (visible minus read, aggregated in SQL), single
+ * reads, read marks ("everything through seq N matching a filter is read", O(1) rows per user
+ * whatever the number of notifications) and clears.
+ */
+import type Database from 'better-sqlite3';
+import type { NotificationFilter, UnreadCounts } from '../../core/protocol.js';
+import type { Viewer } from '../backend.js';
+import { unreadFromCells } from './shared.js';
+import type { CountParams, Statements } from './sqlite-statements.js';
+
+/** Categories as the statements take them: null (every category) or a JSON array of names. */
+export function categoriesParam(categories: readonly string[] | null | undefined): string | null {
+  return categories == null ? null : JSON.stringify(categories);
+}
+
+export function createSqliteReadState(db: Database.Database, q: Statements, readLastSeq: () => number) {
+  function viewerParams(viewer: Viewer) {
+    const cleared = q.cleared.get(viewer.userId)?.cleared_through ?? 0;
+    return { user: viewer.userId, role: viewer.role, cleared };
+  }
+
+  /** Unread counts of `viewer` through `through`, optionally filtered. */
+  function countUnread(
+    viewer: Viewer,
+    opts: { through?: number; categories?: readonly string[] | null; filter?: NotificationFilter } = {},
+  ): UnreadCounts {
+    const base = viewerParams(viewer);
+    const params: CountParams = {
+      ...base,
+      // Everything through the user's global read mark is read: count only above it.
+      floor: Math.max(base.cleared, q.globalMark.get(viewer.userId)?.through_seq ?? 0),
+      through: opts.through ?? Number.MAX_SAFE_INTEGER,
+      category: opts.filter?.category ?? null,
+      priority: opts.filter?.priority ?? null,
+      cats: categoriesParam(opts.categories),
+    };
+    return unreadFromCells(q.countVisible.iterate(params), () => q.countRead.iterate(params));
+  }
+
+  /** Records "everything visible through `through` matching the filter is read" for one user. */
+  function addReadMark(userId: string, through: number, category: string, priority: string): void {
+    q.upsertMark.run(userId, category, priority, through);
+    const params = { user: userId, through, category, priority };
+    q.dropSubsumedMarks.run(params);
+    q.dropReadsThrough.run(params);
+  }
+
+  const markRead = db.transaction((viewer: Viewer, ids: string[]): string[] => {
+    const rows = q.unreadByIds.all({ ...viewerParams(viewer), ids: JSON.stringify(ids) });
+    for (const row of rows) q.insertRead.run(viewer.userId, row.seq);
+    const changed = new Set(rows.map((r) => r.id));
+    return ids.filter((id) => changed.has(id));
+  });
+
+  const markAllRead = db.transaction((viewer: Viewer, throughSeq: number, filter?: NotificationFilter): number => {
+    const through = Math.min(Math.floor(throughSeq), readLastSeq());
+    if (!(through > 0)) return 0;
+    const changed = countUnread(viewer, { through, ...(filter ? { filter } : {}) }).total;
+    if (changed > 0) addReadMark(viewer.userId, through, filter?.category ?? '', filter?.priority ?? '');
+    return changed;
+  });
+
+  const clear = db.transaction((viewer: Viewer, throughSeq: number): void => {
+    const through = Math.min(Math.floor(throughSeq), readLastSeq());
+    if (!(through > 0)) return;
+    q.upsertCleared.run(viewer.userId, through);
+    addReadMark(viewer.userId, through, '', '');
+  });
+
+  return { viewerParams, countUnread, markRead, markAllRead, clear };
+}
