@@ -27,7 +27,7 @@ async function scenario({ root, cdnDir, browser, count, isolated, log }) {
     const onUpgrade = (_req, socket) => sockets.add(socket);
     server.on('upgrade', onUpgrade);
     const written = () => [...sockets].reduce((sum, s) => sum + s.bytesWritten, 0);
-    hub.publish(mixedEvent(0)); // a stream with a head, so a snapshot has a seq
+    await hub.publish(mixedEvent(0)); // a stream with a head, so a snapshot has a seq
     const context = await browser.newContext();
     try {
       const pages = [];
@@ -45,8 +45,8 @@ async function scenario({ root, cdnDir, browser, count, isolated, log }) {
         }
       };
       await until(async () => (await Promise.all(pages.map((p) => p.evaluate(live)))).every(Boolean), 'every tab live');
-      for (let i = 1; i <= EVENTS; i += 50) hub.publish(Array.from({ length: 50 }, (_, k) => mixedEvent(i + k)));
-      const head = hub.backend.latestSeq();
+      for (let i = 1; i <= EVENTS; i += 50) await hub.publish(Array.from({ length: 50 }, (_, k) => mixedEvent(i + k)));
+      const head = await hub.backend.latestSeq();
       await until(
         async () => (await Promise.all(pages.map((p) => p.evaluate(live)))).every((seq) => seq >= head),
         'every event in every tab',
