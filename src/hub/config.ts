@@ -96,6 +96,11 @@ export const FLAGS: Record<string, FlagSpec> = {
     env: 'ADMIN_REALTIME_NODE_NAME',
     help: "this node's name in logs and /healthz with --postgres-url (default <hostname>-<pid>)",
   },
+  'ticket-secret': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_TICKET_SECRET',
+    help: 'key for the SSE fallback tickets; the same value on every node of a cluster (default: random per process)',
+  },
   'audit-days': {
     type: 'string',
     env: 'ADMIN_REALTIME_AUDIT_DAYS',
@@ -351,6 +356,14 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     );
   }
 
+  const ticketSecret = str('ticket-secret');
+  if (str('postgres-url') && !ticketSecret) {
+    warnings.push(
+      'no --ticket-secret with --postgres-url: an SSE fallback ticket then opens a stream only on the node that ' +
+        'issued it, so a balancer needs affinity for it. Set the same --ticket-secret on every node (openssl rand -base64 32).',
+    );
+  }
+
   return {
     kind: 'ok',
     logLevel,
@@ -361,6 +374,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
       host: str('host') ?? '127.0.0.1',
       db: str('db') ?? './data/admin-realtime.db',
       ...(str('postgres-url') ? { postgres: { url: str('postgres-url')!, node: str('node-name') } } : {}),
+      ...(ticketSecret ? { fallback: { ticketSecret } } : {}),
       retention: { auditDays },
       auth,
       publishKey: publishKeys,

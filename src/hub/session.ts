@@ -50,6 +50,8 @@ export interface SessionContext {
   deliverPending(): void;
   /** Adds the session to the fan-out set (before its catch-up reads, which it then completes). */
   join(session: Session): void;
+  /** The session's welcome and catch-up (snapshot or replay) are all sent; live traffic follows. */
+  caughtUp?(session: Session): void;
   /** Removes it from the fan-out set (as soon as closing starts). */
   leave(session: Session): void;
   /** Forgets it (its socket is closed). */
@@ -462,14 +464,15 @@ export class Session {
         this.send(this.welcome(true, latest, unread, expiresAt));
         this.lastSeq = resumeFrom!;
         await this.catchUp(first);
-        return;
+      } else {
+        const snapshot = await buildSnapshot(backend, this.viewer, this.categoryList(), this.ctx.now());
+        if (this.closing) return;
+        this.send(this.welcome(false, snapshot.seq, snapshot.unread, expiresAt));
+        this.send(snapshot);
+        this.lastSeq = snapshot.seq;
+        await this.catchUp([]);
       }
-      const snapshot = await buildSnapshot(backend, this.viewer, this.categoryList(), this.ctx.now());
-      if (this.closing) return;
-      this.send(this.welcome(false, snapshot.seq, snapshot.unread, expiresAt));
-      this.send(snapshot);
-      this.lastSeq = snapshot.seq;
-      await this.catchUp([]);
+      if (!this.closing) this.ctx.caughtUp?.(this);
     } finally {
       this.catchingUp = false;
     }

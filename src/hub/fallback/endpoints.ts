@@ -171,8 +171,8 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
 
   /** Polls waiting now, per client (address and token). */
   const waitingPolls = new Map<string, number>();
-  /** Sessions of one poll or command: their joining is what the request waits for. */
-  const onJoin = new Map<Session, () => void>();
+  /** Sessions of one poll: their catch-up being sent is what the poll waits for. */
+  const onCaughtUp = new Map<Session, () => void>();
   /**
    * A poll or a command is one request, not a connection: its session's connect and disconnect
    * are not audited (its actions and auth failures are), nor logged above debug.
@@ -203,9 +203,9 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
       ...ctx.session,
       backend: audited,
       log: demoted,
-      join: (session) => {
-        ctx.session.join(session);
-        onJoin.get(session)?.();
+      caughtUp: (session) => {
+        ctx.session.caughtUp?.(session);
+        onCaughtUp.get(session)?.();
       },
     };
   };
@@ -298,7 +298,7 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
     const timer = setTimeout(() => onTimeout(socket, started), timeoutMs);
     const done = () => {
       clearTimeout(timer);
-      onJoin.delete(started);
+      onCaughtUp.delete(started);
       started.close(1000, 'answered');
     };
     // The client went away (or the answer was written): nothing more to wait for.
@@ -326,7 +326,7 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
       else waitingPolls.delete(key);
     });
     let answered = false;
-    let joined = false;
+    let caughtUp = false;
     const answer = (socket: CollectSocket, session: Session) => {
       if (answered) return;
       answered = true;
@@ -346,14 +346,14 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
       quiet(first),
       (_frame, socket, session) => {
         // After the catch-up, the first live frame ends the poll; a long catch-up answers in pieces.
-        if (joined || socket.bytes > FALLBACK_DEFAULTS.pollMaxBytes) soon(socket, session);
+        if (caughtUp || socket.bytes > FALLBACK_DEFAULTS.pollMaxBytes) soon(socket, session);
       },
       pollTimeoutMs,
       answer,
     );
     run.socket.once('close', () => soon(run.socket, run.session));
-    onJoin.set(run.session, () => {
-      joined = true;
+    onCaughtUp.set(run.session, () => {
+      caughtUp = true;
       // Caught up with something beyond the welcome: answer now. Otherwise wait for the next frame.
       if (run.socket.frames.length > 1) soon(run.socket, run.session);
     });

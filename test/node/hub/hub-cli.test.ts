@@ -112,6 +112,19 @@ describe('hub CLI configuration', () => {
     assert.deepEqual(strong.kind === 'ok' && strong.warnings, []);
   });
 
+  test('--ticket-secret (ADMIN_REALTIME_TICKET_SECRET) keys the fallback tickets; a cluster node without one is warned', () => {
+    const base = ['--jwt-secret', 'x'.repeat(32), '--publish-key', 'k', '--postgres-url', 'postgres://127.0.0.1/db'];
+    const flagged = parseCliArgs([...base, '--ticket-secret', 'shared-by-every-node'], {});
+    assert.equal(flagged.kind === 'ok' && flagged.options.fallback?.ticketSecret, 'shared-by-every-node');
+    assert.deepEqual(flagged.kind === 'ok' && flagged.warnings, []);
+    const fromEnv = parseCliArgs(base, { ADMIN_REALTIME_TICKET_SECRET: 'from-the-env' });
+    assert.equal(fromEnv.kind === 'ok' && fromEnv.options.fallback?.ticketSecret, 'from-the-env');
+    const missing = parseCliArgs(base, {});
+    assert.match(missing.kind === 'ok' ? missing.warnings.join('\n') : '', /no --ticket-secret with --postgres-url/);
+    const single = parseCliArgs(['--jwt-secret', 'x'.repeat(32), '--publish-key', 'k'], {});
+    assert.deepEqual(single.kind === 'ok' && single.warnings, [], 'one node on SQLite needs no shared ticket key');
+  });
+
   test('demo mode generates a publish key when none is given', () => {
     const config = parseCliArgs(['--demo'], {});
     assert.equal(config.kind, 'ok');

@@ -8,6 +8,7 @@ import { after, describe, test } from 'node:test';
 import type { HubMessage, StreamEvent, WelcomeMessage } from '../../../src/core/protocol.js';
 import type { Hub } from '../../../src/hub/hub.js';
 import { closeAllHubs, note, signToken, startHub, waitUntil } from '../../support/hub-harness.js';
+import { createTestDatabase } from '../../support/postgres.js';
 
 after(closeAllHubs);
 
@@ -345,5 +346,52 @@ describe('fallback: HTTP commands', () => {
     assert.equal(refused.status, 401);
     client.stop();
     await waitUntil(() => hub.connections() === 0, 'sessions gone');
+  });
+});
+
+describe('fallback on a cluster (two nodes on one real PostgreSQL)', () => {
+  test('a ticket from one node opens the stream on another; a command posted to either node reaches it; a poll continues on the other node', async () => {
+    const db = await createTestDatabase();
+    try {
+      const fallback = { ticketSecret: 'one secret for the whole cluster, 32+ bytes' };
+      const node = (name: string) => startHub({ postgres: { url: db.url, node: name }, fallback });
+      const [a, b] = await Promise.all([node('node-a'), node('node-b')]);
+      const token = await signToken({ sub: 'roamer' });
+      const [first, second] = (await b.publish([note('first'), note('second')])).accepted;
+
+      // The ticket comes from node B (what a balancer did with the POST), the stream from node A.
+      const stream = await SseClient.open(a, `ticket=${(await ticket(b, token)).ticket}`);
+      await waitUntil(() => stream.frames.some((m) => m.type === 'snapshot'), 'snapshot on node A');
+
+      // Mark read through node B: the read event reaches the stream held by node A.
+      const read = await command(b, token, { type: 'markRead', ids: [first!.id], ref: 'on-b' });
+      assert.deepEqual(read, { status: 200, body: { type: 'ack', ref: 'on-b' } });
+      await waitUntil(
+        () => stream.events().some((e) => e.kind === 'read' && e.ids.includes(first!.id)),
+        'read event from node B on node A',
+      );
+      // And through node A, for the other one.
+      const readA = await command(a, token, { type: 'markRead', ids: [second!.id], ref: 'on-a' });
+      assert.deepEqual(readA, { status: 200, body: { type: 'ack', ref: 'on-a' } });
+      await waitUntil(
+        () => stream.events().some((e) => e.kind === 'read' && e.ids.includes(second!.id)),
+        'read event from node A on node A',
+      );
+
+      // Long-polling without sticky sessions: each poll on another node, from the last cursor.
+      const welcome = (await poll(a, token, {})).messages.find((m) => m.type === 'welcome') as WelcomeMessage;
+      const titlesOf = (messages: HubMessage[]) =>
+        eventsOf(messages).flatMap((e) => (e.kind === 'notification' ? [e.title] : []));
+      await a.publish(note('p1'));
+      const onB = await poll(b, token, { resumeFrom: welcome.seq, stream: welcome.stream });
+      assert.deepEqual(titlesOf(onB.messages), ['p1'], 'a poll on node B from node A’s welcome');
+      await b.publish(note('p2'));
+      const onA = await poll(a, token, { resumeFrom: onB.cursor, stream: welcome.stream });
+      assert.deepEqual(titlesOf(onA.messages), ['p2'], 'the next poll, back on node A, from node B’s cursor');
+      stream.stop();
+      await Promise.all([a.close(), b.close()]);
+    } finally {
+      await db.drop();
+    }
   });
 });
