@@ -21,7 +21,11 @@ export interface SqlitePruneContext {
 }
 
 /** The prune transaction: `(at) => rows removed per table`. */
-export function createSqlitePruner(db: Database.Database, q: Statements, ctx: SqlitePruneContext) {
+export function createSqlitePruner(
+  db: Database.Database,
+  q: Statements,
+  ctx: SqlitePruneContext,
+): Database.Transaction<(at: number) => Record<string, number>> {
   /** Given the bounded first batch (`last`) and its first row to keep (`keep`), the seq to delete through. */
   const prefixEnd = (row: { last: number | null; keep: number | null } | undefined): number | null => {
     if (!row || row.last === null) return null;

@@ -46,27 +46,32 @@ export function createSqliteReadState(db: Database.Database, q: Statements, read
     q.dropReadsThrough.run(params);
   }
 
-  const markRead = db.transaction((viewer: Viewer, ids: string[]): string[] => {
-    const rows = q.unreadByIds.all({ ...viewerParams(viewer), ids: JSON.stringify(ids) });
-    for (const row of rows) q.insertRead.run(viewer.userId, row.seq);
-    const changed = new Set(rows.map((r) => r.id));
-    return ids.filter((id) => changed.has(id));
-  });
+  const markRead: Database.Transaction<(viewer: Viewer, ids: string[]) => string[]> = db.transaction(
+    (viewer: Viewer, ids: string[]): string[] => {
+      const rows = q.unreadByIds.all({ ...viewerParams(viewer), ids: JSON.stringify(ids) });
+      for (const row of rows) q.insertRead.run(viewer.userId, row.seq);
+      const changed = new Set(rows.map((r) => r.id));
+      return ids.filter((id) => changed.has(id));
+    },
+  );
 
-  const markAllRead = db.transaction((viewer: Viewer, throughSeq: number, filter?: NotificationFilter): number => {
-    const through = Math.min(Math.floor(throughSeq), readLastSeq());
-    if (!(through > 0)) return 0;
-    const changed = countUnread(viewer, { through, ...(filter ? { filter } : {}) }).total;
-    if (changed > 0) addReadMark(viewer.userId, through, filter?.category ?? '', filter?.priority ?? '');
-    return changed;
-  });
+  const markAllRead: Database.Transaction<(viewer: Viewer, throughSeq: number, filter?: NotificationFilter) => number> =
+    db.transaction((viewer: Viewer, throughSeq: number, filter?: NotificationFilter): number => {
+      const through = Math.min(Math.floor(throughSeq), readLastSeq());
+      if (!(through > 0)) return 0;
+      const changed = countUnread(viewer, { through, ...(filter ? { filter } : {}) }).total;
+      if (changed > 0) addReadMark(viewer.userId, through, filter?.category ?? '', filter?.priority ?? '');
+      return changed;
+    });
 
-  const clear = db.transaction((viewer: Viewer, throughSeq: number): void => {
-    const through = Math.min(Math.floor(throughSeq), readLastSeq());
-    if (!(through > 0)) return;
-    q.upsertCleared.run(viewer.userId, through);
-    addReadMark(viewer.userId, through, '', '');
-  });
+  const clear: Database.Transaction<(viewer: Viewer, throughSeq: number) => void> = db.transaction(
+    (viewer: Viewer, throughSeq: number): void => {
+      const through = Math.min(Math.floor(throughSeq), readLastSeq());
+      if (!(through > 0)) return;
+      q.upsertCleared.run(viewer.userId, through);
+      addReadMark(viewer.userId, through, '', '');
+    },
+  );
 
   return { viewerParams, countUnread, markRead, markAllRead, clear };
 }
