@@ -11,7 +11,7 @@
  */
 import ReconnectingWebSocket from 'partysocket/ws';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
-import { defaultTimers, emitTo, type Listener, listen } from './listeners.js';
+import { defaultTimers } from './listeners.js';
 import {
   type AuthMessage,
   type ClientAction,
@@ -20,14 +20,14 @@ import {
   closeAction,
   type EventMessage,
   encode,
-  type HubMessage,
   PROTOCOL_VERSION,
   parseHubMessage,
   retryHintMs,
   type WelcomeMessage,
 } from './protocol.js';
 import { StreamCursor } from './stream-cursor.js';
-import type { ConnectionState, RealtimeError, TimerApi, TokenProvider, Transport } from './types.js';
+import { TransportEvents } from './transports/transport-events.js';
+import type { ConnectionState, TimerApi, TokenProvider, Transport } from './types.js';
 
 export type { TimerApi, TokenProvider };
 
@@ -98,11 +98,12 @@ const AUTH_STOP_REASONS: Record<number, string> = {
  *
  * - Resume: every `auth` carries `resumeFrom` (the last seq applied) and events at or below it are
  *   dropped here, so a store never applies one twice. A `welcome` from another stream starts over.
+ * - `onMessage` hears every hub message except pongs and already-applied events, one `event`
+ *   message per stream event, also when the hub sent several in one `events` frame.
  * - Close codes follow `closeAction()`: refresh the token once, stop, back off, or reconnect now.
  * - Backoff is exponential with full jitter; a hub's `retry-after` is added as a floor.
  */
-export class RealtimeConnection implements Transport {
-  #current: ConnectionState = { status: 'idle' };
+export class RealtimeConnection extends TransportEvents implements Transport {
   readonly #cursor = new StreamCursor();
   #token: string | undefined;
   #tokenProvider: TokenProvider | undefined;
@@ -136,11 +137,6 @@ export class RealtimeConnection implements Transport {
   #offline = false;
   #listening = false;
   readonly #timerHandles: Partial<Record<TimerName, unknown>> = {};
-  readonly #listeners = {
-    message: new Set<Listener<HubMessage>>(),
-    state: new Set<Listener<ConnectionState>>(),
-    error: new Set<Listener<RealtimeError>>(),
-  };
   readonly #backoff: BackoffOptions;
   readonly #pongTimeoutMs: number;
   readonly #connectTimeoutMs: number;
@@ -152,6 +148,7 @@ export class RealtimeConnection implements Transport {
   readonly #options: RealtimeConnectionOptions;
 
   constructor(options: RealtimeConnectionOptions) {
+    super();
     this.#options = options;
     this.#token = options.token;
     this.#tokenProvider = options.tokenProvider;
@@ -167,11 +164,6 @@ export class RealtimeConnection implements Transport {
     this.#env = options.window !== undefined ? options.window : g.addEventListener ? (g as EventTarget) : null;
   }
 
-  /** Current connection state. */
-  get state(): ConnectionState {
-    return this.#current;
-  }
-
   /** Last seq applied from the hub stream (sent as `resumeFrom`). */
   get lastSeq(): number {
     return this.#cursor.seq;
@@ -182,7 +174,7 @@ export class RealtimeConnection implements Transport {
    * from the highest seq any tab applied. Ignored while connected.
    */
   seedResume(seq: number, stream: string | null): void {
-    if (this.#current.status === 'connected') return;
+    if (this.state.status === 'connected') return;
     this.#cursor.seq = seq;
     this.#cursor.stream = stream;
   }
@@ -194,7 +186,7 @@ export class RealtimeConnection implements Transport {
 
   /** Opens the connection; a no-op while connecting, connected or waiting to retry. */
   connect(): void {
-    const { status } = this.#current;
+    const { status } = this.state;
     if (status !== 'idle' && status !== 'closed' && status !== 'auth-error') return;
     this.#attempt = 0;
     this.#refusedInARow = 0;
@@ -205,7 +197,7 @@ export class RealtimeConnection implements Transport {
 
   /** Retries now, skipping any backoff wait (also out of `offline`, `auth-error` or `closed`). */
   reconnectNow(): void {
-    const { status } = this.#current;
+    const { status } = this.state;
     if (status === 'connected' || status === 'connecting') return;
     if (status === 'reconnecting' || status === 'offline') this.#open();
     else this.connect();
@@ -215,18 +207,18 @@ export class RealtimeConnection implements Transport {
   close(): void {
     this.#generation++;
     this.#stopAll();
-    if (this.#current.status !== 'closed') this.#setState({ status: 'closed' });
+    if (this.state.status !== 'closed') this.setState({ status: 'closed' });
   }
 
   /** Sends an action; false when not connected. */
   send(action: ClientAction): boolean {
-    return this.#current.status === 'connected' && this.#write(action);
+    return this.state.status === 'connected' && this.#write(action);
   }
 
   /** Changes the categories now (when connected) and for every later auth. */
   setCategories(categories: string[] | null): void {
     this.#categories = categories;
-    if (this.#current.status === 'connected') this.#write({ type: 'subscribe', categories });
+    if (this.state.status === 'connected') this.#write({ type: 'subscribe', categories });
   }
 
   /** Replaces the token or provider: re-authenticates in place when connected, reconnects from `auth-error`. */
@@ -240,28 +232,10 @@ export class RealtimeConnection implements Transport {
     }
     this.#tokenRefreshed = false;
     this.#refreshedFor = 0;
-    if (this.#current.status === 'auth-error') {
+    if (this.state.status === 'auth-error') {
       this.#attempt = 0;
       this.#open();
-    } else if (this.#current.status === 'connected') this.#reauth();
-  }
-
-  /**
-   * Listens to every hub message except pongs and already-applied events. Stream events arrive
-   * one `event` message each, also when the hub sent several in one `events` frame.
-   */
-  onMessage(listener: Listener<HubMessage>): () => void {
-    return this.#subscribe(this.#listeners.message, listener);
-  }
-
-  /** Listens to state changes. */
-  onState(listener: Listener<ConnectionState>): () => void {
-    return this.#subscribe(this.#listeners.state, listener);
-  }
-
-  /** Listens to refused frames, closes and auth failures. */
-  onError(listener: Listener<RealtimeError>): () => void {
-    return this.#subscribe(this.#listeners.error, listener);
+    } else if (this.state.status === 'connected') this.#reauth();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -275,7 +249,7 @@ export class RealtimeConnection implements Transport {
     const generation = ++this.#generation;
     const connecting: ConnectionState = { status: 'connecting', attempt: this.#attempt };
     if (this.#refusedInARow >= REFUSED_AFTER_ATTEMPTS) connecting.refused = true;
-    this.#setState(connecting);
+    this.setState(connecting);
     // Covers the token fetch, the socket opening and the welcome: a hung step cannot stall us.
     this.#setTimer('handshake', this.#connectTimeoutMs, () => this.#abandon('no welcome from the hub in time'));
     if (this.#token !== undefined && !this.#needToken) {
@@ -350,7 +324,7 @@ export class RealtimeConnection implements Transport {
       this.#tokenRefreshed = false;
     }
     this.#connectedAt = 0;
-    this.#emit(this.#listeners.error, { kind: 'close', code, message: reason || `connection closed (${code})` });
+    this.emit('error', { kind: 'close', code, message: reason || `connection closed (${code})` });
     const action = closeAction(code);
     if (action === 'refresh-token') {
       if (!this.#tokenProvider || this.#tokenRefreshed) this.#authError(code, reason || 'the token has expired');
@@ -364,7 +338,7 @@ export class RealtimeConnection implements Transport {
       if (authReason) this.#authError(code, reason || authReason);
       else {
         this.#stopAll();
-        this.#setState(reason ? { status: 'closed', code, reason } : { status: 'closed', code });
+        this.setState(reason ? { status: 'closed', code, reason } : { status: 'closed', code });
       }
     } else if (action === 'reconnect-now') {
       this.#restart ??= { since: this.#now(), spreadMs: 0 };
@@ -397,7 +371,7 @@ export class RealtimeConnection implements Transport {
     this.#stopSession();
     // Offline, a retry would fail at once and only grow the backoff; `online` resumes instead.
     if (this.#offline) {
-      this.#setState({ status: 'offline' });
+      this.setState({ status: 'offline' });
       return;
     }
     this.#attempt++;
@@ -405,14 +379,14 @@ export class RealtimeConnection implements Transport {
     if (code !== undefined) state.lastCloseCode = code;
     if (reason) state.reason = reason;
     if (this.#refusedInARow >= REFUSED_AFTER_ATTEMPTS) state.refused = true;
-    this.#setState(state);
+    this.setState(state);
     this.#setTimer('retry', delay, () => this.#open());
   }
 
   #authError(code: number, reason: string): void {
     this.#stopAll();
-    this.#emit(this.#listeners.error, { kind: 'auth', code, message: reason });
-    this.#setState({ status: 'auth-error', code, reason });
+    this.emit('error', { kind: 'auth', code, message: reason });
+    this.setState({ status: 'auth-error', code, reason });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -423,7 +397,7 @@ export class RealtimeConnection implements Transport {
     this.#frameSincePing = true;
     const parsed = parseHubMessage(event.data);
     if (!parsed.ok) {
-      this.#emit(this.#listeners.error, { kind: 'protocol', message: `refused frame from hub: ${parsed.error}` });
+      this.emit('error', { kind: 'protocol', message: `refused frame from hub: ${parsed.error}` });
       return;
     }
     const message = parsed.value;
@@ -436,20 +410,20 @@ export class RealtimeConnection implements Transport {
     else if (message.type === 'events') {
       // Listeners see one `event` message per stream event, whichever frame carried it.
       for (const error of message.refused ?? [])
-        this.#emit(this.#listeners.error, { kind: 'protocol', message: `refused event from hub: ${error}` });
+        this.emit('error', { kind: 'protocol', message: `refused event from hub: ${error}` });
       for (const event of message.events) this.#deliver({ type: 'event', event });
       return;
     } else if (message.type === 'event') {
       this.#deliver(message);
       return;
     }
-    this.#emit(this.#listeners.message, message);
+    this.emit('message', message);
   };
 
   #deliver(message: EventMessage): void {
     // Dedupe at the edge: a replay overlapping what was applied is dropped, never delivered twice.
     if (!this.#cursor.admit(message.event.seq)) return;
-    this.#emit(this.#listeners.message, message);
+    this.emit('message', message);
   }
 
   #welcome(message: WelcomeMessage): void {
@@ -463,7 +437,7 @@ export class RealtimeConnection implements Transport {
       this.#setTimer('heartbeat', this.#heartbeatMs, this.#ping);
     }
     this.#scheduleRefresh(message.expiresAt);
-    this.#setState({ status: 'connected', user: message.user, since: this.#connectedAt });
+    this.setState({ status: 'connected', user: message.user, since: this.#connectedAt });
     // Our resumeFrom belonged to another stream, so a replay from it has gaps: ask for a snapshot.
     if (foreign && message.resumed && !message.reauth) this.#write({ type: 'refresh' });
     // The token changed while this socket was authenticating with the old one.
@@ -491,7 +465,7 @@ export class RealtimeConnection implements Transport {
       return;
     }
     void this.#fetchToken().then((token) => {
-      if (token !== undefined && this.#current.status === 'connected') this.#sendAuth(false);
+      if (token !== undefined && this.state.status === 'connected') this.#sendAuth(false);
     });
   }
 
@@ -507,7 +481,7 @@ export class RealtimeConnection implements Transport {
       }
       return token;
     } catch (error) {
-      this.#emit(this.#listeners.error, {
+      this.emit('error', {
         kind: 'auth',
         message: `tokenProvider failed: ${(error as Error)?.message}`,
       });
@@ -579,7 +553,7 @@ export class RealtimeConnection implements Transport {
 
   readonly #handleOnline = (): void => {
     this.#offline = false;
-    const { status } = this.#current;
+    const { status } = this.state;
     if (status === 'offline' || status === 'reconnecting') {
       this.#attempt = 0;
       this.#open();
@@ -588,15 +562,15 @@ export class RealtimeConnection implements Transport {
 
   readonly #handleOffline = (): void => {
     this.#offline = true;
-    if (this.#current.status === 'reconnecting') {
+    if (this.state.status === 'reconnecting') {
       this.#clearTimer('retry');
-      this.#setState({ status: 'offline' });
-    } else if (this.#current.status === 'connected') this.#ping();
+      this.setState({ status: 'offline' });
+    } else if (this.state.status === 'connected') this.#ping();
   };
 
   readonly #handleVisibility = (): void => {
     const doc = (globalThis as { document?: { visibilityState?: string } }).document;
-    if (doc?.visibilityState !== 'hidden' && this.#current.status === 'connected') this.#ping();
+    if (doc?.visibilityState !== 'hidden' && this.state.status === 'connected') this.#ping();
   };
 
   #listen(): void {
@@ -654,19 +628,5 @@ export class RealtimeConnection implements Transport {
     if (handle === undefined) return;
     delete this.#timerHandles[name];
     this.#timers.clearTimeout(handle);
-  }
-
-  #setState(state: ConnectionState): void {
-    this.#current = state;
-    this.#emit(this.#listeners.state, state);
-  }
-
-  #subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): () => void {
-    return listen(set, listener);
-  }
-
-  /** A throwing listener is reported, never allowed to break the socket's event handling. */
-  #emit<T>(set: Set<Listener<T>>, value: T): void {
-    emitTo(set, value);
   }
 }

@@ -7,7 +7,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import type uPlot from 'uplot';
 import '../../src/components/realtime-metrics/index.js';
-import { findTimeGaps, niceRange } from '../../src/components/realtime-metrics/metric-charts.js';
+import { findTimeGaps, niceRange } from '../../src/components/realtime-metrics/metric-chart-set.js';
 import type { RealtimeMetrics } from '../../src/components/realtime-metrics/realtime-metrics.js';
 import { isLive, publish, useHub } from './widget-hub.js';
 

@@ -231,7 +231,7 @@ describe('resilience: soak of every element under demo traffic', () => {
   }
 
   // Found by this suite: the first uPlot chart on a page kept its <realtime-metrics> (and the
-  // dashboard around it) reachable; see createChart in src/components/realtime-metrics/metric-charts.ts.
+  // dashboard around it) reachable; see createChart in src/components/realtime-metrics/metric-chart-set.ts.
   it('<realtime-dashboard>, its provider and client are garbage after removal and close', async () => {
     expect(await collectable('realtime-dashboard'), 'still reachable').to.deep.equal([]);
   });

@@ -25,8 +25,7 @@ import {
 } from './center-states.js';
 import { ListKeyboard } from './list-keyboard.js';
 import { ListWindow } from './list-window.js';
-import { type NotificationRenderer, renderItem } from './notification-item.js';
-import { rowExtrasStyles } from './row-extras.js';
+import { type NotificationRenderer, renderItem, rowExtrasPending, rowExtrasSheet } from './notification-item.js';
 
 /** Arrivals this close together are one announcement ("5 new notifications", not five); above `ARRIVALS_EVERY_MS`. */
 const ANNOUNCE_SETTLE_MS = 400;
@@ -126,7 +125,7 @@ const surfaced = (): void => {};
  * @cssproperty [--realtime-priority-critical=var(--realtime-color-danger)] - Colour of critical notifications (also `-low`, `-medium`, `-high`).
  */
 export class AdminNotificationCenter extends RealtimeElement {
-  static override styles = [tokens, priorityColors, categoryColours, styles, rowExtrasStyles];
+  static override styles = [tokens, priorityColors, categoryColours, styles];
   static override properties: PropertyDeclarations = {
     tab: { reflect: true },
     category: { reflect: true },
@@ -213,6 +212,23 @@ export class AdminNotificationCenter extends RealtimeElement {
     if (!this.#pacer.holding) return done;
     await this.#pacer.caughtUp;
     return super.getUpdateComplete();
+  }
+
+  /** Renders once the rows' avatars and actions can be drawn (see rowExtrasPending). */
+  protected override scheduleUpdate(): Promise<void> | undefined {
+    const pending = rowExtrasPending(this.#data.value?.notifications ?? []);
+    if (pending) return pending.then(() => this.#update());
+    this.#update();
+    return undefined;
+  }
+
+  #update(): void {
+    const sheet = rowExtrasSheet();
+    const root = this.shadowRoot;
+    if (sheet && root && !root.adoptedStyleSheets.includes(sheet)) {
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    }
+    super.scheduleUpdate();
   }
 
   /** Focuses the selected tab. */

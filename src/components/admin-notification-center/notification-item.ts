@@ -3,7 +3,38 @@ import { styleMap } from 'lit/directives/style-map.js';
 import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
 import { categoryColour, categoryLabel } from '../shared/categories.js';
 import { formatDateTime, type MessageKey, msg } from '../shared/localize.js';
-import { renderActions, renderAvatar } from './row-extras.js';
+import type * as RowExtras from './row-extras.js';
+
+/** Avatars and action buttons, a chunk of their own loaded the first time a row has either. */
+let extras: typeof RowExtras | undefined;
+let loadingExtras: Promise<unknown> | undefined;
+
+const hasExtras = (n: ListedNotification): boolean => n.actor !== undefined || !!n.actions?.length;
+
+/**
+ * Null when every row of `list` can render now; else the load of the row extras, which the list
+ * waits for, so a row never shows without its avatar or actions. A failed load is logged (the
+ * rows render without them) and tried again on the next update that needs it.
+ */
+export function rowExtrasPending(list: readonly ListedNotification[]): Promise<unknown> | null {
+  if (extras || !list.some(hasExtras)) return null;
+  loadingExtras ??= import('./row-extras.js').then(
+    (m) => {
+      extras = m;
+    },
+    (error: unknown) => {
+      loadingExtras = undefined;
+      console.warn('admin-notification-center: avatars and actions could not be loaded', error);
+    },
+  );
+  return loadingExtras;
+}
+
+/** The stylesheet of the row extras, once loaded. */
+export const rowExtrasSheet = (): CSSStyleSheet | undefined => extras?.rowExtrasStyles.styleSheet;
+
+const renderActions = (n: ListedNotification, tab: number, linkTarget: string) =>
+  extras?.renderActions(n, tab, linkTarget) ?? nothing;
 
 /** What a custom row renderer gets besides the notification. */
 export interface NotificationRenderContext {
@@ -88,7 +119,7 @@ export function renderItem(n: ListedNotification, o: ItemOptions) {
 
 /** The default content: avatar, title (a link when http/https), message, meta and actions. */
 function renderDefault(n: ListedNotification, o: ItemOptions, id: string, safe: boolean, tab: number) {
-  return html`${renderAvatar(n)}<div class="body">
+  return html`${extras?.renderAvatar(n) ?? nothing}<div class="body">
       <p class="title" part="title" id="${id}-title">
         ${
           safe

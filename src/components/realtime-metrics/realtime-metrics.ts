@@ -34,8 +34,8 @@ const TABLE_MINUTES = 5;
  * @summary Live KPI cards with trends, uPlot time-series charts backfilled from the hub, the agent
  * summary and an error-rate alert, with a text alternative for screen readers.
  *
- * uPlot (and its stylesheet, adopted into the shadow root) is imported only when the chart area
- * first comes on screen. Charts are created once and fed in place on each store change.
+ * uPlot, its stylesheet (adopted into the shadow root) and the chart code are imported only when
+ * the chart area first comes on screen. Charts are created once and fed in place on each store change.
  *
  * @csspart base - The wrapper of everything.
  * @csspart alert - The error-rate alert (a `role="alert"` region, empty while below the threshold).

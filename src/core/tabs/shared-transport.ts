@@ -5,11 +5,12 @@
  * loads it; if the chunk cannot be loaded, the tab opens a socket of its own.
  */
 import type { TokenProvider } from '../connection.js';
-import { defaultTimers, emitTo, type Listener, listen, report } from '../listeners.js';
-import type { ClientAction, HubMessage } from '../protocol.js';
+import { defaultTimers, emitTo, listen, report } from '../listeners.js';
+import type { ClientAction } from '../protocol.js';
 import { StreamCursor } from '../stream-cursor.js';
 import { TransportLadder, type TransportLadderOptions } from '../transports/ladder.js';
-import type { ConnectionState, RealtimeError, Transport } from '../types.js';
+import { TransportEvents } from '../transports/transport-events.js';
+import type { Transport } from '../types.js';
 
 /** Whether this page can share a socket with its other tabs: a document with Web Locks and BroadcastChannel. */
 export function canShareTabs(): boolean {
@@ -24,24 +25,15 @@ type Loaded = Transport & { readonly lastSeq: number; readonly holdsSocket?: boo
  * A {@link Transport} that shares one socket among the tabs of a browser that use the same hub
  * URL, user and categories (see docs/architecture.md, "One socket per browser").
  */
-export class SharedTransport implements Transport {
+export class SharedTransport extends TransportEvents implements Transport {
   readonly #options: TransportLadderOptions;
   #impl: Loaded | null = null;
   #loading = false;
   #closed = false;
-  #state: ConnectionState = { status: 'idle' };
-  readonly #listeners = {
-    message: new Set<Listener<HubMessage>>(),
-    state: new Set<Listener<ConnectionState>>(),
-    error: new Set<Listener<RealtimeError>>(),
-  };
 
   constructor(options: TransportLadderOptions) {
+    super();
     this.#options = { ...options };
-  }
-
-  get state(): ConnectionState {
-    return this.#state;
   }
 
   /** Last seq this tab applied. */
@@ -68,7 +60,7 @@ export class SharedTransport implements Transport {
   close(): void {
     this.#closed = true;
     if (this.#impl) this.#impl.close();
-    else if (this.#state.status !== 'idle') this.#setState({ status: 'closed' });
+    else if (this.state.status !== 'idle') this.setState({ status: 'closed' });
   }
 
   send(action: ClientAction): boolean {
@@ -86,22 +78,10 @@ export class SharedTransport implements Transport {
     this.#impl?.setToken(token);
   }
 
-  onMessage(listener: Listener<HubMessage>): () => void {
-    return listen(this.#listeners.message, listener);
-  }
-
-  onState(listener: Listener<ConnectionState>): () => void {
-    return listen(this.#listeners.state, listener);
-  }
-
-  onError(listener: Listener<RealtimeError>): () => void {
-    return listen(this.#listeners.error, listener);
-  }
-
   async #load(): Promise<void> {
     if (this.#loading) return;
     this.#loading = true;
-    this.#setState({ status: 'connecting', attempt: 0 });
+    this.setState({ status: 'connecting', attempt: 0 });
     let impl: Loaded;
     try {
       const { TabShare } = await import('./tab-share.js');
@@ -117,17 +97,12 @@ export class SharedTransport implements Transport {
       impl = new TransportLadder(this.#options); // the chunk did not load: a socket of its own
     }
     this.#impl = impl;
-    impl.onMessage((m) => emitTo(this.#listeners.message, m));
-    impl.onError((e) => emitTo(this.#listeners.error, e));
+    impl.onMessage((m) => this.emit('message', m));
+    impl.onError((e) => this.emit('error', e));
     impl.onState((s) => {
       // Both said `connecting` while the chunk loaded; the store hears it once.
-      if (s.status !== 'connecting' || JSON.stringify(s) !== JSON.stringify(this.#state)) this.#setState(s);
+      if (s.status !== 'connecting' || JSON.stringify(s) !== JSON.stringify(this.state)) this.setState(s);
     });
     if (!this.#closed) impl.connect();
-  }
-
-  #setState(state: ConnectionState): void {
-    this.#state = state;
-    emitTo(this.#listeners.state, state);
   }
 }

@@ -1,12 +1,11 @@
 /**
- * The observable half of a transport that wraps or replaces the WebSocket one: its state and the
- * three listener sets of the `Transport` seam. A throwing listener is reported, never allowed to
- * break the transport's own event handling.
+ * The observable half of every transport: its state and the three listener sets of the
+ * `Transport` seam. A throwing listener is reported, never allowed to break the transport's own
+ * event handling.
  */
+import { emitTo, type Listener, listen } from '../listeners.js';
 import type { HubMessage } from '../protocol.js';
 import type { ConnectionState, RealtimeError } from '../types.js';
-
-type Listener<T> = (value: T) => void;
 
 interface Channels {
   message: HubMessage;
@@ -48,20 +47,10 @@ export abstract class TransportEvents {
   }
 
   protected emit<K extends keyof Channels>(channel: K, value: Channels[K]): void {
-    for (const listener of [...this.#listeners[channel]]) {
-      try {
-        listener(value);
-      } catch (error) {
-        const g = globalThis as { reportError?: (e: unknown) => void };
-        if (g.reportError) g.reportError(error);
-        else console.error(error);
-      }
-    }
+    emitTo(this.#listeners[channel], value);
   }
 
   #add<K extends keyof Channels>(channel: K, listener: Listener<Channels[K]>): () => void {
-    const set = this.#listeners[channel];
-    set.add(listener);
-    return () => set.delete(listener);
+    return listen(this.#listeners[channel], listener);
   }
 }

@@ -102,7 +102,6 @@ export const de: Partial<Record<keyof EnglishMessages | `${string}.${'one' | 'ot
   'dashboard.autoRefresh.minutes.one': 'Jede Minute',
   'dashboard.autoRefresh.minutes.other': 'Alle {count} Minuten',
   'dashboard.categories': 'Abonnierte Kategorien',
-  'dashboard.noStore': 'Keine Verbindung: url am Dashboard setzen oder einen <realtime-provider> einfügen.',
   // <notification-bell>
   'bell.label.one': 'Benachrichtigungen, {count} ungelesen',
   'bell.label.other': 'Benachrichtigungen, {count} ungelesen',

@@ -122,7 +122,6 @@ export const enDashboard = {
   'dashboard.autoRefresh.minutes.one': 'Every minute',
   'dashboard.autoRefresh.minutes.other': 'Every {count} minutes',
   'dashboard.categories': 'Subscribed categories',
-  'dashboard.noStore': 'No connection: set url on the dashboard or add a <realtime-provider>.',
 } as const;
 
 /** <notification-bell> */
