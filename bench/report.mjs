@@ -9,6 +9,16 @@ const kb = (b) => (b === undefined || b === null ? '—' : (b / 1024).toFixed(1)
 const n = (x, d = 1) => (x === undefined || x === null || Number.isNaN(x) ? '—' : Number(x).toFixed(d));
 const mark = (holds, informational) => (informational ? 'ℹ️ reported' : holds ? '✅ holds' : '❌ fails');
 
+/** A figure the report shows without a budget (the issue states none). */
+export const reported = (name, value, unit = '×') => ({
+  name,
+  value,
+  budget: 'reported',
+  unit,
+  holds: true,
+  informational: true,
+});
+
 function table(head, rows) {
   const out = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) out.push(`| ${r.join(' | ')} |`);
@@ -316,6 +326,37 @@ export function writeReport(root, report, { partial = false } = {}) {
           r.sockets,
           kb(r.bytes),
           n(r.heap / 1024 / 1024),
+        ]),
+      ),
+    );
+    md.push('');
+  }
+
+  if (s.transports && !s.transports.error) {
+    md.push('## 7. Latency on each rung of the transport ladder');
+    md.push('');
+    if (s.transports.ranAt) md.push(`Measured on its own (\`--only=transports\`) at ${s.transports.ranAt}.`, '');
+    md.push(`Method: ${s.transports.method}.`);
+    md.push('');
+    md.push(
+      table(
+        [
+          'transport',
+          'rendered',
+          'render p50 ms',
+          'render p99 ms',
+          'render max ms',
+          'to page p50 ms',
+          'to page p99 ms',
+        ],
+        s.transports.rows.map((r) => [
+          r.transport,
+          `${r.rendered} / ${r.events}`,
+          n(r.p50),
+          n(r.p99),
+          n(r.max),
+          n(r.deliveryP50),
+          n(r.deliveryP99),
         ]),
       ),
     );

@@ -1,11 +1,11 @@
 /**
  * `npm run bench`: bundle size, client ingestion and render, charts, hub fan-out, reconnect
- * storm, tabs sharing one socket. Prints a table and writes bench/report.md and
+ * storm, tabs sharing one socket, latency on each rung of the transport ladder. Prints a table and writes bench/report.md and
  * bench/report.json. Every figure is set beside a baseline measured in the same run; absolute
  * times on a shared machine are noise.
  *
  * Runs under tsx (scripts/bench.mjs starts it), so the hub's TypeScript is imported directly.
- * Options: --only=bundle,client,charts,fanout,storm,tabs   --clients=1000   --seconds=10   --client-c=200000
+ * Options: --only=bundle,client,charts,fanout,storm,tabs,transports   --clients=1000   --seconds=10   --client-c=200000
  */
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,6 +18,7 @@ import { ensurePeers } from './peers.mjs';
 import { writeReport } from './report.mjs';
 import { runStorm } from './storm.mjs';
 import { runTabs } from './tabs.mjs';
+import { runTransports } from './transports.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
@@ -58,7 +59,7 @@ await section('bundle', () => runBundle({ root, log, peerFailures }));
 
 // The browser benches load a CDN build made now from the current source (not a stale dist/).
 const cdnDir = join(root, 'bench', '.tmp', 'cdn');
-if (want('client') || want('charts') || want('tabs')) {
+if (want('client') || want('charts') || want('tabs') || want('transports')) {
   log('building the CDN bundle for the browser benches …');
   await build({
     root,
@@ -82,6 +83,7 @@ await section('fanout', () => {
 });
 await section('storm', () => runStorm({ root, log, clients }));
 await section('tabs', () => runTabs({ root, cdnDir, log }));
+await section('transports', () => runTransports({ root, cdnDir, log }));
 
 report.durationS = Math.round((Date.now() - started) / 1000);
 report.machine.loadavgAtEnd = loadavg().map((x) => Number(x.toFixed(2)));

@@ -186,6 +186,39 @@ describe('transport ladder: through proxies that block or buffer', function () {
     await cutAndResume(provider, arrivals, 'ws-cut', 'websocket');
   });
 
+  it('long polling keeps up with 20 events a second: within the hub request limit, each once', async () => {
+    const client = createRealtimeClient({
+      url: hub.wsUrl,
+      token: await hubToken('busy-poll'),
+      transport: 'polling',
+      share: false,
+    });
+    clients.push(client);
+    const seen: string[] = [];
+    const states: string[] = [];
+    client.on('realtime-notification', (n) => seen.push(n.id));
+    client.connect();
+    await waitUntil(() => isLive(client.store) && rung(client.store) === 'polling', 'live over polling', {
+      timeout: 10_000,
+    });
+    client.connection.onState((state) => states.push(state.status));
+    // 120 notifications at 20 a second: each poll ends with the first live frame, so unspaced
+    // polls would follow the stream's pace and run into the hub's 20 requests a second.
+    const count = 120;
+    const start = performance.now();
+    for (let i = 0; i < count; i++) {
+      const due = start + i * 50;
+      if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+      await notify('busy-poll', 'busy');
+    }
+    await waitUntil(() => seen.length >= count, `all ${count} notifications (have ${seen.length})`, {
+      timeout: 10_000,
+    });
+    expect(new Set(seen).size, 'each notification once').to.equal(seen.length);
+    expect(seen.length).to.equal(count);
+    expect(states, 'the connection never left connected (no 429)').to.deep.equal([]);
+  });
+
   for (const only of ['sse', 'polling'] as const) {
     it(`a new token over ${only} re-authenticates in place: still connected, nothing lost or doubled`, async () => {
       // The rung's own re-auth, on a socket of this tab's own: a tab sharing a socket moves to

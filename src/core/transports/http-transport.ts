@@ -42,6 +42,13 @@ export interface HttpTransportOptions {
 const SILENT_AFTER_MS = 45_000;
 /** A poll waits at most 20 s at the hub; longer without an answer means the request is lost. */
 const POLL_ABANDON_MS = 45_000;
+/**
+ * Polls start at least this far apart. Under a steady stream each poll ends with the first live
+ * frame, so without it a busy stream would poll as fast as it publishes and run into the hub's
+ * request limit (20 a second per client, shared with commands); the next poll resumes from the
+ * cursor, so what arrived in between comes in it.
+ */
+const POLL_SPACING_MS = 100;
 const ABNORMAL = 1006;
 /** Stop codes that are about the credentials: the state is `auth-error` until a new token. */
 const AUTH_CODES: number[] = [
@@ -84,6 +91,7 @@ export class HttpTransport extends TransportEvents implements Transport {
   #stream$: EventSource | null = null;
   #next$: EventSource | null = null;
   #poll: AbortController | null = null;
+  #polledAt = Number.NEGATIVE_INFINITY;
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #backoff: BackoffOptions;
 
@@ -223,7 +231,15 @@ export class HttpTransport extends TransportEvents implements Transport {
   }
 
   async #pollLoop(generation: number): Promise<void> {
+    const now = this.options.now ?? Date.now;
     for (;;) {
+      const wait = this.#polledAt + POLL_SPACING_MS - now();
+      if (wait > 0) {
+        // close() clears the timer: this loop then ends here, unresolved.
+        await new Promise<void>((resolve) => this.#timer('spacing', wait, resolve));
+        if (generation !== this.#generation) return;
+      }
+      this.#polledAt = now();
       const token = await this.#currentToken();
       if (generation !== this.#generation) return;
       if (token === undefined) return this.#failed(undefined, 'token provider failed');
