@@ -348,6 +348,7 @@ export function writeReport(root, report, { partial = false } = {}) {
           r.hubCpuMs,
           n(r.hubCpuUsPerDelivery),
           n(r.loadCpuPct),
+          n(r.loadavg1, 2),
         ]);
     md.push(
       table(
@@ -362,6 +363,7 @@ export function writeReport(root, report, { partial = false } = {}) {
           'hub CPU ms (all nodes)',
           'hub CPU µs / delivery',
           'load generator CPU %',
+          'machine load average (1 min)',
         ],
         rows,
       ),
@@ -392,6 +394,12 @@ export function writeReport(root, report, { partial = false } = {}) {
           [
             '… lost, doubled, reconnect attempts (the last one after)',
             `${k.lost}, ${k.doubled}, ${k.reconnectAttempts} (${k.lastAttemptAfterKillMs ?? '—'} ms)`,
+          ],
+          [
+            '… closes the clients saw after the kill (code, message: count)',
+            Object.entries(k.closes ?? {})
+              .map(([why, count]) => `${why}: ${count}`)
+              .join('; ') || '—',
           ],
         ],
       ),
