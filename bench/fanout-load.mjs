@@ -1,6 +1,7 @@
 /**
  * The fan-out load generator, a process of its own (forked by bench/run.mjs): opens N clients to
- * one server (hub: authenticated with a JWT each; ws; Socket.IO, Engine.IO over a websocket) and
+ * one server, or spread in turn over several given as `port1,port2` (the nodes of a cluster)
+ * (hub: authenticated with a JWT each; ws; Socket.IO, Engine.IO over a websocket) and
  * records publish-to-receive latency of every delivered event. Only the `"t":` stamp is read from
  * each frame (the same cheap scan for every server), so the generator spends as little as it can.
  */
@@ -10,7 +11,7 @@ import { connect } from 'node:net';
 import { SignJWT } from 'jose';
 
 const [mode, portText, countText, secret] = process.argv.slice(2);
-const port = Number(portText);
+const ports = portText.split(',').map(Number);
 const count = Number(countText);
 const clock = () => performance.timeOrigin + performance.now();
 const send = (msg) => process.send?.(msg);
@@ -57,7 +58,7 @@ function tailFrom(buf, from) {
  * tens of microseconds per message, and 1,000 clients × 100 events/s would then measure the
  * generator rather than the server. The servers are configured not to ping during the run.
  */
-function rawSocket(path, { onOpen, onText }) {
+function rawSocket(port, path, { onOpen, onText }) {
   return new Promise((resolve, reject) => {
     const key = randomBytes(16).toString('base64');
     let upgraded = false;
@@ -137,7 +138,7 @@ function rawSocket(path, { onOpen, onText }) {
   });
 }
 
-async function openHubClient(i) {
+async function openHubClient(i, port) {
   const signed = await new SignJWT({ role: 'admin' })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(`bench-${i}`)
@@ -145,7 +146,7 @@ async function openHubClient(i) {
     .setExpirationTime('2h')
     .sign(new TextEncoder().encode(secret));
   let seen = '';
-  return rawSocket('/v1/ws', {
+  return rawSocket(port, '/v1/ws', {
     onOpen: (api) => api.sendText(JSON.stringify({ type: 'auth', token: signed, protocol: 1 })),
     onText: (api, chunk, resolve) => {
       // Live once the snapshot is in (it follows the welcome); the tail of it is all that matters.
@@ -159,8 +160,8 @@ async function openHubClient(i) {
   });
 }
 
-function openWsClient() {
-  return rawSocket('/', {
+function openWsClient(_i, port) {
+  return rawSocket(port, '/', {
     onOpen: (api, resolve) => {
       api.live = true;
       resolve(api);
@@ -170,10 +171,10 @@ function openWsClient() {
 }
 
 /** Socket.IO: Engine.IO v4 over the websocket transport: open packet `0{…}`, namespace connect `40`. */
-function openSocketIoClient() {
+function openSocketIoClient(_i, port) {
   let seen = '';
   let asked = false;
-  return rawSocket('/socket.io/?EIO=4&transport=websocket', {
+  return rawSocket(port, '/socket.io/?EIO=4&transport=websocket', {
     onOpen: () => {},
     onText: (api, chunk, resolve) => {
       seen += chunk.toString('latin1');
@@ -189,7 +190,7 @@ function openSocketIoClient() {
   });
 }
 
-const open = mode === 'hub' ? openHubClient : mode === 'ws' ? openWsClient : openSocketIoClient;
+const open = mode === 'hub' || mode === 'hub-pg' ? openHubClient : mode === 'ws' ? openWsClient : openSocketIoClient;
 
 async function connectAll() {
   const t0 = clock();
@@ -199,7 +200,7 @@ async function connectAll() {
     while (next < count) {
       const i = next++;
       try {
-        clients.push(await open(i));
+        clients.push(await open(i, ports[i % ports.length]));
       } catch {
         failed++;
       }

@@ -2,6 +2,8 @@
  * One server of the fan-out and reconnect benchmarks, in a process of its own so that its CPU
  * (process.cpuUsage) and RSS are its alone. Modes:
  *   hub       the project's hub (createHub) on a SQLite file;
+ *   hub-pg    the hub as one node of a cluster: `dbPath` is then a PostgreSQL URL, and the fifth
+ *             argument names the node;
  *   ws        a raw `ws` server sending each event to every socket, JSON.stringify per socket;
  *   socketio  a Socket.IO server broadcasting each event with io.emit.
  * Driven over IPC by bench/run.mjs: { cmd: 'step', rate, seconds } publishes `rate` events a
@@ -14,7 +16,7 @@ import { createHub, type Hub } from '../src/hub/hub.js';
 import { createPublisher } from '../src/hub/publish.js';
 import { createSqliteBackend } from '../src/hub/sqlite-backend.js';
 
-const [mode, dbPath, secret, portArg] = process.argv.slice(2) as [string, string, string, string?];
+const [mode, dbPath, secret, portArg, nodeName] = process.argv.slice(2) as [string, string, string, string?, string?];
 const send = (msg: unknown) => process.send?.(msg);
 const clock = () => performance.timeOrigin + performance.now();
 
@@ -28,7 +30,8 @@ const HUB_BENCH_OPTIONS = {
   heartbeatMs: 600_000,
 };
 
-let publishOne: (seq: number, t: number) => void;
+/** Publishes one event stamped `t`; the hub's publish answers once it is stored. */
+let publishOne: (seq: number, t: number) => unknown;
 let stop: () => Promise<void>;
 let hub: Hub | null = null;
 let port = Number(portArg ?? 0);
@@ -43,11 +46,12 @@ const eventBody = (t: number) => ({
 });
 
 async function startHub(): Promise<void> {
-  hub = await createHub({ port, db: dbPath, auth: { jwtSecret: secret }, publishKey: 'bench', ...HUB_BENCH_OPTIONS });
+  const storage = mode === 'hub-pg' ? { postgres: { url: dbPath, node: nodeName } } : { db: dbPath };
+  hub = await createHub({ port, ...storage, auth: { jwtSecret: secret }, publishKey: 'bench', ...HUB_BENCH_OPTIONS });
   port = hub.port;
 }
 
-if (mode === 'hub') {
+if (mode === 'hub' || mode === 'hub-pg') {
   await startHub();
   publishOne = (_seq, t) => hub!.publish(eventBody(t));
   stop = () => hub!.close();
@@ -163,11 +167,16 @@ process.on('message', async (msg: { cmd: string; [k: string]: unknown }) => {
   try {
     if (msg.cmd === 'step') send({ type: 'step', ...(await step(msg.rate as number, msg.seconds as number)) });
     else if (msg.cmd === 'publish') {
-      for (let i = 0; i < (msg.count as number); i++) publishOne(++seq, clock());
+      const stored = [];
+      for (let i = 0; i < (msg.count as number); i++) stored.push(publishOne(++seq, clock()));
+      await Promise.all(stored);
       send({ type: 'published', latestSeq: hub ? await hub.backend.latestSeq() : seq });
     } else if (msg.cmd === 'restart')
       send({ type: 'restarted', ...(await restart(msg.gapMs as number, msg.gapEvents as number)) });
-    else if (msg.cmd === 'connections') send({ type: 'connections', count: hub ? hub.connections() : -1 });
+    else if (msg.cmd === 'cpu') {
+      const cpu = process.cpuUsage();
+      send({ type: 'cpu', us: cpu.user + cpu.system });
+    } else if (msg.cmd === 'connections') send({ type: 'connections', count: hub ? hub.connections() : -1 });
     else if (msg.cmd === 'stop') {
       await stop();
       send({ type: 'stopped' });

@@ -11,7 +11,7 @@ import { startChild } from './ipc.mjs';
 export const RATES = [20, 50, 80, 100, 150];
 export const P99_LIMIT_MS = 50;
 /** Delivered below this share of what was published × clients (after a short drain) is "behind". */
-const DELIVERY_FLOOR = 0.99;
+export const DELIVERY_FLOOR = 0.99;
 /**
  * Below this share the server is clearly behind and higher steps are not run. Low, because on
  * this shared machine a server may get only part of a core for a step; the comparison at the
@@ -66,7 +66,7 @@ async function setUp(mode, { root, clients, log }) {
 }
 
 /** One step on one server: publish `rate`/s for `seconds`, drain up to 3 s, read the latencies. */
-async function step(s, rate, seconds, log) {
+export async function step(s, rate, seconds, log) {
   await s.load.request({ cmd: 'begin' }, 'begun');
   const pub = await s.server.request({ cmd: 'step', rate, seconds }, 'step', (seconds + 30) * 1000);
   const expected = pub.scheduled * s.connected;

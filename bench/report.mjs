@@ -363,6 +363,93 @@ export function writeReport(root, report, { partial = false } = {}) {
     md.push('');
   }
 
+  if (s.cluster && !s.cluster.error) {
+    const c = s.cluster;
+    md.push('## 8. The hub as a cluster on PostgreSQL');
+    md.push('');
+    if (c.ranAt) md.push(`Measured on its own (\`--only=cluster\`) at ${c.ranAt}.`, '');
+    md.push(
+      `Fan-out at ${c.rate} events/s to ${c.clients} clients: two nodes on one PostgreSQL (every event published through node A) beside one SQLite hub, rounds interleaved.`,
+    );
+    md.push('');
+    const rows = [];
+    for (const [mode, label] of [
+      ['sqlite', 'SQLite, 1 hub'],
+      ['cluster', 'PostgreSQL, 2 nodes'],
+    ])
+      for (const [i, r] of c.rounds[mode].entries())
+        rows.push([
+          label,
+          i + 1,
+          `${r.published}/${r.scheduled}`,
+          n(r.p50),
+          n(r.p99),
+          n(r.max),
+          `${n(r.delivery * 100)}%`,
+          r.hubCpuMs,
+          n(r.hubCpuUsPerDelivery),
+          n(r.loadCpuPct),
+          n(r.loadavg1, 2),
+        ]);
+    md.push(
+      table(
+        [
+          'storage',
+          'round',
+          'published / scheduled',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'delivery',
+          'hub CPU ms (all nodes)',
+          'hub CPU µs / delivery',
+          'load generator CPU %',
+          'machine load average (1 min)',
+        ],
+        rows,
+      ),
+    );
+    md.push('');
+    md.push(
+      `Hub CPU per delivered message over every round: SQLite ${c.sqliteCpuUsPerDelivery} µs, cluster ${c.clusterCpuUsPerDelivery} µs (both nodes).`,
+    );
+    md.push('');
+    const d = c.listenerDrop;
+    const k = c.kill;
+    md.push(
+      table(
+        ['figure', 'value'],
+        [
+          ['appends on PostgreSQL, batches of 100', `${c.appends.batchOf100PerSec} events/s`],
+          ['appends on PostgreSQL, single events one at a time', `${c.appends.singlePerSec} events/s`],
+          ['appends on PostgreSQL, single events, 64 in flight', `${c.appends.single64InFlightPerSec} events/s`],
+          ['listener drop → first event published after it delivered on that node', `${d.repairMs ?? '—'} ms`],
+          [
+            '… events received on that node / published, lost, doubled, client dropped',
+            `${d.received} / ${d.published}, ${d.gaps}, ${d.duplicates}, ${d.clientDropped ? 'yes' : 'no'}`,
+          ],
+          [
+            `kill -9 of node B → every one of ${k.clients} clients holds the last seq`,
+            `${k.resumeMs ?? 'not all'} ms (${k.resumed}/${k.clients})`,
+          ],
+          [
+            '… lost, doubled, reconnect attempts (the last one after)',
+            `${k.lost}, ${k.doubled}, ${k.reconnectAttempts} (${k.lastAttemptAfterKillMs ?? '—'} ms)`,
+          ],
+          [
+            '… closes the clients saw after the kill (code, message: count)',
+            Object.entries(k.closes ?? {})
+              .map(([why, count]) => `${why}: ${count}`)
+              .join('; ') || '—',
+          ],
+        ],
+      ),
+    );
+    md.push('');
+    for (const note of c.notes ?? []) md.push(`- ${note}`);
+    md.push('');
+  }
+
   const text = md.join('\n');
   const dir = partial ? join(root, 'bench', 'out') : join(root, 'bench');
   mkdirSync(dir, { recursive: true });

@@ -14,6 +14,8 @@ const clock = () => performance.timeOrigin + performance.now();
 const send = (msg: unknown) => process.send?.(msg);
 
 const attempts: number[] = [];
+/** Closes the clients saw since `mark`, by close code and reason (why attempts failed, if any did). */
+const closes = new Map<string, number>();
 class CountingWebSocket extends WebSocket {
   constructor(url: string, protocols?: string | string[]) {
     attempts.push(clock());
@@ -49,6 +51,11 @@ async function connectAll(): Promise<{ connected: number; ms: number }> {
     const c: Tracked = { conn, last: 0, gaps: 0, duplicates: 0, connected: false };
     conn.onState((s) => {
       c.connected = s.status === 'connected';
+    });
+    conn.onError((e) => {
+      if (e.kind !== 'close') return;
+      const key = `${e.code} ${e.message}`;
+      closes.set(key, (closes.get(key) ?? 0) + 1);
     });
     conn.onMessage((m) => {
       if (m.type === 'snapshot') c.last = m.seq;
@@ -95,11 +102,12 @@ process.on('message', async (msg: { cmd: string; [k: string]: unknown }) => {
     if (msg.cmd === 'connect') send({ type: 'connected', ...(await connectAll()) });
     else if (msg.cmd === 'mark') {
       attempts.length = 0;
+      closes.clear();
       for (const c of clients) c.gaps = c.duplicates = 0;
       send({ type: 'marked' });
     } else if (msg.cmd === 'wait') {
       const r = await waitResumed(msg.latestSeq as number, msg.timeoutMs as number);
-      send({ type: 'resumed', ...r, attempts: [...attempts] });
+      send({ type: 'resumed', ...r, attempts: [...attempts], closes: Object.fromEntries(closes) });
     } else if (msg.cmd === 'stop') {
       for (const c of clients) c.conn.close();
       send({ type: 'stopped' });

@@ -33,13 +33,19 @@ export class TcpBalancer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private route(client: net.Socket, tried = 0): void {
+  /**
+   * Sends `client` to the backend after `first` in turn (the next one of the rotation when a
+   * connection arrives), then on each refusal to the one after it: with many connections routed at
+   * once, a refused one still tries every other backend (not the rotation's next, which may be
+   * the refusing one again).
+   */
+  private route(client: net.Socket, tried = 0, first = this.next++): void {
     this.track(client);
     if (tried >= this.ports.length) {
       client.destroy();
       return;
     }
-    const port = this.ports[this.next++ % this.ports.length]!;
+    const port = this.ports[(first + tried) % this.ports.length]!;
     const upstream = net.connect(port, '127.0.0.1');
     this.track(upstream);
     client.pause();
@@ -52,7 +58,7 @@ export class TcpBalancer {
       client.on('close', () => upstream.destroy());
     });
     upstream.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ECONNREFUSED' && !upstream.readyState.includes('open')) this.route(client, tried + 1);
+      if (err.code === 'ECONNREFUSED' && !upstream.readyState.includes('open')) this.route(client, tried + 1, first);
       else client.destroy();
     });
   }
