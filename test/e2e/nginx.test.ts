@@ -4,7 +4,7 @@
  * its `server`) are read from the Markdown, and only the upstream addresses, the `listen` line and
  * the TLS lines are changed. Behind them, two hub nodes on one throwaway PostgreSQL. Through
  * nginx: a WebSocket is welcomed and receives what the other node published, /healthz answers, an
- * SSE stream delivers an event within 1 s (nothing buffers it) and its heartbeat, a long poll
+ * SSE stream delivers an event within 1 s (nothing holds it back) and its heartbeat, a long poll
  * answers, and the audit trail has the client IP from X-Forwarded-For (the hubs trust 127.0.0.1).
  */
 import assert from 'node:assert/strict';
