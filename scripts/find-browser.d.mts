@@ -4,3 +4,5 @@ export function findBrowser(): string | null;
 export const MISSING_BROWSER: string;
 /** Flags for headless Chromium on these machines (no network, maybe root). */
 export function browserArgs(): string[];
+/** Whether `path` is a file this process may execute. */
+export function executable(path: string): boolean;

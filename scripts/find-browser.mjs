@@ -11,7 +11,8 @@ const CANDIDATES = [
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
 ];
 
-const executable = (path) => {
+/** Whether `path` is a file this process may execute. */
+export const executable = (path) => {
   try {
     accessSync(path, constants.X_OK);
     return true;

@@ -1,6 +1,7 @@
 // `npm test`: every check and test in one run, ending with one line `N passed, N failed`.
 // Steps: type check, lint, manifest check, docs check, Node tests, build, browser tests, end-to-end
-// tests (after the build: `npm start`'s stack and the React and Vue apps in Chromium).
+// tests (after the build: `npm start`'s stack and the React and Vue apps in Chromium, the docs' nginx
+// configurations run by nginx).
 // Counts come from the runners as data (a reporter's JSON file), never from their text; the checks
 // (type check, lint, manifest, docs, build) fail the run but are not counted as tests.
 import { spawn } from 'node:child_process';
@@ -8,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBrowser, MISSING_BROWSER } from './find-browser.mjs';
+import { findNginx, MISSING_NGINX } from './find-nginx.mjs';
 import { findPostgresBin, MISSING_POSTGRES } from './throwaway-postgres.mjs';
 
 if (!findBrowser()) {
@@ -16,6 +18,10 @@ if (!findBrowser()) {
 }
 if (!process.env.ADMIN_REALTIME_TEST_POSTGRES_URL && !findPostgresBin()) {
   console.error(MISSING_POSTGRES);
+  process.exit(1);
+}
+if (!findNginx()) {
+  console.error(MISSING_NGINX);
   process.exit(1);
 }
 
