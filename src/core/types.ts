@@ -161,6 +161,8 @@ export interface RealtimeState {
   categories: readonly string[] | null;
   /** Seq of the last snapshot or stream event applied (the transport dedupes by it). */
   lastSeq: number;
+  /** Seq of the last snapshot applied (0 before the first): what came later arrived live. */
+  snapshotSeq: number;
   lastError: RealtimeError | null;
 }
 

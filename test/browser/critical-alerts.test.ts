@@ -104,6 +104,49 @@ describe('<critical-alerts>', () => {
     }
   });
 
+  it('sound: an alert that arrives in the snapshot’s frame, before the first render, is news; the snapshot’s own is not', async () => {
+    // After the first test's click, so audio may start.
+    expect(navigator.userActivation.hasBeenActive).to.equal(true);
+    window.AudioContext = SpyAudioContext;
+    const before = audio.oscillators;
+    try {
+      const transport = new MemoryTransport();
+      const store = createStore(transport);
+      transport.connect();
+      const alert = (id: string, seq: number, title: string) => ({
+        kind: 'notification' as const,
+        id,
+        seq,
+        title,
+        category: 'system',
+        priority: 'critical' as const,
+        createdAt: new Date().toISOString(),
+      });
+      // The snapshot (with one alert already there) and a live alert right after it, in one task:
+      // the store renders them in one frame, before the element has ever rendered.
+      transport.receive({
+        type: 'snapshot',
+        seq: 1,
+        hasMore: false,
+        unread: { total: 1, byCategory: { system: 1 }, byPriority: { critical: 1 } },
+        activity: [],
+        status: null,
+        agents: null,
+        metrics: { t: [], series: {} },
+        notifications: [{ ...alert('old', 1, 'Already there'), read: false }],
+      });
+      transport.receive({ type: 'event', event: alert('new', 2, 'Just happened') });
+      const el = await fixture<CriticalAlerts>(html`<critical-alerts sound .store=${store}></critical-alerts>`);
+      await waitUntil(() => titles(el).includes('Just happened'), 'the live alert shown');
+      await waitUntil(() => audio.oscillators === before + 1, 'one beep, for the live alert only');
+      await el.updateComplete;
+      expect(audio.oscillators - before).to.equal(1);
+      store.destroy();
+    } finally {
+      window.AudioContext = OriginalAudioContext;
+    }
+  });
+
   it('toasts a critical notification in the assertive region; other priorities do not toast', async () => {
     const { el } = await withProvider<CriticalAlerts>(
       hub,

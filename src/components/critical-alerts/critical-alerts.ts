@@ -93,6 +93,7 @@ export class CriticalAlerts extends RealtimeElement {
 
   readonly #alerts = this.select((s) => s.criticalAlerts);
   readonly #loading = this.select((s) => s.loading);
+  readonly #snapshotSeq = this.select((s) => s.snapshotSeq);
   /** Tabs sharing one socket alert once per browser: the tab that holds the socket sounds and notifies. */
   readonly #follower = this.select((s) => s.connection.status === 'connected' && s.connection.shared === 'follower');
   readonly #clock = new ClockController(this);
@@ -193,13 +194,16 @@ export class CriticalAlerts extends RealtimeElement {
     this.#restoreFocus();
   }
 
-  /** Sounds and notifies for alerts not seen before; the snapshot at connect only sets the baseline. */
+  /**
+   * Sounds and notifies for alerts not seen before. The snapshot at connect sets the baseline: an
+   * alert that came after it (even in the same frame, before the first render) is news.
+   */
   #noticeArrivals(): void {
     if (this.#loading.value !== false) return;
     const alerts = this.#alerts.value ?? [];
     if (!this.#seen) {
-      this.#seen = new Set(alerts.map((a) => a.id));
-      return;
+      const snapshotSeq = this.#snapshotSeq.value ?? 0;
+      this.#seen = new Set(alerts.filter((a) => a.seq <= snapshotSeq).map((a) => a.id));
     }
     const fresh = alerts.filter((a) => !this.#seen?.has(a.id));
     if (fresh.length === 0) return;

@@ -86,6 +86,7 @@ export class StoreReducer {
       criticalAlerts: [],
       categories: options.categories,
       lastSeq: 0,
+      snapshotSeq: 0,
       lastError: null,
     };
   }
@@ -225,6 +226,7 @@ export class StoreReducer {
       agents: s.agents ?? null,
       latest: this.#metrics.load(s.metrics),
       lastSeq: s.seq,
+      snapshotSeq: s.seq,
       loading: false,
     });
     this.setUnread(s.unread, s.seq);
