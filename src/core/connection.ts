@@ -472,21 +472,12 @@ export class RealtimeConnection extends TransportEvents implements Transport {
   async #fetchToken(): Promise<string | undefined> {
     const provider = this.#tokenProvider;
     if (!provider) return undefined;
-    try {
-      const token = await provider();
-      if (typeof token !== 'string' || !token) throw new Error('tokenProvider returned no token');
-      if (provider === this.#tokenProvider) {
-        this.#token = token;
-        this.#needToken = false;
-      }
-      return token;
-    } catch (error) {
-      this.emit('error', {
-        kind: 'auth',
-        message: `tokenProvider failed: ${(error as Error)?.message}`,
-      });
-      return undefined;
+    const token = await this.tokenFrom(provider);
+    if (token !== undefined && provider === this.#tokenProvider) {
+      this.#token = token;
+      this.#needToken = false;
     }
+    return token;
   }
 
   /** Refreshes in place shortly before the token expires: halfway through its life, at most a minute early. */

@@ -420,19 +420,12 @@ export class HttpTransport extends TransportEvents implements Transport {
     if (this.#token !== undefined && !this.#needToken) return this.#token;
     const provider = this.#provider;
     if (!provider) return undefined;
-    try {
-      const token = await provider();
-      if (typeof token !== 'string' || !token) throw new Error('tokenProvider returned no token');
+    const token = await this.tokenFrom(provider);
+    if (token !== undefined) {
       this.#token = token;
       this.#needToken = false;
-      return token;
-    } catch (error) {
-      this.emit('error', {
-        kind: 'auth',
-        message: `tokenProvider failed: ${(error as Error)?.message}`,
-      });
-      return undefined;
     }
+    return token;
   }
 
   /** Renews ahead of the token's expiry, as the WebSocket does: halfway, at most a minute early. */

@@ -50,6 +50,21 @@ export abstract class TransportEvents {
     emitTo(this.#listeners[channel], value);
   }
 
+  /**
+   * A token from the integrator's provider, or undefined (reported as an `auth` error) when it
+   * throws or returns nothing usable.
+   */
+  protected async tokenFrom(provider: () => Promise<string>): Promise<string | undefined> {
+    try {
+      const token = await provider();
+      if (typeof token !== 'string' || !token) throw new Error('tokenProvider returned no token');
+      return token;
+    } catch (error) {
+      this.emit('error', { kind: 'auth', message: `tokenProvider failed: ${(error as Error)?.message}` });
+      return undefined;
+    }
+  }
+
   #add<K extends keyof Channels>(channel: K, listener: Listener<Channels[K]>): () => void {
     return listen(this.#listeners[channel], listener);
   }
