@@ -11,6 +11,8 @@ export interface ThrowawayPostgres {
   stop(): void;
   /** Stops and starts it again on the same port. */
   restart(mode?: 'fast' | 'immediate'): void;
+  /** The same without blocking the event loop; resolves once the server accepts connections again. */
+  restartInBackground(mode?: 'fast' | 'immediate'): Promise<void>;
 }
 /** Starts a throwaway server (initdb into a temp folder, a free loopback port). */
 export function startThrowawayPostgres(): Promise<ThrowawayPostgres>;

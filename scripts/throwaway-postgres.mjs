@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL for the tests: Debian's `postgresql` binaries, `initdb` into a temp folder
 // (as the `postgres` user when run as root: initdb refuses root), started on a free loopback port
 // with its socket in that folder, stopped and deleted after. Starts in about two seconds.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -65,9 +65,20 @@ export async function startThrowawayPostgres() {
     const result = spawnSync(c, a, { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`${cmd} failed: ${result.stderr || result.stdout || result.error}`);
   };
+  /** `run` without blocking the event loop (a hub in this process keeps serving meanwhile). */
+  const runInBackground = (cmd, args) =>
+    new Promise((resolve, reject) => {
+      const [c, a] = as(join(bin, cmd), args);
+      const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      for (const stream of [child.stdout, child.stderr]) stream.on('data', (d) => (output += d));
+      child.once('error', reject);
+      child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} failed: ${output}`))));
+    });
   const port = await freePort();
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`;
-  const start = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', options, '-w', '-t', '30', 'start']);
+  const startArgs = ['-D', data, '-l', join(dir, 'log'), '-o', options, '-w', '-t', '30', 'start'];
+  const start = () => run('pg_ctl', startArgs);
   const user = owner ? 'postgres' : (process.env.USER ?? 'postgres');
   try {
     run('initdb', ['-D', data, '-A', 'trust', '-U', user, '--no-sync', '-E', 'UTF8']);
@@ -93,6 +104,11 @@ export async function startThrowawayPostgres() {
     restart(mode = 'fast') {
       run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
       start();
+    },
+    /** `restart` without blocking the event loop: resolves once the server accepts connections again. */
+    async restartInBackground(mode = 'fast') {
+      await runInBackground('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
+      await runInBackground('pg_ctl', startArgs);
     },
   };
 }

@@ -165,6 +165,14 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
 
   async function transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, isolation = ''): Promise<T> {
     const client = await pool.connect();
+    // A connection that dies between this transaction's queries (a PostgreSQL restart) emits 'error'
+    // on the checked-out client, which the pool does not listen to: unheard, it would end the process.
+    // The next query fails instead, and the dead client is released as broken so the pool drops it.
+    let lost: Error | undefined;
+    const onError = (err: Error) => {
+      lost = err;
+    };
+    client.on('error', onError);
     try {
       await client.query(`BEGIN${isolation ? ` ISOLATION LEVEL ${isolation}` : ''}`);
       const result = await fn(client);
@@ -174,7 +182,8 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
       await client.query('ROLLBACK').catch(() => {});
       throw err;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(lost);
     }
   }
 

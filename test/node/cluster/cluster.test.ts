@@ -244,6 +244,103 @@ describe('cluster on PostgreSQL', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  test('PostgreSQL restarted under load (fast, then immediate): every acknowledged publish reaches a client on each node once, in seq order', async () => {
+    const server = await startThrowawayPostgres();
+    after(() => server.stop());
+    const url = server.url;
+    const nodes = await Promise.all(
+      ['load-1', 'load-2'].map((name) => startHub({ postgres: { url, node: name, probeMs: 200, reconnectMs: 200 } })),
+    );
+    const token = await signToken({ sub: 'load-watch' });
+    const watchers = await Promise.all(nodes.map((hub) => TestClient.open(hub, token, { protocol: 2 })));
+    const realtime = createRealtimeClient({
+      url: nodes[1]!.wsUrl,
+      token,
+      WebSocket: WebSocket as never,
+      window: null,
+      maxNotifications: 5000,
+    });
+    const statuses: string[] = [];
+    realtime.connection.onState((state) => statuses.push(state.status));
+    realtime.connect();
+    await waitUntil(
+      () => realtime.store.getState().connection.status === 'connected' && !realtime.store.getState().loading,
+      'realtime client live',
+    );
+
+    const acknowledged: string[] = [];
+    let refused = 0;
+    const started = Date.now();
+    /** One publisher: batches of 2 every 20 ms for 3 s (at most 150), through A and B in turn; a refused batch is sent again with the same ids until acknowledged. */
+    const publisher = async (p: number) => {
+      for (let k = 0; k < 150 && Date.now() - started < 3000; k++) {
+        const ids = [`p${p}-${k}-a`, `p${p}-${k}-b`];
+        const body = ids.map((id) => note(id, { id }));
+        for (let attempt = 0; ; attempt++) {
+          const status = await post(nodes[(k + attempt) % 2]!, body).then(
+            (res) => res.status,
+            () => 0,
+          );
+          if (status === 202) break;
+          refused++;
+          assert.ok(status === 503 || status === 0, `publish refused with ${status}`);
+          assert.ok(Date.now() - started < 30_000, `${ids} never acknowledged`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        acknowledged.push(...ids);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const restarts = (async () => {
+      await waitUntil(() => Date.now() - started > 800, 'load under way');
+      await server.restartInBackground('fast');
+      await waitUntil(() => Date.now() - started > 1800, 'load under way again');
+      await server.restartInBackground('immediate');
+    })();
+    await Promise.all([0, 1, 2, 3].map(publisher).concat(restarts));
+    assert.ok(refused > 0, 'some publishes were refused while the server was down');
+
+    const expected = [...acknowledged].sort();
+    for (const [i, watcher] of watchers.entries()) {
+      await waitUntil(
+        () => watcher.events().filter((e) => e.kind === 'notification').length >= expected.length,
+        `watcher on node ${i + 1} holds all ${expected.length}`,
+        20_000,
+      );
+      const got = watcher.events().flatMap((e) => (e.kind === 'notification' ? [e] : []));
+      const seqs = got.map((e) => e.seq);
+      assert.ok(
+        seqs.every((seq, j) => j === 0 || seq > seqs[j - 1]!),
+        `node ${i + 1}: seqs strictly increasing`,
+      );
+      assert.deepEqual(
+        got.map((e) => e.id).sort(),
+        expected,
+        `node ${i + 1}: every acknowledged notification once, nothing else`,
+      );
+      assert.equal(watcher.closedWith, null, `the client on node ${i + 1} stayed connected`);
+    }
+    await waitUntil(
+      () => realtime.store.getState().notifications.length >= expected.length,
+      'the realtime client holds them all',
+      20_000,
+    );
+    assert.deepEqual(
+      realtime.store
+        .getState()
+        .notifications.map((n) => n.id)
+        .sort(),
+      expected,
+    );
+    assert.ok(!statuses.includes('reconnecting'), `the realtime client stayed connected (${statuses})`);
+    for (const hub of nodes) {
+      await waitUntil(async () => (await fetch(`${hub.url}/healthz`)).status === 200, 'healthy again', 20_000);
+    }
+    realtime.close();
+    for (const watcher of watchers) watcher.close();
+    await Promise.all(nodes.map((hub) => hub.close()));
+  });
+
   test('three node processes behind a balancer: kill -9 of one during a burst, its client returns through the balancer and holds every acknowledged notification once; mark read on one tab updates the other', async () => {
     const { url } = await cluster();
     const nodes = await Promise.all(['lb-1', 'lb-2', 'lb-3'].map((name) => startCliNode(url, name)));
