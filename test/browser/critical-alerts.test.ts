@@ -5,7 +5,7 @@ import type { CriticalAlerts } from '../../src/components/critical-alerts/critic
 import { setLocale } from '../../src/components/shared/localize.js';
 import type { RealtimeClient } from '../../src/core/client.js';
 import { createStore } from '../../src/core/store.js';
-import { MemoryTransport } from '../../test/support/memory-transport.js';
+import { MemoryTransport, snapshotMessage } from '../../test/support/memory-transport.js';
 import {
   advancePacing,
   all,
@@ -124,17 +124,13 @@ describe('<critical-alerts>', () => {
       });
       // The snapshot (with one alert already there) and a live alert right after it, in one task:
       // the store renders them in one frame, before the element has ever rendered.
-      transport.receive({
-        type: 'snapshot',
-        seq: 1,
-        hasMore: false,
-        unread: { total: 1, byCategory: { system: 1 }, byPriority: { critical: 1 } },
-        activity: [],
-        status: null,
-        agents: null,
-        metrics: { t: [], series: {} },
-        notifications: [{ ...alert('old', 1, 'Already there'), read: false }],
-      });
+      transport.receive(
+        snapshotMessage({
+          seq: 1,
+          unread: { total: 1, byCategory: { system: 1 }, byPriority: { critical: 1 } },
+          notifications: [{ ...alert('old', 1, 'Already there'), read: false }],
+        }),
+      );
       transport.receive({ type: 'event', event: alert('new', 2, 'Just happened') });
       const el = await fixture<CriticalAlerts>(html`<critical-alerts sound .store=${store}></critical-alerts>`);
       await waitUntil(() => titles(el).includes('Just happened'), 'the live alert shown');
@@ -279,17 +275,9 @@ describe('<critical-alerts>', () => {
     const transport = new MemoryTransport();
     const store = createStore(transport);
     transport.connect();
-    transport.receive({
-      type: 'snapshot',
-      seq: 1,
-      hasMore: false,
-      unread: { total: 1, byCategory: { system: 1 }, byPriority: { critical: 1 } },
-      activity: [],
-      status: null,
-      agents: null,
-      metrics: { t: [], series: {} },
-      notifications: [],
-    });
+    transport.receive(
+      snapshotMessage({ seq: 1, unread: { total: 1, byCategory: { system: 1 }, byPriority: { critical: 1 } } }),
+    );
     const el = await fixture<CriticalAlerts>(html`<critical-alerts .store=${store}></critical-alerts>`);
     transport.receive({
       type: 'event',

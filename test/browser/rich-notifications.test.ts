@@ -7,7 +7,7 @@ import type { CriticalAlerts } from '../../src/components/critical-alerts/critic
 import { setLocale } from '../../src/components/shared/localize.js';
 import { noUnread } from '../../src/core/protocol.js';
 import { createStore } from '../../src/core/store.js';
-import { MemoryTransport } from '../support/memory-transport.js';
+import { MemoryTransport, snapshotMessage } from '../support/memory-transport.js';
 import { all, hubToken, one, publish, shadow, text, useHub, withProvider } from './widget-hub.js';
 
 let counter = 0;
@@ -111,33 +111,29 @@ describe('rich notifications', () => {
       const transport = new MemoryTransport();
       const store = createStore(transport);
       transport.connect();
-      transport.receive({
-        type: 'snapshot',
-        seq: 1,
-        hasMore: false,
-        unread: { ...noUnread(), total: 1 },
-        activity: [],
-        status: null,
-        agents: null,
-        metrics: { t: [], series: {} },
-        notifications: [
-          {
-            kind: 'notification',
-            id: 'hostile',
-            seq: 1,
-            title: 'Hostile',
-            category: 'system',
-            priority: 'high',
-            createdAt: new Date().toISOString(),
-            read: false,
-            actions: [
-              { id: 'go', label: 'Go', url: 'javascript:alert(1)' },
-              { id: 'data', label: 'Data', url: 'data:text/html,<script>alert(1)</script>' },
-            ],
-            actor: { name: 'Mallory', avatarUrl: 'http://example.com/plain-http.png' },
-          },
-        ],
-      });
+      transport.receive(
+        snapshotMessage({
+          seq: 1,
+          unread: { ...noUnread(), total: 1 },
+          notifications: [
+            {
+              kind: 'notification',
+              id: 'hostile',
+              seq: 1,
+              title: 'Hostile',
+              category: 'system',
+              priority: 'high',
+              createdAt: new Date().toISOString(),
+              read: false,
+              actions: [
+                { id: 'go', label: 'Go', url: 'javascript:alert(1)' },
+                { id: 'data', label: 'Data', url: 'data:text/html,<script>alert(1)</script>' },
+              ],
+              actor: { name: 'Mallory', avatarUrl: 'http://example.com/plain-http.png' },
+            },
+          ],
+        }),
+      );
       const el = await fixture<AdminNotificationCenter>(
         html`<admin-notification-center .store=${store}></admin-notification-center>`,
       );

@@ -19,6 +19,7 @@ import type { HubMessage, StreamEvent, WelcomeMessage } from '../../src/core/pro
 import type { Hub } from '../../src/hub/hub.js';
 import { closeAllHubs, note, signToken, startHub, TestClient, waitUntil } from '../support/hub-harness.js';
 import { createTestDatabase } from '../support/postgres.js';
+import { SseClient } from '../support/sse-client.js';
 
 const ORIGIN = 'https://admin.example';
 const HEARTBEAT_MS = 300;
@@ -123,57 +124,15 @@ const bearer = (token: string) => ({
   origin: ORIGIN,
 });
 
-/** An SSE reader over fetch: `data:` frames parsed (with their arrival time), comment lines counted. */
-class SseReader {
-  readonly frames: Array<{ at: number; message: HubMessage }> = [];
-  comments = 0;
-  private readonly abort = new AbortController();
-
-  static async open(base: string, token: string): Promise<SseReader> {
-    const issued = await fetch(`${base}/v1/tickets`, { method: 'POST', headers: bearer(token), body: '{}' });
-    assert.equal(issued.status, 200, await issued.clone().text());
-    const { ticket } = (await issued.json()) as { ticket: string };
-    const reader = new SseReader();
-    const res = await fetch(`${base}/v1/sse?ticket=${ticket}`, {
-      headers: { origin: ORIGIN },
-      signal: reader.abort.signal,
-    });
-    assert.equal(res.status, 200);
-    assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
-    void reader.read(res);
-    return reader;
-  }
-
-  private async read(res: Response): Promise<void> {
-    const stream = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await stream.read();
-        if (done) return;
-        buffer += value;
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          for (const line of buffer.slice(0, end).split('\n')) {
-            if (line.startsWith(':')) this.comments++;
-            else if (line.startsWith('data: '))
-              this.frames.push({ at: Date.now(), message: JSON.parse(line.slice(6)) as HubMessage });
-          }
-          buffer = buffer.slice(end + 2);
-        }
-      }
-    } catch {
-      // aborted by stop()
-    }
-  }
-
-  /** Arrival time of the event titled `title`, once it has come. */
-  arrival(title: string): number | undefined {
-    return this.frames.find(({ message }) => eventsOf([message]).some((e) => titleOf(e) === title))?.at;
-  }
-
-  stop(): void {
-    this.abort.abort();
-  }
+/** An SSE stream through nginx: a ticket by POST, then the stream with the ticket in the query. */
+async function openSse(base: string, token: string): Promise<SseClient> {
+  const issued = await fetch(`${base}/v1/tickets`, { method: 'POST', headers: bearer(token), body: '{}' });
+  assert.equal(issued.status, 200, await issued.clone().text());
+  const { ticket } = (await issued.json()) as { ticket: string };
+  const stream = await SseClient.connect(`${base}/v1/sse?ticket=${ticket}`, { origin: ORIGIN });
+  assert.equal(stream.res.status, 200);
+  assert.equal(stream.res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+  return stream;
 }
 
 const eventsOf = (messages: HubMessage[]): StreamEvent[] =>
@@ -282,13 +241,13 @@ describe('the docs’ nginx configurations, run by nginx', () => {
       ['hub.md (location = /v1/sse)', single],
       ['deploy.md (location /v1/)', cluster],
     ] as const) {
-      const stream = await SseReader.open(base, await signToken({ sub: `sse-${name.slice(0, 6)}` }));
+      const stream = await openSse(base, await signToken({ sub: `sse-${name.slice(0, 6)}` }));
       await waitUntil(() => stream.frames.length >= 2, `${name}: welcome and snapshot`, 5000);
-      assert.equal(stream.frames[0]!.message.type, 'welcome');
+      assert.equal(stream.frames[0]!.type, 'welcome');
       const title = `sse through ${name}`;
       const sent = Date.now();
       await b.publish(note(title));
-      const at = await waitUntil(() => stream.arrival(title), `${name}: the event`, 5000);
+      const at = await waitUntil(() => stream.arrivalOf((e) => titleOf(e) === title), `${name}: the event`, 5000);
       assert.ok(at - sent < 1000, `${name}: the event took ${at - sent} ms through nginx`);
       const comments = stream.comments;
       await waitUntil(() => stream.comments > comments, `${name}: a heartbeat`, HEARTBEAT_MS * 10);

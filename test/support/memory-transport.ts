@@ -3,11 +3,33 @@
  * `receive`, `setState` and `fail`, and reads what the store sent from `sent`.
  * `receiveFrame` runs a raw frame through the real protocol parser, as a connection would.
  */
-import { type ClientAction, type HubMessage, parseHubMessage } from '../../src/core/protocol.js';
+import {
+  type ClientAction,
+  type HubMessage,
+  noUnread,
+  parseHubMessage,
+  type SnapshotMessage,
+} from '../../src/core/protocol.js';
 import { StreamCursor } from '../../src/core/stream-cursor.js';
 import type { ConnectionState, RealtimeError, TimerApi, Transport } from '../../src/core/types.js';
 
 export const testUser = { id: 'admin-1', role: 'admin', name: 'Ada' };
+
+/** A snapshot as a hub sends it: empty lists, no unread, seq 10, unless `over` says otherwise. */
+export function snapshotMessage(over: Partial<SnapshotMessage> = {}): SnapshotMessage {
+  return {
+    type: 'snapshot',
+    seq: 10,
+    notifications: [],
+    hasMore: false,
+    unread: noUnread(),
+    activity: [],
+    status: null,
+    agents: null,
+    metrics: { t: [], series: {} },
+    ...over,
+  };
+}
 
 export class MemoryTransport implements Transport {
   state: ConnectionState = { status: 'idle' };

@@ -59,7 +59,7 @@ function holdLock(path: string): Database.Database {
       throw new StorageStartError(
         `admin-realtime: another hub process is using ${path} (it holds ${lockPath}). One SQLite file ` +
           'serves one hub: stop the other hub, or give this one its own --db. To run several hubs on one ' +
-          'stream, start every one with --postgres-url (see docs/hub.md, "Multi-node").',
+          'stream, start every one with --postgres-url (see docs/deploy.md).',
       );
     }
     throw new StorageStartError(

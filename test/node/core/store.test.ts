@@ -10,7 +10,7 @@ import {
 } from '../../../src/core/protocol.js';
 import { type CreateStoreOptions, createStore, RealtimeRequestError } from '../../../src/core/store.js';
 import type { RealtimeError } from '../../../src/core/types.js';
-import { ManualClock, ManualFrames, MemoryTransport } from '../../support/memory-transport.js';
+import { ManualClock, ManualFrames, MemoryTransport, snapshotMessage } from '../../support/memory-transport.js';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -33,20 +33,7 @@ function unread(total: number, byCategory: Record<string, number> = {}, byPriori
   return { total, byCategory, byPriority };
 }
 
-function snapshot(over: Partial<SnapshotMessage> = {}): SnapshotMessage {
-  return {
-    type: 'snapshot',
-    seq: 10,
-    notifications: [],
-    hasMore: false,
-    unread: noUnread(),
-    activity: [],
-    status: null,
-    agents: null,
-    metrics: { t: [], series: {} },
-    ...over,
-  };
-}
+const snapshot = snapshotMessage;
 
 /** A store wired to a connected memory transport and a hand-run frame scheduler. */
 function setup(options: CreateStoreOptions = {}) {

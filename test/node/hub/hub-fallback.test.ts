@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import type { HubMessage, StreamEvent, WelcomeMessage } from '../../../src/core/protocol.js';
+import type { HubMessage, WelcomeMessage } from '../../../src/core/protocol.js';
 import type { Hub } from '../../../src/hub/hub.js';
 import { closeAllHubs, note, signToken, startHub, waitUntil } from '../../support/hub-harness.js';
 import { createTestDatabase } from '../../support/postgres.js';
+import { SseClient } from '../../support/sse-client.js';
 
 after(closeAllHubs);
 
@@ -23,68 +24,6 @@ async function ticket(hub: Hub, token: string, body: object = {}): Promise<{ tic
   });
   assert.equal(res.status, 200, await res.clone().text());
   return (await res.json()) as { ticket: string; expiresAt: number };
-}
-
-/** An SSE reader: every `data:` frame parsed, comments counted, the `close` event kept. */
-class SseClient {
-  readonly frames: HubMessage[] = [];
-  comments = 0;
-  close: { code: number; reason: string } | null = null;
-  ended = false;
-  private constructor(
-    readonly res: Response,
-    private readonly abort: AbortController,
-  ) {
-    void this.read();
-  }
-
-  static async open(hub: Hub, query: string): Promise<SseClient> {
-    const abort = new AbortController();
-    const res = await fetch(`${hub.url}/v1/sse?${query}`, { signal: abort.signal });
-    return new SseClient(res, abort);
-  }
-
-  private async read(): Promise<void> {
-    const reader = this.res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          this.block(buffer.slice(0, end));
-          buffer = buffer.slice(end + 2);
-          end = buffer.indexOf('\n\n');
-        }
-      }
-    } catch {
-      // aborted
-    }
-    this.ended = true;
-  }
-
-  private block(block: string): void {
-    let event = 'message';
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':')) this.comments++;
-      else if (line.startsWith('event: ')) event = line.slice(7);
-      else if (line.startsWith('data: ')) {
-        const data = JSON.parse(line.slice(6));
-        if (event === 'close') this.close = data;
-        else this.frames.push(data as HubMessage);
-      }
-    }
-  }
-
-  events(): StreamEvent[] {
-    return this.frames.flatMap((m) => (m.type === 'event' ? [m.event] : m.type === 'events' ? m.events : []));
-  }
-
-  stop(): void {
-    this.abort.abort();
-  }
 }
 
 async function poll(hub: Hub, token: string, body: object) {

@@ -288,10 +288,7 @@ describe('storage abuse: one file, one hub', () => {
     const first = await startCliHub(path);
     const second = runCli(['--port', '0', '--db', path], CLI_ENV);
     assert.equal(await second.exited, 1);
-    assert.match(
-      second.out.stderr,
-      /another hub process is using .*--postgres-url \(see docs\/hub\.md, "Multi-node"\)/,
-    );
+    assert.match(second.out.stderr, /another hub process is using .*--postgres-url \(see docs\/deploy\.md\)/);
 
     first.child.kill('SIGKILL');
     await first.exited;
