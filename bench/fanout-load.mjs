@@ -18,6 +18,8 @@ const send = (msg) => process.send?.(msg);
 
 const CAPACITY = 2_000_000;
 const latencies = new Float64Array(CAPACITY);
+/** Which of `ports` each latency was received from (a cluster's nodes are told apart in the report). */
+const nodeOf = new Uint8Array(CAPACITY);
 let received = 0;
 let recording = false;
 /** CPU and wall clock at `begin`: the generator's own load over a step, to show when it, not the server, is the limit. */
@@ -25,9 +27,12 @@ let cpuAtBegin = process.cpuUsage();
 let wallAtBegin = 0;
 const T = Buffer.from('"t":');
 
-const record = (t) => {
+const record = (t, node) => {
   if (!recording || Number.isNaN(t)) return;
-  if (received < CAPACITY) latencies[received] = clock() - t;
+  if (received < CAPACITY) {
+    latencies[received] = clock() - t;
+    nodeOf[received] = node;
+  }
   received++;
 };
 
@@ -59,6 +64,7 @@ function tailFrom(buf, from) {
  * generator rather than the server. The servers are configured not to ping during the run.
  */
 function rawSocket(port, path, { onOpen, onText }) {
+  const node = Math.max(0, ports.indexOf(port));
   return new Promise((resolve, reject) => {
     const key = randomBytes(16).toString('base64');
     let upgraded = false;
@@ -96,7 +102,7 @@ function rawSocket(port, path, { onOpen, onText }) {
           else break;
         }
         if (end === buf.length) break; // the number may go on in the next read
-        record(Number(buf.toString('latin1', at + 4, end)));
+        record(Number(buf.toString('latin1', at + 4, end)), node);
         last = end;
         at = buf.indexOf(T, end);
       }
@@ -230,11 +236,25 @@ process.on('message', async (msg) => {
     const cpuPct = ((cpu.user + cpu.system) / 1000 / (clock() - wallAtBegin)) * 100;
     const n = Math.min(received, CAPACITY);
     const sorted = latencies.slice(0, n).sort();
+    // p99 of the clients of each port, when there are several (the nodes of a cluster).
+    const p99ByNode =
+      ports.length > 1
+        ? ports.map((_, k) =>
+            percentile(
+              latencies
+                .slice(0, n)
+                .filter((_, i) => nodeOf[i] === k)
+                .sort(),
+              99,
+            ),
+          )
+        : undefined;
     send({
       type: 'ended',
       received,
       p50: percentile(sorted, 50),
       p99: percentile(sorted, 99),
+      p99ByNode,
       max: n ? sorted[n - 1] : NaN,
       closedEarly,
       cpuPct,

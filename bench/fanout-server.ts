@@ -109,6 +109,9 @@ async function step(rate: number, seconds: number) {
   const cpu0 = process.cpuUsage();
   const start = clock();
   let published = 0;
+  // Publish-to-stored of each publish (the hub's publish resolves after commit): set beside the
+  // clients' publish-to-receive, it tells a storage stall from a fan-out one.
+  const storedMs: number[] = [];
   const total = Math.round(rate * seconds);
   // A server that cannot keep the rate stops at the deadline: what it did not publish is behind.
   const deadline = start + seconds * 1000 + 500;
@@ -118,7 +121,9 @@ async function step(rate: number, seconds: number) {
       while (published < due && clock() < deadline) {
         const w0 = performance.now();
         const c0 = process.cpuUsage();
-        publishOne(++seq, clock());
+        const t = clock();
+        const stored = publishOne(++seq, t);
+        if (stored instanceof Promise) void stored.then(() => storedMs.push(clock() - t)).catch(() => {});
         const c = process.cpuUsage(c0);
         insideCpuUs += c.user + c.system;
         insideWallMs += performance.now() - w0;
@@ -133,8 +138,10 @@ async function step(rate: number, seconds: number) {
   // Let the last fan-out flush before reading CPU.
   await new Promise((r) => setTimeout(r, 300));
   const cpu = process.cpuUsage(cpu0);
+  storedMs.sort((a, b) => a - b);
   return {
     published,
+    storedP99: storedMs.length ? storedMs[Math.min(storedMs.length - 1, Math.floor(storedMs.length * 0.99))] : null,
     scheduled: total,
     insideWallMs,
     insideCpuMs: insideCpuUs / 1000,

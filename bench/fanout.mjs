@@ -93,6 +93,8 @@ export async function step(s, rate, seconds, log) {
     delivery: Number(delivery.toFixed(4)),
     p50: r.p50,
     p99: r.p99,
+    ...(r.p99ByNode ? { p99ByNode: r.p99ByNode } : {}),
+    ...(pub.storedP99 != null ? { storedP99: pub.storedP99 } : {}),
     max: r.max,
     cpuPct: Number(((pub.cpuMs / pub.wallMs) * 100).toFixed(1)),
     // CPU the server spent per message it delivered: robust to how much of a core the machine gave it.

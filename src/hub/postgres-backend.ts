@@ -6,10 +6,10 @@
  * LISTEN/NOTIFY on one listener connection (the run rides in the notification when it fits, else
  * the node reads the log by seq), hands runs out in seq order, and repairs gaps from the log.
  *
- * Appends queued in one turn of the event loop go to the database in one transaction (a savepoint
- * per publish, so a refused publish does not take the others down), one transaction at a time per
- * node, so a node's appends keep the order they were made in. Pruning runs on one node at a time
- * (a transaction advisory lock). In process: the pool, the listener, the fold windows of the audit
+ * Appends go to the database one transaction at a time per node, so a node's appends keep the
+ * order they were made in; everything queued while a transaction runs goes in the next one (group
+ * commit, up to 500 publishes; a publish refused while planning is left out of it and answered
+ * alone). Pruning runs on one node at a time (a transaction advisory lock). In process: the pool, the listener, the fold windows of the audit
  * trail and the runs held behind a gap (bounded), so memory stays flat.
  */
 import { hostname } from 'node:os';
@@ -75,6 +75,8 @@ export interface PostgresBackendOptions extends StoreOptions {
 }
 
 const CHANNEL = 'admin_realtime';
+/** Publishes written in one transaction at most (group commit); the rest go in the next. */
+const MAX_PUBLISHES_PER_TRANSACTION = 500;
 /** NOTIFY payloads are limited to 8,000 bytes; a larger run is read from the log by seq. */
 const NOTIFY_MAX_BYTES = 7900;
 
@@ -267,7 +269,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
   // Append: batched per turn, one transaction, seq under the counter's row lock
   // -------------------------------------------------------------------------------------------
   const writtenSincePrune = { stream: 0, samples: 0, audit: 0 };
-  let queue: QueuedAppend[] = [];
+  const queue: QueuedAppend[] = [];
   let flushing: Promise<void> = Promise.resolve();
   let flushScheduled = false;
 
@@ -463,7 +465,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
   }
 
   /**
-   * Writes what queued in this turn in one transaction, a statement per table for all of it; a
+   * Writes one batch of publishes in one transaction, a statement per table for all of it; a
    * publish refused while planning is left out and answered alone.
    */
   async function flush(batch: QueuedAppend[]): Promise<void> {
@@ -517,15 +519,24 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     );
   }
 
+  /**
+   * Group commit: the batch is taken when the previous transaction is done, not when it was
+   * queued, so every publish that arrived meanwhile rides in the next transaction. Taking it per
+   * turn instead queued one transaction per publish behind a slow commit, and at 50 publishes/s a
+   * commit slower than 20 ms (a busy machine) grew a backlog of seconds.
+   */
   function scheduleFlush(): void {
     if (flushScheduled) return;
     flushScheduled = true;
     setImmediate(() => {
-      flushScheduled = false;
-      const batch = queue;
-      queue = [];
-      if (batch.length === 0) return;
-      flushing = flushing.then(() => flush(batch)).catch(() => {});
+      flushing = flushing
+        .then(() => {
+          flushScheduled = false;
+          const batch = queue.splice(0, MAX_PUBLISHES_PER_TRANSACTION);
+          if (queue.length > 0) scheduleFlush();
+          return batch.length === 0 ? undefined : flush(batch);
+        })
+        .catch(() => {});
     });
   }
 
@@ -954,6 +965,11 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
         scheduleFlush();
         await new Promise((resolve) => setImmediate(resolve));
         sequencer.close();
+        do {
+          await flushing;
+          // A batch past MAX_PUBLISHES_PER_TRANSACTION chained the rest on the next turn.
+          await new Promise((resolve) => setImmediate(resolve));
+        } while (queue.length > 0 || flushScheduled);
         await flushing;
         closed = true;
         clearInterval(catchUpTimer);

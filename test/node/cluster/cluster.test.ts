@@ -105,6 +105,42 @@ describe('cluster on PostgreSQL', () => {
     watcher.close();
   });
 
+  test('group commit: publishes that arrive while a transaction waits ride in the next one, in order', async () => {
+    const { url, node } = await cluster();
+    const a = await node();
+    const watcher = await TestClient.open(a, await signToken({ sub: 'group' }), { protocol: 2 });
+    // Another session holds the seq counter's row: the node's first transaction waits on it.
+    const holder = new pg.Client(url);
+    await holder.connect();
+    let transactions = 0;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT last_seq FROM seq_counter FOR UPDATE');
+      const stored: Array<Promise<unknown>> = [];
+      for (let i = 0; i < 20; i++) {
+        stored.push(a.publish(note(`grouped ${i}`)));
+        // One publish per turn of the event loop, as separate HTTP requests arrive.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await holder.query('COMMIT');
+      await Promise.all(stored);
+      const { rows } = await holder.query<{ transactions: number }>(
+        `SELECT count(DISTINCT xmin::text)::int AS transactions FROM stream WHERE json LIKE '%grouped %'`,
+      );
+      transactions = rows[0]!.transactions;
+    } finally {
+      await holder.end();
+    }
+    // The first publish's transaction was waiting on the lock; the 19 that came meanwhile go in one.
+    assert.equal(transactions, 2, 'two transactions, not one per publish');
+    await watcher.waitForEvent((e) => e.kind === 'notification' && e.title === 'grouped 19', 'the last', 10_000);
+    assert.deepEqual(
+      titles(watcher),
+      Array.from({ length: 20 }, (_, i) => `grouped ${i}`),
+    );
+    watcher.close();
+  });
+
   test("mark read on node A reaches the same user's session on node B", async () => {
     const { node } = await cluster();
     const [a, b] = await Promise.all([node(), node()]);
