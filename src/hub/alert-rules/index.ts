@@ -7,6 +7,7 @@
  */
 import type { NotificationInput } from '../../core/protocol.js';
 import type { HubBackend, StreamEntry } from '../backend.js';
+import type { PublishResult } from '../http.js';
 import type { Logger } from '../log.js';
 import type { Mask } from '../masking.js';
 import { validatePublish } from '../publish.js';
@@ -19,7 +20,7 @@ export { type AlertRule, type AlertRuleInput, AlertRulesError, checkAlertRules, 
 export interface AlertRulesContext {
   backend: HubBackend;
   /** The hub's publish: validated and masked as `POST /v1/events`, stored once per id. */
-  publish: (events: NotificationInput[]) => Promise<unknown>;
+  publish: (events: NotificationInput[]) => Promise<PublishResult>;
   mask: Mask;
   log: Logger;
 }
@@ -72,9 +73,9 @@ export function createAlertRules(inputs: unknown, context: AlertRulesContext): A
       if (raised.length === 0) continue;
       publishing = publishing.then(async () => {
         try {
-          await publish(raised);
-          for (const n of raised)
-            log.info(n.resolved ? 'alert resolved' : 'alert raised', { id: n.id, group: n.group });
+          const { accepted } = await publish(raised);
+          // Every node publishes it; the one that stored it first says so.
+          for (const { id, duplicate } of accepted) if (!duplicate) log.info('alert stored', { id });
         } catch (err) {
           for (const n of raised) evaluator.unpublished(n);
           log.error('alert publish failed', { err, ids: raised.map((n) => n.id) });

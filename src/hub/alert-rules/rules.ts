@@ -4,9 +4,18 @@
  * never comes. The format is documented in docs/hub.md ("Alert rules").
  */
 import { readFileSync } from 'node:fs';
-import { publishedName } from '../../core/protocol/fields.js';
 import { COMPONENT_STATES, type ComponentState, LIMITS, PRIORITIES, type Priority } from '../../core/protocol.js';
-import { arrayOf, type Check, isRecord, num, object, oneOf, str, ValidationError } from '../../core/validate.js';
+import {
+  arrayOf,
+  type Check,
+  checkKey,
+  isRecord,
+  num,
+  object,
+  oneOf,
+  str,
+  ValidationError,
+} from '../../core/validate.js';
 import { parseSeconds } from '../duration.js';
 
 /** Most rules one hub evaluates. */
@@ -76,6 +85,12 @@ const RULE_KEYS = [
 
 /** Rule names become part of event ids (`alert:<name>:<n>`) and of the group (`rule.<name>`). */
 const ruleName = str({ min: 1, max: 48, pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/ });
+/**
+ * A category, metric, component or role name, as a publish takes it (the hub package reaches the
+ * protocol only through `core/protocol.js` and `core/validate.js`, which do not export that check).
+ */
+const publishedName: Check<string> = (value, path) =>
+  checkKey(str({ min: 1, max: LIMITS.nameLength, pattern: /^[A-Za-z0-9_.-]+$/ })(value, path), path);
 const BAD_STATES = COMPONENT_STATES.filter((s) => s !== 'operational') as Array<Exclude<ComponentState, 'operational'>>;
 
 /** Refuses keys the shape does not name (a misspelt `abvoe` must not silently never fire). */

@@ -11,10 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
-import type { RealtimeNotification } from '../../../src/core/protocol.js';
-import { type AlertRuleInput, MAX_ALERT_RULES } from '../../../src/hub/alert-rules/rules.js';
+import type { RealtimeNotification, StreamEvent } from '../../../src/core/protocol.js';
+import { AlertEvaluator } from '../../../src/hub/alert-rules/evaluator.js';
+import {
+  type AlertRuleInput,
+  checkAlertRules,
+  MAX_ALERT_RULES,
+  readAlertRulesFile,
+} from '../../../src/hub/alert-rules/rules.js';
 import { parseCliArgs } from '../../../src/hub/config.js';
 import type { Hub, HubOptions } from '../../../src/hub/hub.js';
+import { mulberry32, startSimulator } from '../../../src/hub/simulator.js';
 import { CLI_ENV, killAllCli, runCli } from '../../support/cli-process.js';
 import { closeAllHubs, note, post, signToken, startHub, TestClient, waitUntil } from '../../support/hub-harness.js';
 import { createTestDatabase } from '../../support/postgres.js';
@@ -323,5 +330,45 @@ describe('alert rules file', () => {
       startHub({ alertRules: [{ ...ERROR_RULE, name: '4111111111111111' }] }),
       /alertRules\[0\] \(4111111111111111\): .*looks like personal data/,
     );
+  });
+});
+
+describe('the demo rules', () => {
+  test("demo/alert-rules.json: the simulator's scripted outages open and resolve an incident by themselves", () => {
+    const rules = checkAlertRules(readAlertRulesFile('demo/alert-rules.json'), 'demo');
+    for (const seed of [1, 2, 3]) {
+      const evaluator = new AlertEvaluator(rules);
+      let t = Date.UTC(2026, 0, 5, 14);
+      let seq = 0;
+      const raised: Array<[number, string]> = [];
+      const sim = startSimulator({
+        random: mulberry32(seed),
+        now: () => t,
+        publish: (events) => {
+          for (const input of events) {
+            if (input.kind !== 'metrics' && input.kind !== 'status') continue;
+            for (const n of evaluator.observe({ ...input, id: `s${seq}`, seq: ++seq } as StreamEvent)) {
+              raised.push([t, n.id!]);
+              evaluator.observe({ ...n, seq: ++seq } as StreamEvent);
+            }
+          }
+        },
+      });
+      sim.stop();
+      // 15 simulated minutes, a tick a second: the first scripted outage comes within 2 minutes, the next 5–8 after.
+      for (let i = 0; i < 15 * 60; i++) {
+        t += 1000;
+        sim.tick();
+      }
+      const ids = raised.map(([, id]) => id);
+      assert.ok(
+        ids.includes('alert:call-failures:1') && ids.includes('alert:call-failures:1:resolved'),
+        `seed ${seed}: ${ids}`,
+      );
+      assert.ok(ids.includes('alert:call-failures:2:resolved'), `seed ${seed}: a second incident in 15 min: ${ids}`);
+      const opened = raised.find(([, id]) => id === 'alert:call-failures:1')![0];
+      const closed = raised.find(([, id]) => id === 'alert:call-failures:1:resolved')![0];
+      assert.ok(closed - opened < 2 * 60_000, `seed ${seed}: resolved ${(closed - opened) / 1000} s after it opened`);
+    }
   });
 });
