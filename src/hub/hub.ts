@@ -322,7 +322,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     unsubscribe();
     cancelTurn();
   };
-  // After the fan-out's subscription, so an alert is delivered after the sample that raised it.
+  // Subscribed after the fan-out, so a sample is queued for the sockets before a rule reacts to it.
   try {
     await alerts?.start();
   } catch (err) {
