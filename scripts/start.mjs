@@ -1,5 +1,6 @@
 // `npm start`: builds what is missing or stale, then serves the demo admin page and mounts the hub
-// (demo simulator, embedded SQLite under ./data/) on the same localhost server, and prints the URL.
+// (demo simulator, embedded SQLite under ./data/, the alert rules of demo/alert-rules.json) on the
+// same localhost server, and prints the URL.
 //   PORT=8080 npm start        choose the port (default 8787; the next free one when taken)
 //   PORT=0 npm start           any free port (the printed URL has the one chosen)
 //   DEMO_DB=:memory: npm start keep nothing on disk
@@ -33,7 +34,7 @@ if (stale) {
   }
 }
 
-const { createHub } = await import(join(root, 'packages/hub/dist/index.js'));
+const { createHub, readAlertRulesFile } = await import(join(root, 'packages/hub/dist/index.js'));
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -98,6 +99,8 @@ const hub = await createHub({
   db: process.env.DEMO_DB ?? join(root, 'data/demo.db'),
   allowedOrigins: origins,
   publishKey: process.env.ADMIN_REALTIME_PUBLISH_KEY ?? 'demo-publish-key',
+  // The simulator's scripted outages push errorRate past 5 %: an incident opens and resolves by itself.
+  alertRules: readAlertRulesFile(join(root, 'demo/alert-rules.json')),
   log: process.env.LOG_LEVEL ?? 'warn',
 });
 

@@ -11,6 +11,7 @@ import type {
   ListedNotification,
   MetricHistory,
   NotificationFilter,
+  RealtimeNotification,
   Snapshot,
   StreamEvent,
   SystemStatusSnapshot,
@@ -176,6 +177,12 @@ export interface HubBackend {
   markAllRead(viewer: Viewer, throughSeq: number, filter?: NotificationFilter): Promise<number>;
   /** Hides (and marks read) every notification with seq <= throughSeq for this viewer. */
   clear(viewer: Viewer, throughSeq: number): Promise<void>;
+
+  /**
+   * For each of `groups`, the newest stored notification carrying it (a group with none is left
+   * out). Read once at start by the alert rules, to know which incidents are open; not indexed.
+   */
+  latestInGroups(groups: readonly string[]): Promise<RealtimeNotification[]>;
 
   latestStatus(): Promise<SystemStatusSnapshot | null>;
   latestAgents(): Promise<AgentSummary | null>;

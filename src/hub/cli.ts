@@ -4,6 +4,7 @@
  * Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT), 2 for a configuration problem, 1 for a
  * failure to start.
  */
+import { AlertRulesError } from './alert-rules/rules.js';
 import { AuthConfigError } from './auth.js';
 import { parseCliArgs } from './config.js';
 import { createHub } from './hub.js';
@@ -65,7 +66,7 @@ if (config.kind === 'help') {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   } catch (err) {
-    if (err instanceof AuthConfigError) {
+    if (err instanceof AuthConfigError || err instanceof AlertRulesError) {
       process.stderr.write(`admin-realtime-hub: ${err.message}\n`);
       process.exitCode = 2;
     } else if (err instanceof StorageStartError) {

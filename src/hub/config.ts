@@ -1,12 +1,14 @@
 /**
  * The CLI's configuration: flags (`node:util` parseArgs) with an environment variable for each,
- * turned into `HubOptions`. Pure apart from reading a public-key file, so it is tested directly.
+ * turned into `HubOptions`. Pure apart from reading a public-key file and an alert rules file, so it is tested directly.
  * Precedence: flag, then environment variable, then default.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { AlertRulesError, readAlertRulesFile } from './alert-rules/rules.js';
 import { type AuthOptions, DEFAULT_MAX_TOKEN_LIFETIME_SEC } from './auth.js';
+import { parseSeconds } from './duration.js';
 import type { HubOptions } from './hub.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
 import { createProxyTrust, TrustProxyError } from './upgrade.js';
@@ -116,6 +118,11 @@ export const FLAGS: Record<string, FlagSpec> = {
     env: 'ADMIN_REALTIME_TRUST_PROXY',
     help: 'comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed (e.g. 127.0.0.1,10.0.0.0/8)',
   },
+  'alert-rules': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_ALERT_RULES',
+    help: 'JSON file of alert rules: a metric or status condition held for a time raises a notification (see docs/hub.md)',
+  },
   'no-masking': {
     type: 'boolean',
     env: 'ADMIN_REALTIME_NO_MASKING',
@@ -197,15 +204,6 @@ function parseTrustProxy(value: string | undefined): string[] | Error {
     throw err;
   }
   return entries;
-}
-
-/** A duration: `90s`, `15m`, `24h`, `7d`, or plain seconds. */
-function parseSeconds(text: string): number | null {
-  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/i.exec(text.trim());
-  if (!m) return null;
-  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'];
-  const seconds = Number(m[1]) * unit;
-  return seconds > 0 ? seconds : null;
 }
 
 const list = (value: string | undefined) =>
@@ -347,6 +345,17 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     publishKeys = [generatedPublishKey];
   }
 
+  const rulesFile = str('alert-rules');
+  let alertRules: ReturnType<typeof readAlertRulesFile> | undefined;
+  if (rulesFile !== undefined) {
+    try {
+      alertRules = readAlertRulesFile(rulesFile);
+    } catch (err) {
+      if (!(err instanceof AlertRulesError)) throw err;
+      return { kind: 'error', message: `--alert-rules (ADMIN_REALTIME_ALERT_RULES): ${err.message}` };
+    }
+  }
+
   const warnings: string[] = [];
   const secretBytes = auth.jwtSecret ? Buffer.byteLength(auth.jwtSecret) : MIN_JWT_SECRET_BYTES;
   if (secretBytes < MIN_JWT_SECRET_BYTES) {
@@ -383,6 +392,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
       maxFrameKiB,
       trustProxy,
       masking: !booleans['no-masking'],
+      ...(alertRules ? { alertRules } : {}),
       demo,
     },
   };

@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import { Server as TlsServer } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { CloseCode, closeReason } from '../core/protocol.js';
+import { type AlertRuleInput, type AlertRules, createAlertRules } from './alert-rules/index.js';
 import { type AuthOptions, createDemoTokenSigner, createVerifier } from './auth.js';
 import type { HubBackend, RetentionOptions, StreamEntry } from './backend.js';
 import { ConnectionGuard, defaultPendingLimits } from './connection-guard.js';
@@ -120,6 +121,13 @@ export interface HubOptions {
    * Without a key source in `auth`, a random HS256 secret is generated.
    */
   demo?: boolean | { simulator?: boolean; tokenTtlSeconds?: number };
+
+  /**
+   * Alert rules (docs/hub.md#alert-rules): a metric or component condition held for a time raises
+   * a notification with `group: "rule.<name>"`, once while it holds, and a `resolved` one when it
+   * clears. Checked at start (throws `AlertRulesError`).
+   */
+  alertRules?: readonly AlertRuleInput[];
 
   /**
    * The fallback rungs (`/v1/tickets`, `/v1/sse`, `/v1/poll`, `/v1/commands`) for networks that
@@ -270,6 +278,15 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   };
 
   const publish = createPublisher(backend, mask, now);
+  let alerts: AlertRules | null = null;
+  if (options.alertRules) {
+    try {
+      alerts = createAlertRules(options.alertRules, { backend, publish, mask, log });
+    } catch (err) {
+      await backend.close();
+      throw err;
+    }
+  }
 
   // Fan-out, once per turn of the event loop: the entries of every publish made in one turn (a
   // burst, or publishes that queued while the hub was busy) go to each socket together, in one
@@ -305,6 +322,15 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     unsubscribe();
     cancelTurn();
   };
+  // Subscribed after the fan-out, so a sample is queued for the sockets before a rule reacts to it.
+  try {
+    await alerts?.start();
+  } catch (err) {
+    stopFanOut();
+    await alerts?.close();
+    await backend.close();
+    throw err;
+  }
 
   const sessionContext: SessionContext = {
     backend,
@@ -478,6 +504,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       clearInterval(heartbeat);
       clearInterval(housekeeping);
       server.off(connectionEvent, guard.admit);
+      await alerts?.close();
       stopFanOut();
       wss.close();
       await backend.close();
@@ -517,6 +544,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       clearInterval(heartbeat);
       clearInterval(housekeeping);
       simulator?.stop();
+      await alerts?.close(); // what a rule is publishing is stored before storage closes
       server.off('upgrade', onUpgrade);
       server.off('request', onRequest);
       server.off(connectionEvent, guard.admit);

@@ -3,6 +3,8 @@
  * the CLI is `cli.ts`.
  */
 
+export type { AlertRuleInput } from './alert-rules/rules.js';
+export { AlertRulesError, readAlertRulesFile } from './alert-rules/rules.js';
 export { AUDIT_LIMITS } from './audit.js';
 export type { AuthOptions, AuthResult } from './auth.js';
 export { AuthConfigError, createDemoTokenSigner, createVerifier } from './auth.js';

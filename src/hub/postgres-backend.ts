@@ -883,6 +883,13 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
       );
     },
 
+    latestInGroups: (groups) =>
+      track(
+        null,
+        rows<{ json: string }>(pool, sql.LATEST_IN_GROUPS, { groups: [...groups] }).then((found) =>
+          found.map((row) => JSON.parse(row.json) as RealtimeNotification),
+        ),
+      ),
     latestStatus: () => track(null, latestStatus(pool)),
     latestAgents: () => track(null, latestAgents(pool)),
     recentActivity: (limit) => track(null, recentActivity(pool, limit)),

@@ -356,6 +356,11 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       write('read-state', () => readState.clear.immediate(viewer, throughSeq));
     },
 
+    latestInGroups: (groups) =>
+      groups.length === 0
+        ? []
+        : q.latestInGroups.all(JSON.stringify(groups)).map((row) => JSON.parse(row.json) as RealtimeNotification),
+
     latestStatus() {
       const event = latest('status') as StatusEvent | null;
       return event && { components: event.components, at: event.at };

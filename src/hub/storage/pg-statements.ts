@@ -77,6 +77,10 @@ export const LIST = `SELECT n.json, ${READ_EXPR} AS read FROM notifications n
 
 export const UNREAD_BY_IDS = `SELECT n.seq, n.id FROM notifications n
   WHERE n.id = ANY(@ids::text[]) AND ${VISIBLE_EXPR} AND NOT ${READ_EXPR}`;
+export const LATEST_IN_GROUPS = `SELECT DISTINCT ON (g) json FROM (
+    SELECT json, seq, (json::jsonb)->>'group' AS g FROM notifications
+  ) n WHERE g = ANY(@groups::text[]) ORDER BY g, seq DESC`;
+
 export const KNOWN_BY_IDS = `SELECT n.id FROM notifications n WHERE n.id = ANY(@ids::text[]) AND ${AUDIENCE_EXPR}`;
 
 export const UPSERT_MARK = `INSERT INTO read_marks (user_id, category, priority, through_seq) VALUES (@user, @category, @priority, @through)

@@ -140,6 +140,13 @@ export function prepareStatements(db: Database.Database) {
      FROM notifications n
      WHERE n.id IN (SELECT value FROM json_each(@ids)) AND ${VISIBLE_EXPR} AND NOT ${READ_EXPR}`,
     ),
+    latestInGroups: prepare<[string], { json: string }>(
+      `SELECT n.json AS json FROM notifications n JOIN (
+         SELECT max(seq) AS seq FROM notifications
+         WHERE json_extract(json, '$.group') IN (SELECT value FROM json_each(?))
+         GROUP BY json_extract(json, '$.group')
+       ) latest ON n.seq = latest.seq`,
+    ),
     knownByIds: prepare<Record<string, unknown>, { id: string }>(
       `SELECT n.id AS id FROM notifications n WHERE n.id IN (SELECT value FROM json_each(@ids)) AND ${AUDIENCE_EXPR}`,
     ),

@@ -591,6 +591,31 @@ for (const [name, factory] of BACKENDS) {
     });
   });
 
+  describe(`${name} backend: latest notification of a group`, () => {
+    test('latestInGroups answers the newest notification of each group asked for, whatever its audience', async () => {
+      const { backend } = await open();
+      const grouped = (id: string, group: string, extra: Record<string, unknown> = {}): NewEntry => {
+        const entry = note({ id });
+        return { ...entry, event: { ...entry.event, group, ...extra } as NewEntry['event'] };
+      };
+      assert.deepEqual(await backend.latestInGroups(['rule.a']), [], 'nothing stored');
+      await backend.append([
+        grouped('a1', 'rule.a'),
+        grouped('b1', 'rule.b'),
+        note(),
+        { ...grouped('a2', 'rule.a', { resolved: true }), audience: { userIds: ['bob'] } },
+        grouped('c1', 'rule.c'),
+      ]);
+      const found = await backend.latestInGroups(['rule.a', 'rule.b', 'rule.none']);
+      assert.deepEqual(found.map((n) => [n.id, n.group, n.resolved ?? false]).sort(), [
+        ['a2', 'rule.a', true],
+        ['b1', 'rule.b', false],
+      ]);
+      assert.deepEqual(await backend.latestInGroups([]), []);
+      await backend.close();
+    });
+  });
+
   describe(`${name} backend: status, agents, activity, metrics`, () => {
     test('latest status and agents, recent activity newest first', async () => {
       const { backend } = await open({ activityKeep: 3 });
