@@ -14,6 +14,7 @@ import { CloseCode, closeReason } from '../core/protocol.js';
 import { type AuthOptions, createDemoTokenSigner, createVerifier } from './auth.js';
 import type { HubBackend, RetentionOptions, StreamEntry } from './backend.js';
 import { ConnectionGuard, defaultPendingLimits } from './connection-guard.js';
+import { createHubEscalation, type HubEscalationOptions } from './escalation/index.js';
 import { EventFrames } from './event-frames.js';
 import { createFallbackEndpoints, type FallbackOptions } from './fallback/endpoints.js';
 import { createHttpHandler, createKeyMatcher, PATHS, type PublishResult } from './http.js';
@@ -127,6 +128,13 @@ export interface HubOptions {
    * See docs/hub.md#fallback-transports for defaults.
    */
   fallback?: FallbackOptions;
+
+  /**
+   * Escalation of notifications admins have not seen (push) or read (email) to other channels:
+   * the ladder, `smtp` for email, other `channels` (Web Push), `panelUrl` for links, the policy
+   * seam. Off while no channel is set. See docs/hub.md#escalation.
+   */
+  escalation?: HubEscalationOptions;
 
   /** A logger, or the level for the default JSON-lines logger on stdout; default `info`. */
   log?: Logger | LogLevel;
@@ -269,7 +277,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     return count;
   };
 
-  const publish = createPublisher(backend, mask, now);
+  const escalation = createHubEscalation(options.escalation, { backend, log, now, node: options.postgres?.node });
+  const publish = createPublisher(backend, mask, now, escalation?.engine.plan);
 
   // Fan-out, once per turn of the event loop: the entries of every publish made in one turn (a
   // burst, or publishes that queued while the hub was busy) go to each socket together, in one
@@ -356,6 +365,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     connections: openConnections,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
     ownsServer,
+    allowedRoles: options.verifyToken ? null : (auth.allowedRoles ?? ['admin', 'super_admin']),
+    ...(escalation ? { escalation: escalation.engine.health } : {}),
     ...(signDemoToken
       ? {
           demoToken: async () => {
@@ -480,6 +491,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       server.off(connectionEvent, guard.admit);
       stopFanOut();
       wss.close();
+      await escalation?.close();
       await backend.close();
       throw err;
     }
@@ -499,6 +511,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       backfillSeconds: fresh ? 15 * 60 : 0,
     });
   }
+
+  escalation?.engine.start();
 
   const address = () => {
     const a = server.address() as AddressInfo | null;
@@ -547,6 +561,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         });
       }
       await pruning;
+      await escalation?.close();
       try {
         await backend.close();
       } catch (err) {

@@ -21,6 +21,7 @@ import {
   type SessionUser,
   type UnreadCounts,
 } from '../core/protocol.js';
+import { adminFromClaims } from './admins.js';
 import type { AuthResult } from './auth.js';
 import type { AuditRecord, HubBackend, StreamEntry, Viewer } from './backend.js';
 import { EventFrames } from './event-frames.js';
@@ -355,6 +356,10 @@ export class Session {
         else ack(message.ref);
         return;
       }
+      case 'seen':
+        await this.ctx.backend.markSeen(this.viewer, message.ids);
+        ack(message.ref);
+        return;
       case 'markAllRead':
         await this.markAllRead(message.filter);
         ack(message.ref);
@@ -409,6 +414,7 @@ export class Session {
     clearTimeout(this.authTimer);
     this.armExpiry(result.validUntil ?? result.expiresAt);
     this.user = result.user;
+    this.recordAdmin(result.user);
     if (!reauth) this.batches = protocol >= 2;
     if (message.categories !== undefined) {
       this.setCategories(message.categories);
@@ -647,6 +653,17 @@ export class Session {
       ip: this.peer.ip,
       userAgent: this.peer.userAgent,
       detail: { code, reason },
+    });
+  }
+
+  /**
+   * The admin's latest identity (role, and the token's name and email when present) for escalation
+   * (issue 19); a failure is logged, never thrown into the socket's handlers.
+   */
+  private recordAdmin(user: SessionUser): void {
+    const admin = adminFromClaims(user);
+    this.ctx.backend.upsertAdmin(admin).catch((err: unknown) => {
+      this.ctx.log.error('admin registry write failed', { user: user.id, err });
     });
   }
 
