@@ -199,7 +199,7 @@ export function createSqliteEscalation(db: Database.Database, now: () => number)
     escalationSteps(filter: { userId?: string; limit?: number } = {}): EscalationStepRow[] {
       return q.steps.all({ user: filter.userId ?? null, limit: filter.limit ?? 1000 });
     },
-    claimDigest: (opts: Parameters<typeof claimDigest>[0]) => claimDigest.immediate(opts),
+    claimDigest: (opts: DigestClaim) => claimDigest.immediate(opts),
     finishDigest(
       userId: string,
       node: string,
