@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { SessionUser } from '../core/protocol.js';
 import { isRecord } from '../core/validate.js';
 import type { AdminRecord, HubBackend } from './backend.js';
+import type { Logger } from './log.js';
 
 /** Bounds of a registered admin's fields. */
 export const ADMIN_LIMITS = { id: 200, role: 64, name: 200, email: 254 } as const;
@@ -34,6 +35,33 @@ export function adminFromClaims(user: SessionUser): AdminRecord {
     role: user.role,
     ...(user.name ? { name: user.name.slice(0, ADMIN_LIMITS.name) } : {}),
     ...(user.email && isEmailAddress(user.email) ? { email: user.email } : {}),
+  };
+}
+
+/** How long a session's identity, once written, is not written again when unchanged (ms). */
+const RECORD_AGAIN_MS = 60_000;
+/** Identities remembered for that (the map starts over past it). */
+const RECORD_CACHE = 10_000;
+
+/**
+ * Records each authenticated session's admin (role, name, email claim) as their latest. A session
+ * that authenticates again with the same identity within a minute writes nothing (the HTTP
+ * fallback authenticates every poll and command); a write that fails is logged, never thrown.
+ */
+export function createAdminRecorder(backend: HubBackend, log: Logger, now: () => number): (user: SessionUser) => void {
+  let recent = new Map<string, { identity: string; at: number }>();
+  return (user) => {
+    const admin = adminFromClaims(user);
+    const identity = JSON.stringify(admin);
+    const last = recent.get(admin.userId);
+    const at = now();
+    if (last && last.identity === identity && at - last.at < RECORD_AGAIN_MS) return;
+    if (recent.size >= RECORD_CACHE) recent = new Map();
+    recent.set(admin.userId, { identity, at });
+    backend.upsertAdmin(admin).catch((err: unknown) => {
+      recent.delete(admin.userId);
+      log.error('admin registry write failed', { user: admin.userId, err });
+    });
   };
 }
 

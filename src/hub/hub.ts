@@ -11,7 +11,8 @@ import type { Duplex } from 'node:stream';
 import { Server as TlsServer } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { CloseCode, closeReason } from '../core/protocol.js';
-import { type AuthOptions, createDemoTokenSigner, createVerifier } from './auth.js';
+import { createAdminRecorder } from './admins.js';
+import { type AuthOptions, createDemoTokenSigner, createVerifier, DEFAULT_ROLES } from './auth.js';
 import type { HubBackend, RetentionOptions, StreamEntry } from './backend.js';
 import { ConnectionGuard, defaultPendingLimits } from './connection-guard.js';
 import { createHubEscalation, type HubEscalationOptions } from './escalation/index.js';
@@ -319,6 +320,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     backend,
     log,
     now,
+    recordAdmin: createAdminRecorder(backend, log, now),
     verify,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     authTimeoutMs: options.authTimeoutMs ?? DEFAULTS.authTimeoutMs,
@@ -365,7 +367,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     connections: openConnections,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
     ownsServer,
-    allowedRoles: options.verifyToken ? null : (auth.allowedRoles ?? ['admin', 'super_admin']),
+    allowedRoles: options.verifyToken ? null : auth.allowedRoles?.length ? auth.allowedRoles : DEFAULT_ROLES,
     ...(escalation ? { escalation: escalation.engine.health } : {}),
     ...(signDemoToken
       ? {

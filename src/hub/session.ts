@@ -21,7 +21,6 @@ import {
   type SessionUser,
   type UnreadCounts,
 } from '../core/protocol.js';
-import { adminFromClaims } from './admins.js';
 import type { AuthResult } from './auth.js';
 import type { AuditRecord, HubBackend, StreamEntry, Viewer } from './backend.js';
 import { EventFrames } from './event-frames.js';
@@ -53,6 +52,8 @@ export interface SessionContext {
   join(session: Session): void;
   /** The session's welcome and catch-up (snapshot or replay) are all sent; live traffic follows. */
   caughtUp?(session: Session): void;
+  /** Records the authenticated admin's latest role, name and email (escalation's registry). */
+  recordAdmin?(user: SessionUser): void;
   /** Removes it from the fan-out set (as soon as closing starts). */
   leave(session: Session): void;
   /** Forgets it (its socket is closed). */
@@ -414,7 +415,7 @@ export class Session {
     clearTimeout(this.authTimer);
     this.armExpiry(result.validUntil ?? result.expiresAt);
     this.user = result.user;
-    this.recordAdmin(result.user);
+    this.ctx.recordAdmin?.(result.user);
     if (!reauth) this.batches = protocol >= 2;
     if (message.categories !== undefined) {
       this.setCategories(message.categories);
@@ -653,17 +654,6 @@ export class Session {
       ip: this.peer.ip,
       userAgent: this.peer.userAgent,
       detail: { code, reason },
-    });
-  }
-
-  /**
-   * The admin's latest identity (role, and the token's name and email when present) for escalation
-   * (issue 19); a failure is logged, never thrown into the socket's handlers.
-   */
-  private recordAdmin(user: SessionUser): void {
-    const admin = adminFromClaims(user);
-    this.ctx.backend.upsertAdmin(admin).catch((err: unknown) => {
-      this.ctx.log.error('admin registry write failed', { user: user.id, err });
     });
   }
 
