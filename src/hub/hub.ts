@@ -278,7 +278,13 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     return count;
   };
 
-  const escalation = createHubEscalation(options.escalation, { backend, log, now, node: options.postgres?.node });
+  let escalation: ReturnType<typeof createHubEscalation>;
+  try {
+    escalation = createHubEscalation(options.escalation, { backend, log, now, node: options.postgres?.node });
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
   const publish = createPublisher(backend, mask, now, escalation?.engine.plan);
 
   // Fan-out, once per turn of the event loop: the entries of every publish made in one turn (a

@@ -30,6 +30,14 @@ export function createHubEscalation(
   ctx: { backend: HubBackend; log: Logger; now: () => number; node?: string | undefined },
 ): { engine: EscalationEngine; close(): Promise<void> } | null {
   if (!options) return null;
+  let ladder: EscalationLadder;
+  try {
+    ladder =
+      typeof options.ladder === 'object' ? options.ladder : parseEscalation(options.ladder ?? DEFAULT_ESCALATION_JSON);
+  } catch (err) {
+    throw new Error(`escalation.ladder: ${(err as Error).message}`);
+  }
+  // An SMTP URL that is not one throws here, before the hub listens.
   const email = options.smtp
     ? createEmailChannel({
         smtpUrl: options.smtp.url,
@@ -39,8 +47,6 @@ export function createHubEscalation(
     : null;
   const channels = [...(options.channels ?? []), ...(email ? [email] : [])];
   if (!channels.length) return null;
-  const ladder =
-    typeof options.ladder === 'object' ? options.ladder : parseEscalation(options.ladder ?? DEFAULT_ESCALATION_JSON);
   const engine = createEscalationEngine({
     ...options,
     ladder,

@@ -300,3 +300,35 @@ describe('PUT /v1/admins/{id}', () => {
     });
   });
 });
+
+describe('escalation: HTTP commands and library options', () => {
+  test('seen works as an HTTP command (the fallback rungs)', async () => {
+    const hub = await startHub({
+      escalation: {
+        ladder: '{"critical":{"push":"1h"}}',
+        channels: [{ name: 'push', send: async () => {} }],
+      },
+    });
+    await connect(hub, 'ivy');
+    const id = await publishOne(hub, note('Disk full', { priority: 'critical' }));
+    const res = await fetch(`${hub.url}/v1/commands`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await signToken({ sub: 'ivy' })}` },
+      body: JSON.stringify({ type: 'seen', ids: [id], ref: 'seen' }),
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { type: 'ack', ref: 'seen' });
+    assert.deepEqual(await hub.backend.escalationSteps({ userId: 'ivy' }), []);
+  });
+
+  test('a library ladder or SMTP URL that is wrong stops createHub with the field at fault', async () => {
+    await assert.rejects(
+      startHub({ escalation: { ladder: '{"critical":{"push":"soon"}}' } }),
+      /escalation\.ladder: critical\.push: "soon" is not a duration/,
+    );
+    await assert.rejects(
+      startHub({ escalation: { smtp: { url: 'http://mail.example.com', from: 'a@example.com' } } }),
+      /must start with smtp:\/\/ or smtps:\/\//,
+    );
+  });
+});
