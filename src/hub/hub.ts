@@ -280,7 +280,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
 
   let escalation: ReturnType<typeof createHubEscalation>;
   try {
-    escalation = createHubEscalation(options.escalation, { backend, log, now, node: options.postgres?.node });
+    escalation = createHubEscalation(options.escalation, { backend, log, now, node: options.postgres?.node, mask });
   } catch (err) {
     await backend.close();
     throw err;

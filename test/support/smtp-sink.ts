@@ -94,7 +94,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('end', () => {
         if (sink.failing) {
           sink.refused += 1;
-          const err = Object.assign(new Error('mailbox unavailable, try again later'), { responseCode: 451 });
+          // Names the recipient, as real servers do: what the hub shows of it must be masked.
+          const to = session.envelope.rcptTo.map((r) => r.address).join(', ');
+          const err = Object.assign(new Error(`mailbox ${to} unavailable, try again later`), { responseCode: 451 });
           callback(err);
           return;
         }

@@ -95,12 +95,20 @@ export interface EscalationEngine {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 500);
 
 export function createEscalationEngine(
-  options: EscalationOptions & { backend: HubBackend; log: Logger; now: () => number; node?: string },
+  options: EscalationOptions & {
+    backend: HubBackend;
+    log: Logger;
+    now: () => number;
+    node?: string;
+    /** The hub's masking: a mail server's answer can name a recipient, and `/healthz` is public. */
+    mask?: (text: string) => string;
+  },
 ): EscalationEngine {
   const { backend, log, now, ladder } = options;
+  const mask = options.mask ?? ((text: string) => text);
+  const message = (err: unknown) => mask((err instanceof Error ? err.message : String(err)).slice(0, 500));
   // Unique per engine: two hubs in one process (tests) must not share leases.
   const node = `${options.node ?? `${hostname()}-${process.pid}`}/${randomUUID().slice(0, 6)}`;
   const tickMs = options.tickMs ?? ESCALATION_DEFAULTS.tickMs;

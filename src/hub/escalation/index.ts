@@ -27,7 +27,13 @@ export interface HubEscalationOptions extends Partial<Omit<EscalationOptions, 'l
 /** The engine for `options`, and what closing it takes; null when no channel is configured. */
 export function createHubEscalation(
   options: HubEscalationOptions | undefined,
-  ctx: { backend: HubBackend; log: Logger; now: () => number; node?: string | undefined },
+  ctx: {
+    backend: HubBackend;
+    log: Logger;
+    now: () => number;
+    node?: string | undefined;
+    mask?: (text: string) => string;
+  },
 ): { engine: EscalationEngine; close(): Promise<void> } | null {
   if (!options) return null;
   let ladder: EscalationLadder;
@@ -55,6 +61,7 @@ export function createHubEscalation(
     log: ctx.log,
     now: ctx.now,
     ...(ctx.node ? { node: ctx.node } : {}),
+    ...(ctx.mask ? { mask: ctx.mask } : {}),
   });
   return {
     engine,

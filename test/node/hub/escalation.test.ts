@@ -166,6 +166,8 @@ describe('escalation by email', () => {
     assert.equal(health.ok, true, 'storage is fine: /healthz stays 200');
     assert.equal(health.escalation.ok, false);
     assert.match(health.escalation.channels.email.lastError!.message, /451|try again later/);
+    assert.match(health.escalation.channels.email.lastError!.message, /d•••@example\.com/, 'the address is masked');
+    assert.ok(!JSON.stringify(health).includes('dave@example.com'));
     assert.ok(health.escalation.channels.email.lastError!.retryAt);
     const [row] = await hub.backend.escalationSteps();
     assert.ok(row!.attempts >= 2 && row!.due > Date.now() - 5000 && row!.lastError, 'rescheduled with its error');
