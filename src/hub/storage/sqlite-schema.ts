@@ -142,23 +142,23 @@ const MIGRATIONS: Migration[] = [
   (db) => {
     db.exec(`
       -- The latest of each admin: from their newest session's token, or PUT /v1/admins/{id}.
-      CREATE TABLE admins (
+      CREATE TABLE IF NOT EXISTS admins (
         user_id TEXT PRIMARY KEY,
         role    TEXT NOT NULL,
         email   TEXT,
         name    TEXT,
         updated INTEGER NOT NULL
       ) WITHOUT ROWID;
-      CREATE INDEX admins_role ON admins (role);
+      CREATE INDEX IF NOT EXISTS admins_role ON admins (role);
       -- Notifications a visible tab rendered for the user.
-      CREATE TABLE notification_seen (
+      CREATE TABLE IF NOT EXISTS notification_seen (
         user_id TEXT NOT NULL,
         seq     INTEGER NOT NULL,
         PRIMARY KEY (user_id, seq)
       ) WITHOUT ROWID;
-      CREATE INDEX notification_seen_seq ON notification_seen (seq);
+      CREATE INDEX IF NOT EXISTS notification_seen_seq ON notification_seen (seq);
       -- One pending step per (admin, notification, channel); deleted once sent, cancelled or given up.
-      CREATE TABLE escalation_steps (
+      CREATE TABLE IF NOT EXISTS escalation_steps (
         user_id     TEXT NOT NULL,
         seq         INTEGER NOT NULL,
         channel     TEXT NOT NULL,
@@ -169,10 +169,10 @@ const MIGRATIONS: Migration[] = [
         last_error  TEXT,
         PRIMARY KEY (user_id, seq, channel)
       );
-      CREATE INDEX escalation_steps_due ON escalation_steps (due);
-      CREATE INDEX escalation_steps_seq ON escalation_steps (seq);
+      CREATE INDEX IF NOT EXISTS escalation_steps_due ON escalation_steps (due);
+      CREATE INDEX IF NOT EXISTS escalation_steps_seq ON escalation_steps (seq);
       -- Per admin: the last digest of lower priorities (time and the seq it went through).
-      CREATE TABLE escalation_digests (
+      CREATE TABLE IF NOT EXISTS escalation_digests (
         user_id     TEXT PRIMARY KEY,
         last_sent   INTEGER NOT NULL,
         through_seq INTEGER NOT NULL,
