@@ -1,7 +1,8 @@
 /**
  * Escalation end to end (issue 19) over real protocols on loopback: a real hub, real WebSocket
  * clients, a real SMTP server (`smtp-server`), PostgreSQL for the cluster. Short ladders
- * (`{"critical":{"email":"1s"}}`) and a fast poll; every wait is for an event or a stored state.
+ * (`{"critical":{"email":"1s"}}`; 2 s where the test must act before the step is due) and a fast
+ * poll; every wait is for an event or a stored state.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -85,7 +86,7 @@ const stepsEmpty = (hub: Hub) => async () => (await hub.backend.escalationSteps(
 describe('escalation by email', () => {
   test('an admin whose page is closed gets the masked email at their address; one who read it in time gets none', async () => {
     const smtp = await sink();
-    const hub = await startHub(escalating(smtp, '{"critical":{"email":"1s"}}'));
+    const hub = await startHub(escalating(smtp, '{"critical":{"email":"2s"}}'));
     const alice = await connect(hub, 'alice', { email: 'alice@example.com', name: 'Alice Admin' });
     alice.close(); // her page is closed
     await alice.closed;
@@ -127,7 +128,7 @@ describe('escalation by email', () => {
   test('a step pending when the hub stops is sent by the hub that starts on the same storage', async () => {
     const smtp = await sink();
     const db = join(tmp, 'restart.db');
-    const first = await startHub({ db, ...escalating(smtp, '{"critical":{"email":"1s"}}') });
+    const first = await startHub({ db, ...escalating(smtp, '{"critical":{"email":"2s"}}') });
     assert.equal((await putAdmin(first, 'carol', { role: 'admin', email: 'carol@example.com' })).status, 200);
     const id = await publishOne(first, note('Voice provider down', { priority: 'critical' }));
     const [pending] = await first.backend.escalationSteps();
@@ -136,7 +137,7 @@ describe('escalation by email', () => {
     assert.ok(Date.now() < pending!.due, 'stopped before the step was due');
     assert.equal(smtp.received.length, 0);
 
-    const second = await startHub({ db, ...escalating(smtp, '{"critical":{"email":"1s"}}') });
+    const second = await startHub({ db, ...escalating(smtp, '{"critical":{"email":"2s"}}') });
     const mail = await smtp.waitFor((m) => m.to.includes('carol@example.com'), 'carol’s email after the restart');
     assert.ok(mail.text.includes(`#notification=${id}`));
     await waitUntil(stepsEmpty(second), 'the step done');
