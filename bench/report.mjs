@@ -454,6 +454,22 @@ export function writeReport(root, report, { partial = false } = {}) {
     md.push('');
   }
 
+  if (s.escalation && !s.escalation.error) {
+    const e = s.escalation;
+    md.push('## 9. Escalation email: due time to the SMTP server');
+    md.push('');
+    if (e.ranAt) md.push(`Measured on its own (\`--only=escalation\`) at ${e.ranAt}.`, '');
+    md.push(e.method);
+    md.push('');
+    md.push(
+      table(
+        ['steps', 'received', 'p50 ms', 'p99 ms', 'max ms'],
+        e.rows.map((r) => [r.steps, r.received, n(r.p50, 0), n(r.p99, 0), n(r.max, 0)]),
+      ),
+    );
+    md.push('');
+  }
+
   const text = md.join('\n');
   const dir = partial ? join(root, 'bench', 'out') : join(root, 'bench');
   mkdirSync(dir, { recursive: true });

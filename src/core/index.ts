@@ -77,6 +77,7 @@ export {
   type RefreshMessage,
   type RetryHint,
   retryHintMs,
+  type SeenMessage,
   type SessionUser,
   type Snapshot,
   type SnapshotMessage,

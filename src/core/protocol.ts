@@ -62,6 +62,7 @@ export {
   type PongMessage,
   PROTOCOL_VERSION,
   type RefreshMessage,
+  type SeenMessage,
   type SessionUser,
   type Snapshot,
   type SnapshotMessage,

@@ -194,6 +194,28 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     return loadingOlder;
   }
 
+  // Seen: ids waiting to go out (at most one message a second), and those sent (bounded).
+  const seenQueue = new Set<string>();
+  let seenSent = new Set<string>();
+  let seenTimer = false;
+  function markSeen(ids: readonly string[]): void {
+    for (const id of ids) if (!seenSent.has(id)) seenQueue.add(id);
+    if (seenTimer || !seenQueue.size || destroyed) return;
+    seenTimer = true;
+    timers.setTimeout(() => {
+      seenTimer = false;
+      const batch = [...seenQueue].slice(0, MARK_READ_BATCH);
+      // A ref, so an HTTP rung gets an `ack` to answer the command with; nothing waits for it.
+      if (destroyed || !transport.send({ type: 'seen', ids: batch, ref: 'seen' })) return;
+      if (seenSent.size > 2000) seenSent = new Set();
+      for (const id of batch) {
+        seenQueue.delete(id);
+        seenSent.add(id);
+      }
+      markSeen([]);
+    }, 1000);
+  }
+
   // --- wiring ----------------------------------------------------------------------------------
 
   const detach = [
@@ -214,6 +236,7 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     transport.onState((connection: ConnectionState) => {
       const wasConnected = reducer.state.connection.status === 'connected';
       reducer.set({ connection, user: connection.status === 'connected' ? connection.user : reducer.state.user });
+      if (connection.status === 'connected') markSeen([]);
       if (wasConnected && connection.status !== 'connected') {
         requests.failAll('disconnected', 'The connection to the hub was lost before it answered');
       }
@@ -240,6 +263,7 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     refresh: () => request({ type: 'refresh' }),
     loadOlder,
     dismissAlert: (id) => reducer.dismiss(id),
+    markSeen,
     connect() {
       if (!destroyed) transport.connect();
     },

@@ -207,6 +207,11 @@ export interface RealtimeStore {
   loadOlder(): Promise<void>;
   /** Hides a critical alert in this session (it stays in the notification list). */
   dismissAlert(id: string): void;
+  /**
+   * Tells the hub these notifications were shown in a visible tab (which stops their push
+   * escalation); batched, at most one `seen` message a second, each id once.
+   */
+  markSeen(ids: readonly string[]): void;
   /** Opens the connection; a no-op while it is open, opening or waiting to retry. */
   connect(): void;
   /** Closes the connection; the state and its data stay, and `connect()` reopens. */

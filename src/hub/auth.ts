@@ -64,7 +64,8 @@ export class AuthConfigError extends Error {
 
 /** Longest token accepted; anything longer is refused before any parsing. */
 const MAX_TOKEN_LENGTH = 16 * 1024;
-const DEFAULT_ROLES = ['admin', 'super_admin'];
+/** Roles let in without `allowedRoles`. */
+export const DEFAULT_ROLES: readonly string[] = ['admin', 'super_admin'];
 /** The leeway for clock skew between the token's issuer and the hub, seconds. */
 export const DEFAULT_CLOCK_TOLERANCE_SEC = 5;
 /** Longest token lifetime accepted by default, seconds (24 h). */
@@ -215,7 +216,7 @@ function classify(err: unknown): AuthResult {
 export function createVerifier(options: AuthOptions): (token: string) => Promise<AuthResult> {
   const now = options.now ?? Date.now;
   const { key, algorithms } = resolveKey(options, now);
-  const allowedRoles = options.allowedRoles?.length ? [...options.allowedRoles] : DEFAULT_ROLES;
+  const allowedRoles = options.allowedRoles?.length ? [...options.allowedRoles] : [...DEFAULT_ROLES];
   const roleClaim = options.roleClaim || 'role';
   const tolerance = options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
   if (!Number.isFinite(tolerance) || tolerance < 0) {

@@ -32,6 +32,84 @@ export interface StreamEntry {
 export interface NewEntry {
   event: WithoutSeq<StreamEvent>;
   audience?: Audience;
+  /**
+   * Escalation steps of a new notification: in the append's transaction the backend stores one
+   * pending step per known admin of its audience and per step (due = stored time + delay).
+   */
+  escalate?: readonly EscalationStepPlan[];
+}
+
+// Escalation (issue 19) --------------------------------------------------------------------------
+
+/** A channel an escalation step goes out on. */
+export type EscalationChannelName = 'push' | 'email';
+
+/** One rung of a notification's escalation ladder. */
+export interface EscalationStepPlan {
+  channel: EscalationChannelName;
+  delayMs: number;
+}
+
+/** An admin the hub knows: from their latest session's token, or registered with `PUT /v1/admins/{id}`. */
+export interface AdminRecord {
+  userId: string;
+  role: string;
+  email?: string;
+  name?: string;
+}
+
+/** One pending step: (admin, notification, channel). */
+export interface EscalationStepKey {
+  userId: string;
+  seq: number;
+  channel: EscalationChannelName;
+}
+
+/** A pending step as stored (for `/healthz` and tests). */
+export interface EscalationStepRow extends EscalationStepKey {
+  due: number;
+  attempts: number;
+  leaseUntil: number | null;
+  leasedBy: string | null;
+  lastError: string | null;
+}
+
+/** A due step this node leased, with what deciding about it needs, read in the claim. */
+export interface ClaimedEscalationStep extends EscalationStepKey {
+  due: number;
+  /** Attempts including this one. */
+  attempts: number;
+  /** Null when the admin is no longer registered. */
+  admin: AdminRecord | null;
+  /** Null when the notification is no longer stored. */
+  notification: RealtimeNotification | null;
+  /** The admin may still see it (audience with their current role, not cleared). */
+  visible: boolean;
+  read: boolean;
+  seen: boolean;
+}
+
+/** What became of a claimed step: sent or dropped (`done`), or tried again at `retryAt`. */
+export type EscalationOutcome = { done: true } | { retryAt: number; error?: string; failed: boolean };
+
+/** What `claimDigest` asks for: the admin's digest if due at `now` (`periodMs` since the last). */
+export interface DigestClaim {
+  userId: string;
+  node: string;
+  now: number;
+  periodMs: number;
+  leaseMs: number;
+  priorities: readonly string[];
+  /** Notifications in one digest at most. */
+  limit: number;
+}
+
+/** A digest of lower priorities claimed for one admin: unread notifications after `afterSeq`. */
+export interface ClaimedDigest {
+  admin: AdminRecord;
+  notifications: RealtimeNotification[];
+  /** The highest seq considered (the digest then starts after it). */
+  throughSeq: number;
 }
 
 /** Who is asking, for audience checks. */
@@ -227,4 +305,44 @@ export interface HubBackend {
   health(): Promise<{ ok: boolean; detail?: string; node?: string }>;
   /** Flushes and closes (timers, connections). */
   close(): Promise<void>;
+
+  // --- Escalation (issue 19): admin registry, seen, escalation steps, digests ---
+  /**
+   * Records an admin. `replace` (the publisher's `PUT /v1/admins/{id}`) sets every field; otherwise
+   * (a session) an absent email or name keeps the one stored.
+   */
+  upsertAdmin(admin: AdminRecord, opts?: { replace?: boolean }): Promise<void>;
+  getAdmin(userId: string): Promise<AdminRecord | null>;
+  /**
+   * Records that the viewer saw these notifications (those it may see) and, in the same
+   * transaction, drops the viewer's pending push steps for them; answers how many were new.
+   */
+  markSeen(viewer: Viewer, ids: string[]): Promise<number>;
+  /**
+   * Leases up to `limit` steps due at `now` whose lease is free or expired, for `leaseMs`, to
+   * `node` (several nodes never lease one step at once), counting an attempt each.
+   */
+  claimEscalationSteps(opts: {
+    node: string;
+    now: number;
+    leaseMs: number;
+    limit: number;
+  }): Promise<ClaimedEscalationStep[]>;
+  /** Ends a step this node still leases (a lease taken over meanwhile is left alone). */
+  finishEscalationStep(step: EscalationStepKey, node: string, outcome: EscalationOutcome): Promise<void>;
+  /** Pending steps, oldest due first (at most `limit`, default 1000). */
+  escalationSteps(filter?: { userId?: string; limit?: number }): Promise<EscalationStepRow[]>;
+  /**
+   * Leases the digest of `userId` when its last one is at least `periodMs` old, and reads the
+   * unread notifications of `priorities` since; null when not due or leased elsewhere.
+   */
+  claimDigest(opts: DigestClaim): Promise<ClaimedDigest | null>;
+  /** Ends a claimed digest: sent (or empty) through `throughSeq`, or retried at `retryAt`. */
+  finishDigest(
+    userId: string,
+    node: string,
+    outcome: { sentAt: number; throughSeq: number } | { retryAt: number },
+  ): Promise<void>;
+  /** Registered admins with an email (for digests), after `afterUserId`, at most `limit`. */
+  adminsWithEmail(afterUserId: string, limit: number): Promise<AdminRecord[]>;
 }

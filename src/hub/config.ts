@@ -6,9 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { isEmailAddress } from './admins.js';
 import { AlertRulesError, readAlertRulesFile } from './alert-rules/rules.js';
 import { type AuthOptions, DEFAULT_MAX_TOKEN_LIFETIME_SEC } from './auth.js';
 import { parseSeconds } from './duration.js';
+import { checkSmtpUrl } from './escalation/email.js';
+import type { HubEscalationOptions } from './escalation/index.js';
+import { DEFAULT_ESCALATION_JSON, parseEscalation } from './escalation/ladder.js';
 import type { HubOptions } from './hub.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
 import { createProxyTrust, TrustProxyError } from './upgrade.js';
@@ -133,6 +137,26 @@ export const FLAGS: Record<string, FlagSpec> = {
     env: 'ADMIN_REALTIME_DEMO',
     help: 'run the simulator and serve GET /v1/demo-token (never in production)',
   },
+  escalation: {
+    type: 'string',
+    env: 'ADMIN_REALTIME_ESCALATION',
+    help: `JSON: per priority, when an unseen notification goes to push and an unread one to email (default ${DEFAULT_ESCALATION_JSON}); durations 90s, 2m, 1h, 1d`,
+  },
+  'smtp-url': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_SMTP_URL',
+    help: 'SMTP server for escalation email: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; needs --email-from',
+  },
+  'email-from': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_EMAIL_FROM',
+    help: 'From address of escalation email: alerts@example.com or "Admin alerts <alerts@example.com>"',
+  },
+  'panel-url': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_PANEL_URL',
+    help: 'URL of the admin panel, for the links in escalation email and push (…#notification=<id>, …#notification-preferences)',
+  },
   'log-level': { type: 'string', env: 'ADMIN_REALTIME_LOG_LEVEL', help: `${LOG_LEVELS.join(' | ')} (default info)` },
   help: { type: 'boolean', env: '', help: 'print this help' },
 };
@@ -217,6 +241,58 @@ function envBool(value: string | undefined, name: string): boolean | undefined |
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off)$/i.test(value)) return false;
   return new Error(`${name} must be 1/true/yes or 0/false/no, got "${value}"`);
+}
+
+/** `--email-from`: an address, or a display name and an address in angle brackets. */
+function isFromAddress(value: string): boolean {
+  const m = /^([^<>\r\n]*)<([^<>]+)>$/.exec(value.trim());
+  return m ? isEmailAddress(m[2]!) : isEmailAddress(value.trim());
+}
+
+/** The escalation flags as the hub's `escalation` option (undefined: none set), or the error. */
+function parseEscalationFlags(str: (name: string) => string | undefined): HubEscalationOptions | undefined | Error {
+  const ladderText = str('escalation');
+  const smtpUrl = str('smtp-url');
+  const from = str('email-from');
+  const panelUrl = str('panel-url');
+  if (ladderText === undefined && smtpUrl === undefined && from === undefined && panelUrl === undefined)
+    return undefined;
+  const out: HubEscalationOptions = {};
+  if (ladderText !== undefined) {
+    try {
+      out.ladder = parseEscalation(ladderText);
+    } catch (err) {
+      return new Error(`--escalation (ADMIN_REALTIME_ESCALATION): ${(err as Error).message}`);
+    }
+  }
+  if (smtpUrl !== undefined) {
+    try {
+      checkSmtpUrl(smtpUrl);
+    } catch (err) {
+      return new Error(`--smtp-url (ADMIN_REALTIME_SMTP_URL): ${(err as Error).message}`);
+    }
+    if (from === undefined)
+      return new Error(
+        '--smtp-url needs --email-from (ADMIN_REALTIME_EMAIL_FROM), the address escalation email comes from',
+      );
+    out.smtp = { url: smtpUrl, from };
+  }
+  if (from !== undefined && !isFromAddress(from))
+    return new Error(
+      `--email-from (ADMIN_REALTIME_EMAIL_FROM) must be an address such as alerts@example.com or "Admin alerts <alerts@example.com>", got "${from}"`,
+    );
+  if (panelUrl !== undefined) {
+    let url: URL | null = null;
+    try {
+      url = new URL(panelUrl);
+    } catch {}
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash)
+      return new Error(
+        `--panel-url (ADMIN_REALTIME_PANEL_URL) must be an http(s) URL without a #fragment, such as https://admin.example.com/, got "${panelUrl}"`,
+      );
+    out.panelUrl = panelUrl;
+  }
+  return out;
 }
 
 /** Reads argv and env into hub options, or the message that says what to fix. */
@@ -356,6 +432,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     }
   }
 
+  const escalation = parseEscalationFlags(str);
+  if (escalation instanceof Error) return { kind: 'error', message: escalation.message };
+
   const warnings: string[] = [];
   const secretBytes = auth.jwtSecret ? Buffer.byteLength(auth.jwtSecret) : MIN_JWT_SECRET_BYTES;
   if (secretBytes < MIN_JWT_SECRET_BYTES) {
@@ -394,6 +473,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
       masking: !booleans['no-masking'],
       ...(alertRules ? { alertRules } : {}),
       demo,
+      ...(escalation ? { escalation } : {}),
     },
   };
 }

@@ -1,10 +1,11 @@
 /**
- * The hub's HTTP surface: `POST /v1/events`, `GET /healthz`, `GET /v1/audit`, and, in demo mode
+ * The hub's HTTP surface: `POST /v1/events`, `PUT /v1/admins/{id}`, `GET /healthz`, `GET /v1/audit`, and, in demo mode
  * only, `GET /v1/demo-token`. A plain GET on `/v1/ws` answers 426. Every other path is left to
  * the server the hub is mounted on (or answered 404 when the hub owns the server).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { adminIdOf, putAdmin } from './admins.js';
 import type { AuditQuery, AuditRecord, HubBackend } from './backend.js';
 import type { Logger } from './log.js';
 import type { KeyedRateLimiter } from './rate-limit.js';
@@ -72,6 +73,10 @@ export interface HttpContext {
   demoToken?: () => Promise<{ token: string; expiresAt: number }>;
   /** True when the hub owns the server and answers 404 for unknown paths. */
   ownsServer: boolean;
+  /** Roles `PUT /v1/admins/{id}` accepts; null: any (a custom token verifier). */
+  allowedRoles: readonly string[] | null;
+  /** The escalation engine's state for `/healthz` (absent: escalation off). */
+  escalation?: () => Record<string, unknown>;
 }
 
 type Headers = Record<string, string | number>;
@@ -140,8 +145,12 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
         return demoToken(req, res);
       case PATHS.ws:
         return sendJson(res, 426, { error: 'this endpoint speaks WebSocket' }, { upgrade: 'websocket' });
-      default:
-        return sendJson(res, 404, { error: 'not found' });
+      default: {
+        const adminId = adminIdOf(path);
+        if (adminId === null) return sendJson(res, 404, { error: 'not found' });
+        if (req.method !== 'PUT') return sendJson(res, 405, { error: 'use PUT' }, { allow: 'PUT' });
+        return putAdminRoute(req, res, adminId);
+      }
     }
   };
 
@@ -162,19 +171,27 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
     return null;
   };
 
-  const postEvents = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  /**
+   * The JSON body of a request that must carry a publish key, or null once it answered (429, 401,
+   * 413, or 400 for a body that is not JSON).
+   */
+  const publisherJson = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<{ ip: string; body: unknown } | null> => {
     const caller = credential(req, res);
-    if (!caller) return;
+    if (!caller) return null;
     const { ip, token, keyIndex } = caller;
     if (keyIndex < 0) {
       req.resume();
       ctx.log.info('publish refused', { ip, reason: token ? 'wrong key' : 'no key' });
-      return sendJson(
+      sendJson(
         res,
         401,
         { error: token ? 'publish key not accepted' : 'Authorization: Bearer <publish key> required' },
         { 'www-authenticate': 'Bearer' },
       );
+      return null;
     }
     let body: Buffer;
     try {
@@ -182,16 +199,29 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
     } catch (err) {
       if (err instanceof BodyTooLarge) {
         req.resume();
-        return sendJson(res, 413, { error: `body exceeds ${ctx.maxBodyBytes} bytes` }, { connection: 'close' });
+        sendJson(res, 413, { error: `body exceeds ${ctx.maxBodyBytes} bytes` }, { connection: 'close' });
+        return null;
       }
       throw err;
     }
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8'));
+      return { ip, body: JSON.parse(body.toString('utf8')) };
     } catch {
-      return sendJson(res, 400, { error: 'body: is not valid JSON' });
+      sendJson(res, 400, { error: 'body: is not valid JSON' });
+      return null;
     }
+  };
+
+  const putAdminRoute = async (req: IncomingMessage, res: ServerResponse, rawId: string): Promise<void> => {
+    const read = await publisherJson(req, res);
+    if (!read) return;
+    await putAdmin(res, sendJson, { backend: ctx.backend, rawId, body: read.body, allowedRoles: ctx.allowedRoles });
+  };
+
+  const postEvents = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const read = await publisherJson(req, res);
+    if (!read) return;
+    const { ip, body: parsed } = read;
     try {
       const result = await ctx.publish(parsed);
       ctx.log.debug('published', { ip, count: result.accepted.length });
@@ -226,6 +256,7 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
       ...(storage.detail ? { detail: storage.detail } : {}),
       connections: ctx.connections(),
       seq,
+      ...(ctx.escalation ? { escalation: ctx.escalation() } : {}),
     });
   };
 
@@ -290,7 +321,7 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
       url = new URL('http://hub.invalid/');
     }
     const path = url.pathname;
-    const ours = (Object.values(PATHS) as string[]).includes(path);
+    const ours = (Object.values(PATHS) as string[]).includes(path) || adminIdOf(path) !== null;
     if (!ours && !ctx.ownsServer) return false;
     handle(req, res, path, url).catch((err: unknown) => {
       ctx.log.error('request failed', { path, err });

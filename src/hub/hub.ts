@@ -11,10 +11,12 @@ import type { Duplex } from 'node:stream';
 import { Server as TlsServer } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { CloseCode, closeReason } from '../core/protocol.js';
+import { createAdminRecorder } from './admins.js';
 import { type AlertRuleInput, type AlertRules, createAlertRules } from './alert-rules/index.js';
-import { type AuthOptions, createDemoTokenSigner, createVerifier } from './auth.js';
+import { type AuthOptions, createDemoTokenSigner, createVerifier, DEFAULT_ROLES } from './auth.js';
 import type { HubBackend, RetentionOptions, StreamEntry } from './backend.js';
 import { ConnectionGuard, defaultPendingLimits } from './connection-guard.js';
+import { createHubEscalation, type HubEscalationOptions } from './escalation/index.js';
 import { EventFrames } from './event-frames.js';
 import { createFallbackEndpoints, type FallbackOptions } from './fallback/endpoints.js';
 import { createHttpHandler, createKeyMatcher, PATHS, type PublishResult } from './http.js';
@@ -135,6 +137,13 @@ export interface HubOptions {
    * See docs/hub.md#fallback-transports for defaults.
    */
   fallback?: FallbackOptions;
+
+  /**
+   * Escalation of notifications admins have not seen (push) or read (email) to other channels:
+   * the ladder, `smtp` for email, other `channels` (Web Push), `panelUrl` for links, the policy
+   * seam. Off while no channel is set. See docs/hub.md#escalation.
+   */
+  escalation?: HubEscalationOptions;
 
   /** A logger, or the level for the default JSON-lines logger on stdout; default `info`. */
   log?: Logger | LogLevel;
@@ -277,12 +286,20 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     return count;
   };
 
-  const publish = createPublisher(backend, mask, now);
+  let escalation: ReturnType<typeof createHubEscalation>;
+  try {
+    escalation = createHubEscalation(options.escalation, { backend, log, now, node: options.postgres?.node, mask });
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
+  const publish = createPublisher(backend, mask, now, escalation?.engine.plan);
   let alerts: AlertRules | null = null;
   if (options.alertRules) {
     try {
       alerts = createAlertRules(options.alertRules, { backend, publish, mask, log });
     } catch (err) {
+      await escalation?.close();
       await backend.close();
       throw err;
     }
@@ -336,6 +353,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     backend,
     log,
     now,
+    recordAdmin: createAdminRecorder(backend, log, now),
     verify,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     authTimeoutMs: options.authTimeoutMs ?? DEFAULTS.authTimeoutMs,
@@ -382,6 +400,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     connections: openConnections,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
     ownsServer,
+    allowedRoles: options.verifyToken ? null : auth.allowedRoles?.length ? auth.allowedRoles : DEFAULT_ROLES,
+    ...(escalation ? { escalation: escalation.engine.health } : {}),
     ...(signDemoToken
       ? {
           demoToken: async () => {
@@ -507,6 +527,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       await alerts?.close();
       stopFanOut();
       wss.close();
+      await escalation?.close();
       await backend.close();
       throw err;
     }
@@ -526,6 +547,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       backfillSeconds: fresh ? 15 * 60 : 0,
     });
   }
+
+  escalation?.engine.start();
 
   const address = () => {
     const a = server.address() as AddressInfo | null;
@@ -575,6 +598,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         });
       }
       await pruning;
+      await escalation?.close();
       try {
         await backend.close();
       } catch (err) {

@@ -9,9 +9,14 @@ export { AUDIT_LIMITS } from './audit.js';
 export type { AuthOptions, AuthResult } from './auth.js';
 export { AuthConfigError, createDemoTokenSigner, createVerifier } from './auth.js';
 export type {
+  AdminRecord,
   AppendResult,
   AuditQuery,
   AuditRecord,
+  ClaimedEscalationStep,
+  EscalationChannelName,
+  EscalationStepPlan,
+  EscalationStepRow,
   HubBackend,
   NewEntry,
   RetentionOptions,
@@ -20,6 +25,23 @@ export type {
   Viewer,
 } from './backend.js';
 export { EventRefusedError, STORAGE_LIMITS } from './backend.js';
+export type {
+  DigestChannel,
+  DigestMode,
+  EmailChannelOptions,
+  EscalationChannel,
+  EscalationLadder,
+  EscalationPolicy,
+  EscalationTarget,
+  HubEscalationOptions,
+} from './escalation/index.js';
+export {
+  createEmailChannel,
+  DEFAULT_ESCALATION_JSON,
+  ESCALATION_DEFAULTS,
+  parseDuration,
+  parseEscalation,
+} from './escalation/index.js';
 export type { FallbackOptions } from './fallback/endpoints.js';
 export type { PublishResult } from './http.js';
 export { InvalidEventError } from './http.js';

@@ -29,6 +29,7 @@ import { auditDetailJson, auditFoldKey, boundAuditRecord } from './audit.js';
 import {
   type AppendResult,
   type AuditRecord,
+  type EscalationStepPlan,
   EventRefusedError,
   type HubBackend,
   metricNameRefusal,
@@ -39,6 +40,7 @@ import {
   type Viewer,
 } from './backend.js';
 import { AuditFolds, auditRecordFromRow, auditWhere } from './storage/audit-rows.js';
+import { cancelStepsRead, cancelStepsThrough, createPgEscalation, scheduleSteps } from './storage/pg-escalation.js';
 import { ClusterListener, RunSequencer } from './storage/pg-fanout.js';
 import { LOCKS, migratePostgres } from './storage/pg-schema.js';
 import * as sql from './storage/pg-statements.js';
@@ -314,6 +316,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
       names: Set<string>;
       samples: Map<string, Sample>;
       nameLast: Map<string, number>;
+      escalate: Array<{ seq: number; steps: readonly EscalationStepPlan[] }>;
     },
   ) {
     const results: AppendResult[] = [];
@@ -321,6 +324,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     const byId = new Map<string, StreamEntry>();
     const names = new Set<string>();
     const samples = new Map<string, Sample>();
+    const escalate: Array<{ seq: number; steps: readonly EscalationStepPlan[] }> = [];
     let seq = seqBefore;
     for (const [index, input] of entries.entries()) {
       const id = input.event.id;
@@ -352,6 +356,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
           samples.set(`${t}\u0000${name}`, { t, name, value });
         }
       }
+      if (event.kind === 'notification' && input.escalate?.length) escalate.push({ seq, steps: input.escalate });
       const entry: StreamEntry = audience ? { event, audience } : { event };
       byId.set(id, entry);
       results.push({ entry, duplicate: false });
@@ -360,6 +365,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     // Accepted: it joins the turn.
     for (const [id, entry] of byId) turn.byId.set(id, entry);
     for (const name of names) turn.names.add(name);
+    turn.escalate.push(...escalate);
     for (const [key, sample] of samples) {
       turn.samples.set(key, sample);
       turn.nameLast.set(sample.name, Math.max(turn.nameLast.get(sample.name) ?? sample.t, sample.t));
@@ -484,6 +490,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
           ),
           samples: new Map<string, Sample>(),
           nameLast: new Map<string, number>(),
+          escalate: [] as Array<{ seq: number; steps: readonly EscalationStepPlan[] }>,
         };
         const ids = batch.flatMap((item) => item.entries.map((e) => e.event.id)).filter((id) => typeof id === 'string');
         const stored = await storedByIds(client, [...new Set(ids)]);
@@ -500,6 +507,8 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
         const runs = outcomes.flatMap((o) => (o.ok && o.fresh.length ? [o.fresh] : []));
         if (runs.length === 0) return;
         await insertRows(client, runs, created, turn.samples, turn.nameLast);
+        // Escalation (issue 19): the steps exist exactly when the notification does.
+        await scheduleSteps(client, turn.escalate, created);
         await client.query('UPDATE seq_counter SET last_seq = $1', [seq]);
       });
     } catch (err) {
@@ -584,6 +593,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     await rows(db, sql.UPSERT_MARK, params);
     await rows(db, sql.DROP_SUBSUMED_MARKS, params);
     await rows(db, sql.DROP_READS_THROUGH, params);
+    await cancelStepsThrough(db, user, through, category, priority);
   }
 
   /** Per-user writes lock the user's state row, so two nodes changing one user's state take turns. */
@@ -710,6 +720,9 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
       removed.notifications = await deleted('DELETE FROM notifications WHERE seq <= $1', [notificationsEnd]);
       await deleted('DELETE FROM notification_audience WHERE seq <= $1', [notificationsEnd]);
       removed.reads = await deleted('DELETE FROM notification_reads WHERE seq <= $1', [notificationsEnd]);
+      // Escalation (issue 19): seen flags and steps of notifications no longer kept.
+      await deleted('DELETE FROM notification_seen WHERE seq <= $1', [notificationsEnd]);
+      await deleted('DELETE FROM escalation_steps WHERE seq <= $1', [notificationsEnd]);
     }
     const nowT = Math.floor(at / 1000);
     const cutoffT = nowT - retention.metricsSeconds;
@@ -768,6 +781,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
   // -------------------------------------------------------------------------------------------
   // The backend
   // -------------------------------------------------------------------------------------------
+  const escalation = createPgEscalation(pool, transaction, now);
   const backend: HubBackend = {
     append(entries) {
       if (entries.length === 0) return Promise.resolve([]);
@@ -829,6 +843,11 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
             await client.query(
               `INSERT INTO notification_reads (user_id, seq) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`,
               [viewer.userId, found.map((r) => r.seq)],
+            );
+            await cancelStepsRead(
+              client,
+              viewer.userId,
+              found.map((r) => r.seq),
             );
           }
           const changed = new Set(found.map((r) => r.id));
@@ -987,6 +1006,18 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
       })();
       return closing;
     },
+
+    // Escalation (issue 19)
+    upsertAdmin: (admin, opts) => track('read-state', escalation.upsertAdmin(admin, opts)),
+    getAdmin: (userId) => track(null, escalation.getAdmin(userId)),
+    markSeen: (viewer, ids) => track('read-state', escalation.markSeen(viewer, ids)),
+    claimEscalationSteps: (opts) => track('read-state', escalation.claimEscalationSteps(opts)),
+    finishEscalationStep: (step, node, outcome) =>
+      track('read-state', escalation.finishEscalationStep(step, node, outcome)),
+    escalationSteps: (filter) => track(null, escalation.escalationSteps(filter)),
+    claimDigest: (opts) => track('read-state', escalation.claimDigest(opts)),
+    finishDigest: (userId, node, outcome) => track('read-state', escalation.finishDigest(userId, node, outcome)),
+    adminsWithEmail: (after, limit) => track(null, escalation.adminsWithEmail(after, limit)),
   };
   return backend;
 }

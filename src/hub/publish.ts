@@ -13,9 +13,9 @@
  *   with one idempotency key, two users in one activity filter): a 400 says so instead.
  */
 import { randomUUID } from 'node:crypto';
-import { type EventInput, type Parsed, validatePublishBody } from '../core/protocol.js';
+import { type EventInput, type Parsed, type Priority, validatePublishBody } from '../core/protocol.js';
 import { isRecord, parseIsoDate } from '../core/validate.js';
-import { EventRefusedError, type HubBackend, type NewEntry } from './backend.js';
+import { type EscalationStepPlan, EventRefusedError, type HubBackend, type NewEntry } from './backend.js';
 import { InvalidEventError, type PublishResult } from './http.js';
 import { type Mask, maskJson, maskLink } from './masking.js';
 
@@ -168,6 +168,8 @@ export function createPublisher(
   backend: HubBackend,
   mask: Mask,
   now: () => number,
+  /** Escalation steps of a notification (issue 19), stored with it in the append. */
+  escalate?: (event: { kind: string; priority?: Priority }) => readonly EscalationStepPlan[] | undefined,
 ): (body: unknown) => Promise<PublishResult> {
   return async (body) => {
     const parsed = validatePublish(body, mask);
@@ -175,7 +177,13 @@ export function createPublisher(
     const nowIso = new Date(now()).toISOString();
     let results: Awaited<ReturnType<HubBackend['append']>>;
     try {
-      results = await backend.append(parsed.value.map((input) => toEntry(input, mask, nowIso)));
+      results = await backend.append(
+        parsed.value.map((input) => {
+          const entry = toEntry(input, mask, nowIso);
+          const steps = escalate?.(entry.event as { kind: string; priority?: Priority });
+          return steps ? { ...entry, escalate: steps } : entry;
+        }),
+      );
     } catch (err) {
       // Refused by what is stored (the metric names kept) or by the clock: a 400 like a bad field.
       if (!(err instanceof EventRefusedError)) throw err;

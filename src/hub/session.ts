@@ -52,6 +52,8 @@ export interface SessionContext {
   join(session: Session): void;
   /** The session's welcome and catch-up (snapshot or replay) are all sent; live traffic follows. */
   caughtUp?(session: Session): void;
+  /** Records the authenticated admin's latest role, name and email (escalation's registry). */
+  recordAdmin?(user: SessionUser): void;
   /** Removes it from the fan-out set (as soon as closing starts). */
   leave(session: Session): void;
   /** Forgets it (its socket is closed). */
@@ -355,6 +357,10 @@ export class Session {
         else ack(message.ref);
         return;
       }
+      case 'seen':
+        await this.ctx.backend.markSeen(this.viewer, message.ids);
+        ack(message.ref);
+        return;
       case 'markAllRead':
         await this.markAllRead(message.filter);
         ack(message.ref);
@@ -409,6 +415,7 @@ export class Session {
     clearTimeout(this.authTimer);
     this.armExpiry(result.validUntil ?? result.expiresAt);
     this.user = result.user;
+    this.ctx.recordAdmin?.(result.user);
     if (!reauth) this.batches = protocol >= 2;
     if (message.categories !== undefined) {
       this.setCategories(message.categories);

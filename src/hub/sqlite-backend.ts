@@ -45,6 +45,7 @@ import {
   type StoreOptions,
 } from './storage/shared.js';
 import { createSqliteAudit } from './storage/sqlite-audit.js';
+import { createSqliteEscalation } from './storage/sqlite-escalation.js';
 import { isCorruption, openSqlite } from './storage/sqlite-open.js';
 import { createSqlitePruner } from './storage/sqlite-prune.js';
 import { categoriesParam, createSqliteReadState } from './storage/sqlite-read-state.js';
@@ -111,6 +112,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
   const readLastSeq = (): number => Number(q.getMeta.get('last_seq')?.value ?? 0);
 
   const readState = createSqliteReadState(db, q, readLastSeq);
+  const escalation = createSqliteEscalation(db, now);
   const auditTrail = createSqliteAudit(db, q, now, () => {
     writtenSincePrune.audit += 1;
   });
@@ -191,7 +193,13 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
     metricsVersion += 1;
   }
 
-  function store(event: StreamEvent, audience: Audience | undefined, created: number, index: number): void {
+  function store(
+    event: StreamEvent,
+    input: NewEntry,
+    audience: Audience | undefined,
+    created: number,
+    index: number,
+  ): void {
     const json = JSON.stringify(event);
     const audienceJson = audience ? JSON.stringify(audience) : null;
     q.insertId.run(event.id, event.seq, created);
@@ -210,6 +218,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
         );
         for (const userId of audience?.userIds ?? []) q.insertAudience.run(event.seq, 'u', userId);
         for (const role of audience?.roles ?? []) q.insertAudience.run(event.seq, 'r', role);
+        if (input.escalate?.length) escalation.schedule(event.seq, input.escalate, created);
         break;
       }
       case 'activity':
@@ -244,7 +253,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       }
       seq += 1;
       const event = { ...input.event, seq } as StreamEvent;
-      store(event, audience, created, index);
+      store(event, input, audience, created, index);
       const entry: StreamEntry = audience ? { event, audience } : { event };
       results.push({ entry, duplicate: false });
       fresh.push(entry);
@@ -435,6 +444,18 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       }
       release();
     },
+
+    // Escalation (issue 19)
+    upsertAdmin: (admin, opts) => write('read-state', () => escalation.upsertAdmin(admin, opts)),
+    getAdmin: escalation.getAdmin,
+    markSeen: (viewer, ids) => write('read-state', () => escalation.markSeen(viewer, ids)),
+    claimEscalationSteps: (opts) => write('read-state', () => escalation.claimEscalationSteps(opts)),
+    finishEscalationStep: (step, node, outcome) =>
+      write('read-state', () => escalation.finishEscalationStep(step, node, outcome)),
+    escalationSteps: escalation.escalationSteps,
+    claimDigest: (opts) => write('read-state', () => escalation.claimDigest(opts)),
+    finishDigest: (userId, node, outcome) => write('read-state', () => escalation.finishDigest(userId, node, outcome)),
+    adminsWithEmail: escalation.adminsWithEmail,
   };
   return asPromised(backend, noteCorruption);
 }

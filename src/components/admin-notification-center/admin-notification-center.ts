@@ -10,6 +10,7 @@ import { enCenter } from '../shared/locales/en.js';
 import { formatRelative, localeRevision, msg } from '../shared/localize.js';
 import { RealtimeElement } from '../shared/realtime-element.js';
 import { repeat } from '../shared/repeat.js';
+import { SeenController } from '../shared/seen.js';
 import { priorityColors, tokens } from '../shared/tokens.styles.js';
 import { styles } from './admin-notification-center.styles.js';
 import { Arrivals } from './arrivals.js';
@@ -139,6 +140,13 @@ export class AdminNotificationCenter extends RealtimeElement {
 
   constructor() {
     super(enCenter);
+    // The rows rendered, while the list can be seen: the hub stops their push escalation.
+    new SeenController(this, () => ({
+      store: this.#data.store,
+      ids: this.#visible()
+        .slice(0, this.#listWindow.rows)
+        .map((n) => n.id),
+    }));
   }
 
   /** Which tab is shown. */

@@ -6,6 +6,7 @@ import { formatDateTime, formatRelative, msg } from '../shared/localize.js';
 import { MotionGate } from '../shared/motion-gate.js';
 import { RealtimeElement } from '../shared/realtime-element.js';
 import { repeat } from '../shared/repeat.js';
+import { SeenController } from '../shared/seen.js';
 import { tokens } from '../shared/tokens.styles.js';
 import { AlertSound } from './alert-sound.js';
 import { styles } from './critical-alerts.styles.js';
@@ -72,6 +73,11 @@ export class CriticalAlerts extends RealtimeElement {
 
   constructor() {
     super(enAlerts);
+    // The toasts (or banner) shown, while they can be seen: the hub stops their push escalation.
+    new SeenController(this, () => ({
+      store: this.#alerts.store,
+      ids: (this.#alerts.value ?? []).slice(0, Math.max(1, this.max)).map((n) => n.id),
+    }));
   }
 
   /** How many toasts are visible at once; the rest are counted as "+N more". */

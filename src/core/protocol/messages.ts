@@ -74,6 +74,17 @@ const markReadMessage = object(
 );
 export type MarkReadMessage = Infer<typeof markReadMessage>;
 
+/**
+ * Notifications a visible tab rendered (in the center's list, or as a toast or the critical
+ * banner): the hub records them seen and stops their push escalation. No reply, except an `ack`
+ * when a `ref` is given (an HTTP fallback command waits for one).
+ */
+const seenMessage = object(
+  { type: oneOf(['seen']), ids: arrayOf(str({ min: 1, max: LIMITS.idLength }), { min: 1, max: 500 }) },
+  { ref },
+);
+export type SeenMessage = Infer<typeof seenMessage>;
+
 const markAllReadMessage = object({ type: oneOf(['markAllRead']) }, { filter: notificationFilter, ref });
 export type MarkAllReadMessage = Infer<typeof markAllReadMessage>;
 
@@ -97,6 +108,7 @@ export const clientMessage = union('type', {
   ping: pingMessage,
   subscribe: subscribeMessage,
   markRead: markReadMessage,
+  seen: seenMessage,
   markAllRead: markAllReadMessage,
   clear: clearMessage,
   history: historyMessage,

@@ -55,6 +55,23 @@ const MIGRATIONS: string[] = [
   CREATE INDEX audit_user ON audit (user_id, id);
   CREATE INDEX audit_action ON audit (action, id);
   `,
+  // 2: escalation (issue 19): admins the hub knows, what each saw, pending escalation steps, digests.
+  `
+  CREATE TABLE admins (user_id text PRIMARY KEY, role text NOT NULL, email text, name text, updated bigint NOT NULL);
+  CREATE INDEX admins_role ON admins (role);
+  CREATE TABLE notification_seen (user_id text NOT NULL, seq bigint NOT NULL, PRIMARY KEY (user_id, seq));
+  CREATE INDEX notification_seen_seq ON notification_seen (seq);
+  CREATE TABLE escalation_steps (
+    user_id text NOT NULL, seq bigint NOT NULL, channel text NOT NULL, due bigint NOT NULL,
+    attempts integer NOT NULL DEFAULT 0, lease_until bigint, leased_by text, last_error text,
+    PRIMARY KEY (user_id, seq, channel)
+  );
+  CREATE INDEX escalation_steps_due ON escalation_steps (due);
+  CREATE INDEX escalation_steps_seq ON escalation_steps (seq);
+  CREATE TABLE escalation_digests (
+    user_id text PRIMARY KEY, last_sent bigint NOT NULL, through_seq bigint NOT NULL, lease_until bigint, leased_by text
+  );
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -62,6 +62,9 @@ export function createSqlitePruner(
       removed.notifications = q.deleteNotificationsThrough.run(notificationsEnd).changes;
       q.deleteAudienceThrough.run(notificationsEnd);
       removed.reads = q.deleteReadsThrough.run(notificationsEnd).changes;
+      // Escalation (issue 19): seen flags and steps of notifications no longer kept.
+      db.prepare('DELETE FROM notification_seen WHERE seq <= ?').run(notificationsEnd);
+      db.prepare('DELETE FROM escalation_steps WHERE seq <= ?').run(notificationsEnd);
     }
 
     const nowT = Math.floor(at / 1000);

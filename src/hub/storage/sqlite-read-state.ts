@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { NotificationFilter, UnreadCounts } from '../../core/protocol.js';
 import type { Viewer } from '../backend.js';
 import { unreadFromCells } from './shared.js';
+import { prepareStepCancel } from './sqlite-escalation.js';
 import type { CountParams, Statements } from './sqlite-statements.js';
 
 /** Categories as the statements take them: null (every category) or a JSON array of names. */
@@ -15,6 +16,9 @@ export function categoriesParam(categories: readonly string[] | null | undefined
 }
 
 export function createSqliteReadState(db: Database.Database, q: Statements, readLastSeq: () => number) {
+  /** A read cancels the user's pending escalation steps (issue 19), in the read's transaction. */
+  const cancelSteps = prepareStepCancel(db);
+
   function viewerParams(viewer: Viewer) {
     const cleared = q.cleared.get(viewer.userId)?.cleared_through ?? 0;
     return { user: viewer.userId, role: viewer.role, cleared };
@@ -44,12 +48,17 @@ export function createSqliteReadState(db: Database.Database, q: Statements, read
     const params = { user: userId, through, category, priority };
     q.dropSubsumedMarks.run(params);
     q.dropReadsThrough.run(params);
+    cancelSteps.through(userId, through, category, priority);
   }
 
   const markRead: Database.Transaction<(viewer: Viewer, ids: string[]) => string[]> = db.transaction(
     (viewer: Viewer, ids: string[]): string[] => {
       const rows = q.unreadByIds.all({ ...viewerParams(viewer), ids: JSON.stringify(ids) });
       for (const row of rows) q.insertRead.run(viewer.userId, row.seq);
+      cancelSteps.read(
+        viewer.userId,
+        rows.map((r) => r.seq),
+      );
       const changed = new Set(rows.map((r) => r.id));
       return ids.filter((id) => changed.has(id));
     },

@@ -138,6 +138,49 @@ const MIGRATIONS: Migration[] = [
       INSERT INTO metric_names (name, last_t) SELECT name, max(t) FROM metric_samples GROUP BY name;
     `);
   },
+  // 3: escalation (issue 19): admins the hub knows, what each saw, pending escalation steps, digests.
+  (db) => {
+    db.exec(`
+      -- The latest of each admin: from their newest session's token, or PUT /v1/admins/{id}.
+      CREATE TABLE IF NOT EXISTS admins (
+        user_id TEXT PRIMARY KEY,
+        role    TEXT NOT NULL,
+        email   TEXT,
+        name    TEXT,
+        updated INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS admins_role ON admins (role);
+      -- Notifications a visible tab rendered for the user.
+      CREATE TABLE IF NOT EXISTS notification_seen (
+        user_id TEXT NOT NULL,
+        seq     INTEGER NOT NULL,
+        PRIMARY KEY (user_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS notification_seen_seq ON notification_seen (seq);
+      -- One pending step per (admin, notification, channel); deleted once sent, cancelled or given up.
+      CREATE TABLE IF NOT EXISTS escalation_steps (
+        user_id     TEXT NOT NULL,
+        seq         INTEGER NOT NULL,
+        channel     TEXT NOT NULL,
+        due         INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        lease_until INTEGER,
+        leased_by   TEXT,
+        last_error  TEXT,
+        PRIMARY KEY (user_id, seq, channel)
+      );
+      CREATE INDEX IF NOT EXISTS escalation_steps_due ON escalation_steps (due);
+      CREATE INDEX IF NOT EXISTS escalation_steps_seq ON escalation_steps (seq);
+      -- Per admin: the last digest of lower priorities (time and the seq it went through).
+      CREATE TABLE IF NOT EXISTS escalation_digests (
+        user_id     TEXT PRIMARY KEY,
+        last_sent   INTEGER NOT NULL,
+        through_seq INTEGER NOT NULL,
+        lease_until INTEGER,
+        leased_by   TEXT
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 /** The schema version this code writes. */

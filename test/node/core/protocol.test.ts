@@ -40,6 +40,8 @@ const validClient: ClientMessage[] = [
   { type: 'subscribe', categories: ['security'], ref: 'r1' },
   { type: 'subscribe', categories: null },
   { type: 'markRead', ids: ['n1', 'n2'], ref: 'r2' },
+  { type: 'seen', ids: ['n1'] },
+  { type: 'seen', ids: ['n2'], ref: 'seen' },
   { type: 'markAllRead', filter: { category: 'billing', priority: 'critical' }, ref: 'r3' },
   { type: 'markAllRead' },
   { type: 'clear', ref: 'r4' },
@@ -145,7 +147,7 @@ describe('protocol: refusals name the path', () => {
   test('unknown type or kind', () => {
     refused(
       validateClientMessage({ type: 'shutdown' }),
-      'type: must be one of auth, ping, subscribe, markRead, markAllRead, clear, history, refresh',
+      'type: must be one of auth, ping, subscribe, markRead, seen, markAllRead, clear, history, refresh',
     );
     refused(
       validateHubMessage({ type: 'event', event: { kind: 'hack', seq: 1 } }),

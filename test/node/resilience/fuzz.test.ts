@@ -37,7 +37,17 @@ import { closeAllHubs, note, signToken, startHub, TEST_PUBLISH_KEY, TestClient }
 
 after(closeAllHubs);
 
-const CLIENT_TYPES = ['auth', 'ping', 'subscribe', 'markRead', 'markAllRead', 'clear', 'history', 'refresh'] as const;
+const CLIENT_TYPES = [
+  'auth',
+  'ping',
+  'subscribe',
+  'markRead',
+  'seen',
+  'markAllRead',
+  'clear',
+  'history',
+  'refresh',
+] as const;
 const HUB_TYPES = ['welcome', 'snapshot', 'event', 'events', 'history', 'pong', 'ack', 'error'] as const;
 /** A value of any JSON-ish type, for field values that should sometimes be wrong. */
 const anyValue = fc.oneof(
