@@ -194,12 +194,25 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     return loadingOlder;
   }
 
+  /** WIP shim for the UI (replaced by h-inbox-hub at merge): the spec's inbox messages, no optimism. */
+  const inbox = (type: string, ids: string[], extra?: object) =>
+    request({ type, ids, ...extra } as unknown as ClientAction);
+  let archivedLoading = false;
+  function loadArchived(): Promise<void> {
+    archivedLoading = true;
+    const history = { type: 'history', beforeSeq: reducer.state.lastSeq + 1, view: 'archived' };
+    return request(history as unknown as ClientAction).finally(() => {
+      archivedLoading = false;
+    });
+  }
+
   // --- wiring ----------------------------------------------------------------------------------
 
   const detach = [
     transport.onMessage((message) => {
       try {
-        reducer.apply(message);
+        if (message.type === 'history' && archivedLoading) reducer.set({ archived: message.notifications });
+        else reducer.apply(message);
         if (message.type === 'ack' || ((message.type === 'snapshot' || message.type === 'history') && message.ref))
           requests.settle(message.ref as string);
         else if (message.type === 'error') {
@@ -240,6 +253,14 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     refresh: () => request({ type: 'refresh' }),
     loadOlder,
     dismissAlert: (id) => reducer.dismiss(id),
+    markUnread: (ids) => inbox('markUnread', ids),
+    archive: (ids) => inbox('archive', ids),
+    unarchive: (ids) => inbox('unarchive', ids),
+    snooze: (ids, until) => inbox('snooze', ids, { until }),
+    unsnooze: (ids) => inbox('unsnooze', ids),
+    deleteForMe: (ids) => inbox('delete', ids),
+    restore: (ids) => inbox('restore', ids),
+    loadArchived,
     connect() {
       if (!destroyed) transport.connect();
     },

@@ -164,6 +164,8 @@ export interface RealtimeState {
   /** Seq of the last snapshot applied (0 before the first): what came later arrived live. */
   snapshotSeq: number;
   lastError: RealtimeError | null;
+  /** Archived notifications of this user, newest first, as `loadArchived()` last loaded them (WIP shim). */
+  archived: readonly ListedNotification[];
 }
 
 export type Selector<T> = (state: RealtimeState) => T;
@@ -207,6 +209,15 @@ export interface RealtimeStore {
   loadOlder(): Promise<void>;
   /** Hides a critical alert in this session (it stays in the notification list). */
   dismissAlert(id: string): void;
+  // Per-admin inbox state (issue 17 item 1; WIP shim for the UI, replaced by h-inbox-hub at merge).
+  markUnread(ids: string[]): Promise<void>;
+  archive(ids: string[]): Promise<void>;
+  unarchive(ids: string[]): Promise<void>;
+  snooze(ids: string[], until: number): Promise<void>;
+  unsnooze(ids: string[]): Promise<void>;
+  deleteForMe(ids: string[]): Promise<void>;
+  restore(ids: string[]): Promise<void>;
+  loadArchived(): Promise<void>;
   /** Opens the connection; a no-op while it is open, opening or waiting to retry. */
   connect(): void;
   /** Closes the connection; the state and its data stay, and `connect()` reopens. */

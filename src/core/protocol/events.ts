@@ -96,7 +96,8 @@ export const listedNotification = (value: unknown, path: string) => ({
   ...notification(value, path),
   read: bool((value as Record<string, unknown>).read ?? false, `${path}.read`),
 });
-export type ListedNotification = Infer<typeof listedNotification>;
+// WIP shim for the UI (replaced by h-inbox-hub at merge): the spec's per-user inbox flags.
+export type ListedNotification = Infer<typeof listedNotification> & { archived?: true; snoozedUntil?: number };
 
 export const activityEvent = object(
   {

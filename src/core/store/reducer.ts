@@ -20,6 +20,15 @@ import { matches, plusOne, zero } from '../unread.js';
 import { MetricBuffer } from './metric-buffer.js';
 import type { Requests } from './requests.js';
 
+/** WIP shim for the UI (replaced by h-inbox-hub at merge): the spec's `inbox` stream event. */
+interface InboxEventShim {
+  seq: number;
+  action: string;
+  ids: string[];
+  unread: UnreadCounts;
+  notifications?: ListedNotification[];
+}
+
 export interface ReducerOptions {
   maxNotifications: number;
   maxActivity: number;
@@ -88,6 +97,7 @@ export class StoreReducer {
       lastSeq: 0,
       snapshotSeq: 0,
       lastError: null,
+      archived: [],
     };
   }
 
@@ -271,6 +281,9 @@ export class StoreReducer {
         this.setUnread(e.unread, e.seq);
         break;
       }
+      case 'inbox' as never:
+        this.#applyInbox(e as unknown as InboxEventShim);
+        break;
       case 'cleared': {
         this.commit();
         const list = this.notes.items.filter((n) => n.seq > e.throughSeq);
@@ -280,6 +293,28 @@ export class StoreReducer {
       }
     }
     this.set({ lastSeq: e.seq });
+  }
+
+  /** WIP shim for the UI (replaced by h-inbox-hub at merge): the spec's `inbox` event, applied simply. */
+  #applyInbox(e: InboxEventShim): void {
+    this.commit();
+    const ids = new Set(e.ids);
+    const keep = (list: readonly ListedNotification[]) => list.filter((n) => !ids.has(n.id));
+    let list = keep(this.notes.items);
+    let archived = keep(this.#state.archived);
+    if (e.action === 'unread') list = this.notes.items.map((n) => (ids.has(n.id) ? { ...n, read: false } : n));
+    else if (e.action === 'archived')
+      archived = newestFirst([
+        ...this.notes.items.filter((n) => ids.has(n.id)).map((n) => ({ ...n, archived: true as const })),
+        ...archived,
+      ]);
+    else if (e.action !== 'snoozed' && e.action !== 'deleted') {
+      const back = e.notifications ?? [];
+      list = newestFirst([...back.filter((n) => !n.archived), ...list]);
+      archived = newestFirst([...back.filter((n) => n.archived), ...archived]);
+    }
+    this.setNotifications(list, { archived });
+    this.setUnread(e.unread, e.seq);
   }
 
   #applyHistory(list: readonly ListedNotification[], hasMore: boolean): void {
