@@ -305,7 +305,6 @@ export class AdminNotificationCenter extends RealtimeElement {
         root.adoptedStyleSheets = [...root.adoptedStyleSheets, m.inboxStyles.styleSheet!];
         this.#inbox = new m.InboxActions(this, {
           store: () => this.#data.store,
-          view: () => this.#view,
           items: () => this.#visible(),
           focusItem: (id) => this.#keyboard.focusItem(id),
         });
@@ -412,11 +411,14 @@ export class AdminNotificationCenter extends RealtimeElement {
     </div>`;
   }
 
-  /** In the view of the tab (the inbox hides archived and snoozed ones) and the filters. */
+  /**
+   * In the view of the tab (the inbox hides archived ones, and snoozed ones until their time:
+   * `undefined > now` is false) and the filters.
+   */
   #passesFilters(n: ListedNotification): boolean {
     const tab = this.tab;
     return (
-      (tab === 'archived' || (!n.archived && !((n.snoozedUntil ?? 0) > Date.now()) && (tab === 'all' || !n.read))) &&
+      (tab === 'archived' || (!n.archived && !(n.snoozedUntil! > Date.now()) && (tab === 'all' || !n.read))) &&
       (!this.category || n.category === this.category) &&
       (!this.priority || n.priority === this.priority)
     );

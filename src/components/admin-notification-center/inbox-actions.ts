@@ -6,7 +6,7 @@
  */
 import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ListedNotification } from '../../core/protocol.js';
-import type { RealtimeState, RealtimeStore } from '../../core/types.js';
+import type { RealtimeStore } from '../../core/types.js';
 import { Announcer } from '../shared/announcer.js';
 import { enInbox } from '../shared/locales/en-inbox.js';
 import { formatDate, LocaleController, type MessageKey, msg } from '../shared/localize.js';
@@ -37,8 +37,6 @@ export type InboxHost = ReactiveControllerHost &
 
 export interface InboxActionsOptions {
   store(): RealtimeStore | undefined;
-  /** The store's state as the center shows it. */
-  view(): Pick<RealtimeState, 'connection'> | undefined;
   /** The notifications listed, in order. */
   items(): ListedNotification[];
   /** Makes `id` the list's tab stop and focuses it. */
@@ -94,7 +92,7 @@ export class InboxActions implements ReactiveController {
   hostUpdated(): void {
     const store = this.#o.store();
     if (this.#host.tab !== 'archived') this.#archived = undefined;
-    else if (!this.#archived && store && this.#o.view()?.connection.status === 'connected') {
+    else if (!this.#archived && store?.getState().connection.status === 'connected') {
       this.#archived = 'asked';
       void store
         .loadArchived()
