@@ -91,20 +91,20 @@ const notification = object(
 );
 export type RealtimeNotification = Infer<typeof notification>;
 
+/** A time as epoch milliseconds. */
+const epochMs = num({ min: 0, int: true });
+const listedState = object({}, { read: bool, archived: bool, snoozedUntil: epochMs });
+
 /**
  * A notification as listed for one user, with that user's read flag (false when absent), and
- * `archived: true` / `snoozedUntil` (epoch ms) when the user archived or snoozed it.
+ * `archived: true` / `snoozedUntil` (epoch ms, while ahead) when the user archived or snoozed it.
  */
-export const listedNotification = (value: unknown, path: string) => {
-  const v = value as Record<string, unknown>;
-  const listed: RealtimeNotification & { read: boolean; archived?: true; snoozedUntil?: number } = {
-    ...notification(value, path),
-    read: bool(v.read ?? false, `${path}.read`),
+export const listedNotification = (value: unknown, path: string) =>
+  ({ read: false, ...notification(value, path), ...listedState(value, path) }) as RealtimeNotification & {
+    read: boolean;
+    archived?: true;
+    snoozedUntil?: number;
   };
-  if (v.archived !== undefined && bool(v.archived, `${path}.archived`)) listed.archived = true;
-  if (v.snoozedUntil !== undefined) listed.snoozedUntil = epochMs(v.snoozedUntil, `${path}.snoozedUntil`);
-  return listed;
-};
 export type ListedNotification = Infer<typeof listedNotification>;
 
 export const activityEvent = object(
@@ -151,9 +151,6 @@ const agentsEvent = object({
   at: iso,
 });
 export type AgentsEvent = Infer<typeof agentsEvent>;
-
-/** A time as epoch milliseconds. */
-const epochMs = num({ min: 0, int: true });
 
 export const INBOX_ACTIONS = [
   'unread',

@@ -86,11 +86,9 @@ export type ClearMessage = Infer<typeof clearMessage>;
  * the user cannot see) and followed by an `inbox` event to every session of the user. `delete` is
  * "delete for me", `restore` its undo.
  */
-const inboxMessage = <T extends InboxRequest>(type: T) =>
-  object({ type: oneOf([type]), ids: notificationIds }, { ref });
 export const INBOX_REQUESTS = ['markUnread', 'archive', 'unarchive', 'unsnooze', 'delete', 'restore'] as const;
-type InboxRequest = (typeof INBOX_REQUESTS)[number];
-export type InboxMessage = Infer<ReturnType<typeof inboxMessage<InboxRequest>>>;
+const inboxMessage = object({ type: oneOf(INBOX_REQUESTS), ids: notificationIds }, { ref });
+export type InboxMessage = Infer<typeof inboxMessage>;
 
 /** Hide until `until` (epoch ms; the hub takes 1 s to 90 days ahead of its clock), then back as new. */
 const snoozeMessage = object(
@@ -119,12 +117,12 @@ export const clientMessage = union('type', {
   clear: clearMessage,
   history: historyMessage,
   refresh: refreshMessage,
-  markUnread: inboxMessage('markUnread'),
-  archive: inboxMessage('archive'),
-  unarchive: inboxMessage('unarchive'),
-  unsnooze: inboxMessage('unsnooze'),
-  delete: inboxMessage('delete'),
-  restore: inboxMessage('restore'),
+  markUnread: inboxMessage,
+  archive: inboxMessage,
+  unarchive: inboxMessage,
+  unsnooze: inboxMessage,
+  delete: inboxMessage,
+  restore: inboxMessage,
   snooze: snoozeMessage,
 });
 export type ClientMessage = Infer<typeof clientMessage>;

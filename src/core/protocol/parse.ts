@@ -4,7 +4,7 @@
  */
 import { type Check, isRecord, ValidationError } from '../validate.js';
 import { ref } from './fields.js';
-import { type ClientMessage, clientMessage, type HubMessage, hubMessage } from './messages.js';
+import { type ClientMessage, clientMessage, type HubMessage, hubMessage, INBOX_REQUESTS } from './messages.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; path?: string };
 
@@ -45,7 +45,17 @@ export type ParsedClientMessage =
       request?: { type: Exclude<ClientMessage['type'], 'auth'>; ref?: string };
     };
 
-const REQUEST_TYPES = ['ping', 'subscribe', 'markRead', 'markAllRead', 'clear', 'history', 'refresh'] as const;
+const REQUEST_TYPES = [
+  'ping',
+  'subscribe',
+  'markRead',
+  'markAllRead',
+  'clear',
+  'history',
+  'refresh',
+  'snooze',
+  ...INBOX_REQUESTS,
+] as const;
 
 /** Validates a decoded client message (for transports that are not raw text frames). Hub side. */
 export function validateClientMessage(value: unknown): ParsedClientMessage {
