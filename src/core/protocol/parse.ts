@@ -4,7 +4,7 @@
  */
 import { type Check, isRecord, ValidationError } from '../validate.js';
 import { ref } from './fields.js';
-import { type ClientMessage, clientMessage, type HubMessage, hubMessage, INBOX_REQUESTS } from './messages.js';
+import { type ClientMessage, clientMessage, type HubMessage, hubMessage } from './messages.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; path?: string };
 
@@ -54,8 +54,13 @@ const REQUEST_TYPES = [
   'history',
   'refresh',
   'snooze',
-  ...INBOX_REQUESTS,
-] as const;
+  'markUnread',
+  'archive',
+  'unarchive',
+  'unsnooze',
+  'delete',
+  'restore',
+] as const satisfies readonly ClientMessage['type'][];
 
 /** Validates a decoded client message (for transports that are not raw text frames). Hub side. */
 export function validateClientMessage(value: unknown): ParsedClientMessage {
