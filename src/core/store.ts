@@ -5,7 +5,7 @@
  * subscribers hear changed slices at most once per animation frame, under a flood at most once per
  * `floodIntervalMs` (`store/frame-scheduler.ts`). Metric history lives in `store/metric-buffer.ts`.
  */
-import type { ClientAction, ListedNotification, NotificationFilter, UnreadCounts } from './protocol.js';
+import type { ClientAction, InboxMessage, ListedNotification, NotificationFilter, UnreadCounts } from './protocol.js';
 import { defaultTimers, FlushPacer, frameScheduler, type ScheduleFrame } from './store/frame-scheduler.js';
 import { StoreReducer } from './store/reducer.js';
 import { RealtimeRequestError, Requests } from './store/requests.js';
@@ -194,16 +194,13 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     return loadingOlder;
   }
 
-  /** WIP shim for the UI (replaced by h-inbox-hub at merge): the spec's inbox messages, no optimism. */
-  const inbox = (type: string, ids: string[], extra?: object) =>
-    request({ type, ids, ...extra } as unknown as ClientAction);
-  let archivedLoading = false;
+  const inbox = (type: InboxMessage['type']) => (ids: string[]) => request({ type, ids });
+
   function loadArchived(): Promise<void> {
-    archivedLoading = true;
-    const history = { type: 'history', beforeSeq: reducer.state.lastSeq + 1, view: 'archived' };
-    return request(history as unknown as ClientAction).finally(() => {
-      archivedLoading = false;
-    });
+    const { archived, archivedHasMore, lastSeq } = reducer.state;
+    if (archived && !archivedHasMore) return Promise.resolve();
+    const beforeSeq = archived?.at(-1)?.seq ?? lastSeq + 1;
+    return requests.send({ type: 'history', beforeSeq, view: 'archived' }, { archived: true });
   }
 
   // --- wiring ----------------------------------------------------------------------------------
@@ -211,8 +208,7 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
   const detach = [
     transport.onMessage((message) => {
       try {
-        if (message.type === 'history' && archivedLoading) reducer.set({ archived: message.notifications });
-        else reducer.apply(message);
+        reducer.apply(message, message.type === 'history' && requests.archived(message.ref));
         if (message.type === 'ack' || ((message.type === 'snapshot' || message.type === 'history') && message.ref))
           requests.settle(message.ref as string);
         else if (message.type === 'error') {
@@ -246,6 +242,14 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     markRead,
     markAllRead,
     clear: () => request({ type: 'clear' }),
+    markUnread: inbox('markUnread'),
+    archive: inbox('archive'),
+    unarchive: inbox('unarchive'),
+    snooze: (ids, until) => request({ type: 'snooze', ids, until }),
+    unsnooze: inbox('unsnooze'),
+    deleteForMe: inbox('delete'),
+    restore: inbox('restore'),
+    loadArchived,
     setCategories(categories) {
       reducer.set({ categories: categories ? [...categories] : null });
       transport.setCategories(categories);
@@ -253,14 +257,6 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     refresh: () => request({ type: 'refresh' }),
     loadOlder,
     dismissAlert: (id) => reducer.dismiss(id),
-    markUnread: (ids) => inbox('markUnread', ids),
-    archive: (ids) => inbox('archive', ids),
-    unarchive: (ids) => inbox('unarchive', ids),
-    snooze: (ids, until) => inbox('snooze', ids, { until }),
-    unsnooze: (ids) => inbox('unsnooze', ids),
-    deleteForMe: (ids) => inbox('delete', ids),
-    restore: (ids) => inbox('restore', ids),
-    loadArchived,
     connect() {
       if (!destroyed) transport.connect();
     },

@@ -23,6 +23,7 @@ import type { PostgresBackendOptions } from './postgres-backend.js';
 import { createPublisher } from './publish.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
 import { type Peer, Session, type SessionContext, type TokenCheck } from './session.js';
+import { startSnoozeWaker } from './snooze-waker.js';
 import { createSqliteBackend } from './sqlite-backend.js';
 import { createClientIp, createOriginCheck, createProxyTrust, rejectUpgrade } from './upgrade.js';
 
@@ -296,9 +297,11 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       }
     }
   };
+  const waker = startSnoozeWaker(backend, now, log);
   const unsubscribe = backend.subscribe((entries) => {
     for (const entry of entries) pending.push(entry);
     pendingTurn ??= setImmediate(deliverPending);
+    waker.offer(entries);
   });
   /** No more fan-out: off the backend, and no turn left scheduled. */
   const stopFanOut = () => {
@@ -479,6 +482,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       clearInterval(housekeeping);
       server.off(connectionEvent, guard.admit);
       stopFanOut();
+      await waker.stop();
       wss.close();
       await backend.close();
       throw err;
@@ -547,6 +551,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         });
       }
       await pruning;
+      await waker.stop();
       try {
         await backend.close();
       } catch (err) {

@@ -45,6 +45,7 @@ import {
   type StoreOptions,
 } from './storage/shared.js';
 import { createSqliteAudit } from './storage/sqlite-audit.js';
+import { createSqliteInbox } from './storage/sqlite-inbox.js';
 import { isCorruption, openSqlite } from './storage/sqlite-open.js';
 import { createSqlitePruner } from './storage/sqlite-prune.js';
 import { categoriesParam, createSqliteReadState } from './storage/sqlite-read-state.js';
@@ -110,7 +111,8 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
   const streamIdValue = q.getMeta.get('stream_id')!.value;
   const readLastSeq = (): number => Number(q.getMeta.get('last_seq')?.value ?? 0);
 
-  const readState = createSqliteReadState(db, q, readLastSeq);
+  const readState = createSqliteReadState(db, q, readLastSeq, now);
+  const inbox = createSqliteInbox(db, readState.viewerParams);
   const auditTrail = createSqliteAudit(db, q, now, () => {
     writtenSincePrune.audit += 1;
   });
@@ -430,6 +432,12 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       }
       release();
     },
+
+    changeInbox: (viewer, action, ids, until) => write('read-state', () => inbox.change(viewer, action, ids, until)),
+    inboxNotifications: inbox.notifications,
+    listArchived: inbox.listArchived,
+    nextSnoozeDue: inbox.nextSnoozeDue,
+    wakeSnoozes: (at, limit) => write('read-state', () => inbox.wakeSnoozes(at, limit)),
   };
   return asPromised(backend, noteCorruption);
 }

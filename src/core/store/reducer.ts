@@ -20,15 +20,6 @@ import { matches, plusOne, zero } from '../unread.js';
 import { MetricBuffer } from './metric-buffer.js';
 import type { Requests } from './requests.js';
 
-/** WIP shim for the UI (replaced by h-inbox-hub at merge): the spec's `inbox` stream event. */
-interface InboxEventShim {
-  seq: number;
-  action: string;
-  ids: string[];
-  unread: UnreadCounts;
-  notifications?: ListedNotification[];
-}
-
 export interface ReducerOptions {
   maxNotifications: number;
   maxActivity: number;
@@ -82,6 +73,8 @@ export class StoreReducer {
       connection,
       user: connection.status === 'connected' ? connection.user : null,
       notifications: [],
+      archived: null,
+      archivedHasMore: false,
       unread: zero(),
       hasMore: false,
       loadingOlder: false,
@@ -97,7 +90,6 @@ export class StoreReducer {
       lastSeq: 0,
       snapshotSeq: 0,
       lastError: null,
-      archived: [],
     };
   }
 
@@ -198,8 +190,8 @@ export class StoreReducer {
     this.set({ criticalAlerts: this.#alertsOf(this.#state.notifications) });
   }
 
-  /** Applies a hub message that carries state (welcome, snapshot, events, history). */
-  apply(message: HubMessage): void {
+  /** Applies a hub message that carries state (welcome, snapshot, events, history; `archived`: of that view). */
+  apply(message: HubMessage, archived?: boolean): void {
     switch (message.type) {
       case 'welcome':
         this.set({ user: message.user });
@@ -215,7 +207,12 @@ export class StoreReducer {
         for (const event of message.events) this.#applyEvent(event);
         break;
       case 'history':
-        this.#applyHistory(message.notifications, message.hasMore);
+        if (archived)
+          this.set({
+            archived: newestFirst([...(this.#state.archived ?? []), ...message.notifications]),
+            archivedHasMore: message.hasMore,
+          });
+        else this.#applyHistory(message.notifications, message.hasMore);
         break;
       default:
         break;
@@ -281,9 +278,33 @@ export class StoreReducer {
         this.setUnread(e.unread, e.seq);
         break;
       }
-      case 'inbox' as never:
-        this.#applyInbox(e as unknown as InboxEventShim);
+      case 'inbox': {
+        // Rows leave both views, then what the hub sent back (or the rows changed as the action
+        // says) goes to the view it now belongs to: the inbox unless archived or snoozed.
+        this.commit();
+        const ids = new Set(e.ids);
+        const a = e.action;
+        const gone: ListedNotification[] = [];
+        const keep = (n: ListedNotification) => !ids.has(n.id) || !gone.push(n);
+        const list = this.notes.items.filter(keep);
+        const archived = state.archived?.filter(keep);
+        const back =
+          e.notifications ??
+          (a === 'deleted'
+            ? []
+            : gone.map((n) => ({
+                ...n,
+                ...(a === 'unread'
+                  ? { read: false }
+                  : a === 'archived'
+                    ? { archived: true }
+                    : { snoozedUntil: e.until }),
+              })));
+        this.setNotifications(newestFirst(list.concat(back.filter((n) => !n.archived && !n.snoozedUntil))));
+        if (archived) this.set({ archived: newestFirst(archived.concat(back.filter((n) => n.archived))) });
+        this.setUnread(e.unread, e.seq);
         break;
+      }
       case 'cleared': {
         this.commit();
         const list = this.notes.items.filter((n) => n.seq > e.throughSeq);
@@ -293,28 +314,6 @@ export class StoreReducer {
       }
     }
     this.set({ lastSeq: e.seq });
-  }
-
-  /** WIP shim for the UI (replaced by h-inbox-hub at merge): the spec's `inbox` event, applied simply. */
-  #applyInbox(e: InboxEventShim): void {
-    this.commit();
-    const ids = new Set(e.ids);
-    const keep = (list: readonly ListedNotification[]) => list.filter((n) => !ids.has(n.id));
-    let list = keep(this.notes.items);
-    let archived = keep(this.#state.archived);
-    if (e.action === 'unread') list = this.notes.items.map((n) => (ids.has(n.id) ? { ...n, read: false } : n));
-    else if (e.action === 'archived')
-      archived = newestFirst([
-        ...this.notes.items.filter((n) => ids.has(n.id)).map((n) => ({ ...n, archived: true as const })),
-        ...archived,
-      ]);
-    else if (e.action !== 'snoozed' && e.action !== 'deleted') {
-      const back = e.notifications ?? [];
-      list = newestFirst([...back.filter((n) => !n.archived), ...list]);
-      archived = newestFirst([...back.filter((n) => n.archived), ...archived]);
-    }
-    this.setNotifications(list, { archived });
-    this.setUnread(e.unread, e.seq);
   }
 
   #applyHistory(list: readonly ListedNotification[], hasMore: boolean): void {

@@ -62,6 +62,7 @@ export function createSqlitePruner(
       removed.notifications = q.deleteNotificationsThrough.run(notificationsEnd).changes;
       q.deleteAudienceThrough.run(notificationsEnd);
       removed.reads = q.deleteReadsThrough.run(notificationsEnd).changes;
+      removed.inboxState = q.deleteInboxThrough.run(notificationsEnd).changes;
     }
 
     const nowT = Math.floor(at / 1000);
