@@ -389,7 +389,7 @@ export class AdminNotificationCenter extends RealtimeElement {
             </ul>`
             : html`<p class="empty" part="empty">${this.tab === 'archived' ? (this.#inbox?.empty() ?? msg('center.loading')) : emptyText(view, this.tab, Boolean(this.category || this.priority))}</p>`
         }
-        ${renderFooter(view && this.tab === 'archived' ? { ...view, hasMore: false } : view, items.length - rendered.length, this.#showMore, this.#loadOlder)}
+        ${renderFooter(view && this.tab === 'archived' ? { ...view, hasMore: view.archivedHasMore, loadingOlder: false } : view, items.length - rendered.length, this.#showMore, this.#loadOlder)}
       </div>
       ${this.#inbox?.renderUndo() ?? nothing}
       ${this.#announcer.render()}
@@ -411,14 +411,10 @@ export class AdminNotificationCenter extends RealtimeElement {
     </div>`;
   }
 
-  /**
-   * In the view of the tab (the inbox hides archived ones, and snoozed ones until their time:
-   * `undefined > now` is false) and the filters.
-   */
+  /** In the view of the tab and the filters (the store's `notifications` hold no archived or snoozed ones). */
   #passesFilters(n: ListedNotification): boolean {
-    const tab = this.tab;
     return (
-      (tab === 'archived' || (!n.archived && !(n.snoozedUntil! > Date.now()) && (tab === 'all' || !n.read))) &&
+      (this.tab !== 'unread' || !n.read) &&
       (!this.category || n.category === this.category) &&
       (!this.priority || n.priority === this.priority)
     );
@@ -562,7 +558,8 @@ export class AdminNotificationCenter extends RealtimeElement {
     // Asked for explicitly, the older page shows where the button was (as the button, when the hub
     // has more still, stays where it is with focus on it), not behind another "show more".
     this.#listWindow.showAll();
-    this.#data.store?.loadOlder().catch(surfaced);
+    const store = this.#data.store;
+    (this.tab === 'archived' ? store?.loadArchived() : store?.loadOlder())?.catch(surfaced);
   };
 
   #markRead(n: ListedNotification): void {

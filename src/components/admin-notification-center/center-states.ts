@@ -15,6 +15,7 @@ export type CenterView = Pick<
   | 'lastError'
   | 'categories'
   | 'archived'
+  | 'archivedHasMore'
 >;
 
 export const selectView = (s: RealtimeState): CenterView => ({
@@ -27,6 +28,7 @@ export const selectView = (s: RealtimeState): CenterView => ({
   lastError: s.lastError,
   categories: s.categories,
   archived: s.archived,
+  archivedHasMore: s.archivedHasMore,
 });
 
 export const sameView = (a: CenterView, b: CenterView): boolean =>

@@ -56,8 +56,8 @@ export class InboxActions implements ReactiveController {
   /** Pointer or focus on the bar: it waits. */
   #held = false;
   #timer?: ReturnType<typeof setTimeout>;
-  /** The Archived view's list was asked for since the tab opened, and answered (or failed). */
-  #archived: 'asked' | 'ready' | undefined;
+  /** The Archived view's first page was asked for since the tab opened. */
+  #archivedAsked = false;
   /** The notification leaving the list (archived, snoozed, deleted) and the one after it, else before it. */
   #leaving?: { id: string; next: string | undefined };
   /** A notification expected back (an undo), to focus when it is listed again. */
@@ -86,21 +86,15 @@ export class InboxActions implements ReactiveController {
   }
 
   /**
-   * Asks the store for the archived notifications each time the Archived tab opens (once
-   * connected); moves focus after a notification left the list, or came back.
+   * Asks the store for the Archived view's first page when the tab shows and the store has none
+   * (then its `inbox` events keep it current); moves focus after a notification left the list, or came back.
    */
   hostUpdated(): void {
-    const store = this.#o.store();
-    if (this.#host.tab !== 'archived') this.#archived = undefined;
-    else if (!this.#archived && store?.getState().connection.status === 'connected') {
-      this.#archived = 'asked';
-      void store
-        .loadArchived()
-        .catch(surfaced)
-        .finally(() => {
-          if (this.#archived) this.#archived = 'ready';
-          this.#host.requestUpdate();
-        });
+    const state = this.#o.store()?.getState();
+    if (this.#host.tab !== 'archived') this.#archivedAsked = false;
+    else if (!this.#archivedAsked && state?.archived === null && state.connection.status === 'connected') {
+      this.#archivedAsked = true;
+      this.#o.store()?.loadArchived().catch(surfaced);
     }
     const active = this.#host.shadowRoot?.activeElement;
     if (this.#returning && this.#row(this.#returning)) {
@@ -120,7 +114,7 @@ export class InboxActions implements ReactiveController {
 
   /** What the Archived view says when it lists nothing. */
   empty(): string {
-    if (this.#archived !== 'ready') return msg('center.loading');
+    if (!this.#o.store()?.getState().archived) return msg('center.loading');
     return msg(this.#host.category || this.#host.priority ? 'center.emptyFiltered' : 'inbox.emptyArchived');
   }
 
