@@ -3,7 +3,8 @@
  * focused row, focus after a row leaves, the undo bar, the Archived view, German, 320 px, and the
  * menu inside the bell's popover. The store is the real one on a memory transport; the test plays
  * the hub: it answers each inbox request with an `ack` and the spec's `inbox` stream event (and an
- * archived `history` for the Archived view), and reads what the store sent.
+ * archived `history` for the Archived view), and reads what the store sent. The last part runs on
+ * a real hub: two sessions of one admin, each with its own center and socket.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
@@ -16,7 +17,7 @@ import { setLocale } from '../../src/components/shared/localize.js';
 import { type ListedNotification, noUnread } from '../../src/core/protocol.js';
 import { createStore, type ManagedStore } from '../../src/core/store.js';
 import { MemoryTransport, snapshotMessage } from '../support/memory-transport.js';
-import { all, one, shadow, text } from './widget-hub.js';
+import { all, hubToken, liveClient, one, publish, shadow, text, useHub, withProvider } from './widget-hub.js';
 
 const note = (i: number, over: Partial<ListedNotification> = {}): ListedNotification => ({
   kind: 'notification',
@@ -383,5 +384,76 @@ describe('<admin-notification-center> inbox actions', () => {
     expect(new Date(snoozePresets(at(2026, 12, 31, 23)).tomorrow), 'over the year').to.deep.equal(
       new Date(2027, 0, 1, 8, 0),
     );
+  });
+});
+
+describe('<admin-notification-center> inbox actions on a real hub, two sessions of one admin', () => {
+  const ctx = useHub();
+  const titles = (el: AdminNotificationCenter): string[] => all(el, '.item .title').map(text);
+  const byTitle = (el: AdminNotificationCenter, title: string): HTMLElement =>
+    rows(el).find((li) => text(li.querySelector('.title')) === title)!;
+
+  it('archive, undo, delete and a snooze that comes due reach the other session, with its unread count', async () => {
+    const sub = `inbox-ui-${Date.now()}`;
+    const token = await hubToken(sub);
+    const { provider, el: a } = await withProvider<AdminNotificationCenter>(
+      ctx.hub,
+      token,
+      html`<admin-notification-center tab="all"></admin-notification-center>`,
+      'admin-notification-center',
+    );
+    const other = await liveClient(ctx.hub, token);
+    ctx.clients.push(other);
+    const b = await fixture<AdminNotificationCenter>(
+      html`<admin-notification-center tab="all" .store=${other.store}></admin-notification-center>`,
+    );
+    await publish(
+      ctx.hub,
+      ...['One', 'Two', 'Three'].map((title) => ({ kind: 'notification', title, audience: { userIds: [sub] } })),
+    );
+    await waitUntil(() => titles(a).length === 3 && titles(b).length === 3, 'listed in both sessions', {
+      timeout: 8000,
+    });
+    const unread = () => other.store.getState().unread.total;
+    expect(unread()).to.equal(3);
+
+    // E in the first session archives "Two": the second loses it and lists it under Archived.
+    byTitle(a, 'Two').focus();
+    await sendKeys({ press: 'e' });
+    await waitUntil(() => !titles(b).includes('Two'), 'archived in the other session', { timeout: 8000 });
+    await waitUntil(() => active(a) === byTitle(a, 'One'), 'focus on the next row');
+    expect(unread()).to.equal(2);
+    one<HTMLButtonElement>(b, '#tab-archived').click();
+    await waitUntil(() => titles(b).join() === 'Two', "the other session's Archived view", { timeout: 8000 });
+
+    // Z takes it back: in the inbox of both, out of the Archived view.
+    await sendKeys({ press: 'z' });
+    await waitUntil(() => rows(b).length === 0, 'unarchived in the other session', { timeout: 8000 });
+    await waitUntil(() => active(a) === byTitle(a, 'Two'), 'focus on the row back');
+    expect(unread()).to.equal(3);
+    one<HTMLButtonElement>(b, '#tab-all').click();
+    await waitUntil(() => titles(b).join() === 'Three,Two,One', 'back in the inbox', { timeout: 8000 });
+
+    // Delete for me from the menu, then Undo with the button.
+    byTitle(a, 'Three').querySelector<HTMLButtonElement>('[part~="more"]')!.click();
+    await waitUntil(() => menuItems(a).length > 0, 'menu');
+    menuItems(a).at(-1)!.click();
+    await waitUntil(() => titles(b).join() === 'Two,One', 'deleted in the other session', { timeout: 8000 });
+    expect(status(a)).to.equal('Deleted. Press Z to undo.');
+    one<HTMLButtonElement>(a, '[part~="undo"]').click();
+    await waitUntil(() => titles(b).join() === 'Three,Two,One', 'restored in the other session', { timeout: 8000 });
+
+    // A snooze that comes due (the menu's presets are an hour or more, so through the store):
+    // hidden and not counted in both sessions, then back unread in both.
+    const first = other.store.getState().notifications.find((n) => n.title === 'One')!;
+    await other.store.markRead([first.id]);
+    await waitUntil(() => unread() === 2, 'read');
+    await provider.store!.snooze([first.id], Date.now() + 1500);
+    await waitUntil(() => !titles(a).includes('One') && !titles(b).includes('One'), 'snoozed in both', {
+      timeout: 8000,
+    });
+    await waitUntil(() => titles(a).includes('One') && titles(b).includes('One'), 'woke in both', { timeout: 8000 });
+    expect(byTitle(b, 'One').hasAttribute('data-unread'), 'back as new').to.equal(true);
+    await waitUntil(() => unread() === 3, 'counted unread again');
   });
 });
