@@ -300,16 +300,11 @@ export class AdminNotificationCenter extends RealtimeElement {
   /** Runs `use` with the inbox actions, loading their chunk first if needed; returns true. */
   #withInbox(use: (inbox: InboxChunk.InboxActions) => unknown): true {
     this.#inboxLoad ??= import('./inbox-actions.js').then(
-      (m) => {
-        const root = this.shadowRoot!;
-        root.adoptedStyleSheets = [...root.adoptedStyleSheets, m.inboxStyles.styleSheet!];
-        this.#inbox = new m.InboxActions(this, {
+      (m) =>
+        (this.#inbox = new m.InboxActions(this, this.#keyboard, {
           store: () => this.#data.store,
           items: () => this.#visible(),
-          focusItem: (id) => this.#keyboard.focusItem(id),
-        });
-        return this.#inbox;
-      },
+        })),
       (error: unknown) => {
         this.#inboxLoad = undefined;
         console.warn('admin-notification-center: the inbox actions could not be loaded', error);

@@ -10,6 +10,7 @@ import type { RealtimeStore } from '../../core/types.js';
 import { Announcer } from '../shared/announcer.js';
 import { enInbox } from '../shared/locales/en-inbox.js';
 import { formatDate, LocaleController, type MessageKey, msg } from '../shared/localize.js';
+import type { ListKeyboard } from './list-keyboard.js';
 
 /** How long Undo is offered after archive, snooze or delete; the wait stops while pointer or focus is on the bar. */
 export const UNDO_MS = 8000;
@@ -39,8 +40,6 @@ export interface InboxActionsOptions {
   store(): RealtimeStore | undefined;
   /** The notifications listed, in order. */
   items(): ListedNotification[];
-  /** Makes `id` the list's tab stop and focuses it. */
-  focusItem(id: string): unknown;
 }
 
 /** A refused or failed action is in the store's `lastError`, which the center's banner shows. */
@@ -65,11 +64,16 @@ export class InboxActions implements ReactiveController {
   readonly #announcer: Announcer;
 
   readonly #host: InboxHost;
+  readonly #keyboard: Pick<ListKeyboard, 'focusItem'>;
   readonly #o: InboxActionsOptions;
 
-  constructor(host: InboxHost, o: InboxActionsOptions) {
+  /** `keyboard`: the list's, which moves its tab stop to where focus goes. */
+  constructor(host: InboxHost, keyboard: Pick<ListKeyboard, 'focusItem'>, o: InboxActionsOptions) {
     this.#host = host;
+    this.#keyboard = keyboard;
     this.#o = o;
+    const root = host.shadowRoot!;
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, inboxStyles.styleSheet!];
     new LocaleController(host, enInbox);
     this.#announcer = new Announcer(host, { summary: () => '' });
     host.addController(this);
@@ -99,7 +103,7 @@ export class InboxActions implements ReactiveController {
     const active = this.#host.shadowRoot?.activeElement;
     if (this.#returning && this.#row(this.#returning)) {
       // Unless the reader went elsewhere than the list or the panel meanwhile.
-      if (!active || active.closest('.scroller')) void this.#o.focusItem(this.#returning);
+      if (!active || active.closest('.scroller')) void this.#keyboard.focusItem(this.#returning);
       this.#returning = undefined;
     }
     const leaving = this.#leaving;
@@ -108,7 +112,7 @@ export class InboxActions implements ReactiveController {
     // Focus was in the row that went (else the reader moved it, and it stays).
     if (active) return;
     const next = leaving.next && this.#row(leaving.next) ? leaving.next : this.#o.items()[0]?.id;
-    if (next) void this.#o.focusItem(next);
+    if (next) void this.#keyboard.focusItem(next);
     else this.#panel()?.focus();
   }
 
@@ -313,7 +317,7 @@ export class InboxActions implements ReactiveController {
 }
 
 /** The menu, its items and the undo bar. */
-export const inboxStyles = css`
+const inboxStyles = css`
   :host {
     --_undo-bg: var(--realtime-undo-background, var(--_surface-2));
   }
