@@ -335,7 +335,11 @@ export class AdminNotificationCenter extends RealtimeElement {
     // The tab stop is a rendered row: one that arrivals pushed beyond the window falls back to the first.
     const activeId = this.#keyboard.activeId(rendered);
     const now = this.#clock.now;
-    const heldCount = view ? this.#arrivals.count(view.notifications.filter((n) => this.#passesFilters(n))) : 0;
+    // Arrivals join the inbox tabs, not the Archived view.
+    const heldCount =
+      view && this.tab !== 'archived'
+        ? this.#arrivals.count(view.notifications.filter((n) => this.#passesFilters(n)))
+        : 0;
     return html`<section class="base" part="base" aria-labelledby=${this.heading ? 'heading' : nothing} aria-label=${this.heading ? nothing : msg('center.label')} @focusout=${this.#onFocusOut}>
       <div class="header" part="header">
         ${this.heading ? html`<h2 class="heading" id="heading">${this.heading}</h2>` : nothing}

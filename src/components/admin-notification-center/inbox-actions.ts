@@ -106,6 +106,8 @@ export class InboxActions implements ReactiveController {
       if (!active || active.closest('.scroller')) void this.#keyboard.focusItem(this.#returning);
       this.#returning = undefined;
     }
+    // A menu whose row went (moved by another session) is closed.
+    if (this.#menuId !== undefined && !this.#row(this.#menuId)) this.#menuId = undefined;
     const leaving = this.#leaving;
     if (!leaving || this.#row(leaving.id)) return;
     this.#leaving = undefined;
