@@ -129,7 +129,7 @@ export class InboxActions implements ReactiveController {
     if (this.#menuId === n.id && focus !== 'snooze') return this.#closeMenu();
     this.#menuId = n.id;
     this.#host.requestUpdate();
-    await (this.#host as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    await this.#host.updateComplete;
     const menu = this.#row(n.id)?.querySelector('[role="menu"]');
     const items = [...(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
     const target = focus === 'snooze' ? menu?.querySelector<HTMLElement>('[role="group"] [role="menuitem"]') : null;
