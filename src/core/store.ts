@@ -5,7 +5,7 @@
  * subscribers hear changed slices at most once per animation frame, under a flood at most once per
  * `floodIntervalMs` (`store/frame-scheduler.ts`). Metric history lives in `store/metric-buffer.ts`.
  */
-import type { ClientAction, ListedNotification, NotificationFilter, UnreadCounts } from './protocol.js';
+import type { ClientAction, InboxMessage, ListedNotification, NotificationFilter, UnreadCounts } from './protocol.js';
 import { defaultTimers, FlushPacer, frameScheduler, type ScheduleFrame } from './store/frame-scheduler.js';
 import { StoreReducer } from './store/reducer.js';
 import { RealtimeRequestError, Requests } from './store/requests.js';
@@ -216,12 +216,21 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     }, 1000);
   }
 
+  const inbox = (type: InboxMessage['type']) => (ids: string[]) => request({ type, ids });
+
+  function loadArchived(): Promise<void> {
+    const { archived, archivedHasMore, lastSeq } = reducer.state;
+    if (archived && !archivedHasMore) return Promise.resolve();
+    const beforeSeq = archived?.at(-1)?.seq ?? lastSeq + 1;
+    return requests.send({ type: 'history', beforeSeq, view: 'archived' }, { archived: true });
+  }
+
   // --- wiring ----------------------------------------------------------------------------------
 
   const detach = [
     transport.onMessage((message) => {
       try {
-        reducer.apply(message);
+        reducer.apply(message, message.type === 'history' && requests.archived(message.ref));
         if (message.type === 'ack' || ((message.type === 'snapshot' || message.type === 'history') && message.ref))
           requests.settle(message.ref as string);
         else if (message.type === 'error') {
@@ -256,6 +265,14 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     markRead,
     markAllRead,
     clear: () => request({ type: 'clear' }),
+    markUnread: inbox('markUnread'),
+    archive: inbox('archive'),
+    unarchive: inbox('unarchive'),
+    snooze: (ids, until) => request({ type: 'snooze', ids, until }),
+    unsnooze: inbox('unsnooze'),
+    deleteForMe: inbox('delete'),
+    restore: inbox('restore'),
+    loadArchived,
     setCategories(categories) {
       reducer.set({ categories: categories ? [...categories] : null });
       transport.setCategories(categories);

@@ -133,10 +133,18 @@ export interface RealtimeState {
   connection: ConnectionState;
   user: SessionUser | null;
   /**
-   * Newest first, deduplicated by id, at most `maxNotifications` — plus any pages the reader
-   * loaded with `loadOlder()` in this session (a snapshot trims back to the cap).
+   * The inbox view: newest first, deduplicated by id, at most `maxNotifications` — plus any pages
+   * the reader loaded with `loadOlder()` in this session (a snapshot trims back to the cap). Not
+   * archived, snoozed or deleted for this user; an `inbox` event from the hub moves rows out and back.
    */
   notifications: readonly ListedNotification[];
+  /**
+   * The Archived view, newest first (each `archived: true`; `snoozedUntil` when also snoozed), or
+   * null until `loadArchived()` is first called. Kept current by `inbox` events once loaded.
+   */
+  archived: readonly ListedNotification[] | null;
+  /** Whether older archived notifications can be loaded (`loadArchived()` again). */
+  archivedHasMore: boolean;
   /** Authoritative from the hub, adjusted optimistically while a request is in flight. */
   unread: UnreadCounts;
   /** Whether older notifications can be loaded from the hub. */
@@ -199,6 +207,26 @@ export interface RealtimeStore {
   markAllRead(filter?: NotificationFilter): Promise<void>;
   /** Clears this user's notifications (on the hub too). */
   clear(): Promise<void>;
+  /**
+   * Inbox actions on 1 to 500 notifications, per admin on the hub: each resolves once the hub
+   * accepted it, and the rows move in every session of the admin when the hub's `inbox` event
+   * arrives. Undo is the opposite action (`unarchive`, `unsnooze`, `restore`, `markRead`).
+   */
+  markUnread(ids: string[]): Promise<void>;
+  /** Moves notifications to the Archived view (out of the inbox and its unread counts). */
+  archive(ids: string[]): Promise<void>;
+  unarchive(ids: string[]): Promise<void>;
+  /**
+   * Hides notifications until `until` (epoch ms, up to 90 days ahead) and leaves them out of the
+   * unread counts; then they come back unread in every session.
+   */
+  snooze(ids: string[], until: number): Promise<void>;
+  unsnooze(ids: string[]): Promise<void>;
+  /** Deletes notifications for this admin only; `restore` undoes it. */
+  deleteForMe(ids: string[]): Promise<void>;
+  restore(ids: string[]): Promise<void>;
+  /** Loads the Archived view's first page into `archived`, then each call the next older page. */
+  loadArchived(): Promise<void>;
   /** Changes which categories the hub sends (null: all). */
   setCategories(categories: string[] | null): void;
   /** Asks the hub for a fresh snapshot. */

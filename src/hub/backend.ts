@@ -18,6 +18,10 @@ import type {
   UnreadCounts,
 } from '../core/protocol.js';
 
+import type { InboxChange, WokenSnooze } from './storage/inbox-state.js';
+
+export type { InboxChange, WokenSnooze };
+
 /** Distributive Omit, so a union keeps its discriminant. */
 export type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
@@ -126,7 +130,7 @@ export interface AppendResult {
 
 export interface AuditRecord {
   at: string;
-  action: 'connect' | 'disconnect' | 'mark-read' | 'mark-all-read' | 'clear' | 'subscribe' | 'auth-failed';
+  action: 'connect' | 'disconnect' | 'mark-read' | 'mark-all-read' | 'clear' | 'subscribe' | 'auth-failed' | 'inbox';
   userId: string | null;
   role: string | null;
   ip: string;
@@ -345,4 +349,27 @@ export interface HubBackend {
   ): Promise<void>;
   /** Registered admins with an email (for digests), after `afterUserId`, at most `limit`. */
   adminsWithEmail(afterUserId: string, limit: number): Promise<AdminRecord[]>;
+
+  // Inbox (issue 17 item 1): per-user archived, snoozed-until, deleted-for-me and mark-unread
+  // state. The inbox view (listNotifications, snapshot, unreadCounts) leaves out what is archived,
+  // deleted or snoozed past now; mark unread overrides reads and read marks until the next read.
+  /**
+   * Applies an inbox action to the notifications among `ids` the viewer may see (not cleared);
+   * answers the ids whose state changed, in the order asked. `until` (epoch ms) is the snooze's end.
+   */
+  changeInbox(viewer: Viewer, action: InboxChange, ids: string[], until?: number): Promise<string[]>;
+  /** The viewer's notifications among `ids`, not deleted, with read flag and state, newest first. */
+  inboxNotifications(viewer: Viewer, ids: string[]): Promise<ListedNotification[]>;
+  /** The archived view: archived and not deleted, newest first (like `listNotifications`). */
+  listArchived(
+    viewer: Viewer,
+    opts: { beforeSeq?: number; limit: number; categories?: readonly string[] | null },
+  ): Promise<{ notifications: ListedNotification[]; hasMore: boolean }>;
+  /** The earliest snooze end pending (epoch ms), or null. */
+  nextSnoozeDue(): Promise<number | null>;
+  /**
+   * Claims up to `limit` snoozes due at `now`: each is unread again for its user and snoozed no
+   * more. A snooze is claimed once, whichever node asks first.
+   */
+  wakeSnoozes(now: number, limit: number): Promise<WokenSnooze[]>;
 }

@@ -28,6 +28,7 @@ const AUDIT_ACTIONS: readonly AuditRecord['action'][] = [
   'clear',
   'subscribe',
   'auth-failed',
+  'inbox',
 ];
 
 /** What one publish returns, per event in order. */

@@ -26,6 +26,7 @@ import type { PostgresBackendOptions } from './postgres-backend.js';
 import { createPublisher } from './publish.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
 import { type Peer, Session, type SessionContext, type TokenCheck } from './session.js';
+import { startSnoozeWaker } from './snooze-waker.js';
 import { createSqliteBackend } from './sqlite-backend.js';
 import { createClientIp, createOriginCheck, createProxyTrust, rejectUpgrade } from './upgrade.js';
 
@@ -330,9 +331,11 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       }
     }
   };
+  const waker = startSnoozeWaker(backend, now, log);
   const unsubscribe = backend.subscribe((entries) => {
     for (const entry of entries) pending.push(entry);
     pendingTurn ??= setImmediate(deliverPending);
+    waker.offer(entries);
   });
   /** No more fan-out: off the backend, and no turn left scheduled. */
   const stopFanOut = () => {
@@ -526,6 +529,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       server.off(connectionEvent, guard.admit);
       await alerts?.close();
       stopFanOut();
+      await waker.stop();
       wss.close();
       await escalation?.close();
       await backend.close();
@@ -598,6 +602,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         });
       }
       await pruning;
+      await waker.stop();
       await escalation?.close();
       try {
         await backend.close();

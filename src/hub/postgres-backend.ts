@@ -42,6 +42,7 @@ import {
 import { AuditFolds, auditRecordFromRow, auditWhere } from './storage/audit-rows.js';
 import { cancelStepsRead, cancelStepsThrough, createPgEscalation, scheduleSteps } from './storage/pg-escalation.js';
 import { ClusterListener, RunSequencer } from './storage/pg-fanout.js';
+import { createPgInbox } from './storage/pg-inbox.js';
 import { LOCKS, migratePostgres } from './storage/pg-schema.js';
 import * as sql from './storage/pg-statements.js';
 import { type Queryable, rows } from './storage/pg-statements.js';
@@ -560,7 +561,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
         user: viewer.userId,
       },
     );
-    return { user: viewer.userId, role: viewer.role, cleared: row[0]?.cleared_through ?? 0 };
+    return { user: viewer.userId, role: viewer.role, cleared: row[0]?.cleared_through ?? 0, now: now() };
   }
 
   async function countUnread(
@@ -585,7 +586,8 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     type Cell = { category: string; priority: string; c: number };
     const visible = await rows<Cell>(db, sql.COUNT_VISIBLE, params);
     const read = visible.length ? await rows<Cell>(db, sql.COUNT_READ, params) : [];
-    return unreadFromCells(visible, () => read) as UnreadCounts;
+    const adjust = await rows<Cell>(db, sql.COUNT_ADJUST, params);
+    return unreadFromCells(visible, () => read, adjust) as UnreadCounts;
   }
 
   async function addReadMark(db: Queryable, user: string, through: number, category: string, priority: string) {
@@ -593,6 +595,8 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     await rows(db, sql.UPSERT_MARK, params);
     await rows(db, sql.DROP_SUBSUMED_MARKS, params);
     await rows(db, sql.DROP_READS_THROUGH, params);
+    await rows(db, sql.DROP_OVERRIDES_THROUGH, params);
+    await rows(db, sql.DROP_EMPTY_STATE, params);
     await cancelStepsThrough(db, user, through, category, priority);
   }
 
@@ -720,6 +724,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
       removed.notifications = await deleted('DELETE FROM notifications WHERE seq <= $1', [notificationsEnd]);
       await deleted('DELETE FROM notification_audience WHERE seq <= $1', [notificationsEnd]);
       removed.reads = await deleted('DELETE FROM notification_reads WHERE seq <= $1', [notificationsEnd]);
+      removed.inboxState = await deleted('DELETE FROM inbox_state WHERE seq <= $1', [notificationsEnd]);
       // Escalation (issue 19): seen flags and steps of notifications no longer kept.
       await deleted('DELETE FROM notification_seen WHERE seq <= $1', [notificationsEnd]);
       await deleted('DELETE FROM escalation_steps WHERE seq <= $1', [notificationsEnd]);
@@ -777,6 +782,8 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     writtenSincePrune.audit = 0;
     return removed;
   }
+
+  const inbox = createPgInbox({ pool, transaction, lockUser, viewerParams });
 
   // -------------------------------------------------------------------------------------------
   // The backend
@@ -842,6 +849,10 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
           if (found.length) {
             await client.query(
               `INSERT INTO notification_reads (user_id, seq) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`,
+              [viewer.userId, found.map((r) => r.seq)],
+            );
+            await client.query(
+              'UPDATE inbox_state SET unread = 0 WHERE user_id = $1 AND seq = ANY($2::bigint[]) AND unread = 1',
               [viewer.userId, found.map((r) => r.seq)],
             );
             await cancelStepsRead(
@@ -1007,6 +1018,11 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
       return closing;
     },
 
+    changeInbox: (viewer, action, ids, until) => track('read-state', inbox.change(viewer, action, ids, until)),
+    inboxNotifications: (viewer, ids) => track(null, inbox.notifications(viewer, ids)),
+    listArchived: (viewer, opts) => track(null, inbox.listArchived(viewer, opts)),
+    nextSnoozeDue: () => track(null, inbox.nextSnoozeDue()),
+    wakeSnoozes: (at, limit) => track('read-state', inbox.wakeSnoozes(at, limit)),
     // Escalation (issue 19)
     upsertAdmin: (admin, opts) => track('read-state', escalation.upsertAdmin(admin, opts)),
     getAdmin: (userId) => track(null, escalation.getAdmin(userId)),

@@ -14,15 +14,17 @@ import {
   type ErrorMessage,
   encode,
   type HubMessage,
+  type InboxMessage,
   MIN_PROTOCOL_VERSION,
   type NotificationFilter,
   PROTOCOL_VERSION,
   parseClientMessage,
   type SessionUser,
+  type SnoozeMessage,
   type UnreadCounts,
 } from '../core/protocol.js';
 import type { AuthResult } from './auth.js';
-import type { AuditRecord, HubBackend, StreamEntry, Viewer } from './backend.js';
+import type { AuditRecord, HubBackend, InboxChange, StreamEntry, Viewer } from './backend.js';
 import { EventFrames } from './event-frames.js';
 import type { Logger } from './log.js';
 import { corked, drained, type PreparedFrame, sendPrepared } from './prepared-frame.js';
@@ -68,6 +70,20 @@ export interface Peer {
 }
 
 const HISTORY_PAGE = 50;
+/** How far ahead a snooze may end. */
+const MAX_SNOOZE_MS = 90 * 24 * 60 * 60 * 1000;
+/** The `inbox` event's action for each request. */
+const INBOX_ACTION: Record<(InboxMessage | SnoozeMessage)['type'], InboxChange> = {
+  markUnread: 'unread',
+  archive: 'archived',
+  unarchive: 'unarchived',
+  snooze: 'snoozed',
+  unsnooze: 'unsnoozed',
+  delete: 'deleted',
+  restore: 'restored',
+};
+/** Actions that put rows back in a view: their event carries the notifications. */
+const RESTORING = new Set<InboxChange>(['unarchived', 'unsnoozed', 'restored']);
 /**
  * Stream entries read from the log per step of a paced replay. The next page is read once the
  * socket drained the last one, after a turn of the event loop: a replay holds one page in memory
@@ -370,7 +386,11 @@ export class Session {
         ack(message.ref);
         return;
       case 'history': {
-        const { notifications, hasMore } = await this.ctx.backend.listNotifications(this.viewer, {
+        const backend = this.ctx.backend;
+        const { notifications, hasMore } = await (message.view === 'archived'
+          ? backend.listArchived
+          : backend.listNotifications
+        ).call(backend, this.viewer, {
           beforeSeq: message.beforeSeq,
           limit: message.limit ?? HISTORY_PAGE,
           categories: this.categoryList(),
@@ -381,6 +401,11 @@ export class Session {
       case 'refresh':
         await this.resnapshot(message.ref);
         return;
+      default: {
+        const refusal = await this.changeInbox(message);
+        if (refusal) this.sendError(refusal.code, refusal.message, message.ref);
+        else ack(message.ref);
+      }
     }
   }
 
@@ -597,18 +622,57 @@ export class Session {
    * null. Ids already read (in another tab, say) are not unknown.
    */
   private async markRead(ids: string[]): Promise<string | null> {
-    const backend = this.ctx.backend;
-    const changed = await backend.markRead(this.viewer, ids);
+    const changed = await this.ctx.backend.markRead(this.viewer, ids);
     await this.audit('mark-read', { ids: changed });
     if (changed.length) await this.appendForUser({ kind: 'read', id: `read-${randomUUID()}`, ids: changed });
+    return this.unknownOf(ids, changed);
+  }
+
+  /** Of `ids`, those not `changed`: the message naming the ones this user cannot see, or null. */
+  private async unknownOf(ids: string[], changed: string[]): Promise<string | null> {
     const asked = [...new Set(ids)];
     if (changed.length === asked.length) return null;
     const done = new Set(changed);
     const rest = asked.filter((id) => !done.has(id));
-    const known = new Set(await backend.knownNotifications(this.viewer, rest));
+    const known = new Set(await this.ctx.backend.knownNotifications(this.viewer, rest));
     const unknown = rest.filter((id) => !known.has(id));
     if (!unknown.length) return null;
     return `${unknown.length} of ${asked.length} ids are not notifications you can see: ${unknown.join(', ')}`;
+  }
+
+  /**
+   * An inbox action (archive, snooze, delete for me, mark unread and their undos): the state
+   * changes on the hub, then an `inbox` event reaches every session of this user, with the
+   * notifications a client may no longer hold when the action puts rows back. Answers the refusal
+   * (a snooze out of bounds, ids this user cannot see) or null.
+   */
+  private async changeInbox(
+    message: InboxMessage | SnoozeMessage,
+  ): Promise<{ code: ErrorMessage['code']; message: string } | null> {
+    const action = INBOX_ACTION[message.type];
+    let until: number | undefined;
+    if (message.type === 'snooze') {
+      until = message.until;
+      const now = this.ctx.now();
+      if (until <= now || until > now + MAX_SNOOZE_MS)
+        return { code: 'invalid-message', message: `until: must be after now and at most 90 days ahead` };
+    }
+    const backend = this.ctx.backend;
+    const changed = await backend.changeInbox(this.viewer, action, message.ids, until);
+    await this.audit('inbox', { action, ids: changed, ...(until !== undefined ? { until } : {}) });
+    if (changed.length) {
+      const notifications = RESTORING.has(action) ? await backend.inboxNotifications(this.viewer, changed) : null;
+      await this.appendForUser({
+        kind: 'inbox',
+        id: `inbox-${randomUUID()}`,
+        action,
+        ids: changed,
+        ...(until !== undefined ? { until } : {}),
+        ...(notifications ? { notifications } : {}),
+      });
+    }
+    const unknown = await this.unknownOf(message.ids, changed);
+    return unknown ? { code: 'unknown-notification', message: unknown } : null;
   }
 
   private async markAllRead(filter: NotificationFilter | undefined): Promise<void> {

@@ -46,6 +46,7 @@ import {
 } from './storage/shared.js';
 import { createSqliteAudit } from './storage/sqlite-audit.js';
 import { createSqliteEscalation } from './storage/sqlite-escalation.js';
+import { createSqliteInbox } from './storage/sqlite-inbox.js';
 import { isCorruption, openSqlite } from './storage/sqlite-open.js';
 import { createSqlitePruner } from './storage/sqlite-prune.js';
 import { categoriesParam, createSqliteReadState } from './storage/sqlite-read-state.js';
@@ -111,7 +112,8 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
   const streamIdValue = q.getMeta.get('stream_id')!.value;
   const readLastSeq = (): number => Number(q.getMeta.get('last_seq')?.value ?? 0);
 
-  const readState = createSqliteReadState(db, q, readLastSeq);
+  const readState = createSqliteReadState(db, q, readLastSeq, now);
+  const inbox = createSqliteInbox(db, readState.viewerParams);
   const escalation = createSqliteEscalation(db, now);
   const auditTrail = createSqliteAudit(db, q, now, () => {
     writtenSincePrune.audit += 1;
@@ -445,6 +447,11 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
       release();
     },
 
+    changeInbox: (viewer, action, ids, until) => write('read-state', () => inbox.change(viewer, action, ids, until)),
+    inboxNotifications: inbox.notifications,
+    listArchived: inbox.listArchived,
+    nextSnoozeDue: inbox.nextSnoozeDue,
+    wakeSnoozes: (at, limit) => write('read-state', () => inbox.wakeSnoozes(at, limit)),
     // Escalation (issue 19)
     upsertAdmin: (admin, opts) => write('read-state', () => escalation.upsertAdmin(admin, opts)),
     getAdmin: escalation.getAdmin,

@@ -167,6 +167,10 @@ describe('<admin-notification-center>', () => {
     expect(el.tab).to.equal('unread');
     await sendKeys({ press: 'End' });
     await el.updateComplete;
+    expect(el.tab).to.equal('archived');
+    expect(activeInShadow(el)?.id).to.equal('tab-archived');
+    await sendKeys({ press: 'ArrowLeft' });
+    await el.updateComplete;
     expect(el.tab).to.equal('all');
     // Tab to the priority select and pick "Low" with the arrow keys.
     await sendKeys({ press: 'Tab' });

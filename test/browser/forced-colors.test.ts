@@ -269,6 +269,12 @@ describe('forced colours (Windows High Contrast)', () => {
     expectFocusRing(selected, 'selected tab');
     provider.querySelector<HTMLButtonElement>('#after')!.focus();
     await sendKeys({ down: 'Shift' });
+    // Back over the active item's "More actions" and "mark read" buttons to the item.
+    await sendKeys({ press: 'Tab' });
+    const more = shadow(el).activeElement!;
+    expect(more.getAttribute('part')).to.equal('more');
+    expectFocusRing(more, 'more actions button');
+    expectVisibleBorder(more, 'top', 'more actions button');
     await sendKeys({ press: 'Tab' });
     await sendKeys({ press: 'Tab' });
     await sendKeys({ up: 'Shift' });

@@ -6,6 +6,7 @@
 import {
   type ClientAction,
   type HubMessage,
+  type ListedNotification,
   noUnread,
   parseHubMessage,
   type SnapshotMessage,
@@ -27,6 +28,21 @@ export function snapshotMessage(over: Partial<SnapshotMessage> = {}): SnapshotMe
     status: null,
     agents: null,
     metrics: { t: [], series: {} },
+    ...over,
+  };
+}
+
+/** Notification `n<seq>` as listed for a user (unread, created `seq` seconds after 2026-11-25T10:00Z), unless `over` says otherwise. */
+export function listedNote(seq: number, over: Partial<ListedNotification> = {}): ListedNotification {
+  return {
+    kind: 'notification',
+    id: `n${seq}`,
+    seq,
+    title: `Notification ${seq}`,
+    category: 'system',
+    priority: 'medium',
+    createdAt: new Date(Date.parse('2026-11-25T10:00:00Z') + seq * 1000).toISOString(),
+    read: false,
     ...over,
   };
 }

@@ -119,6 +119,10 @@ export const styles = css`
     color: var(--_surface);
     font-weight: 600;
   }
+  .more path {
+    stroke-width: 3.5;
+    stroke-linecap: round;
+  }
   .scroller {
     flex: 1;
     min-block-size: 0;
@@ -205,8 +209,13 @@ export const styles = css`
   .item[data-priority='critical'] .priority {
     color: var(--_priority);
   }
-  .mark {
-    align-self: start;
+  .tools {
+    display: flex;
+    flex-direction: column;
+    gap: 0.3rem;
+  }
+  .mark,
+  .more {
     display: inline-grid;
     place-items: center;
     inline-size: 2rem;
@@ -217,7 +226,8 @@ export const styles = css`
     background: var(--_surface);
     cursor: pointer;
   }
-  .mark svg {
+  .mark svg,
+  .more svg {
     inline-size: 1rem;
     block-size: 1rem;
     fill: none;

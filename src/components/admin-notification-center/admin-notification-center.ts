@@ -24,6 +24,7 @@ import {
   sameView,
   selectView,
 } from './center-states.js';
+import type * as InboxChunk from './inbox-actions.js';
 import { ListKeyboard } from './list-keyboard.js';
 import { ListWindow } from './list-window.js';
 import { type NotificationRenderer, renderItem, rowExtrasPending, rowExtrasSheet } from './notification-item.js';
@@ -37,6 +38,12 @@ const SCROLLED_DOWN_PX = 4;
 /** A refused or failed action is already in the store's `lastError`, which the banner shows. */
 const surfaced = (): void => {};
 
+/** Keys on a focused row that the inbox actions take (see the class docs), and on its menu button. */
+const INBOX_KEYS = /^([uesz#]|delete)$/i;
+const MENU_KEYS = /^(arrowup|arrowdown|more)$/i;
+
+type Tab = 'unread' | 'all' | 'archived';
+
 /**
  * The notification center: Unread / All tabs, category and priority filters, mark one / mark all
  * (within the active filter) / clear, paging into the hub's history, and a list that never jumps
@@ -45,6 +52,29 @@ const surfaced = (): void => {};
  * notification (its link, if http/https) after firing a cancelable `realtime-notification-click`;
  * M or Space marks the focused notification read. "Clear" asks first; Escape (or focus leaving the
  * center) withdraws the question. When "Mark all read" disables itself, focus moves to the selected tab.
+ *
+ * Each notification has a "More actions" button (Enter, Space or Arrow Down opens its menu on the
+ * first item, Arrow Up on the last; Arrow keys, Home and End move in it; Escape closes it back to
+ * the button): Mark read / Mark unread, Archive (Move to inbox in the Archived view), Snooze for 1
+ * hour, until tomorrow 08:00 or until next Monday 08:00 (local time; a snoozed notification is
+ * hidden and not counted unread until then, when it comes back unread in every session), and
+ * Delete for me. The same on the focused notification, by key:
+ *
+ * | Key | Action |
+ * | --- | --- |
+ * | U | Mark unread (on an unread notification: mark read) |
+ * | E | Archive; in the Archived view, move back to the inbox |
+ * | S | Open the menu on the snooze presets |
+ * | # or Delete | Delete for me |
+ * | Z | Undo the last archive, snooze or delete |
+ *
+ * What an action did is said in the undo bar's status line (a polite live region), e.g.
+ * "Archived. Press Z to undo."; after archive, snooze and delete the bar offers Undo for 8 seconds
+ * (longer while the pointer or focus is on it). When a notification leaves the list, focus moves to
+ * the next one, else the previous one, else the list's panel; after Undo, to the notification
+ * back in the list. The Archived tab lists the notifications archived by this admin (loaded from
+ * the hub each time the tab opens). The menu, shortcuts, undo bar and Archived view are a chunk of
+ * their own, loaded the first time one is used.
  *
  * The list renders the first 25 notifications (`ROWS_PAGE`), followed by a "Show N more" button
  * that adds 25 more; scrolling near the end adds them without a click, and the arrow keys, Home
@@ -79,7 +109,7 @@ const surfaced = (): void => {};
  *
  * @tag admin-notification-center
  *
- * @attr {'unread'|'all'} tab - Which tab is shown (reflected; default `unread`).
+ * @attr {'unread'|'all'|'archived'} tab - Which tab is shown (reflected; default `unread`).
  * @attr {string} category - Category filter; empty for every category (reflected).
  * @attr {string} priority - Priority filter (`low`, `medium`, `high`, `critical`); empty for any (reflected).
  * @attr {string} heading - Optional title above the tabs.
@@ -107,6 +137,12 @@ const surfaced = (): void => {};
  * @csspart priority - A notification's priority.
  * @csspart time - A notification's relative time.
  * @csspart mark-read - A notification's mark-read button.
+ * @csspart more - A notification's "More actions" button (opens its menu).
+ * @csspart menu - A notification's open action menu.
+ * @csspart menu-item - An item of the action menu.
+ * @csspart undo-bar - The bar after an action: its status line and, for a few seconds after archive, snooze or delete, Undo.
+ * @csspart undo-message - The undo bar's status line (a polite live region).
+ * @csspart undo - The Undo button (also `action`).
  * @csspart avatar - The actor's avatar (image or initials).
  * @csspart avatar-image - The actor's https avatar image.
  * @csspart avatar-initials - The actor's initials, shown when there is no image or it failed to load.
@@ -121,6 +157,7 @@ const surfaced = (): void => {};
  * @cssproperty [--realtime-center-max-height=32rem] - Height limit; the list scrolls inside it.
  * @cssproperty [--realtime-center-unread-background] - Background of unread notifications.
  * @cssproperty [--realtime-avatar-size=2rem] - Size of an actor's avatar.
+ * @cssproperty [--realtime-undo-background=var(--realtime-surface-raised)] - Background of the undo bar.
  * @cssproperty [--realtime-avatar-background] - Background behind an actor's initials (default: the accent colour mixed into the surface).
  * @cssproperty [--realtime-category-system=#6e7781] - Colour of the `system` category (also `security`, `billing`, `agents`, `users`, `calls`, or any category name).
  * @cssproperty [--realtime-priority-critical=var(--realtime-color-danger)] - Colour of critical notifications (also `-low`, `-medium`, `-high`).
@@ -150,7 +187,7 @@ export class AdminNotificationCenter extends RealtimeElement {
   }
 
   /** Which tab is shown. */
-  tab: 'unread' | 'all' = 'unread';
+  tab: 'unread' | 'all' | 'archived' = 'unread';
   /** Category filter; empty for every category. */
   category = '';
   /** Priority filter; empty for any priority. */
@@ -194,7 +231,12 @@ export class AdminNotificationCenter extends RealtimeElement {
     open: (n) => this.#openNotification(n),
     markRead: (n) => this.#markRead(n),
     action: (n, actionId) => this.#onAction(n, actionId),
+    inbox: (key, n, more) => (more ? MENU_KEYS : INBOX_KEYS).test(key) && this.#withInbox((inbox) => inbox.key(key, n)),
   });
+  /** The inbox actions (menu, shortcuts, undo, Archived view), once their chunk is loaded. */
+  #inbox?: InboxChunk.InboxActions;
+  #inboxLoad?: Promise<InboxChunk.InboxActions | undefined>;
+
   /** How many of `visible()` are rendered. */
   readonly #listWindow = new ListWindow(this, {
     scroller: () => this.#scroller,
@@ -260,6 +302,25 @@ export class AdminNotificationCenter extends RealtimeElement {
       this.confirming = false;
       this.#listWindow.reset();
     }
+    if (this.tab === 'archived') this.#withInbox(() => {});
+  }
+
+  /** Runs `use` with the inbox actions, loading their chunk first if needed; returns true. */
+  #withInbox(use: (inbox: InboxChunk.InboxActions) => unknown): true {
+    this.#inboxLoad ??= import('./inbox-actions.js').then(
+      (m) =>
+        (this.#inbox = new m.InboxActions(this, this.#keyboard, {
+          store: () => this.#data.store,
+          items: () => this.#visible(),
+        })),
+      (error: unknown) => {
+        this.#inboxLoad = undefined;
+        console.warn('admin-notification-center: the inbox actions could not be loaded', error);
+        return undefined;
+      },
+    );
+    void this.#inboxLoad.then((inbox) => inbox && use(inbox));
+    return true;
   }
 
   protected override updated(): void {
@@ -282,19 +343,26 @@ export class AdminNotificationCenter extends RealtimeElement {
     // The tab stop is a rendered row: one that arrivals pushed beyond the window falls back to the first.
     const activeId = this.#keyboard.activeId(rendered);
     const now = this.#clock.now;
-    const heldCount = view ? this.#arrivals.count(view.notifications.filter((n) => this.#passesFilters(n))) : 0;
+    // Arrivals join the inbox tabs, not the Archived view.
+    const heldCount =
+      view && this.tab !== 'archived'
+        ? this.#arrivals.count(view.notifications.filter((n) => this.#passesFilters(n)))
+        : 0;
     return html`<section class="base" part="base" aria-labelledby=${this.heading ? 'heading' : nothing} aria-label=${this.heading ? nothing : msg('center.label')} @focusout=${this.#onFocusOut}>
       <div class="header" part="header">
         ${this.heading ? html`<h2 class="heading" id="heading">${this.heading}</h2>` : nothing}
         <div class="tabs" part="tabs" role="tablist" aria-label=${msg('center.tabsLabel')} @keydown=${this.#onTabKey}>
           ${this.#renderTab('unread', msg('center.tab.unread', { count: unread }))}
           ${this.#renderTab('all', msg('center.tab.all'))}
+          ${this.#renderTab('archived', msg('center.tab.archived'))}
         </div>
         ${renderFilters(view, { category: this.category, priority: this.priority }, (change) => Object.assign(this, change))}
         ${
-          this.confirming
-            ? this.#renderConfirm()
-            : html`<div class="actions">
+          this.tab === 'archived'
+            ? nothing
+            : this.confirming
+              ? this.#renderConfirm()
+              : html`<div class="actions">
           <button class="action" part="action" type="button" ?disabled=${this.#unreadInFilter() === 0} @click=${this.#markAll}>
             ${this.category || this.priority ? msg('center.markAllFiltered') : msg('center.markAll')}
           </button>
@@ -304,7 +372,7 @@ export class AdminNotificationCenter extends RealtimeElement {
       </div>
       ${renderBanner(view, this.dismissedError, this.#dismissError)}
       ${heldCount > 0 ? html`<button class="new" part="new" type="button" @click=${this.#reveal}>${msg('center.showNew', { count: heldCount })}</button>` : nothing}
-      <div class="scroller" role="tabpanel" id="panel" aria-labelledby="tab-${this.tab}" @scroll=${this.#onScroll}>
+      <div class="scroller" role="tabpanel" id="panel" tabindex="-1" aria-labelledby="tab-${this.tab}" @scroll=${this.#onScroll}>
         ${
           items.length > 0
             ? html`<ul class="list" part="list" role="list" aria-label=${msg('center.listLabel')} aria-busy=${view?.loadingOlder ? 'true' : 'false'} @keydown=${this.#keyboard.onKeyDown} @click=${this.#keyboard.onClick} @focusin=${this.#keyboard.onFocusIn}>
@@ -317,23 +385,25 @@ export class AdminNotificationCenter extends RealtimeElement {
                     time: formatRelative(n.createdAt, now),
                     linkTarget: this.linkTarget,
                     content: this.renderNotification,
+                    menu: this.#inbox?.menu(n),
                   };
                   // Rows are immutable per notification: only render one again when what it shows changed.
-                  return guard([n, o.active, o.time, o.linkTarget, o.content, localeRevision()], () =>
+                  return guard([n, o.active, o.time, o.linkTarget, o.content, o.menu, localeRevision()], () =>
                     renderItem(n, o),
                   );
                 },
               )}
             </ul>`
-            : html`<p class="empty" part="empty">${emptyText(view, this.tab, Boolean(this.category || this.priority))}</p>`
+            : html`<p class="empty" part="empty">${this.tab === 'archived' ? (this.#inbox?.empty() ?? msg('center.loading')) : emptyText(view, this.tab, Boolean(this.category || this.priority))}</p>`
         }
-        ${renderFooter(view, items.length - rendered.length, this.#showMore, this.#loadOlder)}
+        ${renderFooter(view && this.tab === 'archived' ? { ...view, hasMore: view.archivedHasMore, loadingOlder: false } : view, items.length - rendered.length, this.#showMore, this.#loadOlder)}
       </div>
+      ${this.#inbox?.renderUndo() ?? nothing}
       ${this.#announcer.render()}
     </section>`;
   }
 
-  #renderTab(tab: 'unread' | 'all', label: string) {
+  #renderTab(tab: Tab, label: string) {
     const selected = this.tab === tab;
     return html`<button class="tab" part=${selected ? 'tab tab-selected' : 'tab'} role="tab" id="tab-${tab}" type="button"
       aria-selected=${selected ? 'true' : 'false'} aria-controls="panel" tabindex=${selected ? 0 : -1} data-tab=${tab}
@@ -348,9 +418,10 @@ export class AdminNotificationCenter extends RealtimeElement {
     </div>`;
   }
 
+  /** In the view of the tab and the filters (the store's `notifications` hold no archived or snoozed ones). */
   #passesFilters(n: ListedNotification): boolean {
     return (
-      (this.tab === 'all' || !n.read) &&
+      (this.tab !== 'unread' || !n.read) &&
       (!this.category || n.category === this.category) &&
       (!this.priority || n.priority === this.priority)
     );
@@ -371,7 +442,9 @@ export class AdminNotificationCenter extends RealtimeElement {
   }
 
   #visible(): ListedNotification[] {
-    return (this.#view?.notifications ?? []).filter((n) => this.#passesFilters(n) && !this.#arrivals.isHeld(n.id));
+    const view = this.#view;
+    const list = this.tab === 'archived' ? (view?.archived ?? []) : (view?.notifications ?? []);
+    return list.filter((n) => this.#passesFilters(n) && !this.#arrivals.isHeld(n.id));
   }
 
   /**
@@ -396,7 +469,7 @@ export class AdminNotificationCenter extends RealtimeElement {
   }
 
   readonly #onTabKey = (event: KeyboardEvent): void => {
-    const order: ('unread' | 'all')[] = ['unread', 'all'];
+    const order: Tab[] = ['unread', 'all', 'archived'];
     const index = order.indexOf(this.tab);
     const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: order.length - 1 }[event.key];
     if (next === undefined) return;
@@ -492,7 +565,8 @@ export class AdminNotificationCenter extends RealtimeElement {
     // Asked for explicitly, the older page shows where the button was (as the button, when the hub
     // has more still, stays where it is with focus on it), not behind another "show more".
     this.#listWindow.showAll();
-    this.#data.store?.loadOlder().catch(surfaced);
+    const store = this.#data.store;
+    (this.tab === 'archived' ? store?.loadArchived() : store?.loadOlder())?.catch(surfaced);
   };
 
   #markRead(n: ListedNotification): void {

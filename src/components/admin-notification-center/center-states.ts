@@ -6,7 +6,16 @@ import { msg } from '../shared/localize.js';
 /** The slice of the store the center renders. */
 export type CenterView = Pick<
   RealtimeState,
-  'notifications' | 'unread' | 'hasMore' | 'loadingOlder' | 'loading' | 'connection' | 'lastError' | 'categories'
+  | 'notifications'
+  | 'unread'
+  | 'hasMore'
+  | 'loadingOlder'
+  | 'loading'
+  | 'connection'
+  | 'lastError'
+  | 'categories'
+  | 'archived'
+  | 'archivedHasMore'
 >;
 
 export const selectView = (s: RealtimeState): CenterView => ({
@@ -18,6 +27,8 @@ export const selectView = (s: RealtimeState): CenterView => ({
   connection: s.connection,
   lastError: s.lastError,
   categories: s.categories,
+  archived: s.archived,
+  archivedHasMore: s.archivedHasMore,
 });
 
 export const sameView = (a: CenterView, b: CenterView): boolean =>
@@ -30,7 +41,8 @@ export const arrivalsOnly = (shown: CenterView, latest: CenterView): boolean =>
   latest.loadingOlder === shown.loadingOlder &&
   latest.connection === shown.connection &&
   latest.lastError === shown.lastError &&
-  latest.categories === shown.categories;
+  latest.categories === shown.categories &&
+  latest.archived === shown.archived;
 
 /**
  * The line above the list for what is not the normal live state: no store, not connected,

@@ -13,12 +13,18 @@ export interface ListKeyboardOptions {
   markRead(n: ListedNotification): void;
   /** One of the notification's action buttons was used; returns false when its link must not be followed. */
   action(n: ListedNotification, actionId: string): boolean;
+  /**
+   * Any other key on the item itself, or a key on its "More actions" button (`more`; `key` is
+   * `More` for a click): returns true when it was an inbox action (see the center's docs).
+   */
+  inbox(key: string, n: ListedNotification, more: boolean): boolean;
 }
 
 /**
  * Roving tab stop and keys for the notification list: one item is in the tab order; Arrow
  * Up/Down, Home and End move it (over every listed item, rendered or not: the host renders the
- * target first); Enter opens; M or Space marks read. Marking read on the Unread tab removes the
+ * target first); Enter opens; M or Space marks read; other keys, and the "More actions" button,
+ * go to `inbox`. Marking read on the Unread tab removes the
  * item, so focus moves on to its neighbour instead of falling to the page.
  */
 export class ListKeyboard implements ReactiveController {
@@ -74,8 +80,13 @@ export class ListKeyboard implements ReactiveController {
     const index = items.findIndex((n) => n.id === li.dataset.id);
     const n = items[index];
     if (!n) return;
-    const onItem = event.composedPath()[0] === li;
-    const move = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: items.length - 1 }[event.key];
+    const origin = event.composedPath()[0] as Element;
+    const onItem = origin === li;
+    const more = origin.matches('[data-action="more"]');
+    // Arrow Up/Down on the menu button open its menu (the menu button pattern).
+    const move = more
+      ? undefined
+      : { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: items.length - 1 }[event.key];
     if (move !== undefined) {
       event.preventDefault();
       const to = Math.max(0, Math.min(items.length - 1, move));
@@ -89,6 +100,14 @@ export class ListKeyboard implements ReactiveController {
     } else if (onItem && (event.key === 'm' || event.key === 'M' || event.key === ' ')) {
       event.preventDefault();
       this.#markRead(n, items, index);
+    } else if (
+      (onItem || more) &&
+      !event.ctrlKey &&
+      !event.metaKey &&
+      !event.altKey &&
+      this.#o.inbox(event.key, n, more)
+    ) {
+      event.preventDefault();
     }
   };
 
@@ -100,7 +119,11 @@ export class ListKeyboard implements ReactiveController {
     if (!li || !n) return;
     const origin = event.composedPath()[0] as Element;
     const action = origin.closest?.<HTMLElement>('[data-action-id]');
-    if (action) {
+    if (origin.closest?.('[role="menu"]')) return;
+    if (origin.closest?.('[data-action="more"]')) {
+      this.#active = n.id;
+      this.#o.inbox('More', n, true);
+    } else if (action) {
       this.#active = n.id;
       if (!this.#o.action(n, action.dataset.actionId ?? '')) event.preventDefault();
     } else if (origin.closest?.('[data-action="mark"]')) {

@@ -60,6 +60,8 @@ export interface ItemOptions {
   linkTarget: string;
   /** Draws the row's content instead of the default title, message, meta and avatar. */
   content?: NotificationRenderer | undefined;
+  /** The row's open "More actions" menu (drawn by the inbox-actions chunk); absent while closed. */
+  menu?: unknown;
 }
 
 /**
@@ -95,11 +97,11 @@ export function renderItem(n: ListedNotification, o: ItemOptions) {
           <div class="content" part="content" id="${id}-content">
             ${n.read ? nothing : html`<span class="visually-hidden">${msg('center.unreadMarker')}</span> `}${custom.value}
           </div>
-          ${renderActions(n, tab, o.linkTarget)}
+          ${renderActions(n, tab, o.linkTarget)}${o.menu ?? nothing}
         </div>`
         : renderDefault(n, o, id, safe, tab)
     }
-    ${
+    <div class="tools">${
       n.read
         ? nothing
         : html`<button
@@ -113,7 +115,10 @@ export function renderItem(n: ListedNotification, o: ItemOptions) {
         >
           <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M20 6 9 17l-5-5" /></svg>
         </button>`
-    }
+    }<button class="more" part="more" type="button" tabindex=${tab} aria-label=${msg('center.more', { title: n.title })}
+        aria-haspopup="menu" aria-expanded=${o.menu ? 'true' : 'false'} aria-controls=${o.menu ? `${id}-menu` : nothing} data-action="more">
+        <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M5 12h.01M12 12h.01M19 12h.01" /></svg>
+      </button></div>
   </li>`;
 }
 
@@ -137,7 +142,7 @@ function renderDefault(n: ListedNotification, o: ItemOptions, id: string, safe: 
         <span class="priority" part="priority">${priorityLabel(n.priority)}</span>
         <time part="time" datetime=${n.createdAt} title=${formatDateTime(n.createdAt)}>${o.time}</time>
       </p>
-      ${renderActions(n, tab, o.linkTarget)}
+      ${renderActions(n, tab, o.linkTarget)}${o.menu ?? nothing}
     </div>`;
 }
 

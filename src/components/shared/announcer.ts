@@ -60,9 +60,12 @@ export class Announcer implements ReactiveController {
     else this.#timer = setTimeout(() => this.#flush(), wait);
   }
 
-  /** The live region; its text node is replaced per announcement so the same words are read again. */
-  render(part?: string) {
-    return html`<div part=${part ?? nothing} class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+  /**
+   * The live region; its text node is replaced per announcement so the same words are read again.
+   * Visually hidden unless given another `className` (a visible status line).
+   */
+  render(part?: string, className = 'visually-hidden') {
+    return html`<div part=${part ?? nothing} class=${className} role="status" aria-live="polite" aria-atomic="true">
       ${keyed(this.#serial, html`<span>${this.#text}</span>`)}
     </div>`;
   }

@@ -91,11 +91,20 @@ const notification = object(
 );
 export type RealtimeNotification = Infer<typeof notification>;
 
-/** A notification as listed for one user, with that user's read flag (false when absent). */
-export const listedNotification = (value: unknown, path: string) => ({
-  ...notification(value, path),
-  read: bool((value as Record<string, unknown>).read ?? false, `${path}.read`),
-});
+/** A time as epoch milliseconds. */
+const epochMs = num({ min: 0, int: true });
+const listedState = object({}, { read: bool, archived: bool, snoozedUntil: epochMs });
+
+/**
+ * A notification as listed for one user, with that user's read flag (false when absent), and
+ * `archived: true` / `snoozedUntil` (epoch ms, while ahead) when the user archived or snoozed it.
+ */
+export const listedNotification = (value: unknown, path: string) =>
+  ({ read: false, ...notification(value, path), ...listedState(value, path) }) as RealtimeNotification & {
+    read: boolean;
+    archived?: true;
+    snoozedUntil?: number;
+  };
 export type ListedNotification = Infer<typeof listedNotification>;
 
 export const activityEvent = object(
@@ -143,6 +152,37 @@ const agentsEvent = object({
 });
 export type AgentsEvent = Infer<typeof agentsEvent>;
 
+export const INBOX_ACTIONS = [
+  'unread',
+  'archived',
+  'unarchived',
+  'snoozed',
+  'unsnoozed',
+  'deleted',
+  'restored',
+  'woke',
+] as const;
+export type InboxAction = (typeof INBOX_ACTIONS)[number];
+
+/**
+ * Inbox state changed for this user (by one of its sessions, or a snooze came due: `woke`, back
+ * unread). `ids` are the notifications changed, `until` the snooze's end, `unread` the user's
+ * counts after it; `notifications` (on unarchived, unsnoozed, restored, woke) lets a client put
+ * back rows it no longer holds.
+ */
+const inboxEvent = object(
+  {
+    kind: oneOf(['inbox']),
+    id: str({ min: 1 }),
+    seq: seqNumber,
+    action: oneOf(INBOX_ACTIONS),
+    ids: arrayOf(str()),
+    unread: unreadCounts,
+  },
+  { until: epochMs, notifications: arrayOf(listedNotification) },
+);
+export type InboxEvent = Infer<typeof inboxEvent>;
+
 /**
  * Read state changed for this user (by this session or another of the same user). Part of the
  * seq'd stream so that a resuming client also catches up on reads made while it was away.
@@ -174,10 +214,11 @@ export const streamEvent = union('kind', {
   agents: agentsEvent,
   read: readEvent,
   cleared: clearedEvent,
+  inbox: inboxEvent,
 });
 export type StreamEvent = Infer<typeof streamEvent>;
-/** The stream events every admin may see, as published (not per-user read state). */
-export type PublicEvent = Exclude<StreamEvent, ReadEvent | ClearedEvent>;
+/** The stream events every admin may see, as published (not per-user read or inbox state). */
+export type PublicEvent = Exclude<StreamEvent, ReadEvent | ClearedEvent | InboxEvent>;
 
 /**
  * Metric history for chart backfill, column-wise (what uPlot wants): `t` holds epoch seconds,

@@ -68,10 +68,10 @@ const subscribeMessage = (value: unknown, path: string) => {
 };
 export type SubscribeMessage = Infer<typeof subscribeMessage>;
 
-const markReadMessage = object(
-  { type: oneOf(['markRead']), ids: arrayOf(str({ min: 1, max: LIMITS.idLength }), { min: 1, max: 500 }) },
-  { ref },
-);
+/** 1..500 notification ids, as markRead and the inbox actions take them. */
+const notificationIds = arrayOf(str({ min: 1, max: LIMITS.idLength }), { min: 1, max: 500 });
+
+const markReadMessage = object({ type: oneOf(['markRead']), ids: notificationIds }, { ref });
 export type MarkReadMessage = Infer<typeof markReadMessage>;
 
 /**
@@ -92,10 +92,26 @@ export type MarkAllReadMessage = Infer<typeof markAllReadMessage>;
 const clearMessage = object({ type: oneOf(['clear']) }, { ref });
 export type ClearMessage = Infer<typeof clearMessage>;
 
-/** Ask for notifications older than `beforeSeq` (paging into history). */
+/**
+ * Inbox actions on notifications of this user, answered like markRead (`ack`, or `error` naming ids
+ * the user cannot see) and followed by an `inbox` event to every session of the user. `delete` is
+ * "delete for me", `restore` its undo.
+ */
+export const INBOX_REQUESTS = ['markUnread', 'archive', 'unarchive', 'unsnooze', 'delete', 'restore'] as const;
+const inboxMessage = object({ type: oneOf(INBOX_REQUESTS), ids: notificationIds }, { ref });
+export type InboxMessage = Infer<typeof inboxMessage>;
+
+/** Hide until `until` (epoch ms; the hub takes 1 s to 90 days ahead of its clock), then back as new. */
+const snoozeMessage = object(
+  { type: oneOf(['snooze']), ids: notificationIds, until: num({ min: 0, int: true }) },
+  { ref },
+);
+export type SnoozeMessage = Infer<typeof snoozeMessage>;
+
+/** Ask for notifications older than `beforeSeq` (paging into history), of the inbox or the archived view. */
 const historyMessage = object(
   { type: oneOf(['history']), beforeSeq: seqNumber },
-  { limit: num({ min: 1, max: 100, int: true }), ref },
+  { limit: num({ min: 1, max: 100, int: true }), ref, view: oneOf(['inbox', 'archived']) },
 );
 export type HistoryMessage = Infer<typeof historyMessage>;
 
@@ -113,6 +129,13 @@ export const clientMessage = union('type', {
   clear: clearMessage,
   history: historyMessage,
   refresh: refreshMessage,
+  markUnread: inboxMessage,
+  archive: inboxMessage,
+  unarchive: inboxMessage,
+  unsnooze: inboxMessage,
+  delete: inboxMessage,
+  restore: inboxMessage,
+  snooze: snoozeMessage,
 });
 export type ClientMessage = Infer<typeof clientMessage>;
 
@@ -215,7 +238,7 @@ export type AckMessage = Infer<typeof ackMessage>;
 
 /**
  * Codes an `error` may carry. The hub sends `invalid-message` (a request with a bad field),
- * `unknown-notification` (markRead of ids the user cannot see) and `internal`. It never sends
+ * `unknown-notification` (markRead or an inbox action on ids the user cannot see) and `internal`. It never sends
  * `not-authenticated` (a frame before auth closes with 1008) nor `rate-limited` (a flood closes
  * with 4100); the client still reads them, from hubs that do.
  */

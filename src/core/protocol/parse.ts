@@ -45,7 +45,23 @@ export type ParsedClientMessage =
       request?: { type: Exclude<ClientMessage['type'], 'auth'>; ref?: string };
     };
 
-const REQUEST_TYPES = ['ping', 'subscribe', 'markRead', 'seen', 'markAllRead', 'clear', 'history', 'refresh'] as const;
+const REQUEST_TYPES = [
+  'ping',
+  'subscribe',
+  'markRead',
+  'seen',
+  'markAllRead',
+  'clear',
+  'history',
+  'refresh',
+  'snooze',
+  'markUnread',
+  'archive',
+  'unarchive',
+  'unsnooze',
+  'delete',
+  'restore',
+] as const satisfies readonly ClientMessage['type'][];
 
 /** Validates a decoded client message (for transports that are not raw text frames). Hub side. */
 export function validateClientMessage(value: unknown): ParsedClientMessage {

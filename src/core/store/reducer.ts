@@ -73,6 +73,8 @@ export class StoreReducer {
       connection,
       user: connection.status === 'connected' ? connection.user : null,
       notifications: [],
+      archived: null,
+      archivedHasMore: false,
       unread: zero(),
       hasMore: false,
       loadingOlder: false,
@@ -188,8 +190,8 @@ export class StoreReducer {
     this.set({ criticalAlerts: this.#alertsOf(this.#state.notifications) });
   }
 
-  /** Applies a hub message that carries state (welcome, snapshot, events, history). */
-  apply(message: HubMessage): void {
+  /** Applies a hub message that carries state (welcome, snapshot, events, history; `archived`: of that view). */
+  apply(message: HubMessage, archived?: boolean): void {
     switch (message.type) {
       case 'welcome':
         this.set({ user: message.user });
@@ -205,7 +207,12 @@ export class StoreReducer {
         for (const event of message.events) this.#applyEvent(event);
         break;
       case 'history':
-        this.#applyHistory(message.notifications, message.hasMore);
+        if (archived)
+          this.set({
+            archived: newestFirst([...(this.#state.archived ?? []), ...message.notifications]),
+            archivedHasMore: message.hasMore,
+          });
+        else this.#applyHistory(message.notifications, message.hasMore);
         break;
       default:
         break;
@@ -268,6 +275,33 @@ export class StoreReducer {
           ids.has(n.id) || (!!all && n.seq <= all.throughSeq && matches(n, all.filter));
         this.markLoadedRead(covered);
         this.#requests.confirm(covered);
+        this.setUnread(e.unread, e.seq);
+        break;
+      }
+      case 'inbox': {
+        // Rows leave both views, then what the hub sent back (or the rows changed as the action
+        // says) goes to the view it now belongs to: the inbox unless archived or snoozed.
+        this.commit();
+        const ids = new Set(e.ids);
+        const a = e.action;
+        const gone: ListedNotification[] = [];
+        const keep = (n: ListedNotification) => !ids.has(n.id) || !gone.push(n);
+        const list = this.notes.items.filter(keep);
+        const archived = state.archived?.filter(keep);
+        const back =
+          e.notifications ??
+          (a === 'deleted'
+            ? []
+            : gone.map((n) => ({
+                ...n,
+                ...(a === 'unread'
+                  ? { read: false }
+                  : a === 'archived'
+                    ? { archived: true }
+                    : { snoozedUntil: e.until }),
+              })));
+        this.setNotifications(newestFirst(list.concat(back.filter((n) => !n.archived && !n.snoozedUntil))));
+        if (archived) this.set({ archived: newestFirst(archived.concat(back.filter((n) => n.archived))) });
         this.setUnread(e.unread, e.seq);
         break;
       }

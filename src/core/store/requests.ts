@@ -25,12 +25,15 @@ export interface SendOptions {
   flipped?: readonly ListedNotification[];
   /** Called once when the request fails, before its promise rejects, with what is still unconfirmed. */
   onFail?: (error: RealtimeRequestError, unconfirmed: ReadonlyMap<string, ListedNotification>) => void;
+  /** Set on a history request for the Archived view: its answer fills `archived`. */
+  archived?: boolean;
 }
 
 interface Pending {
   settle(error?: RealtimeRequestError): void;
   /** Optimistic reads not yet confirmed by the hub, by id. */
   flipped: Map<string, ListedNotification>;
+  archived?: boolean;
 }
 
 export class Requests {
@@ -61,7 +64,7 @@ export class Requests {
         options.onFail?.(error, flipped);
         reject(error);
       };
-      this.#pending.set(ref, { settle, flipped });
+      this.#pending.set(ref, { settle, flipped, archived: options.archived });
       if (!this.#transport.send({ ...action, ref })) {
         settle(new RealtimeRequestError(`Cannot ${action.type}: not connected to the hub`, 'not-connected', ref));
         return;
@@ -80,6 +83,11 @@ export class Requests {
   /** Whether a request with this ref is waiting for its answer. */
   has(ref: string): boolean {
     return this.#pending.has(ref);
+  }
+
+  /** Whether `ref` asked for the Archived view. */
+  archived(ref: string | undefined): boolean | undefined {
+    return ref ? this.#pending.get(ref)?.archived : false;
   }
 
   /** Settles the request `ref` (when pending): resolved, or failed with `error`. */

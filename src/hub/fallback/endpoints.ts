@@ -60,7 +60,22 @@ const CREDENTIAL_PARAMS = ['token', 'access_token', 'jwt', 'authorization'];
 /** A JWT: three base64url parts. A ticket has no dots. */
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 /** Client messages a command may carry (auth and subscribe belong to the stream's opening). */
-const COMMANDS = ['markRead', 'seen', 'markAllRead', 'clear', 'history', 'refresh', 'ping'] as const;
+const COMMANDS = [
+  'markRead',
+  'seen',
+  'markAllRead',
+  'clear',
+  'history',
+  'refresh',
+  'ping',
+  'markUnread',
+  'archive',
+  'unarchive',
+  'snooze',
+  'unsnooze',
+  'delete',
+  'restore',
+] as const;
 
 /** What a hub's `fallback` option may set. */
 export interface FallbackOptions {

@@ -55,7 +55,18 @@ const MIGRATIONS: string[] = [
   CREATE INDEX audit_user ON audit (user_id, id);
   CREATE INDEX audit_action ON audit (action, id);
   `,
-  // 2: escalation (issue 19): admins the hub knows, what each saw, pending escalation steps, digests.
+  // 2: per-user inbox state of a notification (issue 17), as in the SQLite store's migration 3.
+  `
+  CREATE TABLE inbox_state (
+    user_id text NOT NULL, seq bigint NOT NULL, role text NOT NULL,
+    archived smallint NOT NULL DEFAULT 0, deleted smallint NOT NULL DEFAULT 0,
+    snoozed_until bigint, unread smallint NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, seq)
+  );
+  CREATE INDEX inbox_state_seq ON inbox_state (seq);
+  CREATE INDEX inbox_state_snoozed ON inbox_state (snoozed_until) WHERE snoozed_until IS NOT NULL;
+  `,
+  // 3: escalation (issue 19): admins the hub knows, what each saw, pending escalation steps, digests.
   `
   CREATE TABLE admins (user_id text PRIMARY KEY, role text NOT NULL, email text, name text, updated bigint NOT NULL);
   CREATE INDEX admins_role ON admins (role);

@@ -3,9 +3,16 @@
  * fragments as the SQLite store's where the dialects agree).
  */
 import type pg from 'pg';
-import { READ_EXPR } from './sql-fragments.js';
+import { countAdjustSql, INBOX_HIDDEN, READ_EXPR } from './sql-fragments.js';
 
-export { DROP_READS_THROUGH, DROP_SUBSUMED_MARKS, pruneEndSql, READ_EXPR } from './sql-fragments.js';
+export {
+  DROP_EMPTY_STATE,
+  DROP_OVERRIDES_THROUGH,
+  DROP_READS_THROUGH,
+  DROP_SUBSUMED_MARKS,
+  pruneEndSql,
+  READ_EXPR,
+} from './sql-fragments.js';
 
 /** Something to run a query on: the pool, or one client inside a transaction. */
 export type Queryable = Pick<pg.ClientBase, 'query'> | pg.Pool;
@@ -51,10 +58,11 @@ export const CATEGORY_EXPR = `(@cats::text[] IS NULL OR n.category = ANY(@cats::
  * Notifications counted by the unread queries: visible, above @floor (the larger of @cleared and
  * the user's global read mark), through @through, matching the optional @category / @priority.
  */
-export const COUNT_FILTER = `n.seq > @floor AND n.seq <= @through
+const COUNT_SCOPE = `n.seq <= @through
   AND (@category::text IS NULL OR n.category = @category::text)
   AND (@priority::text IS NULL OR n.priority = @priority::text)
   AND ${CATEGORY_EXPR} AND ${VISIBLE_EXPR}`;
+export const COUNT_FILTER = `n.seq > @floor AND ${COUNT_SCOPE}`;
 
 /** Seqs above @floor this user has read: single reads plus what filtered read marks cover. */
 export const READ_SET = `
@@ -71,8 +79,11 @@ export const COUNT_VISIBLE = `SELECT n.category, n.priority, count(*) AS c FROM 
 export const COUNT_READ = `SELECT n.category, n.priority, count(*) AS c FROM notifications n
   WHERE n.seq IN (${READ_SET}) AND ${COUNT_FILTER} GROUP BY n.category, n.priority`;
 
+/** What the user's inbox state (hidden rows, unread overrides) changes in the two counts above. */
+export const COUNT_ADJUST = countAdjustSql(COUNT_SCOPE);
+
 export const LIST = `SELECT n.json, ${READ_EXPR} AS read FROM notifications n
-  WHERE n.seq < @before AND ${VISIBLE_EXPR} AND ${CATEGORY_EXPR}
+  WHERE n.seq < @before AND ${VISIBLE_EXPR} AND ${CATEGORY_EXPR} AND NOT ${INBOX_HIDDEN}
   ORDER BY n.seq DESC LIMIT @limit`;
 
 export const UNREAD_BY_IDS = `SELECT n.seq, n.id FROM notifications n

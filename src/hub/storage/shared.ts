@@ -127,19 +127,27 @@ export function bucketHistory(
 
 /**
  * Unread counts from cells of (category, priority, count): visible minus read, each aggregated by
- * the database; at most (categories × priorities) cells each.
+ * the database, plus what the user's inbox state adjusts (`adjust`, signed); at most
+ * (categories × priorities) cells each.
  */
 export function unreadFromCells(
   visible: Iterable<{ category: string; priority: string; c: number }>,
   read: () => Iterable<{ category: string; priority: string; c: number }>,
+  adjust: Iterable<{ category: string; priority: string; c: number }> = [],
 ) {
   const cells = new Map<string, { category: string; priority: string; c: number }>();
-  for (const row of visible) cells.set(`${row.priority}\u0000${row.category}`, { ...row, c: Number(row.c) });
+  const key = (row: { category: string; priority: string }) => `${row.priority}\u0000${row.category}`;
+  for (const row of visible) cells.set(key(row), { ...row, c: Number(row.c) });
   if (cells.size > 0) {
     for (const row of read()) {
-      const cell = cells.get(`${row.priority}\u0000${row.category}`);
+      const cell = cells.get(key(row));
       if (cell) cell.c -= Number(row.c);
     }
+  }
+  for (const row of adjust) {
+    const cell = cells.get(key(row));
+    if (cell) cell.c += Number(row.c);
+    else cells.set(key(row), { ...row, c: Number(row.c) });
   }
   const counts = { total: 0, byCategory: {} as Record<string, number>, byPriority: {} as Record<string, number> };
   for (const { category, priority, c } of cells.values()) {

@@ -65,6 +65,7 @@ export function createSqlitePruner(
       // Escalation (issue 19): seen flags and steps of notifications no longer kept.
       db.prepare('DELETE FROM notification_seen WHERE seq <= ?').run(notificationsEnd);
       db.prepare('DELETE FROM escalation_steps WHERE seq <= ?').run(notificationsEnd);
+      removed.inboxState = q.deleteInboxThrough.run(notificationsEnd).changes;
     }
 
     const nowT = Math.floor(at / 1000);

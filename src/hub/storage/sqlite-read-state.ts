@@ -1,12 +1,14 @@
 /**
  * Per-user read state on SQLite: unread counts (visible minus read, aggregated in SQL), single
  * reads, read marks ("everything through seq N matching a filter is read", O(1) rows per user
- * whatever the number of notifications) and clears.
+ * whatever the number of notifications) and clears; reads end the user's unread overrides
+ * (mark unread, a snooze that woke) they cover.
  */
 import type Database from 'better-sqlite3';
 import type { NotificationFilter, UnreadCounts } from '../../core/protocol.js';
 import type { Viewer } from '../backend.js';
 import { unreadFromCells } from './shared.js';
+import { DROP_EMPTY_STATE, DROP_OVERRIDES_THROUGH } from './sql-fragments.js';
 import { prepareStepCancel } from './sqlite-escalation.js';
 import type { CountParams, Statements } from './sqlite-statements.js';
 
@@ -15,13 +17,25 @@ export function categoriesParam(categories: readonly string[] | null | undefined
   return categories == null ? null : JSON.stringify(categories);
 }
 
-export function createSqliteReadState(db: Database.Database, q: Statements, readLastSeq: () => number) {
+export function createSqliteReadState(
+  db: Database.Database,
+  q: Statements,
+  readLastSeq: () => number,
+  now: () => number,
+) {
+  const dropOverrides = db.prepare<Record<string, unknown>>(DROP_OVERRIDES_THROUGH);
+  const dropEmpty = db.prepare<Record<string, unknown>>(DROP_EMPTY_STATE);
+  const readOverrides = db.prepare<[string, string]>(
+    'UPDATE inbox_state SET unread = 0 WHERE user_id = ? AND seq IN (SELECT value FROM json_each(?))',
+  );
+
   /** A read cancels the user's pending escalation steps (issue 19), in the read's transaction. */
   const cancelSteps = prepareStepCancel(db);
 
+  /** Who is asking, their cleared-through seq and the clock (snoozes end at `now`). */
   function viewerParams(viewer: Viewer) {
     const cleared = q.cleared.get(viewer.userId)?.cleared_through ?? 0;
-    return { user: viewer.userId, role: viewer.role, cleared };
+    return { user: viewer.userId, role: viewer.role, cleared, now: now() };
   }
 
   /** Unread counts of `viewer` through `through`, optionally filtered. */
@@ -39,7 +53,11 @@ export function createSqliteReadState(db: Database.Database, q: Statements, read
       priority: opts.filter?.priority ?? null,
       cats: categoriesParam(opts.categories),
     };
-    return unreadFromCells(q.countVisible.iterate(params), () => q.countRead.iterate(params));
+    return unreadFromCells(
+      q.countVisible.iterate(params),
+      () => q.countRead.iterate(params),
+      q.countAdjust.all(params),
+    );
   }
 
   /** Records "everything visible through `through` matching the filter is read" for one user. */
@@ -49,6 +67,8 @@ export function createSqliteReadState(db: Database.Database, q: Statements, read
     q.dropSubsumedMarks.run(params);
     q.dropReadsThrough.run(params);
     cancelSteps.through(userId, through, category, priority);
+    dropOverrides.run(params);
+    dropEmpty.run(params);
   }
 
   const markRead: Database.Transaction<(viewer: Viewer, ids: string[]) => string[]> = db.transaction(
@@ -59,6 +79,10 @@ export function createSqliteReadState(db: Database.Database, q: Statements, read
         viewer.userId,
         rows.map((r) => r.seq),
       );
+      if (rows.length) {
+        readOverrides.run(viewer.userId, JSON.stringify(rows.map((r) => r.seq)));
+        dropEmpty.run({ user: viewer.userId });
+      }
       const changed = new Set(rows.map((r) => r.id));
       return ids.filter((id) => changed.has(id));
     },

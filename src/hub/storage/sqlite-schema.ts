@@ -138,7 +138,26 @@ const MIGRATIONS: Migration[] = [
       INSERT INTO metric_names (name, last_t) SELECT name, max(t) FROM metric_samples GROUP BY name;
     `);
   },
-  // 3: escalation (issue 19): admins the hub knows, what each saw, pending escalation steps, digests.
+  // 3: per-user inbox state of a notification (issue 17): archived, deleted for the user, snoozed
+  // until (epoch ms), and unread = 1 to override reads and read marks (mark unread, a snooze that
+  // woke). `role` is the user's role at the last change (a woken snooze's counts are read with it).
+  (db) => {
+    db.exec(`
+      CREATE TABLE inbox_state (
+        user_id       TEXT NOT NULL,
+        seq           INTEGER NOT NULL,
+        role          TEXT NOT NULL,
+        archived      INTEGER NOT NULL DEFAULT 0,
+        deleted       INTEGER NOT NULL DEFAULT 0,
+        snoozed_until INTEGER,
+        unread        INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (user_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX inbox_state_seq ON inbox_state (seq);
+      CREATE INDEX inbox_state_snoozed ON inbox_state (snoozed_until) WHERE snoozed_until IS NOT NULL;
+    `);
+  },
+  // 4: escalation (issue 19): admins the hub knows, what each saw, pending escalation steps, digests.
   (db) => {
     db.exec(`
       -- The latest of each admin: from their newest session's token, or PUT /v1/admins/{id}.

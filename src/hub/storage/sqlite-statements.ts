@@ -5,7 +5,14 @@
 import type Database from 'better-sqlite3';
 import type { Priority } from '../../core/protocol.js';
 import type { AuditRow } from './audit-rows.js';
-import { DROP_READS_THROUGH, DROP_SUBSUMED_MARKS, pruneEndSql, READ_EXPR } from './sql-fragments.js';
+import {
+  countAdjustSql,
+  DROP_READS_THROUGH,
+  DROP_SUBSUMED_MARKS,
+  INBOX_HIDDEN,
+  pruneEndSql,
+  READ_EXPR,
+} from './sql-fragments.js';
 
 /** Notification `n` is addressed to (@user, @role). */
 export const AUDIENCE_EXPR = `(
@@ -24,10 +31,11 @@ export const CATEGORY_EXPR = `(@cats IS NULL OR n.category IN (SELECT value FROM
  * audience), above @floor (the larger of @cleared and the user's global read mark: everything at
  * or below it is read), through @through, matching the optional @category / @priority / @cats.
  */
-export const COUNT_FILTER = `n.seq > @floor AND n.seq <= @through
+export const COUNT_SCOPE = `n.seq <= @through
   AND (@category IS NULL OR n.category = @category)
   AND (@priority IS NULL OR n.priority = @priority)
   AND ${CATEGORY_EXPR} AND ${VISIBLE_EXPR}`;
+export const COUNT_FILTER = `n.seq > @floor AND ${COUNT_SCOPE}`;
 
 /**
  * Seqs above @floor this user has read: single reads plus what filtered read marks cover. Driven
@@ -119,7 +127,7 @@ export function prepareStatements(db: Database.Database) {
     list: prepare<Record<string, unknown>, { json: string; read: number }>(
       `SELECT n.json AS json, ${READ_EXPR} AS read
      FROM notifications n
-     WHERE n.seq < @before AND ${VISIBLE_EXPR} AND ${CATEGORY_EXPR}
+     WHERE n.seq < @before AND ${VISIBLE_EXPR} AND ${CATEGORY_EXPR} AND NOT ${INBOX_HIDDEN}
      ORDER BY n.seq DESC LIMIT @limit`,
     ),
     // Unread = visible - read, each aggregated in SQL per (category, priority). The visible count
@@ -135,6 +143,8 @@ export function prepareStatements(db: Database.Database) {
      FROM notifications n WHERE n.seq IN (${READ_SET}) AND ${COUNT_FILTER}
      GROUP BY n.category, n.priority`,
     ),
+    // What the user's inbox state (hidden rows, unread overrides) changes in the two counts above.
+    countAdjust: prepare<CountParams, CountRow>(countAdjustSql(COUNT_SCOPE)),
     unreadByIds: prepare<Record<string, unknown>, { seq: number; id: string }>(
       `SELECT n.seq AS seq, n.id AS id
      FROM notifications n
@@ -188,6 +198,7 @@ export function prepareStatements(db: Database.Database) {
     deleteNotificationsThrough: prepare<[number]>('DELETE FROM notifications WHERE seq <= ?'),
     deleteAudienceThrough: prepare<[number]>('DELETE FROM notification_audience WHERE seq <= ?'),
     deleteReadsThrough: prepare<[number]>('DELETE FROM notification_reads WHERE seq <= ?'),
+    deleteInboxThrough: prepare<[number]>('DELETE FROM inbox_state WHERE seq <= ?'),
     samplesPruneEnd: prepare<[number, number], { t: number }>(
       'SELECT t FROM metric_samples WHERE t < ? ORDER BY t LIMIT 1 OFFSET ?',
     ),
@@ -225,6 +236,7 @@ export interface CountParams {
   category: string | null;
   priority: string | null;
   cats: string | null;
+  now: number;
 }
 
 export interface CountRow {

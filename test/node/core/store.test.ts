@@ -10,24 +10,18 @@ import {
 } from '../../../src/core/protocol.js';
 import { type CreateStoreOptions, createStore, RealtimeRequestError } from '../../../src/core/store.js';
 import type { RealtimeError } from '../../../src/core/types.js';
-import { ManualClock, ManualFrames, MemoryTransport, snapshotMessage } from '../../support/memory-transport.js';
+import {
+  listedNote,
+  ManualClock,
+  ManualFrames,
+  MemoryTransport,
+  snapshotMessage,
+} from '../../support/memory-transport.js';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function note(seq: number, over: Partial<ListedNotification> = {}): ListedNotification {
-  return {
-    kind: 'notification',
-    id: `n${seq}`,
-    seq,
-    title: `Notification ${seq}`,
-    category: 'system',
-    priority: 'medium',
-    createdAt: iso(T0 + seq * 1000),
-    read: false,
-    ...over,
-  };
-}
+const note = listedNote;
 
 function unread(total: number, byCategory: Record<string, number> = {}, byPriority: UnreadCounts['byPriority'] = {}) {
   return { total, byCategory, byPriority };

@@ -153,6 +153,22 @@ for (const [name, factory] of BACKENDS) {
       assert.deepEqual([...new Set((await backend.escalationSteps({ userId: 'bob' })).map((s) => s.seq))], [3]);
     });
 
+    test('archive, snooze and delete for me cancel that admin’s steps; mark unread and unarchive do not bring them back', async () => {
+      const { backend } = await open();
+      await backend.append([note({ id: 'e1' }), note({ id: 'e2' }), note({ id: 'e3' }), note({ id: 'e4' })]);
+      const seqsOf = async (viewer: Viewer) =>
+        [...new Set((await backend.escalationSteps({ userId: viewer.userId })).map((s) => s.seq))].sort();
+      assert.deepEqual(await backend.changeInbox(alice, 'archived', ['e1']), ['e1']);
+      assert.deepEqual(await backend.changeInbox(alice, 'snoozed', ['e2'], T0 + 3_600_000), ['e2']);
+      assert.deepEqual(await backend.changeInbox(alice, 'deleted', ['e3']), ['e3']);
+      assert.deepEqual(await seqsOf(alice), [4]);
+      assert.deepEqual(await seqsOf(bob), [1, 2, 3, 4], 'another admin keeps theirs');
+      await backend.changeInbox(alice, 'unarchived', ['e1']);
+      await backend.changeInbox(bob, 'unread', ['e4']);
+      assert.deepEqual(await seqsOf(alice), [4]);
+      assert.deepEqual(await seqsOf(bob), [1, 2, 3, 4], 'mark unread cancels nothing');
+    });
+
     test('a claim leases due steps once, reports read/seen/visible, and a lease runs out', async () => {
       const { backend } = await open();
       await backend.append([note({ id: 'd1', escalate: [{ channel: 'email', delayMs: 0 }] })]);

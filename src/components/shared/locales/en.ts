@@ -4,6 +4,7 @@
  * with only the bell and the center does not ship the other elements' strings. Keys are
  * namespaced by element. Plural forms use `.one` / `.other` suffixes (see localize.ts).
  */
+import type { enInbox } from './en-inbox.js';
 
 /** Used by more than one element: relative time, connection states, category names. */
 export const enShared = {
@@ -142,6 +143,7 @@ export const enCenter = {
   'center.tabsLabel': 'Notification views',
   'center.tab.unread': 'Unread ({count})',
   'center.tab.all': 'All',
+  'center.tab.archived': 'Archived',
   'center.filter.category': 'Category',
   'center.filter.anyCategory': 'All categories',
   'center.filter.priority': 'Priority',
@@ -176,6 +178,7 @@ export const enCenter = {
   'center.unreadMarker': 'Unread.',
   'center.markOne': 'Mark “{title}” as read',
   'center.markOneShort': 'Mark as read',
+  'center.more': 'More actions for “{title}”',
   'center.actionsLabel': 'Actions for “{title}”',
   'center.priority.low': 'Low',
   'center.priority.medium': 'Medium',
@@ -200,7 +203,8 @@ export const enConnectionStatus = {
 } as const;
 
 /** Every English message: the keys `msg` accepts. */
-export type EnglishMessages = typeof enShared &
+export type EnglishMessages = typeof enInbox &
+  typeof enShared &
   typeof enSystemStatus &
   typeof enActivity &
   typeof enAlerts &
