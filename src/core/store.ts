@@ -218,12 +218,16 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
 
   const inbox = (type: InboxMessage['type']) => (ids: string[]) => request({ type, ids });
 
-  function loadArchived(): Promise<void> {
-    const { archived, archivedHasMore, lastSeq } = reducer.state;
-    if (archived && !archivedHasMore) return Promise.resolve();
-    const beforeSeq = archived?.at(-1)?.seq ?? lastSeq + 1;
-    return requests.send({ type: 'history', beforeSeq, view: 'archived' }, { archived: true });
-  }
+  /** The first page, or the next older one (an empty one once `archivedHasMore` is false). */
+  const loadArchived = (): Promise<void> =>
+    requests.send(
+      {
+        type: 'history',
+        beforeSeq: reducer.state.archived?.at(-1)?.seq ?? reducer.state.lastSeq + 1,
+        view: 'archived',
+      },
+      { archived: true },
+    );
 
   // --- wiring ----------------------------------------------------------------------------------
 

@@ -225,7 +225,10 @@ export interface RealtimeStore {
   /** Deletes notifications for this admin only; `restore` undoes it. */
   deleteForMe(ids: string[]): Promise<void>;
   restore(ids: string[]): Promise<void>;
-  /** Loads the Archived view's first page into `archived`, then each call the next older page. */
+  /**
+   * Loads the Archived view's first page into `archived`, then each call the next older page
+   * (offer it while `archivedHasMore`). `read` events from the hub reach archived rows too.
+   */
   loadArchived(): Promise<void>;
   /** Changes which categories the hub sends (null: all). */
   setCategories(categories: string[] | null): void;

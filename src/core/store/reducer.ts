@@ -274,6 +274,8 @@ export class StoreReducer {
         const covered = (n: ListedNotification) =>
           ids.has(n.id) || (!!all && n.seq <= all.throughSeq && matches(n, all.filter));
         this.markLoadedRead(covered);
+        if (state.archived?.some((n) => !n.read && covered(n)))
+          this.set({ archived: state.archived.map((n) => (covered(n) ? { ...n, read: true } : n)) });
         this.#requests.confirm(covered);
         this.setUnread(e.unread, e.seq);
         break;

@@ -19,7 +19,8 @@ import type {
   WelcomeMessage,
 } from '../../../src/core/protocol.js';
 import type { Hub } from '../../../src/hub/hub.js';
-import { closeAllHubs, note, signToken, startHub, TestClient } from '../../support/hub-harness.js';
+import { closeAllHubs, note, signToken, startHub, TestClient, waitUntil } from '../../support/hub-harness.js';
+import { createTestDatabase } from '../../support/postgres.js';
 
 after(closeAllHubs);
 const dir = mkdtempSync(join(tmpdir(), 'admin-realtime-inbox-hub-'));
@@ -247,5 +248,43 @@ describe('hub: inbox actions', () => {
     const refused = await post({ type: 'snooze', ids: [n1], until: 1 });
     assert.equal(refused.body.code, 'invalid-message');
     a.close();
+  });
+
+  test('cluster: two nodes on one PostgreSQL wake each due snooze once, seen once on both', async () => {
+    const db = await createTestDatabase();
+    after(db.drop);
+    const [nodeA, nodeB] = await Promise.all(
+      ['a', 'b'].map((node) => startHub({ postgres: { url: db.url, node, probeMs: 200 } })),
+    );
+    const token = await signToken({ sub: 'mei' });
+    const ids = await publish(nodeA!, ...Array.from({ length: 20 }, (_, i) => `n${i}`));
+    const onA = await TestClient.open(nodeA!, token, { protocol: 2 });
+    const onB = await TestClient.open(nodeB!, token, { protocol: 2 });
+    const until = Date.now() + 1500;
+    // Half snoozed through each node: both timers are armed for the same moment.
+    await ask(onA, { type: 'snooze', ids: ids.slice(0, 10), until });
+    await ask(onB, { type: 'snooze', ids: ids.slice(10), until });
+    const woke = (c: TestClient) => inboxEvents(c).filter((e) => e.action === 'woke');
+    for (const c of [onA, onB]) await waitUntil(() => woke(c).length >= 20, 'every wake', 10_000);
+    const marker = (await nodeB!.publish(note('after'))).accepted[0]!.seq;
+    for (const c of [onA, onB]) {
+      await c.waitForEvent((e) => e.seq === marker, 'marker');
+      assert.deepEqual(
+        woke(c)
+          .map((e) => e.ids[0])
+          .sort(),
+        [...ids].sort(),
+        'each notification woke once',
+      );
+      assert.deepEqual(
+        woke(c)
+          .map((e) => e.id)
+          .sort(),
+        ids.map((id) => `woke:mei:${id}:${until}`).sort(),
+      );
+    }
+    assert.equal((await snapshotOf(nodeB!, token)).unread.total, 21, 'the 20 woken and the marker');
+    onA.close();
+    onB.close();
   });
 });

@@ -128,7 +128,7 @@ describe('storage abuse: metrics', () => {
     await writer.close();
     // What an older hub let in: 16,000 names in 2099, 100 current ones (schema 1, no name table).
     const raw = new Database(path);
-    raw.exec('DROP TABLE metric_names');
+    raw.exec('DROP TABLE metric_names; DROP TABLE inbox_state'); // the tables of migrations 2 and 3
     raw.pragma('user_version = 1');
     const put = raw.prepare('INSERT INTO metric_samples (t, name, value) VALUES (?, ?, ?)');
     raw.transaction(() => {
