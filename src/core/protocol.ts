@@ -28,6 +28,7 @@ export {
   type NotificationFilter,
   noUnread,
   PRIORITIES,
+  type PreferencesEvent,
   type Priority,
   type PublicEvent,
   type ReadEvent,
@@ -52,6 +53,7 @@ export {
   encode,
   encodeEvent,
   encodeEvents,
+  type GetPreferencesMessage,
   type HistoryMessage,
   type HistoryResultMessage,
   type HubMessage,
@@ -61,8 +63,10 @@ export {
   type PingMessage,
   type PongMessage,
   PROTOCOL_VERSION,
+  type PreferencesMessage,
   type RefreshMessage,
   type SessionUser,
+  type SetPreferencesMessage,
   type Snapshot,
   type SnapshotMessage,
   type SubscribeMessage,
@@ -75,6 +79,19 @@ export {
   parseHubMessage,
   validateClientMessage,
   validateHubMessage,
+  validatePreferences,
 } from './protocol/parse.js';
+export {
+  CHANNELS,
+  type Channel,
+  type ChannelSwitches,
+  defaultPreferences,
+  EMAIL_DIGESTS,
+  type EmailDigest,
+  PREFERENCE_LIMITS,
+  type Preferences,
+  type QuietHours,
+  type QuietWindow,
+} from './protocol/preferences.js';
 export * from './protocol/publish.js';
 export { ValidationError } from './validate.js';

@@ -11,6 +11,7 @@ import type {
   ListedNotification,
   MetricHistory,
   NotificationFilter,
+  Preferences,
   Snapshot,
   StreamEvent,
   SystemStatusSnapshot,
@@ -220,4 +221,10 @@ export interface HubBackend {
   health(): Promise<{ ok: boolean; detail?: string; node?: string }>;
   /** Flushes and closes (timers, connections). */
   close(): Promise<void>;
+
+  // Notification preferences (issue 19 item 5) --------------------------------------------------
+  /** The admin's preferences; the defaults (`defaultPreferences()`) when they never saved any. */
+  getPreferences(userId: string): Promise<Preferences>;
+  /** Replaces the admin's preferences with a document the protocol's check accepted. */
+  setPreferences(userId: string, preferences: Preferences): Promise<void>;
 }

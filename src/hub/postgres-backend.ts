@@ -40,6 +40,7 @@ import {
 } from './backend.js';
 import { AuditFolds, auditRecordFromRow, auditWhere } from './storage/audit-rows.js';
 import { ClusterListener, RunSequencer } from './storage/pg-fanout.js';
+import { createPgPreferences } from './storage/pg-preferences.js';
 import { LOCKS, migratePostgres } from './storage/pg-schema.js';
 import * as sql from './storage/pg-statements.js';
 import { type Queryable, rows } from './storage/pg-statements.js';
@@ -757,6 +758,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
   // -------------------------------------------------------------------------------------------
   // The backend
   // -------------------------------------------------------------------------------------------
+  const preferences = createPgPreferences(pool, now);
   const backend: HubBackend = {
     append(entries) {
       if (entries.length === 0) return Promise.resolve([]);
@@ -964,6 +966,9 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
       })();
       return closing;
     },
+
+    getPreferences: (userId) => track(null, preferences.getPreferences(userId)),
+    setPreferences: (userId, prefs) => track('read-state', preferences.setPreferences(userId, prefs)),
   };
   return backend;
 }

@@ -46,6 +46,7 @@ import {
 } from './storage/shared.js';
 import { createSqliteAudit } from './storage/sqlite-audit.js';
 import { isCorruption, openSqlite } from './storage/sqlite-open.js';
+import { createSqlitePreferences } from './storage/sqlite-preferences.js';
 import { createSqlitePruner } from './storage/sqlite-prune.js';
 import { categoriesParam, createSqliteReadState } from './storage/sqlite-read-state.js';
 import { prepareStatements } from './storage/sqlite-statements.js';
@@ -114,6 +115,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
   const auditTrail = createSqliteAudit(db, q, now, () => {
     writtenSincePrune.audit += 1;
   });
+  const preferences = createSqlitePreferences(db, now);
   const pruneTx = createSqlitePruner(db, q, {
     retention,
     idempotencyMs,
@@ -429,6 +431,11 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
         log({ level: 'warn', msg: 'wal checkpoint failed on close', err: String(err) });
       }
       release();
+    },
+
+    getPreferences: (userId) => preferences.getPreferences(userId),
+    setPreferences(userId, prefs) {
+      write('read-state', () => preferences.setPreferences(userId, prefs));
     },
   };
   return asPromised(backend, noteCorruption);

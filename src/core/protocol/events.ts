@@ -20,6 +20,7 @@ import {
   ValidationError,
 } from '../validate.js';
 import { count, seqNumber, shortName } from './fields.js';
+import { preferences } from './preferences.js';
 
 export const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -165,6 +166,10 @@ const clearedEvent = object({
 });
 export type ClearedEvent = Infer<typeof clearedEvent>;
 
+/** This user saved notification preferences (in this session or another): the whole new document. */
+const preferencesEvent = object({ kind: oneOf(['preferences']), id: str({ min: 1 }), seq: seqNumber, preferences });
+export type PreferencesEvent = Infer<typeof preferencesEvent>;
+
 /** Everything in the seq'd stream a client receives. */
 export const streamEvent = union('kind', {
   notification,
@@ -174,10 +179,11 @@ export const streamEvent = union('kind', {
   agents: agentsEvent,
   read: readEvent,
   cleared: clearedEvent,
+  preferences: preferencesEvent,
 });
 export type StreamEvent = Infer<typeof streamEvent>;
 /** The stream events every admin may see, as published (not per-user read state). */
-export type PublicEvent = Exclude<StreamEvent, ReadEvent | ClearedEvent>;
+export type PublicEvent = Exclude<StreamEvent, ReadEvent | ClearedEvent | PreferencesEvent>;
 
 /**
  * Metric history for chart backfill, column-wise (what uPlot wants): `t` holds epoch seconds,

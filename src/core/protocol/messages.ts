@@ -27,6 +27,7 @@ import {
   unreadCounts,
 } from './events.js';
 import { LIMITS, ref, seqNumber, shortName } from './fields.js';
+import { preferences } from './preferences.js';
 
 /**
  * Protocol version sent in `auth`; the hub refuses a version it does not speak. Version 2 adds the
@@ -92,6 +93,17 @@ export type HistoryMessage = Infer<typeof historyMessage>;
 const refreshMessage = object({ type: oneOf(['refresh']) }, { ref });
 export type RefreshMessage = Infer<typeof refreshMessage>;
 
+/** Ask for this admin's notification preferences; answered with `preferences`. */
+const getPreferencesMessage = object({ type: oneOf(['getPreferences']) }, { ref });
+export type GetPreferencesMessage = Infer<typeof getPreferencesMessage>;
+
+/**
+ * Replace this admin's notification preferences (the whole document); answered with
+ * `preferences` (what was stored), and every session of the admin gets a `preferences` event.
+ */
+const setPreferencesMessage = object({ type: oneOf(['setPreferences']), preferences }, { ref });
+export type SetPreferencesMessage = Infer<typeof setPreferencesMessage>;
+
 export const clientMessage = union('type', {
   auth: authMessage,
   ping: pingMessage,
@@ -101,6 +113,8 @@ export const clientMessage = union('type', {
   clear: clearMessage,
   history: historyMessage,
   refresh: refreshMessage,
+  getPreferences: getPreferencesMessage,
+  setPreferences: setPreferencesMessage,
 });
 export type ClientMessage = Infer<typeof clientMessage>;
 
@@ -195,6 +209,10 @@ const historyResultMessage = object(
 );
 export type HistoryResultMessage = Infer<typeof historyResultMessage>;
 
+/** This admin's notification preferences: the answer to `getPreferences` and `setPreferences`. */
+const preferencesMessage = object({ type: oneOf(['preferences']), preferences }, { ref });
+export type PreferencesMessage = Infer<typeof preferencesMessage>;
+
 const pongMessage = object({ type: oneOf(['pong']), t: num() });
 export type PongMessage = Infer<typeof pongMessage>;
 
@@ -226,6 +244,7 @@ export const hubMessage = union('type', {
   event: eventMessage,
   events: eventsMessage,
   history: historyResultMessage,
+  preferences: preferencesMessage,
   pong: pongMessage,
   ack: ackMessage,
   error: errorMessage,

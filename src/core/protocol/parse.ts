@@ -5,6 +5,7 @@
 import { type Check, isRecord, ValidationError } from '../validate.js';
 import { ref } from './fields.js';
 import { type ClientMessage, clientMessage, type HubMessage, hubMessage } from './messages.js';
+import { type Preferences, preferences } from './preferences.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; path?: string };
 
@@ -45,7 +46,17 @@ export type ParsedClientMessage =
       request?: { type: Exclude<ClientMessage['type'], 'auth'>; ref?: string };
     };
 
-const REQUEST_TYPES = ['ping', 'subscribe', 'markRead', 'markAllRead', 'clear', 'history', 'refresh'] as const;
+const REQUEST_TYPES = [
+  'ping',
+  'subscribe',
+  'markRead',
+  'markAllRead',
+  'clear',
+  'history',
+  'refresh',
+  'getPreferences',
+  'setPreferences',
+] as const;
 
 /** Validates a decoded client message (for transports that are not raw text frames). Hub side. */
 export function validateClientMessage(value: unknown): ParsedClientMessage {
@@ -71,3 +82,6 @@ export function parseHubMessage(frame: unknown, maxBytes = 16 * 1024 * 1024): Pa
   const read = readFrame(frame, maxBytes);
   return read.ok ? validateHubMessage(read.data) : read;
 }
+
+/** Checks a preferences document (before `setPreferences`, say): the document, or the field that is wrong. */
+export const validatePreferences = (value: unknown): Parsed<Preferences> => parseWith(preferences, value);

@@ -55,6 +55,8 @@ const MIGRATIONS: string[] = [
   CREATE INDEX audit_user ON audit (user_id, id);
   CREATE INDEX audit_action ON audit (action, id);
   `,
+  // 2: notification preferences, one document per admin (issue 19 item 5).
+  `CREATE TABLE preferences (user_id text PRIMARY KEY, json text NOT NULL, updated bigint NOT NULL);`,
 ];
 
 /** The schema version this code writes. */

@@ -138,6 +138,16 @@ const MIGRATIONS: Migration[] = [
       INSERT INTO metric_names (name, last_t) SELECT name, max(t) FROM metric_samples GROUP BY name;
     `);
   },
+  // 3: notification preferences, one document per admin (issue 19 item 5).
+  (db) => {
+    db.exec(`
+      CREATE TABLE preferences (
+        user_id TEXT PRIMARY KEY,
+        json    TEXT NOT NULL,
+        updated INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 /** The schema version this code writes. */

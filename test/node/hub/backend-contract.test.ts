@@ -4,14 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import type { Priority } from '../../../src/core/protocol.js';
-import type { HubBackend, NewEntry, StreamEntry, Viewer } from '../../../src/hub/backend.js';
-import { createPostgresBackend } from '../../../src/hub/postgres-backend.js';
+import type { NewEntry, StreamEntry, Viewer } from '../../../src/hub/backend.js';
 import { createSqliteBackend } from '../../../src/hub/sqlite-backend.js';
 import type { StoreOptions } from '../../../src/hub/storage/shared.js';
 import { SCHEMA_VERSION } from '../../../src/hub/storage/sqlite-schema.js';
-import { createTestDatabase } from '../../support/postgres.js';
+import { BACKENDS } from '../../support/backend-factories.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const tmpRoot = mkdtempSync(join(tmpdir(), 'admin-realtime-sqlite-'));
@@ -66,54 +64,6 @@ function rawGet<T>(path: string, sql: string): T {
     raw.close();
   }
 }
-
-/**
- * The contract runs against every backend: SQLite in memory, and PostgreSQL on a real server (a
- * fresh database per backend, copied from one migrated template, so every test starts from seq 0).
- */
-type Factory = (options: StoreOptions) => Promise<HubBackend>;
-const dropLater: Array<() => Promise<void>> = [];
-after(async () => {
-  for (const drop of dropLater) await drop();
-});
-
-let template: Promise<string> | null = null;
-/** A migrated, empty database to copy (CREATE DATABASE … TEMPLATE is much faster than migrating). */
-function postgresTemplate(): Promise<string> {
-  template ??= (async () => {
-    const db = await createTestDatabase();
-    dropLater.push(db.drop);
-    const backend = await createPostgresBackend({ url: db.url, node: 'template' });
-    await backend.close();
-    return db.url;
-  })();
-  return template;
-}
-
-let copies = 0;
-const BACKENDS: Array<[string, Factory]> = [
-  ['sqlite', async (options) => createSqliteBackend({ path: ':memory:', ...options })],
-  [
-    'postgres',
-    async (options) => {
-      const source = new URL(await postgresTemplate());
-      const name = `${source.pathname.slice(1)}_${++copies}`;
-      const admin = new pg.Client(source.toString().replace(/\/[^/]*$/, '/postgres'));
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${source.pathname.slice(1)}`);
-      await admin.end();
-      dropLater.unshift(async () => {
-        const c = new pg.Client(source.toString().replace(/\/[^/]*$/, '/postgres'));
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      });
-      const url = new URL(source);
-      url.pathname = `/${name}`;
-      return createPostgresBackend({ url: url.toString(), node: `contract-${copies}`, ...options });
-    },
-  ],
-];
 
 const seqs = (entries: StreamEntry[] | null) => entries?.map((e) => e.event.seq) ?? null;
 
