@@ -200,7 +200,10 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     transport.onMessage((message) => {
       try {
         reducer.apply(message);
-        if (message.type === 'ack' || ((message.type === 'snapshot' || message.type === 'history') && message.ref))
+        if (
+          message.type === 'ack' ||
+          ((message.type === 'snapshot' || message.type === 'history' || message.type === 'preferences') && message.ref)
+        )
           requests.settle(message.ref as string);
         else if (message.type === 'error') {
           if (message.ref && requests.has(message.ref))
@@ -240,6 +243,8 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     refresh: () => request({ type: 'refresh' }),
     loadOlder,
     dismissAlert: (id) => reducer.dismiss(id),
+    loadPreferences: () => request({ type: 'getPreferences' }),
+    setPreferences: (preferences) => request({ type: 'setPreferences', preferences }),
     connect() {
       if (!destroyed) transport.connect();
     },

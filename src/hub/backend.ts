@@ -48,7 +48,15 @@ export interface AppendResult {
 
 export interface AuditRecord {
   at: string;
-  action: 'connect' | 'disconnect' | 'mark-read' | 'mark-all-read' | 'clear' | 'subscribe' | 'auth-failed';
+  action:
+    | 'connect'
+    | 'disconnect'
+    | 'mark-read'
+    | 'mark-all-read'
+    | 'clear'
+    | 'subscribe'
+    | 'auth-failed'
+    | 'set-preferences';
   userId: string | null;
   role: string | null;
   ip: string;

@@ -27,6 +27,7 @@ const AUDIT_ACTIONS: readonly AuditRecord['action'][] = [
   'clear',
   'subscribe',
   'auth-failed',
+  'set-preferences',
 ];
 
 /** What one publish returns, per event in order. */

@@ -27,6 +27,18 @@ export function channelAllowed(prefs: Preferences, category: string, channel: Ch
   return switches ? switches[channel] : true;
 }
 
+/**
+ * Categories the admin switched in-app off for, or null when none: the hub leaves their
+ * notifications below critical out of that admin's sessions (live, replay, snapshot, history) and
+ * out of the unread counts, as if every session had unsubscribed from them.
+ */
+export function mutedCategories(prefs: Preferences): ReadonlySet<string> | null {
+  const muted = Object.entries(prefs.channels)
+    .filter(([, switches]) => !switches.inApp)
+    .map(([category]) => category);
+  return muted.length ? new Set(muted) : null;
+}
+
 /** Wall-clock reading of an instant in a zone. */
 interface WallTime {
   year: number;
@@ -122,7 +134,7 @@ function windowEnd(timeZone: string, windows: readonly QuietWindow[], w: WallTim
  */
 export function quietUntil(prefs: Preferences, now: number): number | null {
   const quiet = prefs.quietHours;
-  if (!quiet || !quiet.windows.length) return null;
+  if (!quiet?.windows.length) return null;
   let until: number | null = null;
   let at = now;
   for (let i = 0; i < MAX_CHAIN; i++) {

@@ -88,6 +88,7 @@ export class StoreReducer {
       lastSeq: 0,
       snapshotSeq: 0,
       lastError: null,
+      preferences: null,
     };
   }
 
@@ -207,6 +208,9 @@ export class StoreReducer {
       case 'history':
         this.#applyHistory(message.notifications, message.hasMore);
         break;
+      case 'preferences':
+        this.set({ preferences: message.preferences });
+        break;
       default:
         break;
     }
@@ -271,6 +275,9 @@ export class StoreReducer {
         this.setUnread(e.unread, e.seq);
         break;
       }
+      case 'preferences':
+        this.set({ preferences: e.preferences });
+        break;
       case 'cleared': {
         this.commit();
         const list = this.notes.items.filter((n) => n.seq > e.throughSeq);

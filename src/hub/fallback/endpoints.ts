@@ -60,7 +60,16 @@ const CREDENTIAL_PARAMS = ['token', 'access_token', 'jwt', 'authorization'];
 /** A JWT: three base64url parts. A ticket has no dots. */
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 /** Client messages a command may carry (auth and subscribe belong to the stream's opening). */
-const COMMANDS = ['markRead', 'markAllRead', 'clear', 'history', 'refresh', 'ping'] as const;
+const COMMANDS = [
+  'markRead',
+  'markAllRead',
+  'clear',
+  'history',
+  'refresh',
+  'ping',
+  'getPreferences',
+  'setPreferences',
+] as const;
 
 /** What a hub's `fallback` option may set. */
 export interface FallbackOptions {

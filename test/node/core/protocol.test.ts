@@ -145,11 +145,11 @@ describe('protocol: refusals name the path', () => {
   test('unknown type or kind', () => {
     refused(
       validateClientMessage({ type: 'shutdown' }),
-      'type: must be one of auth, ping, subscribe, markRead, markAllRead, clear, history, refresh',
+      'type: must be one of auth, ping, subscribe, markRead, markAllRead, clear, history, refresh, getPreferences, setPreferences',
     );
     refused(
       validateHubMessage({ type: 'event', event: { kind: 'hack', seq: 1 } }),
-      'event.kind: must be one of notification, activity, metrics, status, agents, read, cleared',
+      'event.kind: must be one of notification, activity, metrics, status, agents, read, cleared, preferences',
     );
     refused(
       validateEventInput({ kind: 'nope' }),
