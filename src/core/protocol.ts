@@ -79,7 +79,6 @@ export {
   parseHubMessage,
   validateClientMessage,
   validateHubMessage,
-  validatePreferences,
 } from './protocol/parse.js';
 export {
   CHANNELS,
@@ -92,6 +91,7 @@ export {
   type Preferences,
   type QuietHours,
   type QuietWindow,
+  validatePreferences,
 } from './protocol/preferences.js';
 export * from './protocol/publish.js';
 export { ValidationError } from './validate.js';

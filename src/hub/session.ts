@@ -21,6 +21,7 @@ import {
   parseClientMessage,
   type SessionUser,
   type UnreadCounts,
+  validatePreferences,
 } from '../core/protocol.js';
 import type { AuthResult } from './auth.js';
 import type { AuditRecord, HubBackend, StreamEntry, Viewer } from './backend.js';
@@ -399,9 +400,13 @@ export class Session {
         this.send({ type: 'preferences', preferences, ...(message.ref ? { ref: message.ref } : {}) });
         return;
       }
-      case 'setPreferences':
-        await this.setPreferences(message.preferences, message.ref);
+      case 'setPreferences': {
+        // The message was read by its shape; the full check (zone, times, limits) is the hub's.
+        const checked = validatePreferences(message.preferences, 'preferences');
+        if (checked.ok) await this.setPreferences(checked.value, message.ref);
+        else this.sendError('invalid-message', checked.error, message.ref);
         return;
+      }
       case 'refresh':
         await this.resnapshot(message.ref);
         return;

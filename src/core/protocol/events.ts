@@ -20,7 +20,6 @@ import {
   ValidationError,
 } from '../validate.js';
 import { count, seqNumber, shortName } from './fields.js';
-import { preferences } from './preferences.js';
 
 export const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -166,8 +165,27 @@ const clearedEvent = object({
 });
 export type ClearedEvent = Infer<typeof clearedEvent>;
 
+/**
+ * Notification preferences as the hub sends them: the shape of `preferences` (preferences.ts),
+ * whose full check (time zone, times, limits) the hub ran when they were saved. Kept apart so a
+ * client reads them without carrying the full check (the editing element loads that in its chunk).
+ */
+export const EMAIL_DIGESTS = ['off', 'hourly', 'daily'] as const;
+export const storedPreferences = object({
+  channels: recordOf(object({ inApp: bool, push: bool, email: bool })),
+  quietHours: nullable(
+    object({ timeZone: str(), windows: arrayOf(object({ days: arrayOf(num()), start: str(), end: str() })) }),
+  ),
+  emailDigest: oneOf(EMAIL_DIGESTS),
+});
+
 /** This user saved notification preferences (in this session or another): the whole new document. */
-const preferencesEvent = object({ kind: oneOf(['preferences']), id: str({ min: 1 }), seq: seqNumber, preferences });
+const preferencesEvent = object({
+  kind: oneOf(['preferences']),
+  id: str({ min: 1 }),
+  seq: seqNumber,
+  preferences: storedPreferences,
+});
 export type PreferencesEvent = Infer<typeof preferencesEvent>;
 
 /** Everything in the seq'd stream a client receives. */

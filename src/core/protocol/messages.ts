@@ -22,12 +22,12 @@ import {
   metricHistory,
   notificationFilter,
   type StreamEvent,
+  storedPreferences,
   streamEvent,
   systemStatusSnapshot,
   unreadCounts,
 } from './events.js';
 import { LIMITS, ref, seqNumber, shortName } from './fields.js';
-import { preferences } from './preferences.js';
 
 /**
  * Protocol version sent in `auth`; the hub refuses a version it does not speak. Version 2 adds the
@@ -100,8 +100,10 @@ export type GetPreferencesMessage = Infer<typeof getPreferencesMessage>;
 /**
  * Replace this admin's notification preferences (the whole document); answered with
  * `preferences` (what was stored), and every session of the admin gets a `preferences` event.
+ * Read here by its shape; the hub then runs the full check (`validatePreferences`: time zone,
+ * times, days, limits), which a browser bundle does not carry unless it edits preferences.
  */
-const setPreferencesMessage = object({ type: oneOf(['setPreferences']), preferences }, { ref });
+const setPreferencesMessage = object({ type: oneOf(['setPreferences']), preferences: storedPreferences }, { ref });
 export type SetPreferencesMessage = Infer<typeof setPreferencesMessage>;
 
 export const clientMessage = union('type', {
@@ -210,7 +212,7 @@ const historyResultMessage = object(
 export type HistoryResultMessage = Infer<typeof historyResultMessage>;
 
 /** This admin's notification preferences: the answer to `getPreferences` and `setPreferences`. */
-const preferencesMessage = object({ type: oneOf(['preferences']), preferences }, { ref });
+const preferencesMessage = object({ type: oneOf(['preferences']), preferences: storedPreferences }, { ref });
 export type PreferencesMessage = Infer<typeof preferencesMessage>;
 
 const pongMessage = object({ type: oneOf(['pong']), t: num() });

@@ -5,7 +5,6 @@
 import { type Check, isRecord, ValidationError } from '../validate.js';
 import { ref } from './fields.js';
 import { type ClientMessage, clientMessage, type HubMessage, hubMessage } from './messages.js';
-import { type Preferences, preferences } from './preferences.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; path?: string };
 
@@ -82,6 +81,3 @@ export function parseHubMessage(frame: unknown, maxBytes = 16 * 1024 * 1024): Pa
   const read = readFrame(frame, maxBytes);
   return read.ok ? validateHubMessage(read.data) : read;
 }
-
-/** Checks a preferences document (before `setPreferences`, say): the document, or the field that is wrong. */
-export const validatePreferences = (value: unknown): Parsed<Preferences> => parseWith(preferences, value);

@@ -17,11 +17,13 @@ import {
   str,
   ValidationError,
 } from '../validate.js';
+import { EMAIL_DIGESTS, type storedPreferences } from './events.js';
 import { LIMITS, publishedName } from './fields.js';
+import { type Parsed, parseWith } from './parse.js';
 
 export const CHANNELS = ['inApp', 'push', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
-export const EMAIL_DIGESTS = ['off', 'hourly', 'daily'] as const;
+export { EMAIL_DIGESTS };
 export type EmailDigest = (typeof EMAIL_DIGESTS)[number];
 
 /** Bounds of a preferences document (documented in docs/hub.md). */
@@ -71,6 +73,21 @@ export const preferences = object({
   emailDigest: oneOf(EMAIL_DIGESTS),
 });
 export type Preferences = Infer<typeof preferences>;
+/**
+ * Messages carry preferences read by their shape alone (`storedPreferences` in events.ts); the
+ * two checks must give one type, or this is `never` and `validatePreferences` stops compiling.
+ */
+type SameType<A, B> = [A, B] extends [B, A] ? A : never;
+
+/**
+ * The full check of a preferences document: the document, or the field that is wrong, under
+ * `path` (the hub checks a `setPreferences` request's with `preferences`). A client may check
+ * before saving; the hub always does.
+ */
+export const validatePreferences = (
+  value: unknown,
+  path = '',
+): Parsed<SameType<Preferences, Infer<typeof storedPreferences>>> => parseWith((v) => preferences(v, path), value);
 
 /** What an admin who never saved preferences gets: every channel, no quiet hours, no digest. */
 export const defaultPreferences = (): Preferences => ({ channels: {}, quietHours: null, emailDigest: 'off' });

@@ -5,6 +5,8 @@
  * namespaced by element. Plural forms use `.one` / `.other` suffixes (see localize.ts).
  */
 
+import type { enPreferences } from './en-preferences.js';
+
 /** Used by more than one element: relative time, connection states, category names. */
 export const enShared = {
   'time.justNow': 'just now',
@@ -208,4 +210,5 @@ export type EnglishMessages = typeof enShared &
   typeof enDashboard &
   typeof enBell &
   typeof enCenter &
-  typeof enConnectionStatus;
+  typeof enConnectionStatus &
+  typeof enPreferences;
