@@ -19,8 +19,13 @@ import {
 } from '../../../src/core/protocol.js';
 import type { Hub } from '../../../src/hub/hub.js';
 import { closeAllHubs, note, signToken, startHub, TestClient } from '../../support/hub-harness.js';
+import { createTestDatabase } from '../../support/postgres.js';
 
 after(closeAllHubs);
+const drops: Array<() => Promise<void>> = [];
+after(async () => {
+  for (const drop of drops) await drop();
+});
 const tmpRoot = mkdtempSync(join(tmpdir(), 'admin-realtime-hub-prefs-'));
 after(() => rmSync(tmpRoot, { recursive: true, force: true }));
 
@@ -239,5 +244,38 @@ describe('in-app off for a category', () => {
     assert.equal(restored.unread.total, 5);
     assert.equal(restored.notifications.length, 5);
     for (const c of [setter, other, late]) c.close();
+  });
+});
+
+describe('preferences in a cluster on PostgreSQL', () => {
+  test('a save through node A reaches the admin’s session on node B, which applies in-app off at once', async () => {
+    const db = await createTestDatabase();
+    drops.push(db.drop);
+    const [a, b] = await Promise.all(
+      ['prefs-a', 'prefs-b'].map((node) => startHub({ postgres: { url: db.url, node, probeMs: 200 } })),
+    );
+    const token = await signToken({ sub: 'roaming' });
+    const onA = await TestClient.open(a!, token);
+    const onB = await TestClient.open(b!, token);
+    await onB.waitFor((m) => m.type === 'snapshot', 'snapshot on B');
+    const muted: Preferences = {
+      channels: { calls: { inApp: false, push: true, email: true } },
+      quietHours: null,
+      emailDigest: 'off',
+    };
+    await save(onA, muted, 'on-a');
+    const event = await onB.waitForEvent((e) => e.kind === 'preferences', 'the event on node B', 10_000);
+    assert.deepEqual(event.kind === 'preferences' && event.preferences, muted);
+    await onB.waitFor((m) => m.type === 'snapshot' && m.seq >= event.seq, 'fresh snapshot on B', 10_000);
+    const published = await a!.publish([
+      note('calls medium', { category: 'calls', priority: 'medium' }),
+      note('system low', { category: 'system', priority: 'low' }),
+    ]);
+    await onB.waitForEvent((e) => e.seq === published.accepted[1]!.seq, 'the run on B', 10_000);
+    const titlesOnB = onB.events().flatMap((e) => (e.kind === 'notification' ? [e.title] : []));
+    assert.deepEqual(titlesOnB, ['system low']);
+    assert.deepEqual(await load(onB, 'get-b'), muted);
+    onA.close();
+    onB.close();
   });
 });
