@@ -30,7 +30,7 @@ import type { Logger } from './log.js';
 import { mutedCategories } from './preferences.js';
 import { corked, drained, type PreparedFrame, sendPrepared } from './prepared-frame.js';
 import { type RateLimit, TokenBucket } from './rate-limit.js';
-import { buildSnapshot, canSee, inAppUnread, unmuted } from './view.js';
+import { buildSnapshot, canSee, historyPage, inAppUnread } from './view.js';
 
 /** What a token check answers: a user (and its token's expiry, epoch ms) or the close code. */
 export type TokenCheck = AuthResult;
@@ -382,17 +382,13 @@ export class Session {
         ack(message.ref);
         return;
       case 'history': {
-        const { notifications, hasMore } = await this.ctx.backend.listNotifications(this.viewer, {
-          beforeSeq: message.beforeSeq,
-          limit: message.limit ?? HISTORY_PAGE,
-          categories: this.categoryList(),
-        });
-        this.send({
-          type: 'history',
-          notifications: unmuted(notifications, this.muted),
-          hasMore,
-          ...(message.ref ? { ref: message.ref } : {}),
-        });
+        const { notifications, hasMore } = await historyPage(
+          this.ctx.backend,
+          this.viewer,
+          { beforeSeq: message.beforeSeq, limit: message.limit ?? HISTORY_PAGE, categories: this.categoryList() },
+          this.muted,
+        );
+        this.send({ type: 'history', notifications, hasMore, ...(message.ref ? { ref: message.ref } : {}) });
         return;
       }
       case 'getPreferences': {

@@ -40,6 +40,32 @@ const isMuted = (n: { category: string; priority: string }, muted: ReadonlySet<s
 export const unmuted = (list: ListedNotification[], muted: ReadonlySet<string> | null): ListedNotification[] =>
   muted === null ? list : list.filter((n) => !isMuted(n, muted));
 
+/** Backend pages read at most for one `history` answer when in-app off hides rows. */
+const MUTED_PAGES = 10;
+
+/**
+ * A `history` page without what in-app off hides, still `limit` long when the backend has more: a
+ * page the hidden rows emptied would leave the client asking for the same `beforeSeq` again.
+ */
+export async function historyPage(
+  backend: HubBackend,
+  viewer: Viewer,
+  opts: { beforeSeq: number; limit: number; categories: readonly string[] | null },
+  muted: ReadonlySet<string> | null,
+): Promise<{ notifications: ListedNotification[]; hasMore: boolean }> {
+  const out: ListedNotification[] = [];
+  let beforeSeq = opts.beforeSeq;
+  for (let page = 0; page < MUTED_PAGES; page++) {
+    const { notifications, hasMore } = await backend.listNotifications(viewer, { ...opts, beforeSeq });
+    out.push(...unmuted(notifications, muted));
+    if (out.length >= opts.limit)
+      return { notifications: out.slice(0, opts.limit), hasMore: hasMore || out.length > opts.limit };
+    if (!hasMore || !notifications.length) return { notifications: out, hasMore };
+    beforeSeq = notifications.at(-1)!.seq;
+  }
+  return { notifications: out, hasMore: true };
+}
+
 /**
  * Unread counts without what in-app off hides: for each muted category, its unread below
  * critical leaves the total, the category and the priorities (one count query per muted category).

@@ -235,14 +235,29 @@ describe('in-app off for a category', () => {
     );
     assert.deepEqual(titles(history.notifications), titles(snap.notifications));
 
+    // A history page the hidden rows would empty reads on to the next visible one.
+    const older = await hub.publish([
+      note('page system 1', { category: 'system' }),
+      note('page billing 1', { category: 'billing' }),
+      note('page billing 2', { category: 'billing' }),
+      note('page system 2', { category: 'system' }),
+    ]);
+    late.send({ type: 'history', beforeSeq: older.accepted[3]!.seq, limit: 1, ref: 'h1' });
+    const page = await late.waitFor<Extract<HubMessage, { type: 'history' }>>(
+      (m) => m.type === 'history' && m.ref === 'h1',
+      'history past hidden rows',
+    );
+    assert.deepEqual(titles(page.notifications), ['page system 1']);
+    assert.equal(page.hasMore, true);
+
     // Switched back on: the muted notifications come back in a fresh snapshot.
     await save(setter, defaultPreferences(), 'unmute');
     const restored = await late.waitFor<SnapshotMessage>(
       (m) => m.type === 'snapshot' && m !== snap,
       'snapshot after unmute',
     );
-    assert.equal(restored.unread.total, 5);
-    assert.equal(restored.notifications.length, 5);
+    assert.equal(restored.unread.total, 9);
+    assert.equal(restored.notifications.length, 9);
     for (const c of [setter, other, late]) c.close();
   });
 });
