@@ -60,9 +60,9 @@ export class NotificationPreferences extends RealtimeElement {
   static override properties: PropertyDeclarations = {
     categories: { attribute: false },
     push: { attribute: false },
-    _edit: { state: true },
-    _save: { state: true },
-    _elsewhere: { state: true },
+    edit: { state: true, attribute: false },
+    saveState: { state: true, attribute: false },
+    elsewhere: { state: true, attribute: false },
   };
 
   constructor() {
@@ -75,10 +75,10 @@ export class NotificationPreferences extends RealtimeElement {
   push: PushConfig | null = null;
 
   /** The edited document; null until the preferences load. */
-  protected _edit: Preferences | null = null;
-  protected _save: SaveState = { kind: 'idle' };
+  private edit: Preferences | null = null;
+  private saveState: SaveState = { kind: 'idle' };
   /** Another session saved while this one has unsaved edits. */
-  protected _elsewhere = false;
+  private elsewhere = false;
   /** The stored document the edits started from. */
   #base: Preferences | null = null;
   #asked = false;
@@ -88,7 +88,7 @@ export class NotificationPreferences extends RealtimeElement {
 
   /** Whether there are edits not saved yet. */
   get dirty(): boolean {
-    return this._edit !== null && !draft.samePreferences(this._edit, this.#base);
+    return this.edit !== null && !draft.samePreferences(this.edit, this.#base);
   }
 
   protected override willUpdate(): void {
@@ -103,8 +103,8 @@ export class NotificationPreferences extends RealtimeElement {
       return;
     }
     if (stored === this.#base || draft.samePreferences(stored, this.#base)) return;
-    if (this.dirty && !draft.samePreferences(stored, this._edit)) {
-      this._elsewhere = true;
+    if (this.dirty && !draft.samePreferences(stored, this.edit)) {
+      this.elsewhere = true;
       return;
     }
     this.#adopt(stored);
@@ -112,45 +112,45 @@ export class NotificationPreferences extends RealtimeElement {
 
   #adopt(stored: Preferences): void {
     this.#base = stored;
-    this._edit = stored;
-    this._elsewhere = false;
+    this.edit = stored;
+    this.elsewhere = false;
   }
 
   /** Applies an edit to the document as it is now (several may come between two renders). */
   #change(edit: (prefs: Preferences) => Preferences): void {
-    if (!this._edit) return;
-    this._edit = edit(this._edit);
-    if (this._save.kind !== 'saving') this._save = { kind: 'idle' };
+    if (!this.edit) return;
+    this.edit = edit(this.edit);
+    if (this.saveState.kind !== 'saving') this.saveState = { kind: 'idle' };
   }
 
   async #submit(event: Event): Promise<void> {
     event.preventDefault();
     const store = this.#stored.store;
-    if (!this._edit || !store || this._save.kind === 'saving') return;
-    const checked = validatePreferences(this._edit);
+    if (!this.edit || !store || this.saveState.kind === 'saving') return;
+    const checked = validatePreferences(this.edit);
     if (!checked.ok) {
-      this._save = { kind: 'failed', reason: checked.error };
+      this.saveState = { kind: 'failed', reason: checked.error };
       return;
     }
     const saving = checked.value;
-    this._save = { kind: 'saving' };
+    this.saveState = { kind: 'saving' };
     try {
       await store.setPreferences(saving);
       this.#base = saving;
-      this._elsewhere = false;
-      this._save = { kind: 'saved' };
+      this.elsewhere = false;
+      this.saveState = { kind: 'saved' };
       this.emit('realtime-preferences-save', { preferences: saving });
     } catch (err) {
-      this._save = { kind: 'failed', reason: err instanceof Error ? err.message : String(err) };
+      this.saveState = { kind: 'failed', reason: err instanceof Error ? err.message : String(err) };
     }
   }
 
   protected override render() {
-    const prefs = this._edit;
+    const prefs = this.edit;
     if (!prefs) return html`<p class="base" part="base" role="status">${msg('prefs.loading')}</p>`;
     return html`<form class="base" part="base" aria-label=${msg('prefs.label')} @submit=${this.#submit}>
       ${
-        this._elsewhere
+        this.elsewhere
           ? html`<div class="notice" part="notice" role="alert">
             ${msg('prefs.changedElsewhere')}
             <button type="button" @click=${() => this.#stored.value && this.#adopt(this.#stored.value)}>
@@ -173,14 +173,14 @@ export class NotificationPreferences extends RealtimeElement {
           : nothing
       }
       <div class="actions">
-        <button type="submit" part="save" class="primary" ?disabled=${this._save.kind === 'saving'}>${msg('prefs.save')}</button>
-        <span part="status" role="status" class=${this._save.kind}>${this.#statusText()}</span>
+        <button type="submit" part="save" class="primary" ?disabled=${this.saveState.kind === 'saving'}>${msg('prefs.save')}</button>
+        <span part="status" role="status" class=${this.saveState.kind}>${this.#statusText()}</span>
       </div>
     </form>`;
   }
 
   #statusText(): string {
-    const s = this._save;
+    const s = this.saveState;
     if (s.kind === 'saving') return msg('prefs.saving');
     if (s.kind === 'saved') return msg('prefs.saved');
     return s.kind === 'failed' ? msg('prefs.failed', { reason: s.reason }) : '';
