@@ -81,7 +81,7 @@ export class NotificationPreferences extends RealtimeElement {
   private elsewhere = false;
   /** The stored document the edits started from. */
   #base: Preferences | null = null;
-  #asked = false;
+  #wasConnected = false;
 
   readonly #stored = this.select((s) => s.preferences);
   readonly #connected = this.select((s) => s.connection.status === 'connected');
@@ -92,17 +92,12 @@ export class NotificationPreferences extends RealtimeElement {
   }
 
   protected override willUpdate(): void {
+    // Asked on every (re)connect: a change made while this page was away may not have been replayed.
+    const connected = this.#connected.value === true;
+    if (connected && !this.#wasConnected) this.#stored.store?.loadPreferences().catch(() => {});
+    this.#wasConnected = connected;
     const stored = this.#stored.value ?? null;
-    if (stored === null) {
-      if (this.#connected.value && !this.#asked) {
-        this.#asked = true;
-        this.#stored.store?.loadPreferences().catch(() => {
-          this.#asked = false;
-        });
-      }
-      return;
-    }
-    if (stored === this.#base || draft.samePreferences(stored, this.#base)) return;
+    if (stored === null || stored === this.#base || draft.samePreferences(stored, this.#base)) return;
     if (this.dirty && !draft.samePreferences(stored, this.edit)) {
       this.elsewhere = true;
       return;
