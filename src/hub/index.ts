@@ -27,6 +27,8 @@ export type { Logger, LoggerOptions, LogLevel } from './log.js';
 export { createLogger } from './log.js';
 export type { PostgresBackendOptions } from './postgres-backend.js';
 export { createPostgresBackend } from './postgres-backend.js';
+export type { EscalationPolicy, PolicyDecision, PreferenceSource } from './preferences.js';
+export { channelAllowed, mutedCategories, preferencePolicy, quietUntil } from './preferences.js';
 export type { RateLimit } from './rate-limit.js';
 export type { TokenCheck } from './session.js';
 export type { SqliteBackendOptions } from './sqlite-backend.js';
