@@ -163,8 +163,7 @@ export class NotificationPreferences extends RealtimeElement {
       </label>
       ${
         this.push
-          ? // The push button: the lead wires `enablePush(this.store, this.push)` from the push module (h-push) here.
-            html`<slot name="push"><button type="button" part="enable-push" class="secondary">${msg('prefs.enablePush')}</button></slot>`
+          ? html`<slot name="push"><button type="button" part="enable-push" class="secondary" @click=${this.#enablePush}>${msg('prefs.enablePush')}</button></slot>`
           : nothing
       }
       <div class="actions">
@@ -172,6 +171,12 @@ export class NotificationPreferences extends RealtimeElement {
         <span part="status" role="status" class=${this.saveState.kind}>${this.#statusText()}</span>
       </div>
     </form>`;
+  }
+
+  /** Subscribes this browser to Web Push for the admin. */
+  #enablePush(): void {
+    // MERGE(h-push): call the push module's client function here, e.g.
+    // `subscribePush(this.#stored.store, this.push)`, and show its outcome in the status.
   }
 
   #statusText(): string {
