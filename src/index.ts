@@ -12,6 +12,10 @@ import './components/realtime-metrics/index.js';
 import './components/critical-alerts/index.js';
 import './components/realtime-dashboard/index.js';
 
+// Registered from its own chunk, so the CDN entry does not carry it (a page that never shows the
+// form pays one small request, not the entry's size).
+void import('./components/notification-preferences/index.js');
+
 export { AdminNotificationCenter } from './components/admin-notification-center/admin-notification-center.js';
 export type {
   NotificationRenderContext,
@@ -21,6 +25,10 @@ export { ConnectionStatus } from './components/connection-status/connection-stat
 export { CriticalAlerts } from './components/critical-alerts/critical-alerts.js';
 export { LiveActivity } from './components/live-activity/live-activity.js';
 export { NotificationBell } from './components/notification-bell/notification-bell.js';
+export type {
+  NotificationPreferences,
+  PushConfig,
+} from './components/notification-preferences/notification-preferences.js';
 export { RealtimeDashboard } from './components/realtime-dashboard/realtime-dashboard.js';
 export { RealtimeMetrics } from './components/realtime-metrics/realtime-metrics.js';
 export { RealtimeProvider } from './components/realtime-provider/realtime-provider.js';

@@ -23,6 +23,7 @@ import { ConnectionStatus as ConnectionStatusElement } from './components/connec
 import { CriticalAlerts as CriticalAlertsElement } from './components/critical-alerts/index.js';
 import { LiveActivity as LiveActivityElement } from './components/live-activity/index.js';
 import { NotificationBell as NotificationBellElement } from './components/notification-bell/index.js';
+import { NotificationPreferences as NotificationPreferencesElement } from './components/notification-preferences/index.js';
 import { RealtimeDashboard as RealtimeDashboardElement } from './components/realtime-dashboard/index.js';
 import { RealtimeMetrics as RealtimeMetricsElement } from './components/realtime-metrics/index.js';
 import { RealtimeProvider as RealtimeProviderElement } from './components/realtime-provider/index.js';
@@ -96,3 +97,9 @@ export const RealtimeMetrics = wrap('realtime-metrics', RealtimeMetricsElement, 
 export const CriticalAlerts = wrap('critical-alerts', CriticalAlertsElement, 'CriticalAlerts');
 /** `<realtime-dashboard>`; its center's and alerts' events bubble out of it. */
 export const RealtimeDashboard = wrap('realtime-dashboard', RealtimeDashboardElement, 'RealtimeDashboard');
+/** `<notification-preferences>`. */
+export const NotificationPreferences = wrap(
+  'notification-preferences',
+  NotificationPreferencesElement,
+  'NotificationPreferences',
+);

@@ -9,6 +9,7 @@ export const ELEMENT_TAGS = [
   'realtime-metrics',
   'critical-alerts',
   'realtime-dashboard',
+  'notification-preferences',
 ] as const;
 
 export type ElementTag = (typeof ELEMENT_TAGS)[number];

@@ -31,6 +31,7 @@ export {
   type NotificationFilter,
   noUnread,
   PRIORITIES,
+  type PreferencesEvent,
   type Priority,
   type PublicEvent,
   type ReadEvent,
@@ -55,6 +56,7 @@ export {
   encode,
   encodeEvent,
   encodeEvents,
+  type GetPreferencesMessage,
   type HistoryMessage,
   type HistoryResultMessage,
   type HubMessage,
@@ -66,9 +68,11 @@ export {
   type PingMessage,
   type PongMessage,
   PROTOCOL_VERSION,
+  type PreferencesMessage,
   type RefreshMessage,
   type SeenMessage,
   type SessionUser,
+  type SetPreferencesMessage,
   type Snapshot,
   type SnapshotMessage,
   type SnoozeMessage,
@@ -83,5 +87,18 @@ export {
   validateClientMessage,
   validateHubMessage,
 } from './protocol/parse.js';
+export {
+  CHANNELS,
+  type Channel,
+  type ChannelSwitches,
+  defaultPreferences,
+  EMAIL_DIGESTS,
+  type EmailDigest,
+  PREFERENCE_LIMITS,
+  type Preferences,
+  type QuietHours,
+  type QuietWindow,
+  validatePreferences,
+} from './protocol/preferences.js';
 export * from './protocol/publish.js';
 export { ValidationError } from './validate.js';

@@ -235,7 +235,10 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     transport.onMessage((message) => {
       try {
         reducer.apply(message, message.type === 'history' && requests.archived(message.ref));
-        if (message.type === 'ack' || ((message.type === 'snapshot' || message.type === 'history') && message.ref))
+        if (
+          message.type === 'ack' ||
+          ((message.type === 'snapshot' || message.type === 'history' || message.type === 'preferences') && message.ref)
+        )
           requests.settle(message.ref as string);
         else if (message.type === 'error') {
           if (message.ref && requests.has(message.ref))
@@ -285,6 +288,8 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
     loadOlder,
     dismissAlert: (id) => reducer.dismiss(id),
     markSeen,
+    loadPreferences: () => request({ type: 'getPreferences' }),
+    setPreferences: (preferences) => request({ type: 'setPreferences', preferences }),
     connect() {
       if (!destroyed) transport.connect();
     },

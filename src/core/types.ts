@@ -9,6 +9,7 @@ import type {
   HubMessage,
   ListedNotification,
   NotificationFilter,
+  Preferences,
   Priority,
   SessionUser,
   SystemStatusSnapshot,
@@ -172,6 +173,11 @@ export interface RealtimeState {
   /** Seq of the last snapshot applied (0 before the first): what came later arrived live. */
   snapshotSeq: number;
   lastError: RealtimeError | null;
+  /**
+   * This admin's notification preferences: null until `loadPreferences()` (or a save in any
+   * session) brings them; then kept current by the hub's `preferences` events.
+   */
+  preferences: Preferences | null;
 }
 
 export type Selector<T> = (state: RealtimeState) => T;
@@ -249,6 +255,10 @@ export interface RealtimeStore {
   disconnect(): void;
   /** Retries now, skipping any backoff wait. */
   reconnectNow(): void;
+  /** Asks the hub for this admin's notification preferences (state `preferences`). */
+  loadPreferences(): Promise<void>;
+  /** Saves this admin's notification preferences; every session of the admin gets them. */
+  setPreferences(preferences: Preferences): Promise<void>;
 }
 
 export interface RealtimeEventMap {

@@ -11,6 +11,7 @@ import type {
   ListedNotification,
   MetricHistory,
   NotificationFilter,
+  Preferences,
   RealtimeNotification,
   Snapshot,
   StreamEvent,
@@ -130,7 +131,16 @@ export interface AppendResult {
 
 export interface AuditRecord {
   at: string;
-  action: 'connect' | 'disconnect' | 'mark-read' | 'mark-all-read' | 'clear' | 'subscribe' | 'auth-failed' | 'inbox';
+  action:
+    | 'connect'
+    | 'disconnect'
+    | 'mark-read'
+    | 'mark-all-read'
+    | 'clear'
+    | 'subscribe'
+    | 'auth-failed'
+    | 'inbox'
+    | 'set-preferences';
   userId: string | null;
   role: string | null;
   ip: string;
@@ -372,4 +382,10 @@ export interface HubBackend {
    * more. A snooze is claimed once, whichever node asks first.
    */
   wakeSnoozes(now: number, limit: number): Promise<WokenSnooze[]>;
+
+  // Notification preferences (issue 19 item 5) --------------------------------------------------
+  /** The admin's preferences; the defaults (`defaultPreferences()`) when they never saved any. */
+  getPreferences(userId: string): Promise<Preferences>;
+  /** Replaces the admin's preferences with a document the protocol's check accepted. */
+  setPreferences(userId: string, preferences: Preferences): Promise<void>;
 }

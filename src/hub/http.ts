@@ -29,6 +29,7 @@ const AUDIT_ACTIONS: readonly AuditRecord['action'][] = [
   'subscribe',
   'auth-failed',
   'inbox',
+  'set-preferences',
 ];
 
 /** What one publish returns, per event in order. */

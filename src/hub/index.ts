@@ -30,6 +30,7 @@ export type {
   DigestMode,
   EmailChannelOptions,
   EscalationChannel,
+  EscalationDecision,
   EscalationLadder,
   EscalationPolicy,
   EscalationTarget,
@@ -51,6 +52,8 @@ export type { Logger, LoggerOptions, LogLevel } from './log.js';
 export { createLogger } from './log.js';
 export type { PostgresBackendOptions } from './postgres-backend.js';
 export { createPostgresBackend } from './postgres-backend.js';
+export type { PreferenceSource } from './preferences.js';
+export { channelAllowed, mutedCategories, preferencePolicy, quietUntil } from './preferences.js';
 export type { RateLimit } from './rate-limit.js';
 export type { TokenCheck } from './session.js';
 export type { SqliteBackendOptions } from './sqlite-backend.js';

@@ -43,6 +43,7 @@ import { AuditFolds, auditRecordFromRow, auditWhere } from './storage/audit-rows
 import { cancelStepsRead, cancelStepsThrough, createPgEscalation, scheduleSteps } from './storage/pg-escalation.js';
 import { ClusterListener, RunSequencer } from './storage/pg-fanout.js';
 import { createPgInbox } from './storage/pg-inbox.js';
+import { createPgPreferences } from './storage/pg-preferences.js';
 import { LOCKS, migratePostgres } from './storage/pg-schema.js';
 import * as sql from './storage/pg-statements.js';
 import { type Queryable, rows } from './storage/pg-statements.js';
@@ -789,6 +790,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
   // The backend
   // -------------------------------------------------------------------------------------------
   const escalation = createPgEscalation(pool, transaction, now);
+  const preferences = createPgPreferences(pool, now);
   const backend: HubBackend = {
     append(entries) {
       if (entries.length === 0) return Promise.resolve([]);
@@ -1034,6 +1036,8 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
     claimDigest: (opts) => track('read-state', escalation.claimDigest(opts)),
     finishDigest: (userId, node, outcome) => track('read-state', escalation.finishDigest(userId, node, outcome)),
     adminsWithEmail: (after, limit) => track(null, escalation.adminsWithEmail(after, limit)),
+    getPreferences: (userId) => track(null, preferences.getPreferences(userId)),
+    setPreferences: (userId, prefs) => track('read-state', preferences.setPreferences(userId, prefs)),
   };
   return backend;
 }

@@ -18,18 +18,21 @@ import {
   MIN_PROTOCOL_VERSION,
   type NotificationFilter,
   PROTOCOL_VERSION,
+  type Preferences,
   parseClientMessage,
   type SessionUser,
   type SnoozeMessage,
   type UnreadCounts,
+  validatePreferences,
 } from '../core/protocol.js';
 import type { AuthResult } from './auth.js';
 import type { AuditRecord, HubBackend, InboxChange, StreamEntry, Viewer } from './backend.js';
 import { EventFrames } from './event-frames.js';
 import type { Logger } from './log.js';
+import { mutedCategories } from './preferences.js';
 import { corked, drained, type PreparedFrame, sendPrepared } from './prepared-frame.js';
 import { type RateLimit, TokenBucket } from './rate-limit.js';
-import { buildSnapshot, canSee } from './view.js';
+import { buildSnapshot, canSee, historyPage, inAppUnread, unmuted } from './view.js';
 
 /** What a token check answers: a user (and its token's expiry, epoch ms) or the close code. */
 export type TokenCheck = AuthResult;
@@ -116,6 +119,8 @@ export class Session {
   user: SessionUser | null = null;
   /** Subscribed categories; null is every category. */
   categories: Set<string> | null = null;
+  /** Categories the admin switched in-app off for (their preferences); null is none. */
+  private muted: ReadonlySet<string> | null = null;
   /** Highest seq this session has been brought past (sent or filtered out). */
   lastSeq = 0;
   /** Answered the last protocol ping. */
@@ -219,7 +224,20 @@ export class Session {
   private offer(entry: StreamEntry, viewer: Viewer): boolean {
     if (entry.event.seq <= this.lastSeq) return false;
     this.lastSeq = entry.event.seq;
-    return canSee(viewer, this.categories, entry);
+    const visible = canSee(viewer, this.categories, entry, this.muted);
+    if (visible && entry.event.kind === 'preferences') this.preferencesChanged(entry.event.preferences);
+    return visible;
+  }
+
+  /**
+   * The admin saved preferences (here or in another session, on any node): when what in-app
+   * shows changed, a fresh snapshot follows the event, in its turn after the messages waiting.
+   */
+  private preferencesChanged(preferences: Preferences): void {
+    const before = [...(this.muted ?? [])].sort().join();
+    this.muted = mutedCategories(preferences);
+    if ([...(this.muted ?? [])].sort().join() !== before)
+      this.enqueue(0, 'refresh', undefined, () => this.resnapshot(undefined));
   }
 
   /** Protocol-level heartbeat: terminate when the last ping got no pong. */
@@ -386,16 +404,30 @@ export class Session {
         ack(message.ref);
         return;
       case 'history': {
-        const backend = this.ctx.backend;
-        const { notifications, hasMore } = await (message.view === 'archived'
-          ? backend.listArchived
-          : backend.listNotifications
-        ).call(backend, this.viewer, {
-          beforeSeq: message.beforeSeq,
-          limit: message.limit ?? HISTORY_PAGE,
-          categories: this.categoryList(),
-        });
+        const { notifications, hasMore } = await historyPage(
+          this.ctx.backend,
+          this.viewer,
+          {
+            beforeSeq: message.beforeSeq,
+            limit: message.limit ?? HISTORY_PAGE,
+            categories: this.categoryList(),
+            view: message.view ?? 'inbox',
+          },
+          this.muted,
+        );
         this.send({ type: 'history', notifications, hasMore, ...(message.ref ? { ref: message.ref } : {}) });
+        return;
+      }
+      case 'getPreferences': {
+        const preferences = await this.ctx.backend.getPreferences(this.user.id);
+        this.send({ type: 'preferences', preferences, ...(message.ref ? { ref: message.ref } : {}) });
+        return;
+      }
+      case 'setPreferences': {
+        // The message was read by its shape; the full check (zone, times, limits) is the hub's.
+        const checked = validatePreferences(message.preferences, 'preferences');
+        if (checked.ok) await this.setPreferences(checked.value, message.ref);
+        else this.sendError('invalid-message', checked.error, message.ref);
         return;
       }
       case 'refresh':
@@ -449,7 +481,7 @@ export class Session {
     if (reauth) {
       const [seq, unread] = await Promise.all([
         this.ctx.backend.latestSeq(),
-        this.ctx.backend.unreadCounts(this.viewer),
+        inAppUnread(this.ctx.backend, this.viewer, this.muted),
       ]);
       if (this.closing) return;
       this.send(this.welcome(true, seq, unread, result.expiresAt, true));
@@ -468,6 +500,8 @@ export class Session {
     // A seq means something only in the stream it came from: without the stream (or from another
     // one: a wiped store, another hub) it could name other events here, so a snapshot instead.
     const sameStream = message.stream !== undefined && message.stream === this.ctx.backend.streamId();
+    this.muted = mutedCategories(await this.ctx.backend.getPreferences(result.user.id));
+    if (this.closing) return;
     await this.catchUpAndJoin(sameStream ? message.resumeFrom : undefined, result.expiresAt);
   }
 
@@ -491,13 +525,20 @@ export class Session {
         resumeFrom !== undefined && resumeFrom <= latest ? await backend.replay(resumeFrom, REPLAY_PAGE) : null;
       if (this.closing) return;
       if (first) {
-        const unread = await backend.unreadCounts(this.viewer);
+        const unread = await inAppUnread(backend, this.viewer, this.muted);
         if (this.closing) return;
         this.send(this.welcome(true, latest, unread, expiresAt));
         this.lastSeq = resumeFrom!;
         await this.catchUp(first);
       } else {
-        const snapshot = await buildSnapshot(backend, this.viewer, this.categoryList(), this.ctx.now());
+        const snapshot = await buildSnapshot(
+          backend,
+          this.viewer,
+          this.categoryList(),
+          this.ctx.now(),
+          undefined,
+          this.muted,
+        );
         if (this.closing) return;
         this.send(this.welcome(false, snapshot.seq, snapshot.unread, expiresAt));
         this.send(snapshot);
@@ -519,7 +560,14 @@ export class Session {
     this.catchingUp = true;
     this.missedLive = false;
     try {
-      const snapshot = await buildSnapshot(this.ctx.backend, this.viewer, this.categoryList(), this.ctx.now(), ref);
+      const snapshot = await buildSnapshot(
+        this.ctx.backend,
+        this.viewer,
+        this.categoryList(),
+        this.ctx.now(),
+        ref,
+        this.muted,
+      );
       if (this.closing) return;
       this.send(snapshot);
       this.lastSeq = Math.max(this.lastSeq, snapshot.seq);
@@ -612,7 +660,7 @@ export class Session {
   /** Read changes go into the stream for this user only, with the new authoritative counts. */
   private async appendForUser(event: Record<string, unknown>): Promise<void> {
     const backend = this.ctx.backend;
-    const unread = await backend.unreadCounts(this.viewer);
+    const unread = await inAppUnread(backend, this.viewer, this.muted);
     await backend.append([{ event: { ...event, unread } as never, audience: { userIds: [this.user!.id] } }]);
   }
 
@@ -661,7 +709,9 @@ export class Session {
     const changed = await backend.changeInbox(this.viewer, action, message.ids, until);
     await this.audit('inbox', { action, ids: changed, ...(until !== undefined ? { until } : {}) });
     if (changed.length) {
-      const notifications = RESTORING.has(action) ? await backend.inboxNotifications(this.viewer, changed) : null;
+      const notifications = RESTORING.has(action)
+        ? unmuted(await backend.inboxNotifications(this.viewer, changed), this.muted)
+        : null;
       await this.appendForUser({
         kind: 'inbox',
         id: `inbox-${randomUUID()}`,
@@ -694,6 +744,27 @@ export class Session {
     await this.ctx.backend.clear(this.viewer, throughSeq);
     await this.audit('clear', { throughSeq });
     await this.appendForUser({ kind: 'cleared', id: `cleared-${randomUUID()}`, throughSeq });
+  }
+
+  /**
+   * Stores the admin's preferences, then appends them as a stream event to that admin alone (every
+   * session on every node gets it, a resume replays it), then answers with what was stored.
+   */
+  private async setPreferences(preferences: Preferences, ref: string | undefined): Promise<void> {
+    const backend = this.ctx.backend;
+    await backend.setPreferences(this.user!.id, preferences);
+    await this.audit('set-preferences', {
+      categories: Object.keys(preferences.channels).length,
+      quietWindows: preferences.quietHours?.windows.length ?? 0,
+      emailDigest: preferences.emailDigest,
+    });
+    await backend.append([
+      {
+        event: { kind: 'preferences', id: `preferences-${randomUUID()}`, preferences },
+        audience: { userIds: [this.user!.id] },
+      },
+    ]);
+    this.send({ type: 'preferences', preferences, ...(ref ? { ref } : {}) });
   }
 
   private audit(action: AuditRecord['action'], detail?: Record<string, unknown>): Promise<void> {

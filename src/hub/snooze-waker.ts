@@ -6,9 +6,12 @@
  * notification, unread again; its id is fixed by (user, notification, until), so two nodes that
  * both got there store it once.
  */
+
 import type { HubBackend, StreamEntry } from './backend.js';
 import type { Logger } from './log.js';
+import { mutedCategories } from './preferences.js';
 import { WAKE_BATCH } from './storage/inbox-state.js';
+import { inAppUnread, unmuted } from './view.js';
 
 /** Longest delay setTimeout honours; a later snooze re-arms. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -47,9 +50,12 @@ export function startSnoozeWaker(backend: HubBackend, now: () => number, log: Lo
       batch = woken.length;
       for (const { userId, role, id, until } of woken) {
         const viewer = { userId, role };
-        const notifications = await backend.inboxNotifications(viewer, [id]);
-        if (!notifications.length) continue; // deleted for the user meanwhile
-        const unread = await backend.unreadCounts(viewer);
+        const stored = await backend.inboxNotifications(viewer, [id]);
+        if (!stored.length) continue; // deleted for the user meanwhile
+        // As the admin's sessions show it: without the categories their preferences keep out of in-app.
+        const muted = mutedCategories(await backend.getPreferences(userId));
+        const notifications = unmuted(stored, muted);
+        const unread = await inAppUnread(backend, viewer, muted);
         await backend.append([
           {
             event: {

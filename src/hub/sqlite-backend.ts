@@ -48,6 +48,7 @@ import { createSqliteAudit } from './storage/sqlite-audit.js';
 import { createSqliteEscalation } from './storage/sqlite-escalation.js';
 import { createSqliteInbox } from './storage/sqlite-inbox.js';
 import { isCorruption, openSqlite } from './storage/sqlite-open.js';
+import { createSqlitePreferences } from './storage/sqlite-preferences.js';
 import { createSqlitePruner } from './storage/sqlite-prune.js';
 import { categoriesParam, createSqliteReadState } from './storage/sqlite-read-state.js';
 import { prepareStatements } from './storage/sqlite-statements.js';
@@ -118,6 +119,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
   const auditTrail = createSqliteAudit(db, q, now, () => {
     writtenSincePrune.audit += 1;
   });
+  const preferences = createSqlitePreferences(db, now);
   const pruneTx = createSqlitePruner(db, q, {
     retention,
     idempotencyMs,
@@ -463,6 +465,10 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
     claimDigest: (opts) => write('read-state', () => escalation.claimDigest(opts)),
     finishDigest: (userId, node, outcome) => write('read-state', () => escalation.finishDigest(userId, node, outcome)),
     adminsWithEmail: escalation.adminsWithEmail,
+    getPreferences: (userId) => preferences.getPreferences(userId),
+    setPreferences(userId, prefs) {
+      write('read-state', () => preferences.setPreferences(userId, prefs));
+    },
   };
   return asPromised(backend, noteCorruption);
 }

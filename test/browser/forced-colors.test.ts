@@ -17,6 +17,8 @@ import '../../src/components/live-activity/index.js';
 import type { LiveActivity } from '../../src/components/live-activity/live-activity.js';
 import '../../src/components/notification-bell/index.js';
 import type { NotificationBell } from '../../src/components/notification-bell/notification-bell.js';
+import '../../src/components/notification-preferences/index.js';
+import type { NotificationPreferences } from '../../src/components/notification-preferences/notification-preferences.js';
 import '../../src/components/realtime-dashboard/index.js';
 import type { RealtimeDashboard } from '../../src/components/realtime-dashboard/realtime-dashboard.js';
 import '../../src/components/realtime-metrics/index.js';
@@ -467,6 +469,33 @@ describe('forced colours (Windows High Contrast)', () => {
     } finally {
       before.remove();
     }
+  });
+
+  it('<notification-preferences>: controls keep their borders, the save failure is readable, focus shows', async () => {
+    const { el } = await withProvider<NotificationPreferences>(
+      ctx.hub,
+      await hubToken(user()),
+      html`<button id="before">before</button><notification-preferences></notification-preferences>`,
+      'notification-preferences',
+    );
+    await waitUntil(() => shadow(el).querySelector('form'), 'form', { timeout: 8000 });
+    // Quiet hours on, then a window without days: Save says why it did not save.
+    one<HTMLInputElement>(el, "[part~='quiet-hours'] input").click();
+    await el.updateComplete;
+    for (const day of all<HTMLInputElement>(el, '.days input')) if (day.checked) day.click();
+    await el.updateComplete;
+    one<HTMLButtonElement>(el, "[part~='save']").click();
+    const status = one(el, "[part~='status']");
+    await waitUntil(() => text(status).startsWith('Not saved'), 'failure shown');
+    await expect(el).to.be.accessible();
+    expect(textContrast(status), 'failure text').to.be.at.least(4.5);
+    for (const control of all(el, 'button, select, input[type="time"], fieldset')) {
+      expectVisibleBorder(control, 'top', `${control.localName} ${control.textContent?.trim() ?? ''}`);
+    }
+    await tabFrom(document.querySelector<HTMLButtonElement>('#before')!);
+    const focused = shadow(el).activeElement;
+    expect(focused?.getAttribute('aria-label')).to.equal('In-app for System');
+    expectFocusRing(focused!, 'first channel checkbox');
   });
 
   it('<system-status>: a component that is down is readable, dots and meters stand out', async () => {

@@ -10,6 +10,7 @@ import '../../src/components/connection-status/index.js';
 import '../../src/components/critical-alerts/index.js';
 import '../../src/components/live-activity/index.js';
 import '../../src/components/notification-bell/index.js';
+import '../../src/components/notification-preferences/index.js';
 import '../../src/components/realtime-dashboard/index.js';
 import '../../src/components/realtime-metrics/index.js';
 import '../../src/components/system-status/index.js';
@@ -26,6 +27,7 @@ const TAGS = [
   'realtime-metrics',
   'critical-alerts',
   'realtime-dashboard',
+  'notification-preferences',
 ] as const;
 
 /** The deepest elements (through shadow roots) reaching past the right edge, to name the culprit. */
@@ -70,12 +72,18 @@ describe('narrow screens', () => {
         <live-activity></live-activity>
         <realtime-metrics></realtime-metrics>
         <critical-alerts></critical-alerts>
+        <notification-preferences></notification-preferences>
       </realtime-provider>
       <realtime-dashboard url=${ctx.hub.wsUrl} token=${token}></realtime-dashboard>
     </main>`);
     const provider = root.querySelector<RealtimeProvider>('realtime-provider')!;
     const dashboard = root.querySelector('realtime-dashboard') as HTMLElement & { store?: RealtimeProvider['store'] };
     await waitUntil(() => isLive(provider.store) && isLive(dashboard.store), 'both stores live', { timeout: 8000 });
+    // The preferences form with its widest part, a quiet window, open.
+    const prefs = root.querySelector('notification-preferences')!;
+    await waitUntil(() => prefs.shadowRoot?.querySelector('[part~="quiet-hours"] input'), 'preferences form');
+    prefs.shadowRoot!.querySelector<HTMLInputElement>('[part~="quiet-hours"] input')!.click();
+    await waitUntil(() => prefs.shadowRoot!.querySelector('[part~="window"]'), 'a quiet window');
     return { provider, bell: root.querySelector<NotificationBell>('notification-bell')! };
   }
 

@@ -3,7 +3,7 @@
  * script-injection payloads goes into every text field of every event kind:
  *
  * - through a real hub (validated, masked, stored, fanned out) to a `<realtime-provider>` page
- *   that renders all nine elements (the bell's panel open, the center on "All");
+ *   that renders every element (the bell's panel open, the center on "All");
  * - and, for fields the hub refuses to carry hostile values in (categories, types, component and
  *   metric names, non-http links), straight into a store as a compromised or older hub would
  *   send them, so the elements' own defences (text rendering, link scheme check) are tested too.
@@ -19,6 +19,7 @@ import '../../src/components/connection-status/index.js';
 import '../../src/components/critical-alerts/index.js';
 import '../../src/components/live-activity/index.js';
 import '../../src/components/notification-bell/index.js';
+import '../../src/components/notification-preferences/index.js';
 import '../../src/components/realtime-dashboard/index.js';
 import '../../src/components/realtime-metrics/index.js';
 import '../../src/components/realtime-provider/index.js';

@@ -26,6 +26,7 @@ import '../../src/components/connection-status/index.js';
 import '../../src/components/critical-alerts/index.js';
 import '../../src/components/live-activity/index.js';
 import '../../src/components/notification-bell/index.js';
+import '../../src/components/notification-preferences/index.js';
 import '../../src/components/realtime-dashboard/index.js';
 import '../../src/components/realtime-metrics/index.js';
 import '../../src/components/realtime-provider/index.js';

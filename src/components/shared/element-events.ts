@@ -8,6 +8,7 @@ import type { ConnectionStatus } from '../connection-status/connection-status.js
 import type { CriticalAlerts } from '../critical-alerts/critical-alerts.js';
 import type { LiveActivity } from '../live-activity/live-activity.js';
 import type { NotificationBell } from '../notification-bell/notification-bell.js';
+import type { NotificationPreferences } from '../notification-preferences/notification-preferences.js';
 import type { RealtimeDashboard } from '../realtime-dashboard/realtime-dashboard.js';
 import type { RealtimeMetrics } from '../realtime-metrics/realtime-metrics.js';
 import type { RealtimeProvider } from '../realtime-provider/realtime-provider.js';
@@ -30,6 +31,7 @@ export interface RealtimeElements {
   'realtime-metrics': RealtimeMetrics;
   'critical-alerts': CriticalAlerts;
   'realtime-dashboard': RealtimeDashboard;
+  'notification-preferences': NotificationPreferences;
 }
 
 export const ELEMENT_EVENTS = {
@@ -47,6 +49,7 @@ export const ELEMENT_EVENTS = {
     'realtime-notification-action',
     'realtime-alert-dismiss',
   ],
+  'notification-preferences': ['realtime-preferences-save'],
 } as const satisfies Record<ElementTag, readonly RealtimeEventName[]>;
 
 /** The events of one element. */

@@ -2,7 +2,7 @@
  * Typed DOM events: every event an element fires is `realtime-` prefixed, bubbles, crosses
  * shadow roots, and carries a typed `detail`.
  */
-import type { NotificationAction } from '../../core/protocol.js';
+import type { NotificationAction, Preferences } from '../../core/protocol.js';
 import type { ConnectionState, ListedNotification, RealtimeError } from '../../core/types.js';
 
 /** Detail shapes by event name; also merged into GlobalEventHandlersEventMap below. */
@@ -15,6 +15,7 @@ export interface RealtimeEventDetails {
   'realtime-alert-dismiss': { notification: ListedNotification };
   'realtime-toggle': { open: boolean };
   'realtime-categories-change': { categories: string[] | null };
+  'realtime-preferences-save': { preferences: Preferences };
 }
 
 export type RealtimeEventName = keyof RealtimeEventDetails;
@@ -41,5 +42,6 @@ declare global {
     'realtime-alert-dismiss': CustomEvent<{ notification: ListedNotification }>;
     'realtime-toggle': CustomEvent<{ open: boolean }>;
     'realtime-categories-change': CustomEvent<{ categories: string[] | null }>;
+    'realtime-preferences-save': CustomEvent<{ preferences: Preferences }>;
   }
 }

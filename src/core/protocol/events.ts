@@ -205,6 +205,29 @@ const clearedEvent = object({
 });
 export type ClearedEvent = Infer<typeof clearedEvent>;
 
+/**
+ * Notification preferences as the hub sends them: the shape of `preferences` (preferences.ts),
+ * whose full check (time zone, times, limits) the hub ran when they were saved. Kept apart so a
+ * client reads them without carrying the full check (the editing element loads that in its chunk).
+ */
+export const EMAIL_DIGESTS = ['off', 'hourly', 'daily'] as const;
+export const storedPreferences = object({
+  channels: recordOf(object({ inApp: bool, push: bool, email: bool })),
+  quietHours: nullable(
+    object({ timeZone: str(), windows: arrayOf(object({ days: arrayOf(num()), start: str(), end: str() })) }),
+  ),
+  emailDigest: oneOf(EMAIL_DIGESTS),
+});
+
+/** This user saved notification preferences (in this session or another): the whole new document. */
+const preferencesEvent = object({
+  kind: oneOf(['preferences']),
+  id: str({ min: 1 }),
+  seq: seqNumber,
+  preferences: storedPreferences,
+});
+export type PreferencesEvent = Infer<typeof preferencesEvent>;
+
 /** Everything in the seq'd stream a client receives. */
 export const streamEvent = union('kind', {
   notification,
@@ -215,10 +238,11 @@ export const streamEvent = union('kind', {
   read: readEvent,
   cleared: clearedEvent,
   inbox: inboxEvent,
+  preferences: preferencesEvent,
 });
 export type StreamEvent = Infer<typeof streamEvent>;
-/** The stream events every admin may see, as published (not per-user read or inbox state). */
-export type PublicEvent = Exclude<StreamEvent, ReadEvent | ClearedEvent | InboxEvent>;
+/** The stream events every admin may see, as published (not per-user read, inbox or preferences state). */
+export type PublicEvent = Exclude<StreamEvent, ReadEvent | ClearedEvent | InboxEvent | PreferencesEvent>;
 
 /**
  * Metric history for chart backfill, column-wise (what uPlot wants): `t` holds epoch seconds,

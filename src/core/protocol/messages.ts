@@ -22,6 +22,7 @@ import {
   metricHistory,
   notificationFilter,
   type StreamEvent,
+  storedPreferences,
   streamEvent,
   systemStatusSnapshot,
   unreadCounts,
@@ -119,6 +120,19 @@ export type HistoryMessage = Infer<typeof historyMessage>;
 const refreshMessage = object({ type: oneOf(['refresh']) }, { ref });
 export type RefreshMessage = Infer<typeof refreshMessage>;
 
+/** Ask for this admin's notification preferences; answered with `preferences`. */
+const getPreferencesMessage = object({ type: oneOf(['getPreferences']) }, { ref });
+export type GetPreferencesMessage = Infer<typeof getPreferencesMessage>;
+
+/**
+ * Replace this admin's notification preferences (the whole document); answered with
+ * `preferences` (what was stored), and every session of the admin gets a `preferences` event.
+ * Read here by its shape; the hub then runs the full check (`validatePreferences`: time zone,
+ * times, days, limits), which a browser bundle does not carry unless it edits preferences.
+ */
+const setPreferencesMessage = object({ type: oneOf(['setPreferences']), preferences: storedPreferences }, { ref });
+export type SetPreferencesMessage = Infer<typeof setPreferencesMessage>;
+
 export const clientMessage = union('type', {
   auth: authMessage,
   ping: pingMessage,
@@ -136,6 +150,8 @@ export const clientMessage = union('type', {
   delete: inboxMessage,
   restore: inboxMessage,
   snooze: snoozeMessage,
+  getPreferences: getPreferencesMessage,
+  setPreferences: setPreferencesMessage,
 });
 export type ClientMessage = Infer<typeof clientMessage>;
 
@@ -230,6 +246,10 @@ const historyResultMessage = object(
 );
 export type HistoryResultMessage = Infer<typeof historyResultMessage>;
 
+/** This admin's notification preferences: the answer to `getPreferences` and `setPreferences`. */
+const preferencesMessage = object({ type: oneOf(['preferences']), preferences: storedPreferences }, { ref });
+export type PreferencesMessage = Infer<typeof preferencesMessage>;
+
 const pongMessage = object({ type: oneOf(['pong']), t: num() });
 export type PongMessage = Infer<typeof pongMessage>;
 
@@ -261,6 +281,7 @@ export const hubMessage = union('type', {
   event: eventMessage,
   events: eventsMessage,
   history: historyResultMessage,
+  preferences: preferencesMessage,
   pong: pongMessage,
   ack: ackMessage,
   error: errorMessage,

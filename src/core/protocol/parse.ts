@@ -61,6 +61,8 @@ const REQUEST_TYPES = [
   'unsnooze',
   'delete',
   'restore',
+  'getPreferences',
+  'setPreferences',
 ] as const satisfies readonly ClientMessage['type'][];
 
 /** Validates a decoded client message (for transports that are not raw text frames). Hub side. */

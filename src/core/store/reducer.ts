@@ -90,6 +90,7 @@ export class StoreReducer {
       lastSeq: 0,
       snapshotSeq: 0,
       lastError: null,
+      preferences: null,
     };
   }
 
@@ -214,6 +215,9 @@ export class StoreReducer {
           });
         else this.#applyHistory(message.notifications, message.hasMore);
         break;
+      case 'preferences':
+        this.set({ preferences: message.preferences });
+        break;
       default:
         break;
     }
@@ -307,6 +311,9 @@ export class StoreReducer {
         this.setUnread(e.unread, e.seq);
         break;
       }
+      case 'preferences':
+        this.set({ preferences: e.preferences });
+        break;
       case 'cleared': {
         this.commit();
         const list = this.notes.items.filter((n) => n.seq > e.throughSeq);

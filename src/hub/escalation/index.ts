@@ -9,7 +9,13 @@ import { createEmailChannel } from './email.js';
 import { createEscalationEngine, type EscalationEngine, type EscalationOptions } from './engine.js';
 import { DEFAULT_ESCALATION_JSON, type EscalationLadder, parseEscalation } from './ladder.js';
 
-export type { DigestChannel, EscalationChannel, EscalationPolicy, EscalationTarget } from './channel.js';
+export type {
+  DigestChannel,
+  EscalationChannel,
+  EscalationDecision,
+  EscalationPolicy,
+  EscalationTarget,
+} from './channel.js';
 export { createEmailChannel, type EmailChannelOptions } from './email.js';
 export { type DigestMode, ESCALATION_DEFAULTS, type EscalationEngine } from './engine.js';
 export { DEFAULT_ESCALATION_JSON, type EscalationLadder, parseDuration, parseEscalation } from './ladder.js';

@@ -24,6 +24,7 @@ import {
   PROTOCOL_VERSION,
   parseClientMessage,
   validateClientMessage,
+  validatePreferences,
 } from '../../core/protocol.js';
 import type { AuditRecord, HubBackend } from '../backend.js';
 import { sendJson } from '../http.js';
@@ -75,6 +76,8 @@ const COMMANDS = [
   'unsnooze',
   'delete',
   'restore',
+  'getPreferences',
+  'setPreferences',
 ] as const;
 
 /** What a hub's `fallback` option may set. */
@@ -386,6 +389,10 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
         400,
         `type: a command is one of ${COMMANDS.join(', ')}; categories and tokens change by reopening the stream`,
       );
+    if (message.type === 'setPreferences') {
+      const checked = validatePreferences(message.preferences, 'preferences');
+      if (!checked.ok) throw new HttpError(400, checked.error);
+    }
     limit(requestLimiter.take(clientKey(req, token)));
     const ref = 'ref' in message && message.ref ? message.ref : undefined;
     const internalRef = ref ?? `http-${randomBytes(6).toString('base64url')}`;

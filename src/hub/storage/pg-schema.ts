@@ -83,6 +83,8 @@ const MIGRATIONS: string[] = [
     user_id text PRIMARY KEY, last_sent bigint NOT NULL, through_seq bigint NOT NULL, lease_until bigint, leased_by text
   );
   `,
+  // 4: notification preferences, one document per admin (issue 19 item 5).
+  `CREATE TABLE preferences (user_id text PRIMARY KEY, json text NOT NULL, updated bigint NOT NULL);`,
 ];
 
 /** The schema version this code writes. */

@@ -200,6 +200,16 @@ const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 5: notification preferences, one document per admin (issue 19 item 5).
+  (db) => {
+    db.exec(`
+      CREATE TABLE preferences (
+        user_id TEXT PRIMARY KEY,
+        json    TEXT NOT NULL,
+        updated INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 /** The schema version this code writes. */

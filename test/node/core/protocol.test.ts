@@ -147,11 +147,11 @@ describe('protocol: refusals name the path', () => {
   test('unknown type or kind', () => {
     refused(
       validateClientMessage({ type: 'shutdown' }),
-      'type: must be one of auth, ping, subscribe, markRead, seen, markAllRead, clear, history, refresh, markUnread, archive, unarchive, unsnooze, delete, restore, snooze',
+      'type: must be one of auth, ping, subscribe, markRead, seen, markAllRead, clear, history, refresh, markUnread, archive, unarchive, unsnooze, delete, restore, snooze, getPreferences, setPreferences',
     );
     refused(
       validateHubMessage({ type: 'event', event: { kind: 'hack', seq: 1 } }),
-      'event.kind: must be one of notification, activity, metrics, status, agents, read, cleared, inbox',
+      'event.kind: must be one of notification, activity, metrics, status, agents, read, cleared, inbox, preferences',
     );
     refused(
       validateEventInput({ kind: 'nope' }),

@@ -934,3 +934,51 @@ describe('store: critical alerts by incident (group, resolved)', () => {
     );
   });
 });
+
+describe('store: notification preferences', () => {
+  const saved = {
+    channels: { billing: { inApp: false, push: true, email: true } },
+    quietHours: { timeZone: 'Europe/Berlin', windows: [{ days: [1, 2], start: '22:00', end: '07:00' }] },
+    emailDigest: 'daily' as const,
+  };
+
+  test('null until loaded; loadPreferences settles on the preferences reply; a preferences event replaces them', async () => {
+    const { transport, store, frames } = setup();
+    transport.receive(snapshot());
+    assert.equal(store.getState().preferences, null);
+    const loading = store.loadPreferences();
+    const asked = transport.last('getPreferences');
+    transport.receive({ type: 'preferences', preferences: saved, ref: asked.ref });
+    await loading;
+    assert.deepEqual(store.getState().preferences, saved);
+    const seen: unknown[] = [];
+    store.subscribe(
+      (s) => s.preferences,
+      (p) => seen.push(p),
+    );
+    const next = { ...saved, emailDigest: 'off' as const };
+    transport.receive({ type: 'event', event: { kind: 'preferences', id: 'p1', seq: 11, preferences: next } });
+    frames.run();
+    assert.deepEqual(seen, [next]);
+    assert.equal(store.getState().lastSeq, 11);
+  });
+
+  test('setPreferences sends the document and rejects with the hub’s refusal', async () => {
+    const { transport, store } = setup();
+    transport.receive(snapshot());
+    const saving = store.setPreferences(saved);
+    const sent = transport.last('setPreferences');
+    assert.deepEqual(sent.preferences, saved);
+    transport.receive({
+      type: 'error',
+      code: 'invalid-message',
+      message: 'preferences.quietHours.timeZone: must be an IANA time zone such as Europe/Berlin',
+      ref: sent.ref,
+    });
+    await assert.rejects(
+      saving,
+      (err: unknown) => err instanceof RealtimeRequestError && err.code === 'invalid-message',
+    );
+    assert.equal(store.getState().preferences, null);
+  });
+});

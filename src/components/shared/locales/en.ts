@@ -6,6 +6,8 @@
  */
 import type { enInbox } from './en-inbox.js';
 
+import type { enPreferences } from './en-preferences.js';
+
 /** Used by more than one element: relative time, connection states, category names. */
 export const enShared = {
   'time.justNow': 'just now',
@@ -212,4 +214,5 @@ export type EnglishMessages = typeof enInbox &
   typeof enDashboard &
   typeof enBell &
   typeof enCenter &
-  typeof enConnectionStatus;
+  typeof enConnectionStatus &
+  typeof enPreferences;

@@ -1,0 +1,36 @@
+/**
+ * English of `<notification-preferences>`, in a module of its own: the element loads from its own
+ * chunk, and a module's messages go wherever the module goes (en.ts is in every bundle).
+ */
+export const enPreferences = {
+  'prefs.label': 'Notification preferences',
+  'prefs.loading': 'Loading preferences…',
+  'prefs.channels': 'Channels',
+  'prefs.category': 'Category',
+  'prefs.channel.inApp': 'In-app',
+  'prefs.channel.push': 'Push',
+  'prefs.channel.email': 'Email',
+  'prefs.channelFor': '{channel} for {category}',
+  'prefs.criticalNote': 'Critical notifications always show in-app and are never held by quiet hours.',
+  'prefs.quiet': 'Quiet hours',
+  'prefs.quietOn': 'Hold push and email during quiet hours',
+  'prefs.timeZone': 'Time zone',
+  'prefs.window': 'Window {n}',
+  'prefs.days': 'Days',
+  'prefs.start': 'From',
+  'prefs.end': 'Until',
+  'prefs.wrapHint': 'An end at or before the start ends the next day.',
+  'prefs.addWindow': 'Add window',
+  'prefs.removeWindow': 'Remove window {n}',
+  'prefs.digest': 'Email digest of lower priorities',
+  'prefs.digest.off': 'Off',
+  'prefs.digest.hourly': 'Hourly',
+  'prefs.digest.daily': 'Daily',
+  'prefs.enablePush': 'Enable push notifications',
+  'prefs.save': 'Save',
+  'prefs.saving': 'Saving…',
+  'prefs.saved': 'Saved',
+  'prefs.failed': 'Not saved: {reason}',
+  'prefs.changedElsewhere': 'Changed in another session.',
+  'prefs.reload': 'Load those changes',
+} as const;
