@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { type AuthOptions, DEFAULT_MAX_TOKEN_LIFETIME_SEC } from './auth.js';
 import type { HubOptions } from './hub.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
+import { type VapidOptions, vapidProblem } from './push/vapid.js';
 import { createProxyTrust, TrustProxyError } from './upgrade.js';
 
 /** Default port of the CLI (the library defaults to any free port). */
@@ -121,6 +122,21 @@ export const FLAGS: Record<string, FlagSpec> = {
     env: 'ADMIN_REALTIME_NO_MASKING',
     help: 'store notification and activity text unmasked',
   },
+  'vapid-public-key': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_VAPID_PUBLIC_KEY',
+    help: 'Web Push: VAPID public key, base64url (npx web-push generate-vapid-keys); with the next two, or none',
+  },
+  'vapid-private-key': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_VAPID_PRIVATE_KEY',
+    help: 'Web Push: VAPID private key, base64url (keep it secret)',
+  },
+  'vapid-subject': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_VAPID_SUBJECT',
+    help: 'Web Push: contact for push services, mailto:ops@example.com or an https: URL',
+  },
   demo: {
     type: 'boolean',
     env: 'ADMIN_REALTIME_DEMO',
@@ -219,6 +235,28 @@ function envBool(value: string | undefined, name: string): boolean | undefined |
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off)$/i.test(value)) return false;
   return new Error(`${name} must be 1/true/yes or 0/false/no, got "${value}"`);
+}
+
+const VAPID_FLAGS = {
+  publicKey: 'vapid-public-key',
+  privateKey: 'vapid-private-key',
+  subject: 'vapid-subject',
+} as const;
+
+/** The three VAPID flags: all of them (checked, as the hub would at start), none (no Web Push), or an error. */
+function parseVapid(str: (name: string) => string | undefined): VapidOptions | null | Error {
+  const given = Object.entries(VAPID_FLAGS).map(([field, flag]) => [field, flag, str(flag)] as const);
+  const missing = given.filter(([, , value]) => value === undefined);
+  if (missing.length === given.length) return null;
+  if (missing.length > 0) {
+    const names = missing.map(([, flag]) => `--${flag} (${FLAGS[flag]!.env})`).join(' and ');
+    return new Error(`Web Push needs all three VAPID settings: ${names} missing`);
+  }
+  const vapid = Object.fromEntries(given.map(([field, , value]) => [field, value])) as unknown as VapidOptions;
+  const problem = vapidProblem(vapid);
+  if (!problem) return vapid;
+  const flag = VAPID_FLAGS[problem.field];
+  return new Error(`--${flag} (${FLAGS[flag]!.env}) ${problem.message}`);
 }
 
 /** Reads argv and env into hub options, or the message that says what to fix. */
@@ -347,6 +385,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     publishKeys = [generatedPublishKey];
   }
 
+  const vapid = parseVapid(str);
+  if (vapid instanceof Error) return { kind: 'error', message: vapid.message };
+
   const warnings: string[] = [];
   const secretBytes = auth.jwtSecret ? Buffer.byteLength(auth.jwtSecret) : MIN_JWT_SECRET_BYTES;
   if (secretBytes < MIN_JWT_SECRET_BYTES) {
@@ -383,6 +424,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
       maxFrameKiB,
       trustProxy,
       masking: !booleans['no-masking'],
+      ...(vapid ? { push: { vapid } } : {}),
       demo,
     },
   };

@@ -21,6 +21,8 @@ import { createLogger, type Logger, type LogLevel } from './log.js';
 import { createMasker, type MaskingOptions } from './masking.js';
 import type { PostgresBackendOptions } from './postgres-backend.js';
 import { createPublisher } from './publish.js';
+import { createPushEndpoints } from './push/endpoints.js';
+import { assertVapid, type VapidOptions } from './push/vapid.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
 import { type Peer, Session, type SessionContext, type TokenCheck } from './session.js';
 import { createSqliteBackend } from './sqlite-backend.js';
@@ -128,6 +130,14 @@ export interface HubOptions {
    */
   fallback?: FallbackOptions;
 
+  /**
+   * Web Push: the VAPID key pair and subject (checked at start; `VapidConfigError` when unusable).
+   * Serves `GET /v1/push/key` and `POST`/`DELETE /v1/push/subscriptions`; the channel that sends is
+   * `createPushChannel` (push/channel.ts). `allowIpEndpoints` accepts endpoints on an IP address
+   * (a private push service, tests); default false. See docs/hub.md#web-push.
+   */
+  push?: { vapid: VapidOptions; allowIpEndpoints?: boolean };
+
   /** A logger, or the level for the default JSON-lines logger on stdout; default `info`. */
   log?: Logger | LogLevel;
   /** Clock (epoch ms); for tests. */
@@ -201,6 +211,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     auth = { ...auth, jwtSecret: randomBytes(32).toString('base64url') };
     log.info('demo mode: generated a random JWT secret');
   }
+  if (options.push) assertVapid(options.push.vapid);
   const verify = options.verifyToken ?? createVerifier(auth);
   const signDemoToken = demo && auth.jwtSecret ? createDemoTokenSigner(auth.jwtSecret) : null;
   if (demo && !signDemoToken) throw new Error('demo mode needs an HS256 jwtSecret (or none, to generate one)');
@@ -383,11 +394,24 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     adopt: (session) => sessions.add(session),
   });
 
+  const push = options.push
+    ? createPushEndpoints({
+        backend,
+        log,
+        verify,
+        clientIp,
+        originAllowed,
+        connectionLimiter,
+        publicKey: options.push.vapid.publicKey,
+        allowIpEndpoints: options.push.allowIpEndpoints ?? false,
+      })
+    : null;
+
   // Mounted: take over 'request' so the host app's handlers see only paths that are not the hub's.
   const hostRequestListeners = ownsServer ? [] : (server.listeners('request') as Array<(...a: unknown[]) => void>);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     guard.headersDone(req.socket, false);
-    if (fallback.handle(req, res) || handleHttp(req, res)) return;
+    if (fallback.handle(req, res) || push?.handle(req, res) || handleHttp(req, res)) return;
     for (const listener of hostRequestListeners) listener.call(server, req, res);
   };
   if (!ownsServer) server.removeAllListeners('request');

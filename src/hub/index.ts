@@ -12,12 +12,13 @@ export type {
   AuditRecord,
   HubBackend,
   NewEntry,
+  PushSubscriptionRecord,
   RetentionOptions,
   SnapshotParts,
   StreamEntry,
   Viewer,
 } from './backend.js';
-export { EventRefusedError, STORAGE_LIMITS } from './backend.js';
+export { EventRefusedError, PUSH_LIMITS, STORAGE_LIMITS } from './backend.js';
 export type { FallbackOptions } from './fallback/endpoints.js';
 export type { PublishResult } from './http.js';
 export { InvalidEventError } from './http.js';
@@ -27,6 +28,12 @@ export type { Logger, LoggerOptions, LogLevel } from './log.js';
 export { createLogger } from './log.js';
 export type { PostgresBackendOptions } from './postgres-backend.js';
 export { createPostgresBackend } from './postgres-backend.js';
+export type { PushChannelOptions, PushPayload } from './push/channel.js';
+export { createPushChannel, PUSH_DELIVERY, pushTopic } from './push/channel.js';
+export type { EscalationChannel, EscalationTarget } from './push/channel-types.js';
+export { PUSH_PATHS } from './push/endpoints.js';
+export type { VapidOptions } from './push/vapid.js';
+export { VapidConfigError } from './push/vapid.js';
 export type { RateLimit } from './rate-limit.js';
 export type { TokenCheck } from './session.js';
 export type { SqliteBackendOptions } from './sqlite-backend.js';

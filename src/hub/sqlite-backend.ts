@@ -47,6 +47,7 @@ import {
 import { createSqliteAudit } from './storage/sqlite-audit.js';
 import { isCorruption, openSqlite } from './storage/sqlite-open.js';
 import { createSqlitePruner } from './storage/sqlite-prune.js';
+import { createSqlitePush } from './storage/sqlite-push.js';
 import { categoriesParam, createSqliteReadState } from './storage/sqlite-read-state.js';
 import { prepareStatements } from './storage/sqlite-statements.js';
 
@@ -418,6 +419,8 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
         return { ok: false, detail: err instanceof Error ? err.message : String(err) };
       }
     },
+
+    ...createSqlitePush(db, now),
 
     close() {
       if (closed) return;

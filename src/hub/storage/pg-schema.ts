@@ -55,6 +55,14 @@ const MIGRATIONS: string[] = [
   CREATE INDEX audit_user ON audit (user_id, id);
   CREATE INDEX audit_action ON audit (action, id);
   `,
+  // 2 (push): browsers registered for Web Push, per admin; the endpoint is unique across admins.
+  `
+  CREATE TABLE push_subscriptions (
+    id bigserial PRIMARY KEY, endpoint text NOT NULL UNIQUE, user_id text NOT NULL, p256dh text NOT NULL,
+    auth text NOT NULL, user_agent text, created bigint NOT NULL
+  );
+  CREATE INDEX push_subscriptions_user ON push_subscriptions (user_id, id);
+  `,
 ];
 
 /** The schema version this code writes. */
