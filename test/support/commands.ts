@@ -108,13 +108,24 @@ Object.assign(commands, {
       connectionRate: { perSecond: 100, burst: 1000 },
     };
     for (const key of HUB_START_OPTIONS) if (payload[key] !== undefined) options[key] = payload[key];
+    // `push: true`: Web Push with a VAPID pair made for this hub.
+    const vapid = payload.push
+      ? { ...(await import('web-push')).default.generateVAPIDKeys(), subject: 'mailto:t@x.test' }
+      : null;
+    if (vapid) options.push = { vapid };
     const hub = await startHub(options);
     hubsByPort.set(hub.port, hub);
     onStopAll(async () => {
       hubsByPort.delete(hub.port);
       await hub.close();
     });
-    return { url: hub.url, wsUrl: hub.wsUrl, port: hub.port, publishKey: TEST_PUBLISH_KEY };
+    return {
+      url: hub.url,
+      wsUrl: hub.wsUrl,
+      port: hub.port,
+      publishKey: TEST_PUBLISH_KEY,
+      ...(vapid ? { vapidPublicKey: vapid.publicKey } : {}),
+    };
   },
   'hub-token': async (payload) => {
     const { signToken } = await harness();
@@ -245,6 +256,69 @@ Object.assign(commands, {
         jsEventListeners: number;
       };
       return { ...heap, ...dom };
+    } finally {
+      await cdp.detach();
+    }
+  },
+} satisfies Record<string, Handler>);
+
+// ---------------------------------------------------------------------------------------------
+// push-*: Web Push in the browser (test/browser/push.test.ts), over the page's CDP session.
+//   push-subscriptions {port?, user}        the hub's stored subscriptions of `user`           → [{endpoint, keys, …}]
+//   push-permission    {origin, setting}    sets the notifications permission of `origin`: granted | denied | prompt → true
+//   push-deliver       {origin, scope, data} hands `data` to the service worker of `scope` as a push
+//                                            message (what a push service would), once it is active → true
+// ---------------------------------------------------------------------------------------------
+type Cdp = {
+  send(m: string, p?: object): Promise<unknown>;
+  on(event: string, fn: (e: unknown) => void): void;
+  detach(): Promise<void>;
+};
+async function pageCdp(context: CommandContext | undefined): Promise<Cdp> {
+  const session = context?.session;
+  const page = session?.browser?.getPage?.(session.id) as { createCDPSession(): Promise<Cdp> } | undefined;
+  if (!page) throw new Error('push commands need the Chrome launcher');
+  return page.createCDPSession();
+}
+Object.assign(commands, {
+  'push-subscriptions': async (payload) => pickHub(payload).backend.pushSubscriptions(String(payload.user)),
+  'push-permission': async (payload, context) => {
+    const session = context?.session;
+    type Permission = { permission: { name: string }; state: string };
+    const page = session?.browser?.getPage?.(session.id) as
+      | { browserContext(): { setPermission(origin: string, ...permissions: Permission[]): Promise<void> } }
+      | undefined;
+    if (!page) throw new Error('push-permission needs the Chrome launcher');
+    await page
+      .browserContext()
+      .setPermission(String(payload.origin), { permission: { name: 'notifications' }, state: String(payload.setting) });
+    return true;
+  },
+  'push-deliver': async (payload, context) => {
+    const cdp = await pageCdp(context);
+    try {
+      const scope = String(payload.scope);
+      // The registration's id arrives in the events ServiceWorker.enable sends.
+      const registrationId = new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no service worker registration for ${scope}`)), 5000);
+        cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
+          const { registrations } = e as {
+            registrations: Array<{ registrationId: string; scopeURL: string; isDeleted: boolean }>;
+          };
+          const found = registrations.find((r) => r.scopeURL === scope && !r.isDeleted);
+          if (found) {
+            clearTimeout(timer);
+            resolve(found.registrationId);
+          }
+        });
+      });
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.deliverPushMessage', {
+        origin: String(payload.origin),
+        registrationId: await registrationId,
+        data: JSON.stringify(payload.data),
+      });
+      return true;
     } finally {
       await cdp.detach();
     }
