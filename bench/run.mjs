@@ -1,12 +1,12 @@
 /**
  * `npm run bench`: bundle size, client ingestion and render, charts, hub fan-out, reconnect
  * storm, tabs sharing one socket, latency on each rung of the transport ladder, the hub as a cluster
- * on PostgreSQL. Prints a table and writes bench/report.md and
+ * on PostgreSQL, Web Push from send to a push service. Prints a table and writes bench/report.md and
  * bench/report.json. Every figure is set beside a baseline measured in the same run; absolute
  * times on a shared machine are noise.
  *
  * Runs under tsx (scripts/bench.mjs starts it), so the hub's TypeScript is imported directly.
- * Options: --only=bundle,client,charts,fanout,storm,tabs,transports,cluster   --clients=1000   --seconds=10   --client-c=200000
+ * Options: --only=bundle,client,charts,fanout,storm,tabs,transports,cluster,push   --clients=1000   --seconds=10   --client-c=200000
  */
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import { runCharts, runClient } from './client.mjs';
 import { runCluster } from './cluster.mjs';
 import { runFanout } from './fanout.mjs';
 import { ensurePeers } from './peers.mjs';
+import { runPush } from './push.mjs';
 import { writeReport } from './report.mjs';
 import { runStorm } from './storm.mjs';
 import { runTabs } from './tabs.mjs';
@@ -87,6 +88,7 @@ await section('storm', () => runStorm({ root, log, clients }));
 await section('tabs', () => runTabs({ root, cdnDir, log }));
 await section('transports', () => runTransports({ root, cdnDir, log }));
 await section('cluster', () => runCluster({ root, log, clients, seconds }));
+await section('push', () => runPush({ log }));
 
 report.durationS = Math.round((Date.now() - started) / 1000);
 report.machine.loadavgAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
