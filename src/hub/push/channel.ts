@@ -32,8 +32,12 @@ export const PUSH_DELIVERY: Record<Priority, { urgency: webpush.Urgency; ttlSeco
   low: { urgency: 'low', ttlSeconds: 24 * 60 * 60 },
 };
 
-/** Characters of title and body a push carries (a push message holds about 4 KB). */
-export const PUSH_TEXT_LIMITS = { title: 200, body: 1000 } as const;
+/**
+ * Characters of title and body a push carries, and the most bytes its JSON may take: a push
+ * message holds 4,078 bytes of plaintext (RFC 8291), and text past 3 KiB is cut from the body,
+ * then the title, so one with many multi-byte characters still fits.
+ */
+export const PUSH_TEXT_LIMITS = { title: 200, body: 1000, payloadBytes: 3072 } as const;
 
 /** What the service worker receives (dist/cdn/admin-realtime-sw.js reads these fields). */
 export interface PushPayload {
@@ -62,11 +66,16 @@ export function pushTopic(group: string): string {
   return createHash('sha256').update(group).digest('base64url').slice(0, 32);
 }
 
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const cut = (text: string, max: number) => {
+  if (text.length <= max) return text;
+  // Never between the two halves of a surrogate pair.
+  const end = max - 1 > 0 && /[\uD800-\uDBFF]/.test(text[max - 2] ?? '') ? max - 2 : max - 1;
+  return end > 0 ? `${text.slice(0, end)}…` : '';
+};
 
-/** The payload for one notification. */
+/** The payload for one notification, at most `PUSH_TEXT_LIMITS.payloadBytes` of JSON when its text allows. */
 export function pushPayload(notification: RealtimeNotification, url: string | null): PushPayload {
-  return {
+  const payload: PushPayload = {
     title: cut(notification.title, PUSH_TEXT_LIMITS.title),
     body: cut(notification.message ?? '', PUSH_TEXT_LIMITS.body),
     url,
@@ -74,6 +83,13 @@ export function pushPayload(notification: RealtimeNotification, url: string | nu
     priority: notification.priority,
     id: notification.id,
   };
+  // Removing `over` characters removes at least `over` bytes; the ellipsis adds 3.
+  for (const field of ['body', 'title'] as const) {
+    const over = Buffer.byteLength(JSON.stringify(payload)) - PUSH_TEXT_LIMITS.payloadBytes;
+    if (over <= 0) break;
+    payload[field] = cut(payload[field], payload[field].length - over - 3);
+  }
+  return payload;
 }
 
 /** A push service's refusal that no retry will change: the browser unsubscribed or expired. */

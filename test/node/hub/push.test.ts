@@ -6,7 +6,13 @@ import type { RealtimeNotification } from '../../../src/core/protocol.js';
 import { parseCliArgs } from '../../../src/hub/config.js';
 import type { Hub } from '../../../src/hub/hub.js';
 import type { Logger } from '../../../src/hub/log.js';
-import { createPushChannel, PUSH_DELIVERY, pushTopic } from '../../../src/hub/push/channel.js';
+import {
+  createPushChannel,
+  PUSH_DELIVERY,
+  PUSH_TEXT_LIMITS,
+  pushPayload,
+  pushTopic,
+} from '../../../src/hub/push/channel.js';
 import { PUSH_BODY_LIMITS } from '../../../src/hub/push/endpoints.js';
 import { VapidConfigError, type VapidOptions } from '../../../src/hub/push/vapid.js';
 import { closeAllHubs, signToken, startHub } from '../../support/hub-harness.js';
@@ -107,6 +113,22 @@ describe('Web Push configuration', () => {
 function flags(v: VapidOptions): Record<string, string> {
   return { 'vapid-public-key': v.publicKey, 'vapid-private-key': v.privateKey, 'vapid-subject': v.subject };
 }
+
+describe('Web Push payload', () => {
+  test('title and body are cut to their lengths, and to 3 KiB of JSON however many bytes a character takes', () => {
+    const long = pushPayload(note({ title: 'T'.repeat(500), message: 'm'.repeat(5000) }), LINKS.notification);
+    assert.deepEqual([long.title.length, long.body.length], [200, 1000]);
+    assert.ok(long.title.endsWith('…') && long.body.endsWith('…'));
+    const wide = pushPayload(note({ title: '😀'.repeat(150), message: '€'.repeat(1000) }), LINKS.notification);
+    const bytes = Buffer.byteLength(JSON.stringify(wide));
+    assert.ok(bytes <= PUSH_TEXT_LIMITS.payloadBytes, `${bytes} bytes`);
+    assert.ok(wide.body.length > 500, 'only what is over is cut');
+    // No lone surrogate: the cut never splits an emoji.
+    assert.doesNotMatch(wide.title, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    const short = pushPayload(note({ title: 'Short', message: 'Body' }), null);
+    assert.deepEqual([short.title, short.body], ['Short', 'Body']);
+  });
+});
 
 describe('Web Push registration endpoints', () => {
   let hub: Hub;
