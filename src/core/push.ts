@@ -102,6 +102,21 @@ const sameBytes = (a: ArrayBuffer | null, b: Uint8Array) => {
   return view.every((byte, i) => byte === b[i]);
 };
 
+/** Resolves once the registration has an active worker (the Push API subscribes only through one). */
+function activated(registration: ServiceWorkerRegistration): Promise<void> {
+  const worker = registration.installing ?? registration.waiting;
+  if (registration.active || !worker) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onChange = () => {
+      if (worker.state === 'activated') resolve();
+      else if (worker.state === 'redundant') reject(new Error('the service worker failed to install'));
+      else return;
+      worker.removeEventListener('statechange', onChange);
+    };
+    worker.addEventListener('statechange', onChange);
+  });
+}
+
 /**
  * Registers the service worker, subscribes this browser with the hub's key and registers the
  * subscription for the admin. A subscription made with another key is replaced. Needs notification
@@ -115,6 +130,7 @@ export async function subscribePush(hub: PushHub, options: PushOptions): Promise
   );
   const publicKey =
     options.vapidPublicKey ?? ((await hubRequest(hub, 'push/key', 'GET')) as { publicKey: string }).publicKey;
+  await activated(registration);
   const applicationServerKey = keyBytes(publicKey);
   let subscription = await registration.pushManager.getSubscription();
   if (subscription && !sameBytes(subscription.options.applicationServerKey, applicationServerKey)) {

@@ -1,7 +1,8 @@
 /**
  * Web Push in real Chromium: the service worker (its source, as dist/cdn/admin-realtime-sw.js
- * ships it) installs and turns a push message, handed to it over CDP as a push service would, into
- * a notification; `enablePush` / `subscribePush` / `unsubscribePush` register with a real hub.
+ * ships it) installs, and a push message handed to it over CDP, as a push service would, becomes
+ * the `showNotification` it should (read from inside the worker, and accepted by Chromium);
+ * `enablePush` / `subscribePush` / `unsubscribePush` register with a real hub.
  *
  * Headless Chromium has no push service to subscribe with (its `pushManager.subscribe` waits for
  * one forever), so the subscribe tests stand a browser-side push service in for it: the Push API's
@@ -39,7 +40,12 @@ async function fakePushService() {
   const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
   const p256dh = base64url(new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey)));
   const auth = base64url(crypto.getRandomValues(new Uint8Array(16)));
-  const seen = { serverKeys: [] as string[], unsubscribed: 0, userVisibleOnly: [] as boolean[] };
+  const seen = {
+    serverKeys: [] as string[],
+    unsubscribed: 0,
+    userVisibleOnly: [] as boolean[],
+    activeWorker: [] as boolean[],
+  };
   let current: PushSubscription | null = null;
   const proto = PushManager.prototype;
   const original = { subscribe: proto.subscribe, getSubscription: proto.getSubscription };
@@ -47,6 +53,8 @@ async function fakePushService() {
     const key = new Uint8Array(options!.applicationServerKey as Uint8Array);
     seen.serverKeys.push(base64url(key));
     seen.userVisibleOnly.push(Boolean(options?.userVisibleOnly));
+    // A real push manager refuses a registration without an active worker.
+    seen.activeWorker.push(Boolean((await navigator.serviceWorker.getRegistration(SW_URL))?.active));
     current = {
       endpoint: ENDPOINT,
       expirationTime: null,
@@ -75,6 +83,7 @@ describe('Web Push in the browser', () => {
   let service: Awaited<ReturnType<typeof fakePushService>> | undefined;
   before(async () => {
     hub = (await executeServerCommand('hub-start', { push: true })) as PushHubInfo;
+    await setPermission('granted');
   });
   afterEach(() => {
     service?.restore();
@@ -91,10 +100,10 @@ describe('Web Push in the browser', () => {
     expect(registration.scope).to.equal(SCOPE);
   });
 
-  it('a push message becomes a notification with the title, body, tag and the panel link', async () => {
-    await setPermission('granted');
+  it('a push message becomes a notification with the title, body, tag and the panel link; a repeat reuses the tag', async () => {
     const registration = await activeWorker();
-    for (const n of await registration.getNotifications()) n.close();
+    const script = registration.active!.scriptURL;
+    await executeServerCommand('push-worker-record', { script });
     const data = {
       title: 'Payments provider down',
       body: 'Card charges failing',
@@ -103,27 +112,33 @@ describe('Web Push in the browser', () => {
       priority: 'critical',
       id: 'n-1',
     };
+    const shown = async () =>
+      (await executeServerCommand('push-worker-shown', { script })) as Array<{
+        title: string;
+        options: Record<string, unknown>;
+        outcome?: string;
+      }>;
     await executeServerCommand('push-deliver', { origin: location.origin, scope: SCOPE, data });
-    await waitUntil(async () => (await registration.getNotifications()).length === 1, 'shown', { timeout: 5000 });
-    // A repeat of the incident replaces the notification (same tag) instead of adding one.
+    await waitUntil(async () => (await shown())[0]?.outcome, 'shown', { timeout: 5000 });
     await executeServerCommand('push-deliver', {
       origin: location.origin,
       scope: SCOPE,
       data: { ...data, body: 'Still failing' },
     });
-    await waitUntil(async () => (await registration.getNotifications())[0]?.body === 'Still failing', 'replaced', {
-      timeout: 5000,
+    await waitUntil(async () => (await shown())[1]?.outcome, 'shown again', { timeout: 5000 });
+    const expected = (body: string) => ({
+      title: 'Payments provider down',
+      options: {
+        body,
+        data: { url: data.url, id: 'n-1' },
+        // One notification per incident: the repeat replaces the first and alerts again.
+        tag: 'payments-outage',
+        renotify: true,
+        requireInteraction: true,
+      },
+      outcome: 'shown',
     });
-    const shown = await registration.getNotifications();
-    expect(shown.length).to.equal(1);
-    const [first] = shown;
-    expect([first!.title, first!.tag, first!.requireInteraction]).to.deep.equal([
-      'Payments provider down',
-      'payments-outage',
-      true,
-    ]);
-    expect(first!.data).to.deep.equal({ url: data.url, id: 'n-1' });
-    first!.close();
+    expect(await shown()).to.deep.equal([expected('Card charges failing'), expected('Still failing')]);
   });
 
   it('enablePush asks nothing more once denied, and registers nothing', async () => {
@@ -136,12 +151,15 @@ describe('Web Push in the browser', () => {
 
   it('enablePush subscribes with the key the hub serves and registers the browser for the admin; unsubscribePush undoes both', async () => {
     await setPermission('granted');
+    // A first visit: no worker registered yet, so enabling installs it.
+    for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
     service = await fakePushService();
     const provider = { url: hub.wsUrl, token: await hubToken('push-admin') };
     expect(await pushStatus({ serviceWorkerUrl: SW_URL })).to.equal('disabled');
     expect(await enablePush(provider, { serviceWorkerUrl: SW_URL })).to.equal('enabled');
     expect(service.seen.serverKeys).to.deep.equal([hub.vapidPublicKey]);
     expect(service.seen.userVisibleOnly).to.deep.equal([true]);
+    expect(service.seen.activeWorker).to.deep.equal([true]);
     const stored = (await executeServerCommand('push-subscriptions', { port: hub.port, user: 'push-admin' })) as Array<{
       endpoint: string;
       keys: { p256dh: string; auth: string };

@@ -266,8 +266,11 @@ Object.assign(commands, {
 // push-*: Web Push in the browser (test/browser/push.test.ts), over the page's CDP session.
 //   push-subscriptions {port?, user}        the hub's stored subscriptions of `user`           → [{endpoint, keys, …}]
 //   push-permission    {origin, setting}    sets the notifications permission of `origin`: granted | denied | prompt → true
+//   push-worker-record {script}           records the showNotification calls of that worker  → true
+//   push-worker-shown  {script}           what it recorded: [{title, options, outcome}]        → [...]
 //   push-deliver       {origin, scope, data} hands `data` to the service worker of `scope` as a push
-//                                            message (what a push service would), once it is active → true
+//                                            message (what a push service would), over a CDP session kept
+//                                            until stop-all                                        → true
 // ---------------------------------------------------------------------------------------------
 type Cdp = {
   send(m: string, p?: object): Promise<unknown>;
@@ -280,7 +283,109 @@ async function pageCdp(context: CommandContext | undefined): Promise<Cdp> {
   if (!page) throw new Error('push commands need the Chrome launcher');
   return page.createCDPSession();
 }
+/**
+ * One CDP session per page with the ServiceWorker domain on, kept until `stop-all`: detached right
+ * after a delivery, the worker could be stopped before it showed the notification.
+ */
+const workerSessions = new Map<string, { cdp: Cdp; registrationId(scope: string): Promise<string> }>();
+async function serviceWorkerCdp(context: CommandContext | undefined) {
+  const key = context?.session?.id ?? '';
+  let entry = workerSessions.get(key);
+  if (!entry) {
+    const cdp = await pageCdp(context);
+    const registrations = new Map<string, string>();
+    const waiters = new Set<() => void>();
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
+      const { registrations: updated } = e as {
+        registrations: Array<{ registrationId: string; scopeURL: string; isDeleted: boolean }>;
+      };
+      for (const r of updated) {
+        if (r.isDeleted) registrations.delete(r.scopeURL);
+        else registrations.set(r.scopeURL, r.registrationId);
+      }
+      for (const wake of waiters) wake();
+    });
+    await cdp.send('ServiceWorker.enable');
+    entry = {
+      cdp,
+      registrationId: (wanted) =>
+        new Promise<string>((resolve, reject) => {
+          const check = () => {
+            const id = registrations.get(wanted);
+            if (id === undefined) return;
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolve(id);
+          };
+          const timer = setTimeout(() => {
+            waiters.delete(check);
+            reject(new Error(`no service worker registration for ${wanted}`));
+          }, 5000);
+          waiters.add(check);
+          check();
+        }),
+    };
+    workerSessions.set(key, entry);
+    onStopAll(async () => {
+      workerSessions.delete(key);
+      await cdp.detach().catch(() => undefined);
+    });
+  }
+  return entry;
+}
+
+type WorkerHandle = { evaluate<T>(fn: () => T): Promise<T> };
+/** The running service worker whose script is `scriptUrl`, through puppeteer (its own CDP target). */
+async function serviceWorker(context: CommandContext | undefined, scriptUrl: string): Promise<WorkerHandle> {
+  const session = context?.session;
+  const page = session?.browser?.getPage?.(session.id) as
+    | { browser(): { targets(): Array<{ type(): string; url(): string; worker(): Promise<WorkerHandle | null> }> } }
+    | undefined;
+  if (!page) throw new Error('push commands need the Chrome launcher');
+  const target = page
+    .browser()
+    .targets()
+    .find((t) => t.type() === 'service_worker' && t.url() === scriptUrl);
+  const worker = await target?.worker();
+  if (!worker) throw new Error(`no running service worker ${scriptUrl}`);
+  return worker;
+}
+
 Object.assign(commands, {
+  /**
+   * Records every `showNotification` the worker of `script` makes from now on (title and options),
+   * so a test reads what the worker asked for; headless Chromium's notification list loses entries
+   * now and then (its display platform reports them gone), so it is not the evidence.
+   */
+  'push-worker-record': async (payload, context) => {
+    const worker = await serviceWorker(context, String(payload.script));
+    await worker.evaluate(() => {
+      const scope = self as unknown as {
+        __shown: unknown[];
+        registration: { showNotification(title: string, options?: object): Promise<void> };
+      };
+      scope.__shown = [];
+      const show = scope.registration.showNotification.bind(scope.registration);
+      scope.registration.showNotification = (title, options) => {
+        const call: Record<string, unknown> = { title, options: JSON.parse(JSON.stringify(options ?? {})) };
+        scope.__shown.push(call);
+        return show(title, options).then(
+          () => {
+            call.outcome = 'shown';
+          },
+          (err: unknown) => {
+            call.outcome = String(err);
+            throw err;
+          },
+        );
+      };
+    });
+    return true;
+  },
+  'push-worker-shown': async (payload, context) =>
+    (await serviceWorker(context, String(payload.script))).evaluate(
+      () => (self as unknown as { __shown?: unknown[] }).__shown ?? [],
+    ),
   'push-subscriptions': async (payload) => pickHub(payload).backend.pushSubscriptions(String(payload.user)),
   'push-permission': async (payload, context) => {
     const session = context?.session;
@@ -295,32 +400,13 @@ Object.assign(commands, {
     return true;
   },
   'push-deliver': async (payload, context) => {
-    const cdp = await pageCdp(context);
-    try {
-      const scope = String(payload.scope);
-      // The registration's id arrives in the events ServiceWorker.enable sends.
-      const registrationId = new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no service worker registration for ${scope}`)), 5000);
-        cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
-          const { registrations } = e as {
-            registrations: Array<{ registrationId: string; scopeURL: string; isDeleted: boolean }>;
-          };
-          const found = registrations.find((r) => r.scopeURL === scope && !r.isDeleted);
-          if (found) {
-            clearTimeout(timer);
-            resolve(found.registrationId);
-          }
-        });
-      });
-      await cdp.send('ServiceWorker.enable');
-      await cdp.send('ServiceWorker.deliverPushMessage', {
-        origin: String(payload.origin),
-        registrationId: await registrationId,
-        data: JSON.stringify(payload.data),
-      });
-      return true;
-    } finally {
-      await cdp.detach();
-    }
+    const scope = String(payload.scope);
+    const worker = await serviceWorkerCdp(context);
+    await worker.cdp.send('ServiceWorker.deliverPushMessage', {
+      origin: String(payload.origin),
+      registrationId: await worker.registrationId(scope),
+      data: JSON.stringify(payload.data),
+    });
+    return true;
   },
 } satisfies Record<string, Handler>);
