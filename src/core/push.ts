@@ -8,6 +8,7 @@
  * ```ts
  * button.addEventListener('click', async () => {
  *   const { enablePush } = await import('admin-realtime/push');
+ *   // provider: a <realtime-provider>, providerOf(an element inside one), or {hubUrl, token}
  *   const state = await enablePush(provider, { serviceWorkerUrl: '/admin-realtime-sw.js' });
  *   // 'enabled' | 'denied' | 'unsupported'
  * });
@@ -18,13 +19,38 @@ import type { TokenProvider } from './types.js';
 
 /**
  * Where the hub is and who the admin is: a `<realtime-provider>` element fits (its `url`, `token`,
- * `tokenProvider`), as do the options given to `createRealtimeClient`.
+ * `tokenProvider`), as do the options given to `createRealtimeClient`, or `{hubUrl, token}` with
+ * `token` a string or a token provider.
  */
-export interface PushHub {
-  /** The hub's WebSocket URL (`wss://hub.example.com/v1/ws`); the push paths are beside it. */
-  url: string;
-  token?: string | undefined;
-  tokenProvider?: TokenProvider | undefined;
+export type PushHub =
+  | {
+      /** The hub's WebSocket URL (`wss://hub.example.com/v1/ws`); the push paths are beside it. */
+      url: string;
+      token?: string | undefined;
+      tokenProvider?: TokenProvider | undefined;
+    }
+  | { hubUrl: string; token: string | TokenProvider };
+
+/**
+ * The hub of an element inside a `<realtime-provider>` (its nearest one, across shadow roots), so
+ * an element offering the button passes itself: `enablePush(this, …)`.
+ */
+export function providerOf(element: Element): PushHub {
+  for (let node: Node | null = element; node; ) {
+    if (node instanceof Element && node.localName === 'realtime-provider') return node as unknown as PushHub;
+    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
+  }
+  throw new PushRegistrationError('no <realtime-provider> around this element', 0);
+}
+
+/** The hub URL and the token source of any form of `PushHub`. */
+function hubOf(hub: PushHub): { url: string; token: () => Promise<string | undefined> } {
+  if ('hubUrl' in hub) {
+    const { token } = hub;
+    return { url: hub.hubUrl, token: async () => (typeof token === 'function' ? token() : token) };
+  }
+  const provider = hub.tokenProvider;
+  return { url: hub.url, token: async () => (provider ? provider() : hub.token) };
 }
 
 export interface PushOptions {
@@ -62,16 +88,13 @@ export class PushRegistrationError extends Error {
   }
 }
 
-async function tokenOf(hub: PushHub): Promise<string> {
-  const token = hub.tokenProvider ? await hub.tokenProvider() : hub.token;
-  if (!token) throw new PushRegistrationError('no token: set the provider token (or tokenProvider) first', 401);
-  return token;
-}
-
-async function hubRequest(hub: PushHub, path: string, method: string, body?: unknown): Promise<unknown> {
+async function hubRequest(given: PushHub, path: string, method: string, body?: unknown): Promise<unknown> {
+  const hub = hubOf(given);
   const headers: Record<string, string> = {};
   if (method !== 'GET') {
-    headers.authorization = `Bearer ${await tokenOf(hub)}`;
+    const token = await hub.token();
+    if (!token) throw new PushRegistrationError('no token: set the provider token (or tokenProvider) first', 401);
+    headers.authorization = `Bearer ${token}`;
     headers['content-type'] = 'application/json';
   }
   let res: Response;

@@ -9,9 +9,11 @@
  * `subscribe`/`getSubscription` answer a subscription with a real P-256 key and auth secret. The
  * hub and the HTTP requests are real.
  */
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { enablePush, pushStatus, subscribePush, unsubscribePush } from '../../src/core/push.js';
+import '../../src/components/realtime-provider/index.js';
+import type { RealtimeProvider } from '../../src/components/realtime-provider/realtime-provider.js';
+import { enablePush, providerOf, pushStatus, subscribePush, unsubscribePush } from '../../src/core/push.js';
 import { type HubInfo, hubToken, stopHub } from './widget-hub.js';
 
 const SW_URL = '/src/service-worker/admin-realtime-sw.js';
@@ -177,6 +179,28 @@ describe('Web Push in the browser', () => {
     expect(service.seen.unsubscribed).to.equal(1);
     expect(await executeServerCommand('push-subscriptions', { port: hub.port, user: 'push-admin' })).to.deep.equal([]);
     expect(await unsubscribePush(provider, { serviceWorkerUrl: SW_URL })).to.equal(false);
+  });
+
+  it('an element finds its provider across shadow roots; {hubUrl, token provider} works as well', async () => {
+    const token = await hubToken('push-provider');
+    const provider = await fixture<RealtimeProvider>(
+      html`<realtime-provider url=${hub.wsUrl} token=${token}><div></div></realtime-provider>`,
+    );
+    const host = provider.querySelector('div')!;
+    const button = host.attachShadow({ mode: 'open' }).appendChild(document.createElement('button'));
+    expect(providerOf(button)).to.equal(provider);
+    expect(() => providerOf(document.createElement('button'))).to.throw(/no <realtime-provider>/);
+
+    service = await fakePushService();
+    expect(await enablePush(providerOf(button), { serviceWorkerUrl: SW_URL })).to.equal('enabled');
+    const stored = async () =>
+      ((await executeServerCommand('push-subscriptions', { port: hub.port, user: 'push-provider' })) as unknown[])
+        .length;
+    expect(await stored()).to.equal(1);
+    expect(
+      await unsubscribePush({ hubUrl: hub.wsUrl, token: async () => token }, { serviceWorkerUrl: SW_URL }),
+    ).to.equal(true);
+    expect(await stored()).to.equal(0);
   });
 
   it('a hub refusing the token rejects with its status and reason', async () => {
