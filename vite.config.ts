@@ -8,7 +8,10 @@
  * - `cdn`  dist/cdn/admin-realtime.js, one ES module registering every element, uPlot as a chunk
  *          loaded only when a chart first shows;
  * - `iife` dist/cdn/admin-realtime.iife.js, the same for a classic <script>, all in one file.
+ * The `cdn` build also copies the Web Push service worker (src/service-worker/admin-realtime-sw.js)
+ * to dist/cdn/admin-realtime-sw.js, as it is: integrators serve it from their own origin.
  */
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
@@ -66,6 +69,17 @@ function protocolFromPackage(): Plugin {
   };
 }
 
+/** Emits the service worker beside the CDN bundle, unbundled (it has no imports). */
+function serviceWorker(): Plugin {
+  const source = resolve(import.meta.dirname, 'src/service-worker/admin-realtime-sw.js');
+  return {
+    name: 'admin-realtime:service-worker',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'admin-realtime-sw.js', source: readFileSync(source, 'utf8') });
+    },
+  };
+}
+
 /** ES modules, one file per source module under `root`, unminified (a package, not a page). */
 function modulesBuild(
   plugins: Plugin[],
@@ -98,6 +112,8 @@ export default defineConfig(({ mode }) => {
       index: 'src/index.ts',
       // Entry names mirror the source paths, so preserveModules writes each to its own place.
       'core/index': 'src/core/index.ts',
+      // admin-realtime/push: Web Push subscription, loaded by the button that enables it.
+      'core/push': 'src/core/push.ts',
       'components/shared/lit': 'src/components/shared/lit.ts',
       protocol: 'src/protocol.ts',
       // The framework wrappers: admin-realtime/react and admin-realtime/vue.
@@ -113,7 +129,7 @@ export default defineConfig(({ mode }) => {
   }
   const iife = mode === 'iife';
   return {
-    plugins: [minifyTemplates()],
+    plugins: iife ? [minifyTemplates()] : [minifyTemplates(), serviceWorker()],
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     build: {
       outDir: 'dist/cdn',

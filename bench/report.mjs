@@ -470,6 +470,24 @@ export function writeReport(root, report, { partial = false } = {}) {
     md.push('');
   }
 
+  if (s.push && !s.push.error) {
+    const p = s.push;
+    md.push('## 10. Web Push: send to a push service on loopback');
+    md.push('');
+    if (p.ranAt) md.push(`Measured on its own (\`--only=push\`) at ${p.ranAt}.`, '');
+    md.push(
+      `${p.sends} critical notifications sent one after another through \`createPushChannel\` (storage read, VAPID JWT, RFC 8291 encryption, HTTPS POST with a kept-alive agent) to a push service on 127.0.0.1; time from \`send()\` to the service holding the whole request. The baseline posts a body of the same size (${p.bodyBytes} B) over the same agent.`,
+    );
+    md.push('');
+    md.push(
+      table(
+        ['what', 'p50 ms', 'p99 ms', 'max ms'],
+        p.rows.map((r) => [r.label, n(r.p50, 2), n(r.p99, 2), n(r.max, 2)]),
+      ),
+    );
+    md.push('');
+  }
+
   const text = md.join('\n');
   const dir = partial ? join(root, 'bench', 'out') : join(root, 'bench');
   mkdirSync(dir, { recursive: true });

@@ -1,12 +1,12 @@
 /**
  * `npm run bench`: bundle size, client ingestion and render, charts, hub fan-out, reconnect
  * storm, tabs sharing one socket, latency on each rung of the transport ladder, the hub as a cluster
- * on PostgreSQL, escalation email from due time to the SMTP server. Prints a table and writes bench/report.md and
+ * on PostgreSQL, escalation email from due time to the SMTP server, Web Push from send to a push service. Prints a table and writes bench/report.md and
  * bench/report.json. Every figure is set beside a baseline measured in the same run; absolute
  * times on a shared machine are noise.
  *
  * Runs under tsx (scripts/bench.mjs starts it), so the hub's TypeScript is imported directly.
- * Options: --only=bundle,client,charts,fanout,storm,tabs,transports,cluster,escalation   --clients=1000   --seconds=10   --client-c=200000
+ * Options: --only=bundle,client,charts,fanout,storm,tabs,transports,cluster,escalation,push   --clients=1000   --seconds=10   --client-c=200000
  */
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,6 +18,7 @@ import { runCluster } from './cluster.mjs';
 import { runEscalation } from './escalation.mjs';
 import { runFanout } from './fanout.mjs';
 import { ensurePeers } from './peers.mjs';
+import { runPush } from './push.mjs';
 import { writeReport } from './report.mjs';
 import { runStorm } from './storm.mjs';
 import { runTabs } from './tabs.mjs';
@@ -89,6 +90,7 @@ await section('tabs', () => runTabs({ root, cdnDir, log }));
 await section('transports', () => runTransports({ root, cdnDir, log }));
 await section('cluster', () => runCluster({ root, log, clients, seconds }));
 await section('escalation', () => runEscalation({ log }));
+await section('push', () => runPush({ log }));
 
 report.durationS = Math.round((Date.now() - started) / 1000);
 report.machine.loadavgAtEnd = loadavg().map((x) => Number(x.toFixed(2)));

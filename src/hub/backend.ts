@@ -224,6 +224,26 @@ export interface RetentionOptions {
   auditDays: number;
 }
 
+/** A browser registered for Web Push by one admin (the `PushSubscription` the browser gave). */
+export interface PushSubscriptionRecord {
+  /** The push service URL; unique across admins. A capability: never log it whole. */
+  endpoint: string;
+  /** The browser's P-256 public key and auth secret, base64url (RFC 8291). */
+  keys: { p256dh: string; auth: string };
+  /** When it was (last) registered, epoch ms. */
+  created: number;
+  /** The registering browser's User-Agent, bounded; null when absent. */
+  userAgent: string | null;
+}
+
+/** Bounds of the push subscriptions a backend keeps (documented in docs/hub.md#web-push). */
+export const PUSH_LIMITS = {
+  /** Subscriptions per admin; a new one past it replaces that admin's oldest. */
+  perAdmin: 10,
+  /** Characters of User-Agent kept. */
+  userAgentChars: 256,
+} as const;
+
 /** What a session's snapshot holds, read at one point of the stream (`seq`). */
 export type SnapshotParts = Snapshot;
 
@@ -388,4 +408,18 @@ export interface HubBackend {
   getPreferences(userId: string): Promise<Preferences>;
   /** Replaces the admin's preferences with a document the protocol's check accepted. */
   setPreferences(userId: string, preferences: Preferences): Promise<void>;
+
+  // Web Push (issue 19 item 4) -----------------------------------------------------------------
+  /**
+   * Registers a browser for `userId`: an endpoint already stored (for anyone) is replaced, so a
+   * browser that switched admins belongs to the last one; past `PUSH_LIMITS.perAdmin` the admin's
+   * oldest subscription is dropped.
+   */
+  addPushSubscription(userId: string, sub: Omit<PushSubscriptionRecord, 'created'>): Promise<void>;
+  /** Removes one of `userId`'s subscriptions; false when that admin had no such endpoint. */
+  removePushSubscription(userId: string, endpoint: string): Promise<boolean>;
+  /** `userId`'s subscriptions, oldest first. */
+  pushSubscriptions(userId: string): Promise<PushSubscriptionRecord[]>;
+  /** Drops an endpoint whoever registered it (the push service answered 404 or 410); false when unknown. */
+  dropPushSubscription(endpoint: string): Promise<boolean>;
 }

@@ -9,6 +9,7 @@ import { AuthConfigError } from './auth.js';
 import { parseCliArgs } from './config.js';
 import { createHub } from './hub.js';
 import { createLogger } from './log.js';
+import { VapidConfigError } from './push/vapid.js';
 import { StorageStartError } from './storage/sqlite-open.js';
 
 /** The URL without its password, for the log. */
@@ -66,7 +67,7 @@ if (config.kind === 'help') {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   } catch (err) {
-    if (err instanceof AuthConfigError || err instanceof AlertRulesError) {
+    if (err instanceof AuthConfigError || err instanceof AlertRulesError || err instanceof VapidConfigError) {
       process.stderr.write(`admin-realtime-hub: ${err.message}\n`);
       process.exitCode = 2;
     } else if (err instanceof StorageStartError) {

@@ -15,6 +15,7 @@ import type { HubEscalationOptions } from './escalation/index.js';
 import { DEFAULT_ESCALATION_JSON, parseEscalation } from './escalation/ladder.js';
 import type { HubOptions } from './hub.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
+import { type VapidOptions, vapidProblem } from './push/vapid.js';
 import { createProxyTrust, TrustProxyError } from './upgrade.js';
 
 /** Default port of the CLI (the library defaults to any free port). */
@@ -131,6 +132,21 @@ export const FLAGS: Record<string, FlagSpec> = {
     type: 'boolean',
     env: 'ADMIN_REALTIME_NO_MASKING',
     help: 'store notification and activity text unmasked',
+  },
+  'vapid-public-key': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_VAPID_PUBLIC_KEY',
+    help: 'Web Push: VAPID public key, base64url (npx web-push generate-vapid-keys); with the next two, or none',
+  },
+  'vapid-private-key': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_VAPID_PRIVATE_KEY',
+    help: 'Web Push: VAPID private key, base64url (keep it secret)',
+  },
+  'vapid-subject': {
+    type: 'string',
+    env: 'ADMIN_REALTIME_VAPID_SUBJECT',
+    help: 'Web Push: contact for push services, mailto:ops@example.com or an https: URL',
   },
   demo: {
     type: 'boolean',
@@ -295,6 +311,28 @@ function parseEscalationFlags(str: (name: string) => string | undefined): HubEsc
   return out;
 }
 
+const VAPID_FLAGS = {
+  publicKey: 'vapid-public-key',
+  privateKey: 'vapid-private-key',
+  subject: 'vapid-subject',
+} as const;
+
+/** The three VAPID flags: all of them (checked, as the hub would at start), none (no Web Push), or an error. */
+function parseVapid(str: (name: string) => string | undefined): VapidOptions | null | Error {
+  const given = Object.entries(VAPID_FLAGS).map(([field, flag]) => [field, flag, str(flag)] as const);
+  const missing = given.filter(([, , value]) => value === undefined);
+  if (missing.length === given.length) return null;
+  if (missing.length > 0) {
+    const names = missing.map(([, flag]) => `--${flag} (${FLAGS[flag]!.env})`).join(' and ');
+    return new Error(`Web Push needs all three VAPID settings: ${names} missing`);
+  }
+  const vapid = Object.fromEntries(given.map(([field, , value]) => [field, value])) as unknown as VapidOptions;
+  const problem = vapidProblem(vapid);
+  if (!problem) return vapid;
+  const flag = VAPID_FLAGS[problem.field];
+  return new Error(`--${flag} (${FLAGS[flag]!.env}) ${problem.message}`);
+}
+
 /** Reads argv and env into hub options, or the message that says what to fix. */
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliConfig {
   const bare = bareTrustProxy(argv);
@@ -434,6 +472,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
 
   const escalation = parseEscalationFlags(str);
   if (escalation instanceof Error) return { kind: 'error', message: escalation.message };
+  const vapid = parseVapid(str);
+  if (vapid instanceof Error) return { kind: 'error', message: vapid.message };
 
   const warnings: string[] = [];
   const secretBytes = auth.jwtSecret ? Buffer.byteLength(auth.jwtSecret) : MIN_JWT_SECRET_BYTES;
@@ -472,6 +512,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
       trustProxy,
       masking: !booleans['no-masking'],
       ...(alertRules ? { alertRules } : {}),
+      ...(vapid ? { push: { vapid } } : {}),
       demo,
       ...(escalation ? { escalation } : {}),
     },

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Server as TlsServer } from 'node:tls';
@@ -23,7 +24,11 @@ import { createHttpHandler, createKeyMatcher, PATHS, type PublishResult } from '
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { createMasker, type MaskingOptions } from './masking.js';
 import type { PostgresBackendOptions } from './postgres-backend.js';
+import { preferencePolicy } from './preferences.js';
 import { createPublisher } from './publish.js';
+import { createPushChannel } from './push/channel.js';
+import { createPushEndpoints } from './push/endpoints.js';
+import { assertVapid, type VapidOptions } from './push/vapid.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
 import { type Peer, Session, type SessionContext, type TokenCheck } from './session.js';
 import { startSnoozeWaker } from './snooze-waker.js';
@@ -145,6 +150,16 @@ export interface HubOptions {
    * seam. Off while no channel is set. See docs/hub.md#escalation.
    */
   escalation?: HubEscalationOptions;
+  /**
+   * Web Push: the VAPID key pair and subject (checked at start; `VapidConfigError` when unusable).
+   * Serves `GET /v1/push/key` and `POST`/`DELETE /v1/push/subscriptions`; the channel that sends is
+   * `createPushChannel` (push/channel.ts). `allowIpEndpoints` accepts endpoints on an IP address
+   * (a private push service, tests); default false; `agent` an https agent for the requests to
+   * push services (one trusting a private push service's CA). With `push`, escalation sends the
+   * ladder's push steps through it (and is on with the default ladder when `escalation` is not
+   * given). See docs/hub.md#web-push.
+   */
+  push?: { vapid: VapidOptions; allowIpEndpoints?: boolean; agent?: HttpsAgent };
 
   /** A logger, or the level for the default JSON-lines logger on stdout; default `info`. */
   log?: Logger | LogLevel;
@@ -207,6 +222,33 @@ export function returnSpreadSeconds(sessions: number): number {
 }
 
 /** Starts (or mounts) a hub. Resolves once it is listening. */
+/**
+ * The escalation the hub runs: `options.escalation` with the Web Push channel when `push` is set
+ * (escalation then runs with the default ladder even without `escalation`), the admin's stored
+ * preferences as the policy (channels per category, quiet hours) and as the digest schedule,
+ * unless the options give their own.
+ */
+function escalationOptions(options: HubOptions, backend: HubBackend, log: Logger): HubEscalationOptions | undefined {
+  if (!options.escalation && !options.push) return undefined;
+  const given = options.escalation ?? {};
+  const channels = [...(given.channels ?? [])];
+  if (options.push && !channels.some((c) => c.name === 'push'))
+    channels.push(
+      createPushChannel({
+        backend,
+        vapid: options.push.vapid,
+        log,
+        ...(options.push.agent ? { agent: options.push.agent } : {}),
+      }),
+    );
+  return {
+    ...given,
+    channels,
+    policy: given.policy ?? preferencePolicy(backend),
+    digestFor: given.digestFor ?? (async (userId) => (await backend.getPreferences(userId)).emailDigest),
+  };
+}
+
 export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const now = options.now ?? Date.now;
   const log =
@@ -219,6 +261,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     auth = { ...auth, jwtSecret: randomBytes(32).toString('base64url') };
     log.info('demo mode: generated a random JWT secret');
   }
+  if (options.push) assertVapid(options.push.vapid);
   const verify = options.verifyToken ?? createVerifier(auth);
   const signDemoToken = demo && auth.jwtSecret ? createDemoTokenSigner(auth.jwtSecret) : null;
   if (demo && !signDemoToken) throw new Error('demo mode needs an HS256 jwtSecret (or none, to generate one)');
@@ -289,7 +332,13 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
 
   let escalation: ReturnType<typeof createHubEscalation>;
   try {
-    escalation = createHubEscalation(options.escalation, { backend, log, now, node: options.postgres?.node, mask });
+    escalation = createHubEscalation(escalationOptions(options, backend, log), {
+      backend,
+      log,
+      now,
+      node: options.postgres?.node,
+      mask,
+    });
   } catch (err) {
     await backend.close();
     throw err;
@@ -432,11 +481,24 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     adopt: (session) => sessions.add(session),
   });
 
+  const push = options.push
+    ? createPushEndpoints({
+        backend,
+        log,
+        verify,
+        clientIp,
+        originAllowed,
+        connectionLimiter,
+        publicKey: options.push.vapid.publicKey,
+        allowIpEndpoints: options.push.allowIpEndpoints ?? false,
+      })
+    : null;
+
   // Mounted: take over 'request' so the host app's handlers see only paths that are not the hub's.
   const hostRequestListeners = ownsServer ? [] : (server.listeners('request') as Array<(...a: unknown[]) => void>);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     guard.headersDone(req.socket, false);
-    if (fallback.handle(req, res) || handleHttp(req, res)) return;
+    if (fallback.handle(req, res) || push?.handle(req, res) || handleHttp(req, res)) return;
     for (const listener of hostRequestListeners) listener.call(server, req, res);
   };
   if (!ownsServer) server.removeAllListeners('request');

@@ -19,12 +19,13 @@ export type {
   EscalationStepRow,
   HubBackend,
   NewEntry,
+  PushSubscriptionRecord,
   RetentionOptions,
   SnapshotParts,
   StreamEntry,
   Viewer,
 } from './backend.js';
-export { EventRefusedError, STORAGE_LIMITS } from './backend.js';
+export { EventRefusedError, PUSH_LIMITS, STORAGE_LIMITS } from './backend.js';
 export type {
   DigestChannel,
   DigestMode,
@@ -54,6 +55,11 @@ export type { PostgresBackendOptions } from './postgres-backend.js';
 export { createPostgresBackend } from './postgres-backend.js';
 export type { PreferenceSource } from './preferences.js';
 export { channelAllowed, mutedCategories, preferencePolicy, quietUntil } from './preferences.js';
+export type { PushChannelOptions, PushPayload } from './push/channel.js';
+export { createPushChannel, PUSH_DELIVERY, pushTopic } from './push/channel.js';
+export { PUSH_PATHS } from './push/endpoints.js';
+export type { VapidOptions } from './push/vapid.js';
+export { VapidConfigError } from './push/vapid.js';
 export type { RateLimit } from './rate-limit.js';
 export type { TokenCheck } from './session.js';
 export type { SqliteBackendOptions } from './sqlite-backend.js';

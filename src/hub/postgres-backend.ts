@@ -44,6 +44,7 @@ import { cancelStepsRead, cancelStepsThrough, createPgEscalation, scheduleSteps 
 import { ClusterListener, RunSequencer } from './storage/pg-fanout.js';
 import { createPgInbox } from './storage/pg-inbox.js';
 import { createPgPreferences } from './storage/pg-preferences.js';
+import { createPgPush } from './storage/pg-push.js';
 import { LOCKS, migratePostgres } from './storage/pg-schema.js';
 import * as sql from './storage/pg-statements.js';
 import { type Queryable, rows } from './storage/pg-statements.js';
@@ -791,6 +792,7 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
   // -------------------------------------------------------------------------------------------
   const escalation = createPgEscalation(pool, transaction, now);
   const preferences = createPgPreferences(pool, now);
+  const push = createPgPush(pool, transaction, now);
   const backend: HubBackend = {
     append(entries) {
       if (entries.length === 0) return Promise.resolve([]);
@@ -996,6 +998,11 @@ export async function createPostgresBackend(options: PostgresBackendOptions): Pr
       const heard = listener.state();
       return heard.ok ? { ok: true, node } : { ok: false, detail: heard.detail, node };
     },
+
+    addPushSubscription: (userId, sub) => track(null, push.addPushSubscription(userId, sub)),
+    removePushSubscription: (userId, endpoint) => track(null, push.removePushSubscription(userId, endpoint)),
+    pushSubscriptions: (userId) => track(null, push.pushSubscriptions(userId)),
+    dropPushSubscription: (endpoint) => track(null, push.dropPushSubscription(endpoint)),
 
     close() {
       closing ??= (async () => {

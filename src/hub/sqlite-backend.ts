@@ -50,6 +50,7 @@ import { createSqliteInbox } from './storage/sqlite-inbox.js';
 import { isCorruption, openSqlite } from './storage/sqlite-open.js';
 import { createSqlitePreferences } from './storage/sqlite-preferences.js';
 import { createSqlitePruner } from './storage/sqlite-prune.js';
+import { createSqlitePush } from './storage/sqlite-push.js';
 import { categoriesParam, createSqliteReadState } from './storage/sqlite-read-state.js';
 import { prepareStatements } from './storage/sqlite-statements.js';
 
@@ -436,6 +437,8 @@ export function createSqliteBackend(options: SqliteBackendOptions): HubBackend {
         return { ok: false, detail: err instanceof Error ? err.message : String(err) };
       }
     },
+
+    ...createSqlitePush(db, now),
 
     close() {
       if (closed) return;

@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../src/components/notification-preferences/index.js';
 import type { NotificationPreferences } from '../../src/components/notification-preferences/notification-preferences.js';
 import type { RealtimeProvider } from '../../src/components/realtime-provider/realtime-provider.js';
@@ -69,6 +69,26 @@ describe('<notification-preferences>', () => {
     expect(one(el, '[part~="status"]').getAttribute('role')).to.equal('status');
     expect(shadow(el).querySelector('[part~="enable-push"]'), 'no push button without a push config').to.equal(null);
     await expect(el).to.be.accessible();
+  });
+
+  it('with push set, the enable button asks the browser and says why push stays off when notifications are blocked', async () => {
+    await executeServerCommand('push-permission', { origin: location.origin, setting: 'denied' });
+    try {
+      const { el } = await mount();
+      el.push = { serviceWorkerUrl: '/admin-realtime-sw.js' };
+      await el.updateComplete;
+      const button = one<HTMLButtonElement>(el, '[part~="enable-push"]');
+      expect(one(el, '[part~="push-status"]').getAttribute('role')).to.equal('status');
+      await expect(el).to.be.accessible();
+      click(button);
+      await waitUntil(() => text(one(el, '[part~="push-status"]')) !== '', 'the outcome shown', { timeout: 8000 });
+      expect(text(one(el, '[part~="push-status"]'))).to.equal(
+        "This browser blocks notifications from this site: allow them in the browser's site settings.",
+      );
+      expect(button.disabled, 'can be tried again once allowed').to.equal(false);
+    } finally {
+      await executeServerCommand('push-permission', { origin: location.origin, setting: 'prompt' });
+    }
   });
 
   it('saves channels, quiet hours and digest to the hub; another session of the admin gets them', async () => {

@@ -108,13 +108,24 @@ Object.assign(commands, {
       connectionRate: { perSecond: 100, burst: 1000 },
     };
     for (const key of HUB_START_OPTIONS) if (payload[key] !== undefined) options[key] = payload[key];
+    // `push: true`: Web Push with a VAPID pair made for this hub.
+    const vapid = payload.push
+      ? { ...(await import('web-push')).default.generateVAPIDKeys(), subject: 'mailto:t@x.test' }
+      : null;
+    if (vapid) options.push = { vapid };
     const hub = await startHub(options);
     hubsByPort.set(hub.port, hub);
     onStopAll(async () => {
       hubsByPort.delete(hub.port);
       await hub.close();
     });
-    return { url: hub.url, wsUrl: hub.wsUrl, port: hub.port, publishKey: TEST_PUBLISH_KEY };
+    return {
+      url: hub.url,
+      wsUrl: hub.wsUrl,
+      port: hub.port,
+      publishKey: TEST_PUBLISH_KEY,
+      ...(vapid ? { vapidPublicKey: vapid.publicKey } : {}),
+    };
   },
   'hub-token': async (payload) => {
     const { signToken } = await harness();
@@ -248,5 +259,154 @@ Object.assign(commands, {
     } finally {
       await cdp.detach();
     }
+  },
+} satisfies Record<string, Handler>);
+
+// ---------------------------------------------------------------------------------------------
+// push-*: Web Push in the browser (test/browser/push.test.ts), over the page's CDP session.
+//   push-subscriptions {port?, user}        the hub's stored subscriptions of `user`           → [{endpoint, keys, …}]
+//   push-permission    {origin, setting}    sets the notifications permission of `origin`: granted | denied | prompt → true
+//   push-worker-record {script}           records the showNotification calls of that worker  → true
+//   push-worker-shown  {script}           what it recorded: [{title, options, outcome}]        → [...]
+//   push-deliver       {origin, scope, data} hands `data` to the service worker of `scope` as a push
+//                                            message (what a push service would), over a CDP session kept
+//                                            until stop-all                                        → true
+// ---------------------------------------------------------------------------------------------
+type Cdp = {
+  send(m: string, p?: object): Promise<unknown>;
+  on(event: string, fn: (e: unknown) => void): void;
+  detach(): Promise<void>;
+};
+async function pageCdp(context: CommandContext | undefined): Promise<Cdp> {
+  const session = context?.session;
+  const page = session?.browser?.getPage?.(session.id) as { createCDPSession(): Promise<Cdp> } | undefined;
+  if (!page) throw new Error('push commands need the Chrome launcher');
+  return page.createCDPSession();
+}
+/**
+ * One CDP session per page with the ServiceWorker domain on, kept until `stop-all`: detached right
+ * after a delivery, the worker could be stopped before it showed the notification.
+ */
+const workerSessions = new Map<string, { cdp: Cdp; registrationId(scope: string): Promise<string> }>();
+async function serviceWorkerCdp(context: CommandContext | undefined) {
+  const key = context?.session?.id ?? '';
+  let entry = workerSessions.get(key);
+  if (!entry) {
+    const cdp = await pageCdp(context);
+    const registrations = new Map<string, string>();
+    const waiters = new Set<() => void>();
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
+      const { registrations: updated } = e as {
+        registrations: Array<{ registrationId: string; scopeURL: string; isDeleted: boolean }>;
+      };
+      for (const r of updated) {
+        if (r.isDeleted) registrations.delete(r.scopeURL);
+        else registrations.set(r.scopeURL, r.registrationId);
+      }
+      for (const wake of waiters) wake();
+    });
+    await cdp.send('ServiceWorker.enable');
+    entry = {
+      cdp,
+      registrationId: (wanted) =>
+        new Promise<string>((resolve, reject) => {
+          const check = () => {
+            const id = registrations.get(wanted);
+            if (id === undefined) return;
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolve(id);
+          };
+          const timer = setTimeout(() => {
+            waiters.delete(check);
+            reject(new Error(`no service worker registration for ${wanted}`));
+          }, 5000);
+          waiters.add(check);
+          check();
+        }),
+    };
+    workerSessions.set(key, entry);
+    onStopAll(async () => {
+      workerSessions.delete(key);
+      await cdp.detach().catch(() => undefined);
+    });
+  }
+  return entry;
+}
+
+type WorkerHandle = { evaluate<T>(fn: () => T): Promise<T> };
+/** The running service worker whose script is `scriptUrl`, through puppeteer (its own CDP target). */
+async function serviceWorker(context: CommandContext | undefined, scriptUrl: string): Promise<WorkerHandle> {
+  const session = context?.session;
+  const page = session?.browser?.getPage?.(session.id) as
+    | { browser(): { targets(): Array<{ type(): string; url(): string; worker(): Promise<WorkerHandle | null> }> } }
+    | undefined;
+  if (!page) throw new Error('push commands need the Chrome launcher');
+  const target = page
+    .browser()
+    .targets()
+    .find((t) => t.type() === 'service_worker' && t.url() === scriptUrl);
+  const worker = await target?.worker();
+  if (!worker) throw new Error(`no running service worker ${scriptUrl}`);
+  return worker;
+}
+
+Object.assign(commands, {
+  /**
+   * Records every `showNotification` the worker of `script` makes from now on (title and options),
+   * so a test reads what the worker asked for; headless Chromium's notification list loses entries
+   * now and then (its display platform reports them gone), so it is not the evidence.
+   */
+  'push-worker-record': async (payload, context) => {
+    const worker = await serviceWorker(context, String(payload.script));
+    await worker.evaluate(() => {
+      const scope = self as unknown as {
+        __shown: unknown[];
+        registration: { showNotification(title: string, options?: object): Promise<void> };
+      };
+      scope.__shown = [];
+      const show = scope.registration.showNotification.bind(scope.registration);
+      scope.registration.showNotification = (title, options) => {
+        const call: Record<string, unknown> = { title, options: JSON.parse(JSON.stringify(options ?? {})) };
+        scope.__shown.push(call);
+        return show(title, options).then(
+          () => {
+            call.outcome = 'shown';
+          },
+          (err: unknown) => {
+            call.outcome = String(err);
+            throw err;
+          },
+        );
+      };
+    });
+    return true;
+  },
+  'push-worker-shown': async (payload, context) =>
+    (await serviceWorker(context, String(payload.script))).evaluate(
+      () => (self as unknown as { __shown?: unknown[] }).__shown ?? [],
+    ),
+  'push-subscriptions': async (payload) => pickHub(payload).backend.pushSubscriptions(String(payload.user)),
+  'push-permission': async (payload, context) => {
+    const session = context?.session;
+    type Permission = { permission: { name: string }; state: string };
+    const page = session?.browser?.getPage?.(session.id) as
+      | { browserContext(): { setPermission(origin: string, ...permissions: Permission[]): Promise<void> } }
+      | undefined;
+    if (!page) throw new Error('push-permission needs the Chrome launcher');
+    await page
+      .browserContext()
+      .setPermission(String(payload.origin), { permission: { name: 'notifications' }, state: String(payload.setting) });
+    return true;
+  },
+  'push-deliver': async (payload, context) => {
+    const scope = String(payload.scope);
+    const worker = await serviceWorkerCdp(context);
+    await worker.cdp.send('ServiceWorker.deliverPushMessage', {
+      origin: String(payload.origin),
+      registrationId: await worker.registrationId(scope),
+      data: JSON.stringify(payload.data),
+    });
+    return true;
   },
 } satisfies Record<string, Handler>);

@@ -113,7 +113,8 @@ export const styles = css`
     border: 1px solid var(--_border);
     justify-self: start;
   }
-  .actions {
+  .actions,
+  .push {
     display: flex;
     flex-wrap: wrap;
     gap: var(--_gap);

@@ -16,13 +16,15 @@ import { styles } from './notification-preferences.styles.js';
 
 /** What the "Enable push notifications" button needs (Web Push, VAPID). */
 export interface PushConfig {
-  /** The hub's VAPID public key (`--vapid-public-key`), base64url. */
-  vapidPublicKey: string;
+  /** The hub's VAPID public key (`--vapid-public-key`), base64url; default asked from the hub (`GET /v1/push/key`). */
+  vapidPublicKey?: string;
   /** URL of the service worker the page serves from its origin (shipped in `dist/cdn/`). */
   serviceWorkerUrl: string;
 }
 
 type SaveState = { kind: 'idle' | 'saving' | 'saved' } | { kind: 'failed'; reason: string };
+/** Where enabling push stands: not asked yet, asking, or how it ended. */
+type PushState = 'idle' | 'asking' | 'enabled' | 'denied' | 'unsupported' | { failed: string };
 
 /**
  * An admin's notification preferences, kept on the hub: for each category, which channels may
@@ -48,6 +50,7 @@ type SaveState = { kind: 'idle' | 'saving' | 'saved' } | { kind: 'failed'; reaso
  * @csspart window - One quiet window.
  * @csspart digest - The email digest select.
  * @csspart enable-push - The "Enable push notifications" button.
+ * @csspart push-status - What enabling push ended with (a live region).
  * @csspart save - The Save button.
  * @csspart status - The save status ("Saved", or why not).
  * @csspart notice - The "Changed in another session" notice.
@@ -62,6 +65,7 @@ export class NotificationPreferences extends RealtimeElement {
     push: { attribute: false },
     edit: { state: true, attribute: false },
     saveState: { state: true, attribute: false },
+    pushState: { state: true, attribute: false },
     elsewhere: { state: true, attribute: false },
   };
 
@@ -77,6 +81,7 @@ export class NotificationPreferences extends RealtimeElement {
   /** The edited document; null until the preferences load. */
   private edit: Preferences | null = null;
   private saveState: SaveState = { kind: 'idle' };
+  private pushState: PushState = 'idle';
   /** Another session saved while this one has unsaved edits. */
   private elsewhere = false;
   /** The stored document the edits started from. */
@@ -163,7 +168,10 @@ export class NotificationPreferences extends RealtimeElement {
       </label>
       ${
         this.push
-          ? html`<slot name="push"><button type="button" part="enable-push" class="secondary" @click=${this.#enablePush}>${msg('prefs.enablePush')}</button></slot>`
+          ? html`<div class="push">
+              <slot name="push"><button type="button" part="enable-push" class="secondary" ?disabled=${this.pushState === 'asking' || this.pushState === 'enabled'} @click=${this.#enablePush}>${msg('prefs.enablePush')}</button></slot>
+              <span part="push-status" role="status">${this.#pushText()}</span>
+            </div>`
           : nothing
       }
       <div class="actions">
@@ -173,10 +181,29 @@ export class NotificationPreferences extends RealtimeElement {
     </form>`;
   }
 
-  /** Subscribes this browser to Web Push for the admin. */
-  #enablePush(): void {
-    // MERGE(h-push): call the push module's client function here, e.g.
-    // `subscribePush(this.#stored.store, this.push)`, and show its outcome in the status.
+  /**
+   * Subscribes this browser to Web Push for the admin, from the click (browsers show the
+   * permission prompt only on a user gesture). The push module loads on first use.
+   */
+  async #enablePush(): Promise<void> {
+    const push = this.push;
+    if (!push || this.pushState === 'asking') return;
+    this.pushState = 'asking';
+    try {
+      const { enablePush, providerOf } = await import('../../core/push.js');
+      this.pushState = await enablePush(providerOf(this), {
+        serviceWorkerUrl: push.serviceWorkerUrl,
+        ...(push.vapidPublicKey ? { vapidPublicKey: push.vapidPublicKey } : {}),
+      });
+    } catch (err) {
+      this.pushState = { failed: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  #pushText(): string {
+    const s = this.pushState;
+    if (typeof s === 'object') return msg('prefs.push.failed', { reason: s.failed });
+    return s === 'idle' || s === 'asking' ? '' : msg(`prefs.push.${s}`);
   }
 
   #statusText(): string {

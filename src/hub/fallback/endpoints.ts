@@ -122,7 +122,8 @@ export interface FallbackEndpoints {
   sweep(): void;
 }
 
-class HttpError extends Error {
+/** An answer with its status; the message goes out as `{error}`. */
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -132,13 +133,15 @@ class HttpError extends Error {
   }
 }
 
-function bearer(req: IncomingMessage): string {
+/** The `Authorization: Bearer` credential, or a 401. */
+export function bearer(req: IncomingMessage): string {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
   if (!m) throw new HttpError(401, 'Authorization: Bearer <JWT> required', { 'www-authenticate': 'Bearer' });
   return m[1]!;
 }
 
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+/** The body as JSON (`{}` when empty), at most `limit` bytes (413 above, 400 when not JSON). */
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw new HttpError(413, `body exceeds ${limit} bytes`);
   const chunks: Buffer[] = [];
@@ -174,8 +177,33 @@ function opening(body: unknown): StreamOpening {
 
 type Headers = Record<string, string>;
 
+/**
+ * Answers a request whose handler threw: an `HttpError` with its status, anything else 500 (and
+ * logged as `label`); CORS headers for an allowed origin, so the page can read why.
+ */
+export function answerFailure(
+  req: IncomingMessage,
+  res: ServerResponse,
+  err: unknown,
+  ctx: { originAllowed: (origin: string | undefined) => boolean; log: Logger },
+  label: string,
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  req.resume();
+  const origin = req.headers.origin;
+  const cors = ctx.originAllowed(origin) ? corsHeaders(origin) : {};
+  if (err instanceof HttpError) sendJson(res, err.status, { error: err.message }, { ...cors, ...err.headers });
+  else {
+    ctx.log.error(label, { path: req.url?.split('?')[0], err });
+    sendJson(res, 500, { error: 'internal error' }, cors);
+  }
+}
+
 /** A page on another origin may read the answer (its origin passed the allowlist). */
-const corsHeaders = (origin: string | undefined): Headers =>
+export const corsHeaders = (origin: string | undefined): Headers =>
   origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
 
 /** The close code of an ended session as an HTTP status for a command. */
@@ -468,20 +496,9 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
         return false;
       }
       if (!paths.has(url.pathname)) return false;
-      route(req, res, url.pathname, url).catch((err: unknown) => {
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        req.resume();
-        const origin = req.headers.origin;
-        const cors = ctx.originAllowed(origin) ? corsHeaders(origin) : {};
-        if (err instanceof HttpError) sendJson(res, err.status, { error: err.message }, { ...cors, ...err.headers });
-        else {
-          ctx.log.error('fallback request failed', { path: url.pathname, err });
-          sendJson(res, 500, { error: 'internal error' }, cors);
-        }
-      });
+      route(req, res, url.pathname, url).catch((err: unknown) =>
+        answerFailure(req, res, err, ctx, 'fallback request failed'),
+      );
       return true;
     },
     sweep() {

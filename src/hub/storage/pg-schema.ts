@@ -85,6 +85,14 @@ const MIGRATIONS: string[] = [
   `,
   // 4: notification preferences, one document per admin (issue 19 item 5).
   `CREATE TABLE preferences (user_id text PRIMARY KEY, json text NOT NULL, updated bigint NOT NULL);`,
+  // 5: browsers registered for Web Push, per admin; the endpoint is unique across admins.
+  `
+  CREATE TABLE push_subscriptions (
+    id bigserial PRIMARY KEY, endpoint text NOT NULL UNIQUE, user_id text NOT NULL, p256dh text NOT NULL,
+    auth text NOT NULL, user_agent text, created bigint NOT NULL
+  );
+  CREATE INDEX push_subscriptions_user ON push_subscriptions (user_id, id);
+  `,
 ];
 
 /** The schema version this code writes. */

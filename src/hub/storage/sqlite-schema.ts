@@ -210,6 +210,21 @@ const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 6: browsers registered for Web Push, per admin; the endpoint is unique across admins.
+  (db) => {
+    db.exec(`
+      CREATE TABLE push_subscriptions (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        endpoint   TEXT NOT NULL UNIQUE,
+        user_id    TEXT NOT NULL,
+        p256dh     TEXT NOT NULL,
+        auth       TEXT NOT NULL,
+        user_agent TEXT,
+        created    INTEGER NOT NULL
+      );
+      CREATE INDEX push_subscriptions_user ON push_subscriptions (user_id, id);
+    `);
+  },
 ];
 
 /** The schema version this code writes. */

@@ -128,7 +128,17 @@ describe('storage abuse: metrics', () => {
     await writer.close();
     // What an older hub let in: 16,000 names in 2099, 100 current ones (schema 1, no name table).
     const raw = new Database(path);
-    raw.exec('DROP TABLE metric_names; DROP TABLE inbox_state'); // the tables of migrations 2 and 3
+    // Schema 1 had only these tables: every later migration's (metric_names and beyond) goes.
+    const schema1 = new Set(
+      'meta stream event_ids notifications notification_audience notification_reads read_marks user_state metric_samples latest activity audit'.split(
+        ' ',
+      ),
+    );
+    const later = raw
+      .prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+      .all()
+      .filter((row) => !schema1.has(row.name));
+    for (const { name } of later) raw.exec(`DROP TABLE ${name}`);
     raw.pragma('user_version = 1');
     const put = raw.prepare('INSERT INTO metric_samples (t, name, value) VALUES (?, ?, ?)');
     raw.transaction(() => {

@@ -216,6 +216,12 @@ export const de: Partial<Record<keyof EnglishMessages | `${string}.${'one' | 'ot
   'prefs.digest.hourly': 'Stündlich',
   'prefs.digest.daily': 'Täglich',
   'prefs.enablePush': 'Push-Benachrichtigungen aktivieren',
+  'prefs.push.enabled': 'Push-Benachrichtigungen sind für diesen Browser aktiv.',
+  'prefs.push.denied':
+    'Dieser Browser blockiert Benachrichtigungen dieser Website: Erlauben Sie sie in den Website-Einstellungen des Browsers.',
+  'prefs.push.unsupported':
+    'Dieser Browser kann hier keine Push-Benachrichtigungen empfangen (nötig sind HTTPS und die Push-API).',
+  'prefs.push.failed': 'Push-Benachrichtigungen konnten nicht aktiviert werden: {reason}',
   'prefs.save': 'Speichern',
   'prefs.saving': 'Wird gespeichert…',
   'prefs.saved': 'Gespeichert',
