@@ -88,7 +88,7 @@ describe('escalation to Web Push', () => {
   });
 
   test('push switched off for the category in the preferences skips the step', async () => {
-    const { hub, service } = await setUp('ravi');
+    const { hub, service, browser } = await setUp('ravi');
     await hub.backend.setPreferences('ravi', {
       channels: { billing: { inApp: true, push: false, email: true } },
       quietHours: null,
@@ -97,8 +97,11 @@ describe('escalation to Web Push', () => {
     await post(hub, note('Invoice run failed', { priority: 'critical', category: 'billing', id: 'inv' }));
     await post(hub, note('Login storm', { priority: 'critical', category: 'security', id: 'storm' }));
     const request = await service.next(10_000);
-    assert.equal(request.path, '/push/ravi');
-    await waitUntil(async () => (await hub.backend.escalationSteps({ userId: 'ravi' })).length === 0, 'both steps done');
+    assert.equal((JSON.parse(decryptWebPush(request.body, browser)) as { title: string }).title, 'Login storm');
+    await waitUntil(
+      async () => (await hub.backend.escalationSteps({ userId: 'ravi' })).length === 0,
+      'both steps done',
+    );
     assert.equal(service.requests.length, 1, 'only the security notification was pushed');
   });
 });
