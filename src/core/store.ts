@@ -197,13 +197,13 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
   // Seen: ids waiting to go out (at most one message a second), and those sent (bounded).
   const seenQueue = new Set<string>();
   let seenSent = new Set<string>();
-  let seenTimer = false;
+  /** The pending send, cancelled by `destroy` (it holds the store). */
+  let seenTimer: unknown = null;
   function markSeen(ids: readonly string[]): void {
     for (const id of ids) if (!seenSent.has(id)) seenQueue.add(id);
-    if (seenTimer || !seenQueue.size || destroyed) return;
-    seenTimer = true;
-    timers.setTimeout(() => {
-      seenTimer = false;
+    if (seenTimer !== null || !seenQueue.size || destroyed) return;
+    seenTimer = timers.setTimeout(() => {
+      seenTimer = null;
       const batch = [...seenQueue].slice(0, MARK_READ_BATCH);
       // A ref, so an HTTP rung gets an `ack` to answer the command with; nothing waits for it.
       if (destroyed || !transport.send({ type: 'seen', ids: batch, ref: 'seen' })) return;
@@ -303,6 +303,7 @@ export function createStore(transport: Transport, options: CreateStoreOptions = 
       destroyed = true;
       for (const off of detach) off();
       pacer.cancel();
+      if (seenTimer !== null) timers.clearTimeout(seenTimer);
       subscribers.clear();
     },
   };
