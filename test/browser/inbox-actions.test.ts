@@ -456,4 +456,36 @@ describe('<admin-notification-center> inbox actions on a real hub, two sessions 
     expect(byTitle(b, 'One').hasAttribute('data-unread'), 'back as new').to.equal(true);
     await waitUntil(() => unread() === 3, 'counted unread again');
   });
+  it('mark unread, archive and delete for me outlast a reload: a new page of the admin starts from them', async () => {
+    const sub = `inbox-reload-${Date.now()}`;
+    const token = await hubToken(sub);
+    const first = await liveClient(ctx.hub, token);
+    ctx.clients.push(first);
+    await publish(
+      ctx.hub,
+      ...['Alpha', 'Beta', 'Gamma'].map((title) => ({ kind: 'notification', title, audience: { userIds: [sub] } })),
+    );
+    await waitUntil(() => first.store.getState().notifications.length === 3, 'listed', { timeout: 8000 });
+    const id = (title: string) => first.store.getState().notifications.find((n) => n.title === title)!.id;
+    const [alpha, beta, gamma] = [id('Alpha'), id('Beta'), id('Gamma')];
+    await first.store.markAllRead();
+    await first.store.markUnread([alpha]);
+    await first.store.archive([beta]);
+    await first.store.deleteForMe([gamma]);
+    await waitUntil(() => first.store.getState().notifications.length === 1, 'applied', { timeout: 8000 });
+    first.close();
+
+    // The reload: a new page, a new provider and center, a snapshot from the hub.
+    const { el } = await withProvider<AdminNotificationCenter>(
+      ctx.hub,
+      token,
+      html`<admin-notification-center tab="all"></admin-notification-center>`,
+      'admin-notification-center',
+    );
+    await waitUntil(() => titles(el).join() === 'Alpha', 'only Alpha in the inbox', { timeout: 8000 });
+    expect(byTitle(el, 'Alpha').hasAttribute('data-unread'), 'still unread after mark all read').to.equal(true);
+    one<HTMLButtonElement>(el, '#tab-archived').click();
+    await waitUntil(() => titles(el).join() === 'Beta', 'Beta under Archived; Gamma nowhere', { timeout: 8000 });
+    await expect(el).to.be.accessible();
+  });
 });
