@@ -614,7 +614,10 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     });
   }
 
-  escalation?.engine.start();
+  if (escalation) {
+    escalation.engine.start();
+    log.info('escalation', { channels: Object.keys(escalation.engine.health().channels) });
+  }
 
   const address = () => {
     const a = server.address() as AddressInfo | null;
