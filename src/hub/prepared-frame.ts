@@ -4,9 +4,9 @@
  * socket, so the hub frames it once with `ws`'s own `Sender.frame` (made static for this use,
  * websockets/ws#1016) and writes the bytes straight to each socket.
  */
-import type { Duplex } from 'node:stream';
 import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
+import type { SessionSocket } from './session-socket.js';
 
 /** `ws` exports its Sender at runtime; @types/ws does not declare it. */
 interface SenderApi {
@@ -30,9 +30,8 @@ export function prepareFrame(text: string): PreparedFrame {
   return { data, wire: parts && (parts.length === 1 ? parts[0] : Buffer.concat(parts)) };
 }
 
-/** The parts of a `ws` socket this relies on (test/node/hub checks they are still there). */
+/** The part of a `ws` socket this relies on besides `_socket` (test/node/hub checks it is still there). */
 interface WsInternals {
-  _socket?: Duplex | null;
   _sender?: { _state?: number } | null;
 }
 
@@ -44,17 +43,21 @@ const SENDER_IDLE = 0;
  * open and ws's sender is idle, so no frame of its own can be half written or queued and frames
  * never interleave; otherwise through `ws.send`, which queues behind what it is doing.
  */
-export function sendPrepared(ws: WebSocket, frame: PreparedFrame): void {
-  const inner = ws as unknown as WsInternals;
-  const socket = inner._socket;
-  if (frame.wire && ws.readyState === WebSocket.OPEN && inner._sender?._state === SENDER_IDLE && socket?.writable) {
+export function sendPrepared(ws: SessionSocket, frame: PreparedFrame): void {
+  const socket = ws._socket;
+  if (
+    frame.wire &&
+    ws.readyState === WebSocket.OPEN &&
+    (ws as SessionSocket & WsInternals)._sender?._state === SENDER_IDLE &&
+    socket?.writable
+  ) {
     socket.write(frame.wire);
   } else ws.send(frame.data, { binary: false });
 }
 
 /** Runs `write` with the socket corked, so the frames it writes leave in one system call. */
-export function corked(ws: WebSocket, write: () => void): void {
-  const socket = (ws as unknown as WsInternals)._socket;
+export function corked(ws: SessionSocket, write: () => void): void {
+  const socket = ws._socket;
   socket?.cork();
   try {
     write();
@@ -67,8 +70,8 @@ export function corked(ws: WebSocket, write: () => void): void {
  * Resolves once the socket has written out what it buffered past its high-water mark (its
  * 'drain'), at once when it holds less; also when the socket closes, so a waiter never hangs.
  */
-export function drained(ws: WebSocket): Promise<void> {
-  const socket = (ws as unknown as WsInternals)._socket;
+export function drained(ws: SessionSocket): Promise<void> {
+  const socket = ws._socket;
   if (!socket?.writableNeedDrain || socket.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

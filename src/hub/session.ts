@@ -5,7 +5,6 @@
  * fan-out loop; a session decides only about itself.
  */
 import { randomUUID } from 'node:crypto';
-import type { WebSocket } from 'ws';
 import {
   type AuthMessage,
   type ClientMessage,
@@ -32,6 +31,7 @@ import type { Logger } from './log.js';
 import { mutedCategories } from './preferences.js';
 import { corked, drained, type PreparedFrame, sendPrepared } from './prepared-frame.js';
 import { type RateLimit, TokenBucket } from './rate-limit.js';
+import type { SessionSocket } from './session-socket.js';
 import { buildSnapshot, canSee, historyPage, inAppUnread, unmuted } from './view.js';
 
 /** What a token check answers: a user (and its token's expiry, epoch ms) or the close code. */
@@ -147,7 +147,7 @@ export class Session {
   private graceTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    readonly ws: WebSocket,
+    readonly ws: SessionSocket,
     readonly peer: Peer,
     private readonly ctx: SessionContext,
   ) {

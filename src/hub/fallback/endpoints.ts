@@ -31,7 +31,7 @@ import { sendJson } from '../http.js';
 import type { Logger } from '../log.js';
 import { KeyedRateLimiter, type RateDecision, type RateLimit } from '../rate-limit.js';
 import { type Peer, Session, type SessionContext, type TokenCheck } from '../session.js';
-import { asWebSocket, CollectSocket, type HttpSocket, SseSocket } from './http-socket.js';
+import { CollectSocket, type HttpSocket, SseSocket } from './http-socket.js';
 import { type StreamOpening, Tickets } from './tickets.js';
 
 /** Paths of the fallback rungs. */
@@ -274,7 +274,7 @@ export function createFallbackEndpoints(ctx: FallbackContext): FallbackEndpoints
       userAgent: req.headers['user-agent'] ?? null,
       origin: req.headers.origin ?? null,
     };
-    const session = new Session(asWebSocket(socket), peer, context);
+    const session = new Session(socket, peer, context);
     ctx.adopt(session);
     return session;
   };

@@ -1,21 +1,17 @@
 /**
- * The parts of a `ws` WebSocket that `Session` uses (on message/pong/close/error, send,
- * bufferedAmount, ping, close, terminate, and the underlying writable that `drained`/`corked`
- * read), over HTTP. So a session behind Server-Sent Events or a long poll is the same `Session`:
+ * A `SessionSocket` (session-socket.ts: what `Session` uses of `ws`'s WebSocket) over HTTP. So a
+ * session behind Server-Sent Events or a long poll is the same `Session`:
  * the same auth, resume, subscriptions, fan-out, replies, limits and audit as over `/v1/ws`.
  */
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import type { WebSocket } from 'ws';
-
-/** Passes an adapter where `Session` expects a `ws` socket (it uses only the members above). */
-export const asWebSocket = (socket: HttpSocket): WebSocket => socket as unknown as WebSocket;
+import type { SessionSocket } from '../session-socket.js';
 
 /** Text of a frame `Session` wrote (a string, or a prepared frame's payload buffer). */
 const text = (data: unknown): string =>
   typeof data === 'string' ? data : Buffer.from(data as Buffer).toString('utf8');
 
-export abstract class HttpSocket extends EventEmitter {
+export abstract class HttpSocket extends EventEmitter implements SessionSocket {
   /** Not `ws`'s OPEN: `sendPrepared` then writes through `send`, never to `_socket` directly. */
   readonly readyState = 0;
   /** How the session ended, once it has: the code and reason the client acts on. */
