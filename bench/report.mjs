@@ -456,15 +456,16 @@ export function writeReport(root, report, { partial = false } = {}) {
 
   if (s.escalation && !s.escalation.error) {
     const e = s.escalation;
-    md.push('## 9. Escalation email: due time to the SMTP server');
+    md.push('## 9. Escalation: due time to the SMTP server and to the push service');
     md.push('');
     if (e.ranAt) md.push(`Measured on its own (\`--only=escalation\`) at ${e.ranAt}.`, '');
     md.push(e.method);
     md.push('');
     md.push(
       table(
-        ['steps', 'received', 'p50 ms', 'p99 ms', 'max ms'],
-        e.rows.map((r) => [r.steps, r.received, n(r.p50, 0), n(r.p99, 0), n(r.max, 0)]),
+        ['channel', 'steps', 'received', 'p50 ms', 'p99 ms', 'max ms'],
+        // Runs before the push channel joined have one row and no channel: it was email.
+        e.rows.map((r) => [r.channel ?? 'email', r.steps, r.received, n(r.p50, 0), n(r.p99, 0), n(r.max, 0)]),
       ),
     );
     md.push('');

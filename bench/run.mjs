@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: bundle size, client ingestion and render, charts, hub fan-out, reconnect
  * storm, tabs sharing one socket, latency on each rung of the transport ladder, the hub as a cluster
- * on PostgreSQL, escalation email from due time to the SMTP server, Web Push from send to a push service. Prints a table and writes bench/report.md and
- * bench/report.json. Every figure is set beside a baseline measured in the same run; absolute
- * times on a shared machine are noise.
+ * on PostgreSQL, escalation from due time to the SMTP server and to a push service, Web Push from
+ * send to a push service. Prints a table and writes bench/report.md and bench/report.json. Every
+ * figure is set beside a baseline measured in the same run; absolute times on a shared machine are
+ * noise.
  *
  * Runs under tsx (scripts/bench.mjs starts it), so the hub's TypeScript is imported directly.
  * Options: --only=bundle,client,charts,fanout,storm,tabs,transports,cluster,escalation,push   --clients=1000   --seconds=10   --client-c=200000
