@@ -133,7 +133,8 @@ export class ConnectionStatus extends RealtimeElement {
         return s.reason ? msg('status.reason', { reason: s.reason }) : '';
       case 'connected': {
         const via = s.shared === 'follower' ? msg('status.sharedFollower') : '';
-        return [s.user.name ? msg('status.connectedAs', { name: s.user.name }) : '', via].filter(Boolean).join(' ');
+        // Two sentences: "Signed in as Ada. Connected through another tab."
+        return [s.user.name ? msg('status.connectedAs', { name: s.user.name }) : '', via].filter(Boolean).join('. ');
       }
       default:
         return '';
