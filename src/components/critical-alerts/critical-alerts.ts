@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
 import { ClockController } from '../shared/clock.js';
+import { lazy } from '../shared/lazy.js';
 import { enAlerts } from '../shared/locales/en.js';
 import { formatDateTime, formatRelative, msg } from '../shared/localize.js';
 import { MotionGate } from '../shared/motion-gate.js';
@@ -8,7 +9,7 @@ import { RealtimeElement } from '../shared/realtime-element.js';
 import { repeat } from '../shared/repeat.js';
 import { SeenController } from '../shared/seen.js';
 import { tokens } from '../shared/tokens.styles.js';
-import { AlertSound } from './alert-sound.js';
+import type { AlertSound } from './alert-sound.js';
 import { styles } from './critical-alerts.styles.js';
 import {
   type DesktopPermission,
@@ -16,6 +17,8 @@ import {
   requestDesktopPermission,
   showDesktopNotification,
 } from './desktop-notifier.js';
+
+const loadSound = lazy(() => import('./alert-sound.js'), 'critical-alerts: the alert sound');
 
 /** Alert ids remembered as already seen, so a re-render never sounds twice. */
 const SEEN_CAP = 500;
@@ -103,7 +106,8 @@ export class CriticalAlerts extends RealtimeElement {
   /** Tabs sharing one socket alert once per browser: the tab that holds the socket sounds and notifies. */
   readonly #follower = this.select((s) => s.connection.status === 'connected' && s.connection.shared === 'follower');
   readonly #clock = new ClockController(this);
-  readonly #beeper = new AlertSound();
+  /** The beep (alert-sound.ts, a chunk of its own), once loaded: on the first alert that sounds. */
+  #beeper?: AlertSound;
   /** Toasts slide in only after a calm spell; during a burst they appear without moving. */
   readonly #motion = new MotionGate();
   /** Whether each shown toast appeared still (decided once, when it first showed). */
@@ -118,17 +122,36 @@ export class CriticalAlerts extends RealtimeElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.permission = desktopPermission();
-    if (this.sound) this.#beeper.attach();
+    if (this.sound) this.#attachSound();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#beeper.detach();
+    this.#beeper?.detach();
     this.#seen = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('sound') && this.sound && this.isConnected) this.#beeper.attach();
+    if (changed.has('sound') && this.sound && this.isConnected) this.#attachSound();
+  }
+
+  /**
+   * Gestures are watched from when `sound` is on where `navigator.userActivation` is missing, so
+   * there the beep loads at once; elsewhere it loads when an alert first sounds.
+   */
+  #attachSound(): void {
+    if (this.#beeper) this.#beeper.attach();
+    else if (!globalThis.navigator?.userActivation) void this.#loadSound();
+  }
+
+  /** The beep, attached while `sound` is on and the element connected. */
+  async #loadSound(): Promise<AlertSound | undefined> {
+    const m = await loadSound();
+    if (m && !this.#beeper) {
+      this.#beeper = new m.AlertSound();
+      if (this.sound && this.isConnected) this.#beeper.attach();
+    }
+    return this.#beeper;
   }
 
   override render() {
@@ -219,7 +242,8 @@ export class CriticalAlerts extends RealtimeElement {
       this.#seen.delete(id);
     }
     if (this.#follower.value) return;
-    if (this.sound) this.#beeper.play();
+    // A beep asked for before its chunk loaded plays once it has.
+    if (this.sound) void this.#loadSound().then((beeper) => beeper?.play());
     if (this.browserNotifications) for (const a of fresh) showDesktopNotification(a);
   }
 
