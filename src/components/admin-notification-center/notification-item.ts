@@ -1,13 +1,14 @@
 import { html, nothing } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
 import { categoryColour, categoryLabel } from '../shared/categories.js';
+import { lazy } from '../shared/lazy.js';
 import { formatDateTime, type MessageKey, msg } from '../shared/localize.js';
+import { styleProperty } from '../shared/style-property.js';
 import type * as RowExtras from './row-extras.js';
 
 /** Avatars and action buttons, a chunk of their own loaded the first time a row has either. */
 let extras: typeof RowExtras | undefined;
-let loadingExtras: Promise<unknown> | undefined;
+const loadExtras = lazy(() => import('./row-extras.js'), 'admin-notification-center: avatars and actions');
 
 const hasExtras = (n: ListedNotification): boolean => n.actor !== undefined || !!n.actions?.length;
 
@@ -18,16 +19,9 @@ const hasExtras = (n: ListedNotification): boolean => n.actor !== undefined || !
  */
 export function rowExtrasPending(list: readonly ListedNotification[]): Promise<unknown> | null {
   if (extras || !list.some(hasExtras)) return null;
-  loadingExtras ??= import('./row-extras.js').then(
-    (m) => {
-      extras = m;
-    },
-    (error: unknown) => {
-      loadingExtras = undefined;
-      console.warn('admin-notification-center: avatars and actions could not be loaded', error);
-    },
-  );
-  return loadingExtras;
+  return loadExtras().then((m) => {
+    extras = m;
+  });
 }
 
 /** The stylesheet of the row extras, once loaded. */
@@ -88,7 +82,7 @@ export function renderItem(n: ListedNotification, o: ItemOptions) {
     tabindex=${tab}
     aria-labelledby=${custom ? `${id}-content` : `${id}-title`}
     aria-describedby=${described}
-    style=${styleMap({ '--_category': categoryColour(n.category) })}
+    style=${styleProperty('--_category', categoryColour(n.category))}
   >
     <span class="marker" aria-hidden="true"></span>
     ${
