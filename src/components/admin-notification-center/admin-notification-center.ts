@@ -38,8 +38,8 @@ const ANNOUNCE_SETTLE_MS = 400;
 const SCROLLED_DOWN_PX = 4;
 
 /** The chunks of the inbox actions (menu, shortcuts, undo, Archived view) and of the "Clear" question. */
-const loadInbox = lazy(() => import('./inbox-actions.js'), 'admin-notification-center: the inbox actions');
-const loadConfirm = lazy(() => import('./center-confirm.js'), 'admin-notification-center: the clear confirmation');
+const loadInbox = lazy(() => import('./inbox-actions.js'), 'inbox-actions');
+const loadConfirm = lazy(() => import('./center-confirm.js'), 'center-confirm');
 
 /** A refused or failed action is already in the store's `lastError`, which the banner shows. */
 const surfaced = (): void => {};

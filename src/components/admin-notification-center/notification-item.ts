@@ -8,7 +8,7 @@ import type * as RowExtras from './row-extras.js';
 
 /** Avatars and action buttons, a chunk of their own loaded the first time a row has either. */
 let extras: typeof RowExtras | undefined;
-const loadExtras = lazy(() => import('./row-extras.js'), 'admin-notification-center: avatars and actions');
+const loadExtras = lazy(() => import('./row-extras.js'), 'row-extras');
 
 const hasExtras = (n: ListedNotification): boolean => n.actor !== undefined || !!n.actions?.length;
 

@@ -9,16 +9,17 @@ import { RealtimeElement } from '../shared/realtime-element.js';
 import { repeat } from '../shared/repeat.js';
 import { SeenController } from '../shared/seen.js';
 import { tokens } from '../shared/tokens.styles.js';
-import type { AlertSound } from './alert-sound.js';
+import type * as Outputs from './alert-outputs.js';
 import { styles } from './critical-alerts.styles.js';
-import {
-  type DesktopPermission,
-  desktopPermission,
-  requestDesktopPermission,
-  showDesktopNotification,
-} from './desktop-notifier.js';
+import type { DesktopPermission } from './desktop-notifier.js';
 
-const loadSound = lazy(() => import('./alert-sound.js'), 'critical-alerts: the alert sound');
+/** The beep and desktop notifications (alert-outputs.ts): once loaded, and their load. */
+let outputs: typeof Outputs | undefined;
+const loadOutputs = lazy(() => import('./alert-outputs.js').then((m) => (outputs = m)), 'alert-outputs');
+
+/** The current desktop notification permission, or `unsupported` where the API is missing. */
+const desktopPermission = (): DesktopPermission =>
+  (globalThis as { Notification?: typeof Notification }).Notification?.permission ?? 'unsupported';
 
 /** Alert ids remembered as already seen, so a re-render never sounds twice. */
 const SEEN_CAP = 500;
@@ -107,7 +108,7 @@ export class CriticalAlerts extends RealtimeElement {
   readonly #follower = this.select((s) => s.connection.status === 'connected' && s.connection.shared === 'follower');
   readonly #clock = new ClockController(this);
   /** The beep (alert-sound.ts, a chunk of its own), once loaded: on the first alert that sounds. */
-  #beeper?: AlertSound;
+  #beeper?: Outputs.AlertSound;
   /** Toasts slide in only after a calm spell; during a burst they appear without moving. */
   readonly #motion = new MotionGate();
   /** Whether each shown toast appeared still (decided once, when it first showed). */
@@ -133,6 +134,8 @@ export class CriticalAlerts extends RealtimeElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('sound') && this.sound && this.isConnected) this.#attachSound();
+    // Loaded ahead, so "Enable desktop alerts" asks within the click's user activation.
+    if (this.browserNotifications) void loadOutputs();
   }
 
   /**
@@ -145,8 +148,8 @@ export class CriticalAlerts extends RealtimeElement {
   }
 
   /** The beep, attached while `sound` is on and the element connected. */
-  async #loadSound(): Promise<AlertSound | undefined> {
-    const m = await loadSound();
+  async #loadSound(): Promise<Outputs.AlertSound | undefined> {
+    const m = await loadOutputs();
     if (m && !this.#beeper) {
       this.#beeper = new m.AlertSound();
       if (this.sound && this.isConnected) this.#beeper.attach();
@@ -244,7 +247,10 @@ export class CriticalAlerts extends RealtimeElement {
     if (this.#follower.value) return;
     // A beep asked for before its chunk loaded plays once it has.
     if (this.sound) void this.#loadSound().then((beeper) => beeper?.play());
-    if (this.browserNotifications) for (const a of fresh) showDesktopNotification(a);
+    if (this.browserNotifications)
+      void loadOutputs().then((m) => {
+        if (m) for (const a of fresh) m.showDesktopNotification(a);
+      });
   }
 
   /** When the toast holding focus goes away, focus moves to the toast that took its place. */
@@ -293,7 +299,8 @@ export class CriticalAlerts extends RealtimeElement {
   }
 
   async #enableDesktop(): Promise<void> {
-    this.permission = await requestDesktopPermission();
+    const m = outputs ?? (await loadOutputs());
+    if (m) this.permission = await m.requestDesktopPermission();
   }
 }
 
