@@ -272,9 +272,9 @@ export class AdminNotificationCenter extends RealtimeElement {
     return super.getUpdateComplete();
   }
 
-  /** Renders once the rows' avatars and actions can be drawn (see rowExtrasPending). */
+  /** Renders once the rows' avatars, actions and custom content can be drawn (see rowExtrasPending). */
   protected override scheduleUpdate(): Promise<void> | undefined {
-    const pending = rowExtrasPending(this.#data.value?.notifications ?? []);
+    const pending = rowExtrasPending(this.#data.value?.notifications ?? [], !!this.renderNotification);
     if (pending) return pending.then(() => this.#update());
     this.#update();
     return undefined;
