@@ -11,8 +11,8 @@ import { enCenter } from '../shared/locales/en.js';
 import { formatRelative, localeRevision, msg } from '../shared/localize.js';
 import { RealtimeElement } from '../shared/realtime-element.js';
 import { repeat } from '../shared/repeat.js';
-import { SeenController } from '../shared/seen.js';
 import { priorityColors, tokens } from '../shared/tokens.styles.js';
+import { watchSeen } from '../shared/watch-seen.js';
 import { styles } from './admin-notification-center.styles.js';
 import { Arrivals } from './arrivals.js';
 import type { ClearConfirm } from './center-confirm.js';
@@ -184,7 +184,7 @@ export class AdminNotificationCenter extends RealtimeElement {
   constructor() {
     super(enCenter);
     // The rows rendered, while the list can be seen: the hub stops their push escalation.
-    new SeenController(this, () => ({
+    watchSeen(this, () => ({
       store: this.#data.store,
       ids: this.#visible()
         .slice(0, this.#listWindow.rows)

@@ -7,8 +7,8 @@ import { formatDateTime, formatRelative, msg } from '../shared/localize.js';
 import { MotionGate } from '../shared/motion-gate.js';
 import { RealtimeElement } from '../shared/realtime-element.js';
 import { repeat } from '../shared/repeat.js';
-import { SeenController } from '../shared/seen.js';
 import { tokens } from '../shared/tokens.styles.js';
+import { watchSeen } from '../shared/watch-seen.js';
 import type * as Outputs from './alert-outputs.js';
 import { styles } from './critical-alerts.styles.js';
 import type { DesktopPermission } from './desktop-notifier.js';
@@ -78,7 +78,7 @@ export class CriticalAlerts extends RealtimeElement {
   constructor() {
     super(enAlerts);
     // The toasts (or banner) shown, while they can be seen: the hub stops their push escalation.
-    new SeenController(this, () => ({
+    watchSeen(this, () => ({
       store: this.#alerts.store,
       ids: (this.#alerts.value ?? []).slice(0, Math.max(1, this.max)).map((n) => n.id),
     }));
