@@ -22,7 +22,11 @@ function axisKey(metrics: MetricSeries | undefined): string {
   return `${t.length}:${t[0]}:${t.at(-1)}`;
 }
 
-/** The charts of one element, from the first time its chart area shows until it is disconnected. */
+/**
+ * The charts of one element, from the first time its chart area shows until it is disconnected:
+ * uPlot's stylesheet adopted into the element's shadow root, and the charts recoloured when the
+ * colour scheme or forced colours change (the canvas is not recoloured by the browser).
+ */
 export class ChartSet {
   readonly #charts = new Map<string, uPlot>();
   #ro: ResizeObserver | undefined;
@@ -39,11 +43,25 @@ export class ChartSet {
   readonly #UPlot: typeof uPlot;
   readonly #host: HTMLElement;
   readonly #source: ChartSource;
+  readonly #schemes =
+    typeof matchMedia === 'function'
+      ? ['(prefers-color-scheme: dark)', '(forced-colors: active)'].map((query) => matchMedia(query))
+      : [];
+  readonly #onScheme = (): void => this.retheme();
 
-  constructor(UPlot: typeof uPlot, host: HTMLElement, source: ChartSource) {
+  constructor(UPlot: typeof uPlot, host: HTMLElement, source: ChartSource, sheet: CSSStyleSheet) {
     this.#UPlot = UPlot;
     this.#host = host;
     this.#source = source;
+    const root = host.shadowRoot;
+    if (root && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    for (const scheme of this.#schemes) scheme.addEventListener('change', this.#onScheme);
+  }
+
+  /** Destroys the charts and stops following the colour scheme: the element left the page. */
+  dispose(): void {
+    this.destroy();
+    for (const scheme of this.#schemes) scheme.removeEventListener('change', this.#onScheme);
   }
 
   /** The chart drawing `name`. */

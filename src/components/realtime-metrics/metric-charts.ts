@@ -48,9 +48,6 @@ export class MetricChartsController implements ReactiveController {
   #watched: HTMLElement | null = null;
   #shown = false;
   #set: ChartSet | undefined;
-  readonly #scheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
-  /** Forced colours can switch on with the page open; the canvas is not recoloured by the browser. */
-  readonly #forced = typeof matchMedia === 'function' ? matchMedia('(forced-colors: active)') : undefined;
   /** True when uPlot could not be loaded (the host shows a message instead of charts). */
   failed = false;
 
@@ -68,11 +65,6 @@ export class MetricChartsController implements ReactiveController {
     return this.#set?.chart(name);
   }
 
-  hostConnected(): void {
-    this.#scheme?.addEventListener('change', this.#onScheme);
-    this.#forced?.addEventListener('change', this.#onScheme);
-  }
-
   hostUpdated(): void {
     const area = this.#source.area();
     if (!area)
@@ -82,13 +74,11 @@ export class MetricChartsController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    this.#scheme?.removeEventListener('change', this.#onScheme);
-    this.#forced?.removeEventListener('change', this.#onScheme);
     this.#io?.disconnect();
     this.#io = undefined;
     this.#watched = null;
     this.#shown = false;
-    this.#set?.destroy();
+    this.#set?.dispose();
     this.#set = undefined;
   }
 
@@ -114,11 +104,7 @@ export class MetricChartsController implements ReactiveController {
     loadCharts().then(
       (lib) => {
         if (!this.#shown) return; // removed while loading
-        this.#set ??= new lib.ChartSet(lib.UPlot, this.#host, this.#source);
-        const root = this.#host.shadowRoot;
-        if (root && !root.adoptedStyleSheets.includes(lib.sheet)) {
-          root.adoptedStyleSheets = [...root.adoptedStyleSheets, lib.sheet];
-        }
+        this.#set ??= new lib.ChartSet(lib.UPlot, this.#host, this.#source, lib.sheet);
         this.failed = false;
         this.#set.sync();
       },
@@ -131,6 +117,4 @@ export class MetricChartsController implements ReactiveController {
       },
     );
   }
-
-  readonly #onScheme = (): void => this.#set?.retheme();
 }
