@@ -17,6 +17,9 @@ const FALLBACK_COLORS = ['#0b5cd5', '#1a7f37', '#9a6700', '#cf222e', '#8250df'];
 const SAME_POINT_REDRAW_MS = 1000;
 
 /** Changes when points are added or dropped (a new second, a new history), not when values change. */
+/** uPlot's stylesheet, shared by every element's shadow root. */
+let sheet: CSSStyleSheet | undefined;
+
 function axisKey(metrics: MetricSeries | undefined): string {
   const t = metrics?.t ?? [];
   return `${t.length}:${t[0]}:${t.at(-1)}`;
@@ -49,10 +52,15 @@ export class ChartSet {
       : [];
   readonly #onScheme = (): void => this.retheme();
 
-  constructor(UPlot: typeof uPlot, host: HTMLElement, source: ChartSource, sheet: CSSStyleSheet) {
+  /** `css`: uPlot's stylesheet as text, made a sheet once per page. */
+  constructor(UPlot: typeof uPlot, host: HTMLElement, source: ChartSource, css: string) {
     this.#UPlot = UPlot;
     this.#host = host;
     this.#source = source;
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+    }
     const root = host.shadowRoot;
     if (root && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
     for (const scheme of this.#schemes) scheme.addEventListener('change', this.#onScheme);

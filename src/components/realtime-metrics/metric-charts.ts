@@ -6,32 +6,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type uPlot from 'uplot';
 import type { MetricSeries } from '../../core/types.js';
+import { lazy } from '../shared/lazy.js';
 import type { ChartSet } from './metric-chart-set.js';
 
-interface Charting {
-  ChartSet: typeof ChartSet;
-  UPlot: typeof uPlot;
-  sheet: CSSStyleSheet;
-}
-
-let loading: Promise<Charting> | undefined;
-
-/** Imports the chart code, uPlot and its CSS text once per page. */
-function loadCharts(): Promise<Charting> {
-  loading ??= Promise.all([
-    import('./metric-chart-set.js'),
-    import('uplot'),
-    import('uplot/dist/uPlot.min.css?inline'),
-  ]).then(([set, lib, css]) => {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css.default);
-    return { ChartSet: set.ChartSet, UPlot: lib.default, sheet };
-  });
-  loading.catch(() => {
-    loading = undefined; // let a later show try again
-  });
-  return loading;
-}
+/** The chart code, uPlot and its CSS text, each a chunk of its own, loaded together once per page (again after a failure). */
+const loadCharts = lazy(
+  () => Promise.all([import('./metric-chart-set.js'), import('uplot'), import('uplot/dist/uPlot.min.css?inline')]),
+  'charts',
+);
 
 /** What the charts read from their host on every update. */
 export interface ChartSource {
@@ -101,20 +83,20 @@ export class MetricChartsController implements ReactiveController {
 
   #show(): void {
     this.#shown = true;
-    loadCharts().then(
-      (lib) => {
-        if (!this.#shown) return; // removed while loading
-        this.#set ??= new lib.ChartSet(lib.UPlot, this.#host, this.#source, lib.sheet);
-        this.failed = false;
-        this.#set.sync();
-      },
-      (error: unknown) => {
-        console.warn('admin-realtime: uPlot could not be loaded', error);
+    void loadCharts().then((lib) => {
+      if (!lib) {
+        // Logged by lazy(); a later show tries again.
         this.failed = true;
         this.#shown = false;
         this.#watched = null;
         this.#host.requestUpdate();
-      },
-    );
+        return;
+      }
+      if (!this.#shown) return; // removed while loading
+      const [set, uplot, css] = lib;
+      this.#set ??= new set.ChartSet(uplot.default, this.#host, this.#source, css.default);
+      this.failed = false;
+      this.#set.sync();
+    });
   }
 }
