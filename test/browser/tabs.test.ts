@@ -352,6 +352,8 @@ describe('tabs share one socket', () => {
         .length ?? 0;
     await notify('Database down', 'critical');
     await waitFor(() => tabs.every((t) => toasts(t) === 1), { message: 'the toast in every tab' });
+    // The beep is a chunk loaded when an alert first sounds: its play comes after that load.
+    await waitFor(() => tabs.some((t) => t.probe.sounds > 0), { message: 'a sound' });
     const sounds = tabs.map((t) => t.probe.sounds);
     expect(sounds.reduce((a, b) => a + b)).to.equal(1);
     const leader = tabs.findIndex((t) => t.probe.client?.holdsSocket);

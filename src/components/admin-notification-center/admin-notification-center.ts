@@ -6,14 +6,16 @@ import { Announcer } from '../shared/announcer.js';
 import { ARRIVALS_EVERY_MS, ArrivalPacer } from '../shared/arrival-pacer.js';
 import { categoryColours } from '../shared/categories.js';
 import { ClockController } from '../shared/clock.js';
+import { lazy } from '../shared/lazy.js';
 import { enCenter } from '../shared/locales/en.js';
 import { formatRelative, localeRevision, msg } from '../shared/localize.js';
 import { RealtimeElement } from '../shared/realtime-element.js';
 import { repeat } from '../shared/repeat.js';
-import { SeenController } from '../shared/seen.js';
 import { priorityColors, tokens } from '../shared/tokens.styles.js';
+import { watchSeen } from '../shared/watch-seen.js';
 import { styles } from './admin-notification-center.styles.js';
 import { Arrivals } from './arrivals.js';
+import type { ClearConfirm } from './center-confirm.js';
 import { renderFilters } from './center-filters.js';
 import {
   arrivalsOnly,
@@ -34,6 +36,10 @@ const ANNOUNCE_SETTLE_MS = 400;
 
 /** Scrolled further than this (px) from the top, the reader is reading down the list. */
 const SCROLLED_DOWN_PX = 4;
+
+/** The chunks of the inbox actions (menu, shortcuts, undo, Archived view) and of the "Clear" question. */
+const loadInbox = lazy(() => import('./inbox-actions.js'), 'inbox-actions');
+const loadConfirm = lazy(() => import('./center-confirm.js'), 'center-confirm');
 
 /** A refused or failed action is already in the store's `lastError`, which the banner shows. */
 const surfaced = (): void => {};
@@ -178,7 +184,7 @@ export class AdminNotificationCenter extends RealtimeElement {
   constructor() {
     super(enCenter);
     // The rows rendered, while the list can be seen: the hub stops their push escalation.
-    new SeenController(this, () => ({
+    watchSeen(this, () => ({
       store: this.#data.store,
       ids: this.#visible()
         .slice(0, this.#listWindow.rows)
@@ -235,7 +241,6 @@ export class AdminNotificationCenter extends RealtimeElement {
   });
   /** The inbox actions (menu, shortcuts, undo, Archived view), once their chunk is loaded. */
   #inbox?: InboxChunk.InboxActions;
-  #inboxLoad?: Promise<InboxChunk.InboxActions | undefined>;
 
   /** How many of `visible()` are rendered. */
   readonly #listWindow = new ListWindow(this, {
@@ -245,8 +250,10 @@ export class AdminNotificationCenter extends RealtimeElement {
   #lastList?: readonly ListedNotification[];
   /** "Mark all read" had focus when used: if it becomes disabled, focus moves to the selected tab. */
   #markAllFocused = false;
-  /** Between "Clear" and focus on the question's first button. */
-  #asking = false;
+  /** The "Clear" question (center-confirm.ts, a chunk of its own), once loaded. */
+  #confirm?: ClearConfirm;
+  /** "Clear" used: the load of the question and the asking, which `updateComplete` waits for. */
+  #asked?: Promise<unknown>;
   /** Whether the list was scrolled away from the top, as of the last scroll event. */
   #scrolledDown = false;
 
@@ -258,15 +265,16 @@ export class AdminNotificationCenter extends RealtimeElement {
 
   /** Also waits for arrivals held back for the list's turn, so the DOM shows the store after it. */
   protected override async getUpdateComplete(): Promise<boolean> {
+    await this.#asked;
     const done = await super.getUpdateComplete();
     if (!this.#pacer.holding) return done;
     await this.#pacer.caughtUp;
     return super.getUpdateComplete();
   }
 
-  /** Renders once the rows' avatars and actions can be drawn (see rowExtrasPending). */
+  /** Renders once the rows' avatars, actions and custom content can be drawn (see rowExtrasPending). */
   protected override scheduleUpdate(): Promise<void> | undefined {
-    const pending = rowExtrasPending(this.#data.value?.notifications ?? []);
+    const pending = rowExtrasPending(this.#data.value?.notifications ?? [], !!this.renderNotification);
     if (pending) return pending.then(() => this.#update());
     this.#update();
     return undefined;
@@ -307,19 +315,14 @@ export class AdminNotificationCenter extends RealtimeElement {
 
   /** Runs `use` with the inbox actions, loading their chunk first if needed; returns true. */
   #withInbox(use: (inbox: InboxChunk.InboxActions) => unknown): true {
-    this.#inboxLoad ??= import('./inbox-actions.js').then(
-      (m) =>
-        (this.#inbox = new m.InboxActions(this, this.#keyboard, {
-          store: () => this.#data.store,
-          items: () => this.#visible(),
-        })),
-      (error: unknown) => {
-        this.#inboxLoad = undefined;
-        console.warn('admin-notification-center: the inbox actions could not be loaded', error);
-        return undefined;
-      },
-    );
-    void this.#inboxLoad.then((inbox) => inbox && use(inbox));
+    void loadInbox().then((m) => {
+      if (!m) return;
+      this.#inbox ??= new m.InboxActions(this, this.#keyboard, {
+        store: () => this.#data.store,
+        items: () => this.#visible(),
+      });
+      use(this.#inbox);
+    });
     return true;
   }
 
@@ -348,7 +351,7 @@ export class AdminNotificationCenter extends RealtimeElement {
       view && this.tab !== 'archived'
         ? this.#arrivals.count(view.notifications.filter((n) => this.#passesFilters(n)))
         : 0;
-    return html`<section class="base" part="base" aria-labelledby=${this.heading ? 'heading' : nothing} aria-label=${this.heading ? nothing : msg('center.label')} @focusout=${this.#onFocusOut}>
+    return html`<section class="base" part="base" aria-labelledby=${this.heading ? 'heading' : nothing} aria-label=${this.heading ? nothing : msg('center.label')} @focusout=${this.#confirm?.onFocusOut}>
       <div class="header" part="header">
         ${this.heading ? html`<h2 class="heading" id="heading">${this.heading}</h2>` : nothing}
         <div class="tabs" part="tabs" role="tablist" aria-label=${msg('center.tabsLabel')} @keydown=${this.#onTabKey}>
@@ -361,7 +364,7 @@ export class AdminNotificationCenter extends RealtimeElement {
           this.tab === 'archived'
             ? nothing
             : this.confirming
-              ? this.#renderConfirm()
+              ? this.#confirm?.render()
               : html`<div class="actions">
           <button class="action" part="action" type="button" ?disabled=${this.#unreadInFilter() === 0} @click=${this.#markAll}>
             ${this.category || this.priority ? msg('center.markAllFiltered') : msg('center.markAll')}
@@ -408,14 +411,6 @@ export class AdminNotificationCenter extends RealtimeElement {
     return html`<button class="tab" part=${selected ? 'tab tab-selected' : 'tab'} role="tab" id="tab-${tab}" type="button"
       aria-selected=${selected ? 'true' : 'false'} aria-controls="panel" tabindex=${selected ? 0 : -1} data-tab=${tab}
       @click=${() => (this.tab = tab)}>${label}</button>`;
-  }
-
-  #renderConfirm() {
-    return html`<div class="confirm" role="group" aria-label=${msg('center.clearConfirm')} @keydown=${this.#onConfirmKey}>
-      <span>${msg('center.clearConfirm')}</span>
-      <button class="action danger" part="action" type="button" data-confirm @click=${this.#clear}>${msg('center.clearYes')}</button>
-      <button class="action" part="action" type="button" @click=${this.#cancelClear}>${msg('center.clearNo')}</button>
-    </div>`;
   }
 
   /** In the view of the tab and the filters (the store's `notifications` hold no archived or snoozed ones). */
@@ -504,44 +499,16 @@ export class AdminNotificationCenter extends RealtimeElement {
     this.#data.store?.markAllRead(filter).catch(surfaced);
   };
 
-  readonly #askClear = async (): Promise<void> => {
-    this.confirming = true;
-    this.#asking = true;
-    await this.updateComplete;
-    this.#asking = false;
-    this.renderRoot.querySelector<HTMLButtonElement>('[data-confirm]')?.focus();
-  };
-
-  readonly #cancelClear = async (): Promise<void> => {
-    this.confirming = false;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLButtonElement>('.actions .action:last-child')?.focus();
-  };
-
-  /** Escape closes the confirmation only (not a popover or dialog the center sits in). */
-  readonly #onConfirmKey = (event: KeyboardEvent): void => {
-    if (event.key !== 'Escape') return;
-    event.preventDefault();
-    event.stopPropagation();
-    this.#cancelClear();
-  };
-
-  /** Focus leaving the center (its popover closed, the reader went elsewhere) withdraws the question. */
-  readonly #onFocusOut = (event: FocusEvent): void => {
-    // "Clear", blurred as the question replaces it, is not focus leaving.
-    if (!this.confirming || this.#asking) return;
-    const next = event.relatedTarget as Node | null;
-    if (next && this.shadowRoot?.contains(next)) return;
-    // Focus leaving the window (another tab or app) is not the reader leaving the question.
-    if (!next && !this.ownerDocument.hasFocus()) return;
-    this.confirming = false;
-  };
-
-  readonly #clear = async (): Promise<void> => {
-    this.confirming = false;
-    await this.#data.store?.clear().catch(surfaced);
-    await this.updateComplete;
-    this.focus();
+  readonly #askClear = (): void => {
+    this.#asked = loadConfirm().then((m) => {
+      if (!m) return;
+      this.#confirm ??= new m.ClearConfirm(this, {
+        show: (open) => (this.confirming = open),
+        isShown: () => this.confirming,
+        clear: () => this.#data.store?.clear().catch(surfaced),
+      });
+      this.#confirm.ask();
+    });
   };
 
   readonly #dismissError = (): void => {

@@ -4,45 +4,30 @@ import type { RealtimeError, RealtimeState } from '../../core/types.js';
 import { msg } from '../shared/localize.js';
 
 /** The slice of the store the center renders. */
-export type CenterView = Pick<
-  RealtimeState,
-  | 'notifications'
-  | 'unread'
-  | 'hasMore'
-  | 'loadingOlder'
-  | 'loading'
-  | 'connection'
-  | 'lastError'
-  | 'categories'
-  | 'archived'
-  | 'archivedHasMore'
->;
+const VIEW_KEYS = [
+  'notifications',
+  'unread',
+  'hasMore',
+  'loadingOlder',
+  'loading',
+  'connection',
+  'lastError',
+  'categories',
+  'archived',
+  'archivedHasMore',
+] as const;
+export type CenterView = Pick<RealtimeState, (typeof VIEW_KEYS)[number]>;
 
-export const selectView = (s: RealtimeState): CenterView => ({
-  notifications: s.notifications,
-  unread: s.unread,
-  hasMore: s.hasMore,
-  loadingOlder: s.loadingOlder,
-  loading: s.loading,
-  connection: s.connection,
-  lastError: s.lastError,
-  categories: s.categories,
-  archived: s.archived,
-  archivedHasMore: s.archivedHasMore,
-});
+export const selectView = (s: RealtimeState): CenterView =>
+  Object.fromEntries(VIEW_KEYS.map((k) => [k, s[k]])) as CenterView;
 
-export const sameView = (a: CenterView, b: CenterView): boolean =>
-  (Object.keys(a) as (keyof CenterView)[]).every((k) => a[k] === b[k]);
+export const sameView = (a: CenterView, b: CenterView): boolean => VIEW_KEYS.every((k) => a[k] === b[k]);
 
 /** New notifications at the top and nothing else that must show at once (counts follow arrivals). */
 export const arrivalsOnly = (shown: CenterView, latest: CenterView): boolean =>
   (latest.notifications[0]?.seq ?? 0) > (shown.notifications[0]?.seq ?? 0) &&
-  latest.loading === shown.loading &&
-  latest.loadingOlder === shown.loadingOlder &&
-  latest.connection === shown.connection &&
-  latest.lastError === shown.lastError &&
-  latest.categories === shown.categories &&
-  latest.archived === shown.archived;
+  // loadingOlder, loading, connection, lastError, categories, archived: unchanged.
+  VIEW_KEYS.slice(3, 9).every((k) => latest[k] === shown[k]);
 
 /**
  * The line above the list for what is not the normal live state: no store, not connected,

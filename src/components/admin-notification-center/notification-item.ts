@@ -1,33 +1,31 @@
 import { html, nothing } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
 import { categoryColour, categoryLabel } from '../shared/categories.js';
+import { lazy } from '../shared/lazy.js';
 import { formatDateTime, type MessageKey, msg } from '../shared/localize.js';
+import { styleProperty } from '../shared/style-property.js';
 import type * as RowExtras from './row-extras.js';
 
-/** Avatars and action buttons, a chunk of their own loaded the first time a row has either. */
+/**
+ * Avatars, action buttons and content drawn by `renderNotification`: a chunk of their own, loaded
+ * the first time a row has an avatar or actions, or a renderer is set.
+ */
 let extras: typeof RowExtras | undefined;
-let loadingExtras: Promise<unknown> | undefined;
+const loadExtras = lazy(() => import('./row-extras.js'), 'row-extras');
 
 const hasExtras = (n: ListedNotification): boolean => n.actor !== undefined || !!n.actions?.length;
 
 /**
  * Null when every row of `list` can render now; else the load of the row extras, which the list
- * waits for, so a row never shows without its avatar or actions. A failed load is logged (the
- * rows render without them) and tried again on the next update that needs it.
+ * waits for, so a row never shows without its avatar, actions or custom content (`custom`: a
+ * renderer is set). A failed load is logged (the rows render without them, in the default
+ * content) and tried again on the next update that needs it.
  */
-export function rowExtrasPending(list: readonly ListedNotification[]): Promise<unknown> | null {
-  if (extras || !list.some(hasExtras)) return null;
-  loadingExtras ??= import('./row-extras.js').then(
-    (m) => {
-      extras = m;
-    },
-    (error: unknown) => {
-      loadingExtras = undefined;
-      console.warn('admin-notification-center: avatars and actions could not be loaded', error);
-    },
-  );
-  return loadingExtras;
+export function rowExtrasPending(list: readonly ListedNotification[], custom: boolean): Promise<unknown> | null {
+  if (extras || !(custom || list.some(hasExtras))) return null;
+  return loadExtras().then((m) => {
+    extras = m;
+  });
 }
 
 /** The stylesheet of the row extras, once loaded. */
@@ -76,7 +74,7 @@ export function renderItem(n: ListedNotification, o: ItemOptions) {
   const id = `n-${n.id}`;
   const safe = n.link !== undefined && isSafeLink(n.link);
   const state = n.read ? 'item-read' : 'item-unread';
-  const custom = o.content && customContent(n, o.content, o.time);
+  const custom = o.content && extras?.customContent(n, o.content, o.time);
   const described = custom ? nothing : n.message ? `${id}-message ${id}-meta` : `${id}-meta`;
   return html`<li
     class="item"
@@ -88,17 +86,12 @@ export function renderItem(n: ListedNotification, o: ItemOptions) {
     tabindex=${tab}
     aria-labelledby=${custom ? `${id}-content` : `${id}-title`}
     aria-describedby=${described}
-    style=${styleMap({ '--_category': categoryColour(n.category) })}
+    style=${styleProperty('--_category', categoryColour(n.category))}
   >
     <span class="marker" aria-hidden="true"></span>
     ${
       custom
-        ? html`<div class="body">
-          <div class="content" part="content" id="${id}-content">
-            ${n.read ? nothing : html`<span class="visually-hidden">${msg('center.unreadMarker')}</span> `}${custom.value}
-          </div>
-          ${renderActions(n, tab, o.linkTarget)}${o.menu ?? nothing}
-        </div>`
+        ? extras?.renderCustomBody(n, custom.value, id, tab, o.linkTarget, o.menu)
         : renderDefault(n, o, id, safe, tab)
     }
     <div class="tools">${
@@ -144,17 +137,4 @@ function renderDefault(n: ListedNotification, o: ItemOptions, id: string, safe: 
       </p>
       ${renderActions(n, tab, o.linkTarget)}${o.menu ?? nothing}
     </div>`;
-}
-
-/**
- * The integrator's content for `n`; null when the renderer threw (logged), so one bad row falls
- * back to the default content instead of breaking the list.
- */
-function customContent(n: ListedNotification, renderer: NotificationRenderer, time: string): { value: unknown } | null {
-  try {
-    return { value: renderer(n, { time }) };
-  } catch (err) {
-    console.error('admin-notification-center: renderNotification threw; showing the default row', err);
-    return null;
-  }
 }

@@ -1,6 +1,7 @@
 import { css, html, nothing } from 'lit';
 import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
 import { msg } from '../shared/localize.js';
+import type { NotificationRenderer } from './notification-item.js';
 
 /** Up to two letters for an actor without a usable avatar: first and last word ("Ada Lovelace" → "AL"). */
 export function initials(name: string): string {
@@ -47,6 +48,40 @@ export function renderActions(n: ListedNotification, tab: number, linkTarget: st
         : html`<button class="notification-action" part="notification-action" type="button" tabindex=${tab}
             data-action-id=${a.id}>${a.label}</button>`,
     )}
+  </div>`;
+}
+
+/**
+ * The integrator's content for `n`; null when the renderer threw (logged), so one bad row falls
+ * back to the default content instead of breaking the list.
+ */
+export function customContent(
+  n: ListedNotification,
+  renderer: NotificationRenderer,
+  time: string,
+): { value: unknown } | null {
+  try {
+    return { value: renderer(n, { time }) };
+  } catch (err) {
+    console.error('admin-notification-center: renderNotification threw; showing the default row', err);
+    return null;
+  }
+}
+
+/** The body of a row whose content `renderNotification` drew: that content, the actions and the menu. */
+export function renderCustomBody(
+  n: ListedNotification,
+  content: unknown,
+  id: string,
+  tab: number,
+  linkTarget: string,
+  menu: unknown,
+) {
+  return html`<div class="body">
+    <div class="content" part="content" id="${id}-content">
+      ${n.read ? nothing : html`<span class="visually-hidden">${msg('center.unreadMarker')}</span> `}${content}
+    </div>
+    ${renderActions(n, tab, linkTarget)}${menu ?? nothing}
   </div>`;
 }
 

@@ -1,21 +1,25 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { isSafeLink, type ListedNotification } from '../../core/protocol.js';
 import { ClockController } from '../shared/clock.js';
+import { lazy } from '../shared/lazy.js';
 import { enAlerts } from '../shared/locales/en.js';
 import { formatDateTime, formatRelative, msg } from '../shared/localize.js';
 import { MotionGate } from '../shared/motion-gate.js';
 import { RealtimeElement } from '../shared/realtime-element.js';
 import { repeat } from '../shared/repeat.js';
-import { SeenController } from '../shared/seen.js';
 import { tokens } from '../shared/tokens.styles.js';
-import { AlertSound } from './alert-sound.js';
+import { watchSeen } from '../shared/watch-seen.js';
+import type * as Outputs from './alert-outputs.js';
 import { styles } from './critical-alerts.styles.js';
-import {
-  type DesktopPermission,
-  desktopPermission,
-  requestDesktopPermission,
-  showDesktopNotification,
-} from './desktop-notifier.js';
+import type { DesktopPermission } from './desktop-notifier.js';
+
+/** The beep and desktop notifications (alert-outputs.ts): once loaded, and their load. */
+let outputs: typeof Outputs | undefined;
+const loadOutputs = lazy(() => import('./alert-outputs.js').then((m) => (outputs = m)), 'alert-outputs');
+
+/** The current desktop notification permission, or `unsupported` where the API is missing. */
+const desktopPermission = (): DesktopPermission =>
+  (globalThis as { Notification?: typeof Notification }).Notification?.permission ?? 'unsupported';
 
 /** Alert ids remembered as already seen, so a re-render never sounds twice. */
 const SEEN_CAP = 500;
@@ -74,7 +78,7 @@ export class CriticalAlerts extends RealtimeElement {
   constructor() {
     super(enAlerts);
     // The toasts (or banner) shown, while they can be seen: the hub stops their push escalation.
-    new SeenController(this, () => ({
+    watchSeen(this, () => ({
       store: this.#alerts.store,
       ids: (this.#alerts.value ?? []).slice(0, Math.max(1, this.max)).map((n) => n.id),
     }));
@@ -103,7 +107,8 @@ export class CriticalAlerts extends RealtimeElement {
   /** Tabs sharing one socket alert once per browser: the tab that holds the socket sounds and notifies. */
   readonly #follower = this.select((s) => s.connection.status === 'connected' && s.connection.shared === 'follower');
   readonly #clock = new ClockController(this);
-  readonly #beeper = new AlertSound();
+  /** The beep (alert-sound.ts, a chunk of its own), once loaded: on the first alert that sounds. */
+  #beeper?: Outputs.AlertSound;
   /** Toasts slide in only after a calm spell; during a burst they appear without moving. */
   readonly #motion = new MotionGate();
   /** Whether each shown toast appeared still (decided once, when it first showed). */
@@ -118,17 +123,38 @@ export class CriticalAlerts extends RealtimeElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.permission = desktopPermission();
-    if (this.sound) this.#beeper.attach();
+    if (this.sound) this.#attachSound();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#beeper.detach();
+    this.#beeper?.detach();
     this.#seen = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('sound') && this.sound && this.isConnected) this.#beeper.attach();
+    if (changed.has('sound') && this.sound && this.isConnected) this.#attachSound();
+    // Loaded ahead, so "Enable desktop alerts" asks within the click's user activation.
+    if (this.browserNotifications) void loadOutputs();
+  }
+
+  /**
+   * Gestures are watched from when `sound` is on where `navigator.userActivation` is missing, so
+   * there the beep loads at once; elsewhere it loads when an alert first sounds.
+   */
+  #attachSound(): void {
+    if (this.#beeper) this.#beeper.attach();
+    else if (!globalThis.navigator?.userActivation) void this.#loadSound();
+  }
+
+  /** The beep, attached while `sound` is on and the element connected. */
+  async #loadSound(): Promise<Outputs.AlertSound | undefined> {
+    const m = await loadOutputs();
+    if (m && !this.#beeper) {
+      this.#beeper = new m.AlertSound();
+      if (this.sound && this.isConnected) this.#beeper.attach();
+    }
+    return this.#beeper;
   }
 
   override render() {
@@ -219,8 +245,12 @@ export class CriticalAlerts extends RealtimeElement {
       this.#seen.delete(id);
     }
     if (this.#follower.value) return;
-    if (this.sound) this.#beeper.play();
-    if (this.browserNotifications) for (const a of fresh) showDesktopNotification(a);
+    // A beep asked for before its chunk loaded plays once it has.
+    if (this.sound) void this.#loadSound().then((beeper) => beeper?.play());
+    if (this.browserNotifications)
+      void loadOutputs().then((m) => {
+        if (m) for (const a of fresh) m.showDesktopNotification(a);
+      });
   }
 
   /** When the toast holding focus goes away, focus moves to the toast that took its place. */
@@ -269,7 +299,8 @@ export class CriticalAlerts extends RealtimeElement {
   }
 
   async #enableDesktop(): Promise<void> {
-    this.permission = await requestDesktopPermission();
+    const m = outputs ?? (await loadOutputs());
+    if (m) this.permission = await m.requestDesktopPermission();
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Browser (desktop) notifications for critical alerts while the tab is hidden. Permission is
  * asked only from a user action; a notification is shown only when permission is granted and
- * the document is hidden (a visible tab has the toast).
+ * the document is hidden (a visible tab has the toast). Loaded with alert-outputs.ts; the element
+ * reads the permission itself (`desktopPermission` in critical-alerts.ts).
  */
 import type { ListedNotification } from '../../core/protocol.js';
 
@@ -10,11 +11,6 @@ export type DesktopPermission = NotificationPermission | 'unsupported';
 /** The Notification API as present now (looked up at call time, so it can be replaced). */
 function api(): typeof Notification | undefined {
   return (globalThis as { Notification?: typeof Notification }).Notification;
-}
-
-/** The current permission, or `unsupported` where the API is missing. */
-export function desktopPermission(): DesktopPermission {
-  return api()?.permission ?? 'unsupported';
 }
 
 /** Asks for permission; call only from a click or key handler. */

@@ -11,12 +11,15 @@ import '../realtime-provider/index.js';
 import type { RealtimeProvider } from '../realtime-provider/realtime-provider.js';
 import '../system-status/index.js';
 import { findProvider, PROVIDER_READY } from '../shared/context.js';
+import { lazy } from '../shared/lazy.js';
 import { enDashboard } from '../shared/locales/en.js';
 import { msg } from '../shared/localize.js';
 import { RealtimeElement } from '../shared/realtime-element.js';
-import { AutoRefreshController } from './auto-refresh.js';
+import type { AutoRefreshController } from './auto-refresh.js';
 import { categoryToggles, intervalLabel } from './dashboard-controls.js';
 import { styles } from './realtime-dashboard.styles.js';
+
+const loadAutoRefresh = lazy(() => import('./auto-refresh.js'), 'auto-refresh');
 
 /** Connection states in which the toggle offers "Disconnect". */
 const OPEN: ReadonlySet<ConnectionStatusName> = new Set(['connecting', 'connected', 'reconnecting', 'offline']);
@@ -99,14 +102,37 @@ export class RealtimeDashboard extends RealtimeElement {
 
   readonly #connection = this.select((s) => s.connection.status);
   readonly #categories = this.select((s) => s.categories);
-  readonly #autoRefreshTimer = new AutoRefreshController(this, {
-    seconds: () => this.autoRefresh,
-    active: () => this.#connection.value === 'connected',
-    refresh: () => void this.refresh(),
-  });
+  /** The auto-refresh timer (auto-refresh.ts, a chunk of its own), from the first interval chosen. */
+  #autoRefreshTimer?: AutoRefreshController;
+  /** Its load, which `updateComplete` waits for (with the update that starts it). */
+  #timerLoad?: Promise<unknown>;
 
   constructor() {
     super(enDashboard);
+  }
+
+  protected override willUpdate(): void {
+    if (this.autoRefresh > 0 && !this.#autoRefreshTimer)
+      this.#timerLoad ??= loadAutoRefresh().then((m) => {
+        this.#timerLoad = undefined;
+        if (!m || this.#autoRefreshTimer) return;
+        // Added to a connected host it starts at once; the update it asks for starts the timer.
+        this.#autoRefreshTimer = new m.AutoRefreshController(this, {
+          seconds: () => this.autoRefresh,
+          active: () => this.#connection.value === 'connected',
+          refresh: () => void this.refresh(),
+        });
+        this.requestUpdate();
+      });
+  }
+
+  /** Also waits for the auto-refresh timer's chunk, once an interval is chosen, and the update that starts it. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    const loading = this.#timerLoad;
+    if (!loading) return done;
+    await loading;
+    return super.getUpdateComplete();
   }
 
   override connectedCallback(): void {
@@ -137,7 +163,7 @@ export class RealtimeDashboard extends RealtimeElement {
 
   /** Whether the auto-refresh timer is running (an interval is chosen and the connection is up). */
   get autoRefreshing(): boolean {
-    return this.#autoRefreshTimer.running;
+    return this.#autoRefreshTimer?.running ?? false;
   }
 
   /** The provider whose connection the toggle opens and closes, if any. */

@@ -17,12 +17,19 @@ const FALLBACK_COLORS = ['#0b5cd5', '#1a7f37', '#9a6700', '#cf222e', '#8250df'];
 const SAME_POINT_REDRAW_MS = 1000;
 
 /** Changes when points are added or dropped (a new second, a new history), not when values change. */
+/** uPlot's stylesheet, shared by every element's shadow root. */
+let sheet: CSSStyleSheet | undefined;
+
 function axisKey(metrics: MetricSeries | undefined): string {
   const t = metrics?.t ?? [];
   return `${t.length}:${t[0]}:${t.at(-1)}`;
 }
 
-/** The charts of one element, from the first time its chart area shows until it is disconnected. */
+/**
+ * The charts of one element, from the first time its chart area shows until it is disconnected:
+ * uPlot's stylesheet adopted into the element's shadow root, and the charts recoloured when the
+ * colour scheme or forced colours change (the canvas is not recoloured by the browser).
+ */
 export class ChartSet {
   readonly #charts = new Map<string, uPlot>();
   #ro: ResizeObserver | undefined;
@@ -39,11 +46,30 @@ export class ChartSet {
   readonly #UPlot: typeof uPlot;
   readonly #host: HTMLElement;
   readonly #source: ChartSource;
+  readonly #schemes =
+    typeof matchMedia === 'function'
+      ? ['(prefers-color-scheme: dark)', '(forced-colors: active)'].map((query) => matchMedia(query))
+      : [];
+  readonly #onScheme = (): void => this.retheme();
 
-  constructor(UPlot: typeof uPlot, host: HTMLElement, source: ChartSource) {
+  /** `css`: uPlot's stylesheet as text, made a sheet once per page. */
+  constructor(UPlot: typeof uPlot, host: HTMLElement, source: ChartSource, css: string) {
     this.#UPlot = UPlot;
     this.#host = host;
     this.#source = source;
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+    }
+    const root = host.shadowRoot;
+    if (root && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    for (const scheme of this.#schemes) scheme.addEventListener('change', this.#onScheme);
+  }
+
+  /** Destroys the charts and stops following the colour scheme: the element left the page. */
+  dispose(): void {
+    this.destroy();
+    for (const scheme of this.#schemes) scheme.removeEventListener('change', this.#onScheme);
   }
 
   /** The chart drawing `name`. */

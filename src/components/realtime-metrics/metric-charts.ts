@@ -6,32 +6,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type uPlot from 'uplot';
 import type { MetricSeries } from '../../core/types.js';
+import { lazy } from '../shared/lazy.js';
 import type { ChartSet } from './metric-chart-set.js';
 
-interface Charting {
-  ChartSet: typeof ChartSet;
-  UPlot: typeof uPlot;
-  sheet: CSSStyleSheet;
-}
-
-let loading: Promise<Charting> | undefined;
-
-/** Imports the chart code, uPlot and its CSS text once per page. */
-function loadCharts(): Promise<Charting> {
-  loading ??= Promise.all([
-    import('./metric-chart-set.js'),
-    import('uplot'),
-    import('uplot/dist/uPlot.min.css?inline'),
-  ]).then(([set, lib, css]) => {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css.default);
-    return { ChartSet: set.ChartSet, UPlot: lib.default, sheet };
-  });
-  loading.catch(() => {
-    loading = undefined; // let a later show try again
-  });
-  return loading;
-}
+/** The chart code, uPlot and its CSS text, each a chunk of its own, loaded together once per page (again after a failure). */
+const loadCharts = lazy(
+  () => Promise.all([import('./metric-chart-set.js'), import('uplot'), import('uplot/dist/uPlot.min.css?inline')]),
+  'charts',
+);
 
 /** What the charts read from their host on every update. */
 export interface ChartSource {
@@ -48,9 +30,6 @@ export class MetricChartsController implements ReactiveController {
   #watched: HTMLElement | null = null;
   #shown = false;
   #set: ChartSet | undefined;
-  readonly #scheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
-  /** Forced colours can switch on with the page open; the canvas is not recoloured by the browser. */
-  readonly #forced = typeof matchMedia === 'function' ? matchMedia('(forced-colors: active)') : undefined;
   /** True when uPlot could not be loaded (the host shows a message instead of charts). */
   failed = false;
 
@@ -68,11 +47,6 @@ export class MetricChartsController implements ReactiveController {
     return this.#set?.chart(name);
   }
 
-  hostConnected(): void {
-    this.#scheme?.addEventListener('change', this.#onScheme);
-    this.#forced?.addEventListener('change', this.#onScheme);
-  }
-
   hostUpdated(): void {
     const area = this.#source.area();
     if (!area)
@@ -82,13 +56,11 @@ export class MetricChartsController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    this.#scheme?.removeEventListener('change', this.#onScheme);
-    this.#forced?.removeEventListener('change', this.#onScheme);
     this.#io?.disconnect();
     this.#io = undefined;
     this.#watched = null;
     this.#shown = false;
-    this.#set?.destroy();
+    this.#set?.dispose();
     this.#set = undefined;
   }
 
@@ -111,26 +83,20 @@ export class MetricChartsController implements ReactiveController {
 
   #show(): void {
     this.#shown = true;
-    loadCharts().then(
-      (lib) => {
-        if (!this.#shown) return; // removed while loading
-        this.#set ??= new lib.ChartSet(lib.UPlot, this.#host, this.#source);
-        const root = this.#host.shadowRoot;
-        if (root && !root.adoptedStyleSheets.includes(lib.sheet)) {
-          root.adoptedStyleSheets = [...root.adoptedStyleSheets, lib.sheet];
-        }
-        this.failed = false;
-        this.#set.sync();
-      },
-      (error: unknown) => {
-        console.warn('admin-realtime: uPlot could not be loaded', error);
+    void loadCharts().then((lib) => {
+      if (!lib) {
+        // Logged by lazy(); a later show tries again.
         this.failed = true;
         this.#shown = false;
         this.#watched = null;
         this.#host.requestUpdate();
-      },
-    );
+        return;
+      }
+      if (!this.#shown) return; // removed while loading
+      const [set, uplot, css] = lib;
+      this.#set ??= new set.ChartSet(uplot.default, this.#host, this.#source, css.default);
+      this.failed = false;
+      this.#set.sync();
+    });
   }
-
-  readonly #onScheme = (): void => this.#set?.retheme();
 }

@@ -6,6 +6,7 @@ import type { RealtimeStore } from '../../core/types.js';
  * the page is visible and the element's box is in the viewport (an IntersectionObserver, so a
  * center inside a closed popover or scrolled away reports nothing). It reports after each render,
  * when the box comes into view and when the page becomes visible; the store sends each id once.
+ * A chunk of its own: elements add it through `watchSeen` (watch-seen.ts).
  */
 export class SeenController implements ReactiveController {
   #inView = false;

@@ -3,8 +3,8 @@
  * colour follow the value, and a plain "no data" line before the first sample arrives.
  */
 import { html, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import { msg } from '../shared/localize.js';
+import { styleProperty } from '../shared/style-property.js';
 
 /** How full a meter is: ok below 70 %, warn up to 100 %, danger above. */
 export type MeterLevel = 'ok' | 'warn' | 'danger';
@@ -52,7 +52,7 @@ export function performanceMeter(spec: MeterSpec): TemplateResult {
       aria-valuenow=${clamped}
       aria-valuetext=${spec.text}
     >
-      <div part="meter-bar" class="bar" style=${styleMap({ transform: `scaleX(${Math.min(Math.max(ratio, 0), 1)})` })}></div>
+      <div part="meter-bar" class="bar" style=${styleProperty('transform', `scaleX(${Math.min(Math.max(ratio, 0), 1)})`)}></div>
     </div>
   </div>`;
 }
