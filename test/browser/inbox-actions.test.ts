@@ -194,6 +194,22 @@ describe('<admin-notification-center> inbox actions', () => {
     await waitUntil(() => menuItems(el).length === 0, 'closed by the second click');
   });
 
+  it('a menu opened on the last row of a list that scrolls is brought into view whole', async () => {
+    const { el } = await mount(Array.from({ length: 8 }, (_, i) => note(8 - i)));
+    // A list taller than its box (24rem), which still has room for the whole menu.
+    el.style.setProperty('--realtime-center-max-height', '24rem');
+    const scroller = one(el, '.scroller');
+    await waitUntil(() => scroller.scrollHeight > scroller.clientHeight, 'the list scrolls');
+    rows(el).at(-1)!.querySelector<HTMLButtonElement>('[part~="more"]')!.click();
+    await waitUntil(() => menuItems(el).length > 0, 'menu open');
+    const box = scroller.getBoundingClientRect();
+    expect(one(el, '[role="menu"]').getBoundingClientRect().height).to.be.below(box.height);
+    await waitUntil(
+      () => one(el, '[role="menu"]').getBoundingClientRect().bottom <= box.bottom + 1,
+      'the whole menu in view',
+    );
+  });
+
   it('archives from the menu: sent, focus on the next row, undo bar; Z brings it back focused', async () => {
     const { el, sent } = await mount([note(3), note(2), note(1)]);
     row(el, 'n2').querySelector<HTMLButtonElement>('[part~="more"]')!.focus();

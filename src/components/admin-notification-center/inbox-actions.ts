@@ -134,6 +134,8 @@ export class InboxActions implements ReactiveController {
     const items = [...(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
     const target = focus === 'snooze' ? menu?.querySelector<HTMLElement>('[role="group"] [role="menuitem"]') : null;
     (target ?? (focus === 'last' ? items.at(-1) : items[0]))?.focus();
+    // The menu opens inside the row: in a list that scrolls, bring all of it into view.
+    menu?.scrollIntoView?.({ block: 'nearest' });
   }
 
   /**
