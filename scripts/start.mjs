@@ -1,11 +1,12 @@
 // `npm start`: builds what is missing or stale, then serves the demo admin page and mounts the hub
-// (demo simulator, embedded SQLite under ./data/, the alert rules of demo/alert-rules.json) on the
-// same localhost server, and prints the URL.
+// (demo simulator, embedded SQLite under ./data/, the alert rules of demo/alert-rules.json, Web
+// Push with a VAPID key pair kept in ./data/vapid.json) on the same localhost server, and prints
+// the URL.
 //   PORT=8080 npm start        choose the port (default 8787; the next free one when taken)
 //   PORT=0 npm start           any free port (the printed URL has the one chosen)
 //   DEMO_DB=:memory: npm start keep nothing on disk
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 
@@ -35,6 +36,20 @@ if (stale) {
 }
 
 const { createHub, readAlertRulesFile } = await import(join(root, 'packages/hub/dist/index.js'));
+const { default: webpush } = await import('web-push');
+
+/**
+ * The demo's VAPID key pair, made once and kept: a browser subscribed with one public key receives
+ * only pushes signed by its private key, so a new pair each start would silence every subscription.
+ */
+function demoVapid() {
+  const file = join(root, 'data/vapid.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const keys = { ...webpush.generateVAPIDKeys(), subject: 'mailto:demo@admin-realtime.invalid' };
+  mkdirSync(join(root, 'data'), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  return keys;
+}
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -54,6 +69,8 @@ function serveStatic(req, res) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   let file;
   if (url.pathname === '/' || url.pathname === '/index.html') file = join(root, 'demo/index.html');
+  // The Web Push service worker, from the page's origin at its root, as an integrator serves it.
+  if (url.pathname === '/admin-realtime-sw.js') file = join(root, 'dist/cdn/admin-realtime-sw.js');
   for (const [prefix, dir] of mounts) {
     if (!file && url.pathname.startsWith(prefix)) {
       const candidate = normalize(join(dir, decodeURIComponent(url.pathname.slice(prefix.length))));
@@ -101,6 +118,10 @@ const hub = await createHub({
   publishKey: process.env.ADMIN_REALTIME_PUBLISH_KEY ?? 'demo-publish-key',
   // The simulator's scripted outages push errorRate past 5 %: an incident opens and resolves by itself.
   alertRules: readAlertRulesFile(join(root, 'demo/alert-rules.json')),
+  // "Enable push notifications" in the preferences panel; a critical alert not seen within 2 minutes
+  // (the default ladder) then reaches this browser with the page closed.
+  push: { vapid: demoVapid() },
+  escalation: { panelUrl: `http://localhost:${port}/` },
   log: process.env.LOG_LEVEL ?? 'warn',
 });
 
