@@ -140,7 +140,9 @@ export interface AuditRecord {
     | 'subscribe'
     | 'auth-failed'
     | 'inbox'
-    | 'set-preferences';
+    | 'set-preferences'
+    | 'push-subscribe'
+    | 'push-unsubscribe';
   userId: string | null;
   role: string | null;
   ip: string;

@@ -30,6 +30,8 @@ const AUDIT_ACTIONS: readonly AuditRecord['action'][] = [
   'auth-failed',
   'inbox',
   'set-preferences',
+  'push-subscribe',
+  'push-unsubscribe',
 ];
 
 /** What one publish returns, per event in order. */

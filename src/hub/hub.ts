@@ -491,6 +491,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         connectionLimiter,
         publicKey: options.push.vapid.publicKey,
         allowIpEndpoints: options.push.allowIpEndpoints ?? false,
+        now,
       })
     : null;
 

@@ -47,6 +47,8 @@ export interface PushEndpointsContext {
   publicKey: string;
   /** Accept endpoints whose host is an IP address (a push service on a private network, tests). Default false. */
   allowIpEndpoints?: boolean;
+  /** The hub's clock (epoch ms), for audit rows. */
+  now: () => number;
 }
 
 /** An endpoint as it may appear in a log: its origin only (the path is the capability). */
@@ -105,6 +107,28 @@ export function createPushEndpoints(ctx: PushEndpointsContext) {
     return check.user;
   };
 
+  /** An audit row for a registration or its removal (the endpoint by origin only); a failed write is logged. */
+  const audit = async (
+    req: IncomingMessage,
+    action: 'push-subscribe' | 'push-unsubscribe',
+    user: { id: string; role: string },
+    endpoint: string,
+  ) => {
+    try {
+      await ctx.backend.audit({
+        at: new Date(ctx.now()).toISOString(),
+        action,
+        userId: user.id,
+        role: user.role,
+        ip: ctx.clientIp(req),
+        userAgent: req.headers['user-agent'] ?? null,
+        detail: { endpoint: endpointForLog(endpoint) },
+      });
+    } catch (err) {
+      ctx.log.error('audit write failed', { action, err });
+    }
+  };
+
   const route = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     const origin = req.headers.origin;
     if (!ctx.originAllowed(origin)) throw new HttpError(403, 'origin not allowed');
@@ -130,6 +154,7 @@ export function createPushEndpoints(ctx: PushEndpointsContext) {
       const userAgent = req.headers['user-agent'] ?? null;
       await ctx.backend.addPushSubscription(user.id, { ...sub, userAgent });
       ctx.log.info('push subscription registered', { user: user.id, endpoint: endpointForLog(sub.endpoint) });
+      await audit(req, 'push-subscribe', user, sub.endpoint);
       return sendJson(res, 201, { registered: true, perAdmin: PUSH_LIMITS.perAdmin }, cors);
     }
     if (req.method === 'DELETE') {
@@ -140,7 +165,10 @@ export function createPushEndpoints(ctx: PushEndpointsContext) {
       if (typeof endpoint !== 'string' || endpoint.length === 0 || endpoint.length > PUSH_BODY_LIMITS.endpointChars)
         throw new HttpError(400, `endpoint: must be a string of 1 to ${PUSH_BODY_LIMITS.endpointChars} characters`);
       const removed = await ctx.backend.removePushSubscription(user.id, endpoint);
-      if (removed) ctx.log.info('push subscription removed', { user: user.id, endpoint: endpointForLog(endpoint) });
+      if (removed) {
+        ctx.log.info('push subscription removed', { user: user.id, endpoint: endpointForLog(endpoint) });
+        await audit(req, 'push-unsubscribe', user, endpoint);
+      }
       return sendJson(res, 200, { removed }, cors);
     }
     throw new HttpError(405, `use ${methods}`, { allow: `${methods}, OPTIONS` });

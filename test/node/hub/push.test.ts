@@ -171,6 +171,18 @@ describe('Web Push registration endpoints', () => {
     const byAlice = await call(hub, '/v1/push/subscriptions', { method: 'DELETE', token: alice, body: { endpoint } });
     assert.deepEqual([byAlice.status, byAlice.body], [200, { removed: true }]);
     assert.deepEqual(await hub.backend.pushSubscriptions('alice'), []);
+    // Both land in the audit trail, the endpoint (a capability URL) by its origin only; Bob's
+    // removal of nothing does not.
+    const rows = await hub.backend.readAudit({ userId: 'alice' });
+    const push = rows.filter((r) => r.action.startsWith('push-'));
+    assert.deepEqual(push.map((r) => [r.action, r.detail]).reverse(), [
+      ['push-subscribe', { endpoint: 'https://push.example.net/…' }],
+      ['push-unsubscribe', { endpoint: 'https://push.example.net/…' }],
+    ]);
+    assert.equal(
+      (await hub.backend.readAudit({ userId: 'bob' })).filter((r) => r.action.startsWith('push-')).length,
+      0,
+    );
   });
 
   test('a bad body answers 400 naming the field, and nothing is stored', async () => {
