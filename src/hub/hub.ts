@@ -154,7 +154,8 @@ export interface HubOptions {
    * Web Push: the VAPID key pair and subject (checked at start; `VapidConfigError` when unusable).
    * Serves `GET /v1/push/key` and `POST`/`DELETE /v1/push/subscriptions`; the channel that sends is
    * `createPushChannel` (push/channel.ts). `allowIpEndpoints` accepts endpoints on an IP address
-   * (a private push service, tests); default false; `agent` an https agent for the requests to
+   * and sends to hosts on internal addresses (a private push service, tests); default false
+   * (registrations on IP literals and hosts resolving to internal addresses are refused); `agent` an https agent for the requests to
    * push services (one trusting a private push service's CA). With `push`, escalation sends the
    * ladder's push steps through it (and is on with the default ladder when `escalation` is not
    * given). See docs/hub.md#web-push.
@@ -238,6 +239,7 @@ function escalationOptions(options: HubOptions, backend: HubBackend, log: Logger
         backend,
         vapid: options.push.vapid,
         log,
+        allowInternalAddresses: options.push.allowIpEndpoints ?? false,
         ...(options.push.agent ? { agent: options.push.agent } : {}),
       }),
     );

@@ -11,13 +11,15 @@
  *   failure rejects once every browser was tried (the engine retries the step); browsers that got
  *   it get it again then, and the notification's `tag` folds the repeat into one on the screen.
  */
+
 import { createHash } from 'node:crypto';
-import type { Agent } from 'node:https';
+import { Agent } from 'node:https';
 import webpush from 'web-push';
 import type { Priority, RealtimeNotification } from '../../core/protocol.js';
 import type { HubBackend, PushSubscriptionRecord } from '../backend.js';
 import type { EscalationChannel, EscalationTarget } from '../escalation/channel.js';
 import type { Logger } from '../log.js';
+import { guardedAgent } from './address-guard.js';
 import { endpointForLog } from './endpoints.js';
 import { assertVapid, type VapidOptions } from './vapid.js';
 
@@ -57,8 +59,14 @@ export interface PushChannelOptions {
   log?: Logger;
   /** Time for one push service to answer, ms; default 10 000. */
   timeoutMs?: number;
-  /** An https agent for the requests (e.g. trusting a private push service's CA). */
+  /**
+   * An https agent for the requests (e.g. trusting a private push service's CA). Default: one that
+   * refuses hosts resolving to internal addresses (address-guard.ts); an agent given here is used
+   * as it is.
+   */
   agent?: Agent;
+  /** Send to hosts on internal addresses too (a push service on a private network); default false. */
+  allowInternalAddresses?: boolean;
 }
 
 /** A `Topic` header (at most 32 characters of the base64url alphabet) for a group. */
@@ -101,6 +109,7 @@ export function createPushChannel(options: PushChannelOptions): EscalationChanne
   const { backend, vapid, log } = options;
   const vapidDetails = { subject: vapid.subject, publicKey: vapid.publicKey, privateKey: vapid.privateKey };
   const timeout = options.timeoutMs ?? 10_000;
+  const agent = options.agent ?? (options.allowInternalAddresses ? new Agent({ keepAlive: true }) : guardedAgent());
 
   const sendOne = async (sub: PushSubscriptionRecord, body: string, request: webpush.RequestOptions) => {
     try {
@@ -133,7 +142,7 @@ export function createPushChannel(options: PushChannelOptions): EscalationChanne
         topic: pushTopic(notification.group ?? notification.id),
         contentEncoding: 'aes128gcm',
         timeout,
-        ...(options.agent ? { agent: options.agent } : {}),
+        agent,
       };
       const failures = (await Promise.all(subs.map((sub) => sendOne(sub, body, request)))).filter(
         (err): err is Error => err !== null,

@@ -6,6 +6,7 @@ import type { RealtimeNotification } from '../../../src/core/protocol.js';
 import { parseCliArgs } from '../../../src/hub/config.js';
 import type { Hub } from '../../../src/hub/hub.js';
 import type { Logger } from '../../../src/hub/log.js';
+import { isInternalAddress } from '../../../src/hub/push/address-guard.js';
 import {
   createPushChannel,
   PUSH_DELIVERY,
@@ -98,7 +99,8 @@ describe('Web Push configuration', () => {
       ],
     ];
     for (const [given, message] of cases) {
-      const args = Object.entries(given).flatMap(([name, value]) => [`--${name}`, value]);
+      // `--flag=value`: a base64url key may start with '-', which parseArgs reads as an option after a space.
+      const args = Object.entries(given).map(([name, value]) => `--${name}=${value}`);
       const config = parseCliArgs([...base, ...args], {});
       assert.equal(config.kind, 'error', JSON.stringify(given));
       assert.match(config.kind === 'error' ? config.message : '', message);
@@ -380,5 +382,40 @@ describe('Web Push channel against a local HTTPS push service', () => {
     const before = service.requests.length;
     await channel().send({ userId: 'dave', role: 'admin' }, note(), LINKS);
     assert.equal(service.requests.length, before);
+  });
+});
+
+describe('Web Push: no requests into the hub’s own network', () => {
+  test('loopback, private, link-local, CGNAT, multicast and IPv4-mapped addresses are internal; public ones are not', () => {
+    for (const ip of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0'])
+      assert.equal(isInternalAddress(ip), true, ip);
+    for (const ip of ['::1', '::', 'fd00::1', 'fe80::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1'])
+      assert.equal(isInternalAddress(ip), true, ip);
+    for (const ip of ['142.250.74.138', '8.8.8.8', '2a00:1450:4001:80b::200a', '::ffff:8.8.8.8'])
+      assert.equal(isInternalAddress(ip), false, ip);
+  });
+
+  test('the default agent refuses a host that resolves to an internal address; the subscription is kept', async () => {
+    const service = await startPushService();
+    try {
+      const hub = await startHub({ allowedOrigins: [ORIGIN], push: { vapid: VAPID } });
+      // Stored as a registration through a host name would be (the endpoint check refuses IP literals only).
+      const endpoint = `https://localhost:${new URL(service.origin).port}/send/dave`;
+      await hub.backend.addPushSubscription('dave', {
+        endpoint,
+        keys: generateSubscriptionKeys().keys,
+        userAgent: null,
+      });
+      const channel = createPushChannel({ backend: hub.backend, vapid: VAPID });
+      await assert.rejects(
+        channel.send({ userId: 'dave', role: 'admin' }, note(), LINKS),
+        (err: unknown) =>
+          err instanceof AggregateError && /resolves to an internal address .*; refused/.test(String(err.errors[0])),
+      );
+      assert.equal(service.requests.length, 0);
+      assert.equal((await hub.backend.pushSubscriptions('dave')).length, 1, 'not a 404/410: kept');
+    } finally {
+      await service.close();
+    }
   });
 });
