@@ -41,7 +41,13 @@ function holdText(ms: number): string {
   return `${Math.round((s / 3600) * 10) / 10} h`;
 }
 
-/** Replaces `{value}`, `{threshold}`, `{for}`, `{metric}`, `{component}` in a rule's text. */
+/** A fraction as a percentage for people: 0.1043 → `10.4 %`. */
+const percentText = (x: number) => `${Math.round(x * 1000) / 10} %`;
+
+/**
+ * Replaces `{value}`, `{threshold}`, `{valuePercent}`, `{thresholdPercent}` (a fraction such as an
+ * error rate, as a percentage), `{for}`, `{metric}`, `{component}` in a rule's text.
+ */
 const fill = (text: string, vars: Record<string, string>) =>
   text.replace(/\{(\w+)\}/g, (whole, key: string) => vars[key] ?? whole);
 
@@ -153,7 +159,13 @@ export class AlertEvaluator {
     const { input, condition: c } = rule;
     const vars: Record<string, string> =
       c.kind === 'metric'
-        ? { value: String(sample.value), threshold: String(c.threshold), metric: c.metric }
+        ? {
+            value: String(sample.value),
+            threshold: String(c.threshold),
+            valuePercent: percentText(Number(sample.value)),
+            thresholdPercent: percentText(c.threshold),
+            metric: c.metric,
+          }
         : { value: String(sample.value), threshold: c.status, component: c.component };
     vars.for = holdText(rule.holdMs);
     const subject = c.kind === 'metric' ? c.metric : c.component;

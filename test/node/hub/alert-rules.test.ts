@@ -41,7 +41,7 @@ const ERROR_RULE: AlertRuleInput = {
   priority: 'critical',
   category: 'system',
   title: 'Error rate above 2 %',
-  message: 'errorRate is {value} for {for}.',
+  message: 'errorRate is {value} ({valuePercent}, over {thresholdPercent}) for {for}.',
 };
 const GROUP = 'rule.error-rate';
 
@@ -105,7 +105,7 @@ describe('alert rules', () => {
         seq: 0,
         group: GROUP,
         title: 'Error rate above 2 %',
-        message: 'errorRate is 0.05 for 60 s.',
+        message: 'errorRate is 0.05 (5 %, over 2 %) for 60 s.',
         category: 'system',
         priority: 'critical',
         createdAt: at(60),
