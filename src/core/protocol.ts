@@ -84,6 +84,7 @@ export {
   type ParsedClientMessage,
   parseClientMessage,
   parseHubMessage,
+  REQUEST_TYPES,
   validateClientMessage,
   validateHubMessage,
 } from './protocol/parse.js';

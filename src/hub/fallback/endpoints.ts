@@ -23,6 +23,7 @@ import {
   type ClientMessage,
   PROTOCOL_VERSION,
   parseClientMessage,
+  REQUEST_TYPES,
   validateClientMessage,
   validatePreferences,
 } from '../../core/protocol.js';
@@ -60,25 +61,8 @@ export const FALLBACK_DEFAULTS = {
 const CREDENTIAL_PARAMS = ['token', 'access_token', 'jwt', 'authorization'];
 /** A JWT: three base64url parts. A ticket has no dots. */
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
-/** Client messages a command may carry (auth and subscribe belong to the stream's opening). */
-const COMMANDS = [
-  'markRead',
-  'seen',
-  'markAllRead',
-  'clear',
-  'history',
-  'refresh',
-  'ping',
-  'markUnread',
-  'archive',
-  'unarchive',
-  'snooze',
-  'unsnooze',
-  'delete',
-  'restore',
-  'getPreferences',
-  'setPreferences',
-] as const;
+/** Client messages a command may carry: every request but `subscribe` (it and `auth` belong to the stream's opening). */
+const COMMANDS = REQUEST_TYPES.filter((type) => type !== 'subscribe');
 
 /** What a hub's `fallback` option may set. */
 export interface FallbackOptions {

@@ -105,3 +105,22 @@ describe('escalation to Web Push', () => {
     assert.equal(service.requests.length, 1, 'only the security notification was pushed');
   });
 });
+
+describe('Web Push alone', () => {
+  test('turns escalation on with the default ladder: a critical notification gets a push step due in 2 minutes', async () => {
+    const hub = await startHub({ allowedOrigins: [ORIGIN], push: { vapid: VAPID } });
+    const session = await TestClient.open(hub, await signToken({ sub: 'solo' }));
+    session.close();
+    const before = Date.now();
+    await post(hub, note('Queue stalled', { priority: 'critical', id: 'stall' }));
+    const steps = await hub.backend.escalationSteps({ userId: 'solo' });
+    assert.deepEqual(
+      steps.map((s) => s.channel),
+      ['push'],
+      'push only: no email channel is configured',
+    );
+    assert.ok(steps[0]!.due >= before + 120_000 && steps[0]!.due <= Date.now() + 120_000, 'the default 2m rung');
+    const health = (await (await fetch(`${hub.url}/healthz`)).json()) as { escalation?: { channels: object } };
+    assert.deepEqual(Object.keys(health.escalation?.channels ?? {}), ['push']);
+  });
+});
